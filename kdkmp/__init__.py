@@ -1,0 +1,1 @@
+"""KDKMP zoning dashboard: domain package (importable without Streamlit)."""

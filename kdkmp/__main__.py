@@ -1,0 +1,5 @@
+import sys
+
+from kdkmp.cli import main
+
+sys.exit(main())

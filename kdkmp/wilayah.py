@@ -1,0 +1,148 @@
+"""The Kemendagri administrative hierarchy (idn-area-data 4.0.1, ODbL) from data/wilayah/.
+
+Codes are kept in the dotted form everywhere inside the project:
+provinsi ``52``, kabupaten/kota ``52.01``, kecamatan ``52.01.01``, desa/kelurahan ``52.01.01.2001``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+DIR_WILAYAH = Path(__file__).resolve().parent.parent / "data" / "wilayah"
+
+TINGKAT = ("provinsi", "kabupaten", "kecamatan", "desa")
+LABEL_TINGKAT = {
+    "nasional": "Nasional",
+    "provinsi": "Provinsi",
+    "kabupaten": "Kabupaten/Kota",
+    "kecamatan": "Kecamatan",
+    "desa": "Desa/Kelurahan",
+}
+# Digits per level when the code is written without dots: 52 / 5201 / 520101 / 5201012001.
+_PANJANG_DIGIT = {2: "provinsi", 4: "kabupaten", 6: "kecamatan", 10: "desa"}
+_POLA_BERTITIK = re.compile(r"^\d{2}(\.\d{2}(\.\d{2}(\.\d{4})?)?)?$")
+
+
+class KodeTidakDikenal(ValueError):
+    """A wilayah code that is malformed or not in the reference."""
+
+
+def normalisasi_kode(kode: object) -> str | None:
+    """'5201012001', ' 52.01.01.2001 ' -> '52.01.01.2001'; None when it is not a wilayah code."""
+    if kode is None:
+        return None
+    teks = str(kode).strip()
+    if teks.endswith(".0") and teks[:-2].isdigit():  # a code read as a float by a spreadsheet
+        teks = teks[:-2]
+    if _POLA_BERTITIK.match(teks):
+        return teks
+    if teks.isdigit() and len(teks) in _PANJANG_DIGIT:
+        bagian = [teks[0:2], teks[2:4], teks[4:6], teks[6:10]]
+        return ".".join(b for b in bagian if b)
+    return None
+
+
+def normalisasi_kode_series(kode: pd.Series) -> pd.Series:
+    """Vectorised normalisasi_kode for a column of codes; NaN where malformed."""
+    teks = kode.astype("str").str.strip().str.replace(r"\.0$", "", regex=True)
+    bertitik = teks.where(teks.str.fullmatch(_POLA_BERTITIK.pattern))
+    digit = teks.where(teks.str.fullmatch(r"\d{10}"))
+    dari_digit = digit.str[0:2] + "." + digit.str[2:4] + "." + digit.str[4:6] + "." + digit.str[6:10]
+    return bertitik.fillna(dari_digit)
+
+
+def tingkat(kode: str) -> str:
+    """Level of a dotted code: provinsi / kabupaten / kecamatan / desa."""
+    n = str(kode).count(".")
+    return TINGKAT[n]
+
+
+def induk(kode: str) -> str | None:
+    """Parent code ('52.01.01.2001' -> '52.01.01'); None for a provinsi."""
+    return kode.rsplit(".", 1)[0] if "." in kode else None
+
+
+def leluhur(kode: str) -> list[str]:
+    """The chain from provinsi down to the code itself ('52.01' -> ['52', '52.01'])."""
+    bagian = kode.split(".")
+    return [".".join(bagian[: i + 1]) for i in range(len(bagian))]
+
+
+def jenis_desa(kode_desa: str) -> str:
+    """'kelurahan' for 1xxx, 'desa' for 2xxx (the Kemendagri convention)."""
+    return "kelurahan" if kode_desa.rsplit(".", 1)[-1].startswith("1") else "desa"
+
+
+@dataclass(frozen=True)
+class Wilayah:
+    kode: str
+    nama: str
+    tingkat: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.nama} ({self.kode})"
+
+
+@lru_cache(maxsize=1)
+def tabel() -> pd.DataFrame:
+    """Every area of every level: kode, tingkat, kode_induk, nama, lat, lon, jenis (desa/kelurahan)."""
+    baca = lambda nama: pd.read_csv(DIR_WILAYAH / nama, dtype={"kode": "str", "kode_provinsi": "str",
+                                                                  "kode_kabupaten": "str", "kode_kecamatan": "str"})
+    prov = baca("provinsi.csv.gz").assign(tingkat="provinsi", kode_induk=None)
+    kab = baca("kabupaten.csv.gz").rename(columns={"kode_provinsi": "kode_induk"}).assign(tingkat="kabupaten")
+    kec = baca("kecamatan.csv.gz").rename(columns={"kode_kabupaten": "kode_induk"}).assign(tingkat="kecamatan")
+    desa = baca("desa.csv.gz").rename(columns={"kode_kecamatan": "kode_induk"}).assign(tingkat="desa")
+    desa["jenis"] = desa["kode"].str[-4].map({"1": "kelurahan", "2": "desa"})
+    semua = pd.concat([prov, kab, kec, desa], ignore_index=True)
+    return semua[["kode", "tingkat", "kode_induk", "nama", "lat", "lon", "jenis"]]
+
+
+@lru_cache(maxsize=1)
+def _indeks() -> dict[str, tuple[str, str]]:
+    t = tabel()
+    return dict(zip(t["kode"], zip(t["nama"], t["tingkat"])))
+
+
+def desa() -> pd.DataFrame:
+    """All desa/kelurahan with their ancestors' codes: kode_desa, nama_desa, jenis, kode_kecamatan,
+    kode_kabupaten, kode_provinsi."""
+    t = tabel()
+    d = t[t["tingkat"] == "desa"]
+    return pd.DataFrame({
+        "kode_desa": d["kode"].to_numpy(),
+        "nama_desa": d["nama"].to_numpy(),
+        "jenis": d["jenis"].to_numpy(),
+        "kode_kecamatan": d["kode"].str[:8].to_numpy(),
+        "kode_kabupaten": d["kode"].str[:5].to_numpy(),
+        "kode_provinsi": d["kode"].str[:2].to_numpy(),
+    })
+
+
+def cari(kode: object) -> Wilayah:
+    """The area for a code in any spelling; KodeTidakDikenal (Indonesian message) when unknown."""
+    normal = normalisasi_kode(kode)
+    if normal is None:
+        raise KodeTidakDikenal(f"Kode wilayah '{kode}' tidak berbentuk kode Kemendagri "
+                               "(contoh: 52, 52.01, 52.01.01, 52.01.01.2001).")
+    hasil = _indeks().get(normal)
+    if hasil is None:
+        raise KodeTidakDikenal(f"Kode wilayah '{normal}' tidak ada dalam daftar wilayah Kemendagri.")
+    return Wilayah(normal, hasil[0], hasil[1])
+
+
+def nama(kode: str) -> str:
+    return cari(kode).nama
+
+
+def anak(kode: str | None) -> pd.DataFrame:
+    """Direct children of an area (provinces when kode is None): kode, nama, tingkat."""
+    t = tabel()
+    if kode is None:
+        return t[t["tingkat"] == "provinsi"][["kode", "nama", "tingkat"]].reset_index(drop=True)
+    return t[t["kode_induk"] == kode][["kode", "nama", "tingkat"]].reset_index(drop=True)
