@@ -1,0 +1,75 @@
+"""One week from a file into the database: read + validate, then load and score in one
+transaction. Shared by the CLI, the upload page and the demo builder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from kdkmp import snapshot, store
+
+
+@dataclass
+class HasilMuat:
+    minggu: date
+    batch_id: int
+    baris_dibaca: int
+    baris_dimuat: int
+    baris_ditolak: int
+    file_penolakan: Path | None
+
+
+def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
+    """Score the new week inside the load's transaction. Look-back gates make later weeks
+    depend on earlier ones, so a week loaded behind the newest one rescores everything, as
+    does a change of the rules."""
+    from kdkmp import rules
+
+    aturan = rules.muat_aturan()
+    terbaru = con.execute("SELECT max(minggu) FROM laporan").fetchall()[0][0]
+    if rules.perlu_skor_ulang(con, aturan) or (terbaru is not None and minggu < terbaru):
+        rules.skor(con, aturan)
+    else:
+        rules.skor(con, aturan, minggu)
+
+
+def simpan(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file: str,
+           db_path: str | os.PathLike | None = None, ganti: bool = False,
+           dimuat_oleh: str | None = None) -> int:
+    """Load a validated week and score it, all or nothing; returns the batch id."""
+    with store.penulisan(db_path) as con:
+        batch_id = store.muat_minggu(con, hasil, nama_file=nama_file, isi_file=isi_file,
+                                     dimuat_oleh=dimuat_oleh, ganti=ganti)
+        skor_setelah_muat(con, hasil.minggu)
+        versi = store.baca_meta(con, "versi_aturan")
+        con.execute("UPDATE batch SET versi_aturan = ? WHERE batch_id = ?", [versi, batch_id])
+    return batch_id
+
+
+def muat_file(path: str | os.PathLike, *, db_path: str | os.PathLike | None = None, minggu: date | None = None,
+              ganti: bool = False, batas_tolak: float = 0.2, sheet: str | None = None,
+              dimuat_oleh: str | None = None) -> HasilMuat:
+    """The CLI's ingest: the rejected rows go to `<file>.ditolak.csv` beside the input
+    (or beside the database when that folder is not writable)."""
+    path = Path(path)
+    try:
+        isi = path.read_bytes()
+    except OSError as e:
+        raise snapshot.FileDitolak(f"File {path} tidak dapat dibaca: {e.strerror}.") from None
+    hasil = snapshot.baca_snapshot(isi, nama_file=path.name, minggu=minggu, sheet=sheet, batas_tolak=batas_tolak)
+    batch_id = simpan(hasil, isi_file=isi, nama_file=path.name, db_path=db_path, ganti=ganti,
+                      dimuat_oleh=dimuat_oleh)
+    file_penolakan = None
+    if hasil.baris_ditolak:
+        file_penolakan = path.with_name(path.stem + ".ditolak.csv")
+        try:
+            file_penolakan.write_bytes(hasil.file_penolakan())
+        except OSError:
+            file_penolakan = store.direktori_arsip(store.lokasi_db(db_path)) / f"{batch_id:05d}_{path.stem}.ditolak.csv"
+            file_penolakan.write_bytes(hasil.file_penolakan())
+    return HasilMuat(hasil.minggu, batch_id, hasil.baris_dibaca, hasil.baris_dimuat, hasil.baris_ditolak,
+                     file_penolakan)
