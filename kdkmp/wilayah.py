@@ -48,9 +48,10 @@ def normalisasi_kode(kode: object) -> str | None:
 
 
 def normalisasi_kode_series(kode: pd.Series) -> pd.Series:
-    """Vectorised normalisasi_kode for a column of codes; NaN where malformed."""
+    """Vectorised normalisasi_kode for a column of desa/kelurahan codes; NaN where the value
+    is not a desa code in either spelling."""
     teks = kode.astype("str").str.strip().str.replace(r"\.0$", "", regex=True)
-    bertitik = teks.where(teks.str.fullmatch(_POLA_BERTITIK.pattern))
+    bertitik = teks.where(teks.str.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}"))
     digit = teks.where(teks.str.fullmatch(r"\d{10}"))
     dari_digit = digit.str[0:2] + "." + digit.str[2:4] + "." + digit.str[4:6] + "." + digit.str[6:10]
     return bertitik.fillna(dari_digit)

@@ -1,0 +1,117 @@
+"""Shared fixtures: a small real demo database, Streamlit cache hygiene, a live server and
+Debian's Chromium for the browser tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+AKAR = Path(__file__).resolve().parent.parent
+# NTB, Kalimantan Barat and Jember: the areas with published figures, small enough for CI.
+WILAYAH_UJI = ["52", "61", "35.09"]
+MINGGU_UJI = 4
+
+
+@pytest.fixture(scope="session")
+def db_demo(tmp_path_factory) -> Path:
+    """A real DuckDB file built by the demo generator through the ingestion path (read-only use)."""
+    from kdkmp import demo
+
+    path = tmp_path_factory.mktemp("demo") / "kdkmp.duckdb"
+    demo.bangun(path, jumlah_minggu=MINGGU_UJI, wilayah_kode=WILAYAH_UJI)
+    return path
+
+
+@pytest.fixture
+def db_kosong(tmp_path) -> Path:
+    """A path where no database exists yet."""
+    return tmp_path / "kosong.duckdb"
+
+
+@pytest.fixture(autouse=True)
+def _bersihkan_tembolok():
+    """Streamlit's caches outlive AppTest instances; start every test clean."""
+    yield
+    if "streamlit" in sys.modules:
+        import streamlit as st
+
+        st.cache_data.clear()
+        st.cache_resource.clear()
+    from kdkmp import store
+
+    store.tutup_semua()
+
+
+# ---------------------------------------------------------------- browser tests
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    """Playwright cannot download browsers here: drive Debian's chromium."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("chromium tidak terpasang; .ci/run seharusnya memasangnya (apt-get install chromium)")
+        pytest.skip("chromium tidak terpasang (apt-get install chromium); uji peramban dilewati")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                 "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    # Tall viewport: Streamlit scrolls inside its own container, so full-page shots miss content.
+    return {**browser_context_args, "viewport": {"width": 1600, "height": 1400}, "locale": "id-ID"}
+
+
+def _port_bebas() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server_streamlit(db_demo, tmp_path_factory):
+    """`streamlit run app.py` on the demo database; yields its base URL."""
+    port = _port_bebas()
+    log = tmp_path_factory.mktemp("server") / "streamlit.log"
+    env = {**os.environ, "KDKMP_DB": str(db_demo)}
+    with open(log, "w") as keluaran:
+        proses = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(AKAR / "app.py"), "--server.headless", "true",
+             "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none"],
+            cwd=AKAR, env=env, stdout=keluaran, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        batas = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proses.poll() is not None or time.monotonic() > batas:
+                raise RuntimeError("streamlit tidak menyala:\n" + log.read_text())
+            time.sleep(0.3)
+        yield url
+    finally:
+        proses.terminate()
+        try:
+            proses.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proses.kill()
