@@ -1,4 +1,5 @@
-"""Dasbor zonasi KDKMP: the entry point only sets the page up and routes."""
+"""Dasbor zonasi KDKMP: the entry point only sets the page up, holds the week selector
+(bound to ?minggu= so it survives a change of page) and routes."""
 
 from pathlib import Path
 
@@ -10,7 +11,14 @@ HALAMAN = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Dasbor Zonasi KDKMP", page_icon=":material/storefront:", layout="wide")
 ui.siapkan_basis_data()
+minggu_tersedia = ui.daftar_minggu()
+if minggu_tersedia:
+    ui.pilih_minggu(minggu_tersedia)
 
-st.navigation([
-    st.Page(HALAMAN / "ringkasan.py", title="Ringkasan nasional", icon=":material/dashboard:", default=True),
-]).run()
+st.navigation({
+    "Pemantauan": [
+        st.Page(HALAMAN / "ringkasan.py", title="Ringkasan nasional", icon=":material/dashboard:", default=True),
+        st.Page(HALAMAN / "wilayah.py", title="Wilayah", icon=":material/map:"),
+        st.Page(HALAMAN / "koperasi.py", title="Koperasi", icon=":material/storefront:"),
+    ],
+}).run()

@@ -12,7 +12,7 @@ from kdkmp import kontrak
 
 WARNA_ZONA = {"hijau": "#2e7d32", "kuning": "#f9a825", "merah": "#c62828", "tidak_melapor": "#9e9e9e"}
 LABEL_ZONA = {"hijau": "Hijau", "kuning": "Kuning", "merah": "Merah", "tidak_melapor": "Tidak melapor"}
-URUTAN_ZONA = ("hijau", "kuning", "merah", "tidak_melapor")
+URUTAN_ZONA = ("hijau", "kuning", "merah", "tidak_melapor")  # same order as queries.URUTAN_ZONA
 
 # Sequential palettes for the non-zone categories, light → dark so order reads as progress.
 WARNA_TAHAP = {"belum_mulai": "#cfd8dc", "tertunda": "#8d6e63", "persiapan": "#90caf9",
@@ -58,3 +58,152 @@ def batang_kendala(ringkasan: dict, judul: str | None = None) -> go.Figure:
         marker_color=[WARNA_KENDALA[k] for k in urut], text=[fmt.angka(hitung[k]) for k in urut],
         textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
     return _tata_letak(fig, judul, 320)
+
+
+def _label_zona(z: str) -> str:
+    return LABEL_ZONA.get(z, z.replace("_", " ").capitalize())
+
+
+def batang_zona_per_wilayah(anak: pd.DataFrame, judul: str | None = None) -> go.Figure:
+    """Stacked horizontal bars of the zones per child area, worst (highest share of merah) on top;
+    `anak` is queries.zona_per_anak's frame."""
+    data = anak[anak["jumlah"] > 0].sort_values(["persen_merah", "merah"], ascending=True, na_position="first")
+    fig = go.Figure()
+    for z in URUTAN_ZONA:
+        fig.add_trace(go.Bar(
+            y=data["nama"], x=data[z], name=_label_zona(z), orientation="h", marker_color=WARNA_ZONA[z],
+            customdata=list(zip([fmt.angka(v) for v in data[z]], [fmt.persen(v) for v in data["persen_merah"]])),
+            hovertemplate="%{y}<br>" + _label_zona(z) + ": %{customdata[0]}<br>merah: %{customdata[1]} dari yang melapor"
+                          "<extra></extra>"))
+    return _tata_letak(fig, judul, max(360, 26 * len(data) + 90))
+
+
+def batang_kendala_per_zona(kendala: pd.DataFrame, judul: str | None = None) -> go.Figure:
+    """Main bottlenecks split by zone, largest total first ('tidak ada' left out)."""
+    data = kendala[kendala["kendala_utama"] != "tidak_ada"]
+    total = data.groupby("kendala_utama")["jumlah"].sum().sort_values()
+    label = kontrak.LABEL_NILAI["kendala_utama"]
+    fig = go.Figure()
+    for z in URUTAN_ZONA[:3]:
+        bagian = data[data["zona"] == z].set_index("kendala_utama")["jumlah"].reindex(total.index, fill_value=0)
+        fig.add_trace(go.Bar(y=[label.get(k, k) for k in total.index], x=bagian.to_numpy(), name=_label_zona(z),
+                             orientation="h", marker_color=WARNA_ZONA[z],
+                             customdata=[fmt.angka(v) for v in bagian],
+                             hovertemplate="%{y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
+    return _tata_letak(fig, judul, 360)
+
+
+def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> go.Figure:
+    """Zone counts over the weeks as stacked areas."""
+    fig = go.Figure()
+    lebar = tren.pivot_table(index="minggu", columns="zona", values="jumlah", fill_value=0).sort_index()
+    for z in URUTAN_ZONA:
+        if z not in lebar:
+            continue
+        fig.add_trace(go.Scatter(
+            x=lebar.index, y=lebar[z], name=_label_zona(z), mode="lines", stackgroup="zona",
+            line=dict(color=WARNA_ZONA[z], width=1), fillcolor=WARNA_ZONA[z],
+            customdata=[fmt.angka(v) for v in lebar[z]],
+            hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
+    fig = _tata_letak(fig, judul, 340)
+    fig.update_xaxes(tickformat="%d %b")
+    return fig
+
+
+def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None) -> go.Figure:
+    """Last week's zone (rows) → this week's zone (columns), counts in the cells; the
+    diagonal (no change) greyed so the moves stand out."""
+    baris = [z for z in ("baru", *URUTAN_ZONA) if z in set(transisi["zona_lalu"])]
+    kolom = list(URUTAN_ZONA)
+    tabel = (transisi.pivot_table(index="zona_lalu", columns="zona_kini", values="jumlah", fill_value=0)
+             .reindex(index=baris, columns=kolom, fill_value=0))
+    nilai = tabel.to_numpy()
+    warna = [[0 if a == b else v for b, v in zip(kolom, r)] for a, r in zip(baris, nilai)]
+    teks = [[fmt.angka(v) for v in r] for r in nilai]
+    fig = go.Figure(go.Heatmap(
+        z=warna, x=[_label_zona(z) for z in kolom], y=[_label_zona(z) + " (lalu)" for z in baris],
+        text=teks, texttemplate="%{text}", colorscale=[[0, "#f5f5f5"], [1, "#c62828"]], showscale=False,
+        hovertemplate="%{y} → %{x}: %{text}<extra></extra>"))
+    fig = _tata_letak(fig, judul, 300)
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+LABEL_PILAR = {"kelembagaan": "Kelembagaan", "legalitas_kepatuhan": "Legalitas & kepatuhan",
+               "infrastruktur": "Infrastruktur & pembangunan fisik", "usaha": "Operasional & kesehatan usaha"}
+
+
+def batang_pilar(pilar: pd.DataFrame, judul: str | None = None) -> go.Figure:
+    """Mean pillar scores (0–100), weakest highlighted."""
+    data = pilar.dropna(subset=["skor_rata"]).sort_values("skor_rata", ascending=False)
+    terlemah = data["pilar"].iloc[-1] if len(data) else None
+    fig = go.Figure(go.Bar(
+        y=[LABEL_PILAR.get(p, p) for p in data["pilar"]], x=data["skor_rata"], orientation="h",
+        marker_color=["#c62828" if p == terlemah else "#78909c" for p in data["pilar"]],
+        text=[fmt.angka(v, 1) for v in data["skor_rata"]], textposition="auto",
+        hovertemplate="%{y}: %{text}<extra></extra>"))
+    fig = _tata_letak(fig, judul, 280)
+    fig.update_xaxes(range=[0, 100])
+    return fig
+
+
+def _rgb(hexa: str, alfa: int = 200) -> list[int]:
+    return [int(hexa[i:i + 2], 16) for i in (1, 3, 5)] + [alfa]
+
+
+def peta_zona(titik: pd.DataFrame, tingkat_titik: str = "wilayah"):
+    """A pydeck map without a basemap (none can be fetched offline): one bubble per area sized
+    by its koperasi and coloured by its share of merah, or one dot per koperasi in its zone
+    colour, with labels for orientation."""
+    import pydeck as pdk
+
+    data = titik.copy()
+    if data.empty:
+        return None
+    if "zona" in data:
+        data["warna"] = [_rgb(WARNA_ZONA.get(z, "#9e9e9e")) for z in data["zona"]]
+        data["radius"] = 350
+        data["label"] = data["nama"]
+    else:
+        # Share of merah → from the kuning colour (none) to the merah colour (all).
+        bagian = (data["persen_merah"].fillna(0) / 100).clip(0, 1)
+        kuning, merah = _rgb(WARNA_ZONA["kuning"]), _rgb(WARNA_ZONA["merah"])
+        data["warna"] = [[round(k + (m - k) * b) for k, m in zip(kuning, merah)] for b in bagian]
+        data["radius"] = (data["jumlah"].clip(lower=1) ** 0.5) * 600
+        data["label"] = data["nama"]
+    data["keterangan"] = [
+        f"{n}: {fmt.angka(j)} koperasi, merah {fmt.persen(p)}" for n, j, p in
+        zip(data["nama"], data["jumlah"], data["persen_merah"])]
+    lintang, bujur = float(data["lat"].mean()), float(data["lon"].mean())
+    rentang = max(float(data["lat"].max() - data["lat"].min()), float(data["lon"].max() - data["lon"].min()), 0.05)
+    zoom = max(3.5, min(12.0, 8.6 - 1.4 * (rentang ** 0.5) * 1.6))
+    lapisan = [
+        pdk.Layer("ScatterplotLayer", data=data[["lon", "lat", "warna", "radius", "keterangan"]], get_position=["lon", "lat"],
+                  get_fill_color="warna", get_radius="radius", radius_min_pixels=4, radius_max_pixels=40,
+                  pickable=True, stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1),
+    ]
+    if len(data) <= 60:
+        lapisan.append(pdk.Layer("TextLayer", data=data[["lon", "lat", "label"]], get_position=["lon", "lat"],
+                                 get_text="label", get_size=13, get_color=[33, 33, 33], get_pixel_offset=[0, -18]))
+    return pdk.Deck(layers=lapisan, map_style=None, tooltip={"text": "{keterangan}"},
+                    initial_view_state=pdk.ViewState(latitude=lintang, longitude=bujur, zoom=zoom))
+
+
+def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
+    """One koperasi over the weeks: total score as a line, each week's marker in its zone colour."""
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=riwayat["minggu"], y=riwayat["skor_total"], mode="lines", name="Skor total",
+                             line=dict(color="#78909c", width=2), hoverinfo="skip"))
+    for z in URUTAN_ZONA:
+        bagian = riwayat[riwayat["zona"] == z]
+        if bagian.empty:
+            continue
+        fig.add_trace(go.Scatter(
+            x=bagian["minggu"], y=bagian["skor_total"].fillna(0), mode="markers", name=_label_zona(z),
+            marker=dict(color=WARNA_ZONA[z], size=14, line=dict(color="white", width=1)),
+            customdata=[fmt.angka(v, 1) for v in bagian["skor_total"]],
+            hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + " · skor %{customdata}<extra></extra>"))
+    fig = _tata_letak(fig, judul, 300)
+    fig.update_yaxes(range=[0, 105], title="Skor total")
+    fig.update_xaxes(tickformat="%d %b")
+    return fig

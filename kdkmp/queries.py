@@ -108,3 +108,254 @@ def rekap_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
     angka = [c for c in df.columns if c not in ("kode", "nama")]
     df[angka] = df[angka].fillna(0).astype("int64")
     return df
+
+
+# ---------------------------------------------------------------- zones
+# `zona` holds one row per koperasi known by that week (reported that week or before), with
+# 'tidak_melapor' for those without a report that week, and the area codes copied from the
+# latest report so that areas filter without a join.
+
+URUTAN_ZONA = ("hijau", "kuning", "merah", "tidak_melapor")
+PILAR = ("kelembagaan", "legalitas_kepatuhan", "infrastruktur", "usaha")
+
+
+def minggu_sebelumnya(con: duckdb.DuckDBPyConnection, minggu: date) -> date | None:
+    """The loaded week just before `minggu`, or None."""
+    r = con.execute("SELECT max(minggu) FROM batch WHERE status = 'aktif' AND minggu < ?", [minggu]).fetchall()
+    return r[0][0]
+
+
+def cap_data(con: duckdb.DuckDBPyConnection, minggu: date) -> dict:
+    """The stamp every view shows: week, when and from which file it was loaded, rules version."""
+    r = con.execute(
+        """SELECT b.batch_id, b.nama_file, b.dimuat_pada, b.dimuat_oleh,
+                  (SELECT nilai FROM meta WHERE kunci = 'versi_aturan') AS versi_aturan
+           FROM batch b WHERE b.minggu = ? AND b.status = 'aktif'""", [minggu]).fetchall()
+    if not r:
+        return {"minggu": minggu, "batch_id": None, "nama_file": None, "dimuat_pada": None,
+                "dimuat_oleh": None, "versi_aturan": None}
+    b = r[0]
+    return {"minggu": minggu, "batch_id": b[0], "nama_file": b[1], "dimuat_pada": b[2], "dimuat_oleh": b[3],
+            "versi_aturan": b[4]}
+
+
+def _jumlah_desa(con, wilayah: str | None) -> int:
+    if wilayah is None:
+        return con.execute("SELECT count(*) FROM wilayah WHERE tingkat = 'desa'").fetchall()[0][0]
+    kode = ref.cari(wilayah).kode
+    return con.execute("SELECT count(*) FROM wilayah WHERE tingkat = 'desa' AND (kode = $k OR starts_with(kode, $k || '.'))",
+                       {"k": kode}).fetchall()[0][0]
+
+
+def hitung_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> dict:
+    """Zone counts of an area this week and last week: {'zona': {z: n}, 'zona_lalu': {z: n} or None,
+    'melapor': n, 'jumlah': n (koperasi known), 'jumlah_desa': n (expected, from the reference)}."""
+    minggu = _minggu(con, minggu)
+    lalu = minggu_sebelumnya(con, minggu)
+    syarat, param = saring_wilayah(wilayah)
+    baris = con.execute(
+        f"SELECT minggu, zona, count(*) FROM zona WHERE minggu IN ($minggu, $lalu) AND {syarat} GROUP BY 1, 2",
+        {**param, "minggu": minggu, "lalu": lalu or minggu}).fetchall()
+    kini = {z: 0 for z in URUTAN_ZONA}
+    sebelum = {z: 0 for z in URUTAN_ZONA} if lalu else None
+    for m, z, n in baris:
+        (kini if m == minggu else sebelum)[z] = int(n)
+    return {"zona": kini, "zona_lalu": sebelum, "minggu_lalu": lalu,
+            "jumlah": sum(kini.values()), "melapor": sum(kini.values()) - kini["tidak_melapor"],
+            "jumlah_desa": _jumlah_desa(con, wilayah)}
+
+
+def zona_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
+    """Child areas of `wilayah` with their zone counts: kode, nama, jumlah_desa, hijau, kuning,
+    merah, tidak_melapor, jumlah, melapor, persen_merah (of those reporting), tingkat_lapor (%)."""
+    minggu = _minggu(con, minggu)
+    tingkat_anak = _TINGKAT_ANAK[ref.cari(wilayah).tingkat if wilayah else None]
+    syarat, param = saring_wilayah(wilayah, "z")
+    syarat_ref = "w.kode_induk IS NULL" if wilayah is None else "w.kode_induk = $kode_induk"
+    param = {**param, "minggu": minggu, "tingkat": tingkat_anak, "panjang": _PANJANG_KODE[tingkat_anak]}
+    if wilayah is not None:
+        param["kode_induk"] = ref.cari(wilayah).kode
+    hitung = ", ".join(f"count(*) FILTER (WHERE z.zona = '{z}') AS {z}" for z in URUTAN_ZONA)
+    df = con.execute(f"""
+        WITH z AS (SELECT z.{_KOLOM_TINGKAT[tingkat_anak]} AS kode, {hitung}
+                   FROM zona z WHERE z.minggu = $minggu AND {syarat} GROUP BY 1),
+        r AS (SELECT left(kode, $panjang) AS kode, count(*) AS jumlah_desa
+              FROM wilayah WHERE tingkat = 'desa' GROUP BY 1)
+        SELECT w.kode, w.nama, coalesce(r.jumlah_desa, 0) AS jumlah_desa, z.* EXCLUDE (kode)
+        FROM wilayah w LEFT JOIN r ON r.kode = w.kode LEFT JOIN z ON z.kode = w.kode
+        WHERE w.tingkat = $tingkat AND {syarat_ref} ORDER BY w.kode""", param).df()
+    df[list(URUTAN_ZONA)] = df[list(URUTAN_ZONA)].fillna(0).astype("int64")
+    df["jumlah"] = df[list(URUTAN_ZONA)].sum(axis=1)
+    df["melapor"] = df["jumlah"] - df["tidak_melapor"]
+    df["persen_merah"] = (100 * df["merah"] / df["melapor"].where(df["melapor"] > 0)).round(1)
+    df["tingkat_lapor"] = (100 * df["melapor"] / df["jumlah_desa"].where(df["jumlah_desa"] > 0)).round(1)
+    return df
+
+
+def kendala_per_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
+    """Main bottleneck × zone counts of the reporting koperasi: kendala_utama, zona, jumlah."""
+    minggu = _minggu(con, minggu)
+    syarat, param = saring_wilayah(wilayah, "l")
+    return con.execute(f"""
+        SELECT l.kendala_utama, z.zona, count(*) AS jumlah
+        FROM laporan l JOIN zona z USING (minggu, kode_koperasi)
+        WHERE l.minggu = $minggu AND {syarat} GROUP BY 1, 2 ORDER BY 1, 2""",
+        {**param, "minggu": minggu}).df()
+
+
+def tren_zona(con: duckdb.DuckDBPyConnection, wilayah: str | None = None) -> pd.DataFrame:
+    """Zone counts of an area over all loaded weeks: minggu, zona, jumlah."""
+    syarat, param = saring_wilayah(wilayah)
+    return con.execute(f"SELECT minggu, zona, count(*) AS jumlah FROM zona WHERE {syarat} GROUP BY 1, 2 ORDER BY 1, 2",
+                       param).df()
+
+
+def transisi_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
+    """How many koperasi moved from each zone last week to each zone this week:
+    zona_lalu, zona_kini, jumlah (koperasi new this week count as zona_lalu 'baru')."""
+    minggu = _minggu(con, minggu)
+    lalu = minggu_sebelumnya(con, minggu)
+    syarat, param = saring_wilayah(wilayah, "k")
+    return con.execute(f"""
+        SELECT coalesce(l.zona, 'baru') AS zona_lalu, k.zona AS zona_kini, count(*) AS jumlah
+        FROM zona k LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
+        WHERE k.minggu = $minggu AND {syarat} GROUP BY 1, 2 ORDER BY 1, 2""",
+        {**param, "minggu": minggu, "lalu": lalu}).df()
+
+
+# Movement lists: each a condition on this week's row `k` and last week's `l`.
+PERGERAKAN = {
+    "baru_merah": ("Baru merah", "merah minggu ini, belum merah minggu lalu",
+                   "k.zona = 'merah' AND coalesce(l.zona, '') <> 'merah'"),
+    "pulih": ("Pulih", "keluar dari merah minggu ini", "l.zona = 'merah' AND k.zona IN ('hijau', 'kuning')"),
+    "merah_kronis": ("Merah kronis", "merah {n} minggu berturut-turut atau lebih",
+                     "k.zona = 'merah' AND k.minggu_di_zona >= $kronis"),
+}
+MINGGU_KRONIS = 4
+
+
+def hitung_pergerakan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
+                      kronis: int = MINGGU_KRONIS) -> dict:
+    """{'baru_merah': n, 'pulih': n, 'merah_kronis': n} for an area and week."""
+    minggu = _minggu(con, minggu)
+    syarat, param = saring_wilayah(wilayah, "k")
+    kolom = ", ".join(f"count(*) FILTER (WHERE {s})" for _, _, s in PERGERAKAN.values())
+    r = con.execute(f"""
+        SELECT {kolom} FROM zona k LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
+        WHERE k.minggu = $minggu AND {syarat}""",
+        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu), "kronis": kronis}).fetchall()[0]
+    return dict(zip(PERGERAKAN, (int(n) for n in r)))
+
+
+def _kolom_daftar(alias_z: str = "k") -> str:
+    return f"""{alias_z}.kode_koperasi, lp.nama_koperasi, wd.nama AS desa, wk.nama AS kabupaten,
+               {alias_z}.kode_desa, {alias_z}.zona, {alias_z}.skor_total, {alias_z}.pilar_terlemah,
+               {alias_z}.minggu_di_zona, {alias_z}.alasan_utama, {alias_z}.langkah_berikut"""
+
+
+def daftar_pergerakan(con: duckdb.DuckDBPyConnection, jenis: str, minggu: date | None = None,
+                      wilayah: str | None = None, kronis: int = MINGGU_KRONIS) -> pd.DataFrame:
+    """The koperasi behind one movement count, longest in merah first."""
+    minggu = _minggu(con, minggu)
+    _, _, kondisi = PERGERAKAN[jenis]
+    syarat, param = saring_wilayah(wilayah, "k")
+    return con.execute(f"""
+        SELECT {_kolom_daftar()}, coalesce(l.zona, 'baru') AS zona_lalu
+        FROM zona k LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
+        LEFT JOIN laporan lp ON lp.minggu = k.minggu_laporan AND lp.kode_koperasi = k.kode_koperasi
+        LEFT JOIN wilayah wd ON wd.kode = k.kode_desa
+        LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
+        WHERE k.minggu = $minggu AND {syarat} AND {kondisi}
+        ORDER BY k.minggu_di_zona DESC, k.skor_total ASC NULLS LAST, k.kode_koperasi""",
+        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu), "kronis": kronis}).df()
+
+
+def rata_pilar(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
+    """Per pillar: mean score of the reporting koperasi and how many have it as their weakest:
+    pilar, skor_rata, jumlah_terlemah — weakest pillar first."""
+    minggu = _minggu(con, minggu)
+    syarat, param = saring_wilayah(wilayah)
+    rata = ", ".join(f"avg(skor_{p}) AS {p}" for p in PILAR)
+    terlemah = ", ".join(f"count(*) FILTER (WHERE pilar_terlemah = '{p}') AS t_{p}" for p in PILAR)
+    r = con.execute(f"SELECT {rata}, {terlemah} FROM zona WHERE minggu = $minggu AND zona <> 'tidak_melapor' AND {syarat}",
+                    {**param, "minggu": minggu}).fetchall()[0]
+    df = pd.DataFrame({"pilar": list(PILAR), "skor_rata": [None if v is None else round(v, 1) for v in r[:4]],
+                       "jumlah_terlemah": [int(v) for v in r[4:]]})
+    return df.sort_values("skor_rata", na_position="last").reset_index(drop=True)
+
+
+def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
+    """Bubbles for the map, one per child area: kode, nama, lat, lon (mean of its koperasi's
+    reported positions, else the reference's approximate position), jumlah, merah, persen_merah,
+    and the zone counts. Below kecamatan level, one point per koperasi with its zone."""
+    minggu = _minggu(con, minggu)
+    w = ref.cari(wilayah) if wilayah else None
+    if w is not None and w.tingkat in ("kecamatan", "desa"):
+        syarat, param = saring_wilayah(wilayah, "z")
+        return con.execute(f"""
+            SELECT z.kode_koperasi AS kode, lp.nama_koperasi AS nama, lp.latitude AS lat, lp.longitude AS lon,
+                   1 AS jumlah, z.zona, CASE WHEN z.zona = 'merah' THEN 100.0 ELSE 0.0 END AS persen_merah
+            FROM zona z JOIN laporan lp ON lp.minggu = z.minggu_laporan AND lp.kode_koperasi = z.kode_koperasi
+            WHERE z.minggu = $minggu AND {syarat} AND lp.latitude IS NOT NULL AND lp.longitude IS NOT NULL""",
+            {**param, "minggu": minggu}).df()
+    anak = zona_per_anak(con, minggu, wilayah)
+    tingkat_anak = _TINGKAT_ANAK[w.tingkat if w else None]
+    syarat, param = saring_wilayah(wilayah)
+    posisi = con.execute(f"""
+        SELECT {_KOLOM_TINGKAT[tingkat_anak]} AS kode, avg(latitude) AS lat_lapor, avg(longitude) AS lon_lapor
+        FROM laporan WHERE minggu = $minggu AND {syarat} AND latitude IS NOT NULL GROUP BY 1""",
+        {**param, "minggu": minggu}).df()
+    cadangan = ref.tabel()[["kode", "lat", "lon"]]
+    df = anak.merge(posisi, on="kode", how="left").merge(cadangan, on="kode", how="left")
+    df["lat"] = df["lat_lapor"].fillna(df["lat"])
+    df["lon"] = df["lon_lapor"].fillna(df["lon"])
+    return df.drop(columns=["lat_lapor", "lon_lapor"]).dropna(subset=["lat", "lon"]).reset_index(drop=True)
+
+
+# ---------------------------------------------------------------- one koperasi
+
+def cari_koperasi(con: duckdb.DuckDBPyConnection, teks: str, batas: int = 20) -> pd.DataFrame:
+    """Koperasi whose code or name contains `teks` (latest report): kode_koperasi, nama_koperasi, kode_desa."""
+    return con.execute("""
+        SELECT kode_koperasi, arg_max(nama_koperasi, minggu) AS nama_koperasi, arg_max(kode_desa, minggu) AS kode_desa
+        FROM laporan WHERE kode_koperasi ILIKE $pola OR nama_koperasi ILIKE $pola
+        GROUP BY 1 ORDER BY 1 LIMIT $batas""", {"pola": f"%{teks}%", "batas": batas}).df()
+
+
+def koperasi_di_desa(con: duckdb.DuckDBPyConnection, kode_desa: str, minggu: date | None = None) -> pd.DataFrame:
+    """The koperasi of one desa with this week's zone (normally one)."""
+    minggu = _minggu(con, minggu)
+    return con.execute(f"""
+        SELECT {_kolom_daftar()}
+        FROM zona k LEFT JOIN laporan lp ON lp.minggu = k.minggu_laporan AND lp.kode_koperasi = k.kode_koperasi
+        LEFT JOIN wilayah wd ON wd.kode = k.kode_desa LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
+        WHERE k.minggu = $minggu AND k.kode_desa = $desa ORDER BY k.kode_koperasi""",
+        {"minggu": minggu, "desa": ref.cari(kode_desa).kode}).df()
+
+
+def riwayat_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str) -> pd.DataFrame:
+    """Zone and pillar scores of one koperasi over every loaded week."""
+    skor = ", ".join(f"skor_{p}" for p in PILAR)
+    return con.execute(f"""SELECT minggu, zona, skor_total, {skor}, pilar_terlemah, alasan_utama
+                           FROM zona WHERE kode_koperasi = ? ORDER BY minggu""", [kode_koperasi]).df()
+
+
+def laporan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, minggu: date | None = None) -> dict | None:
+    """The latest report of a koperasi up to `minggu` (all contract columns + area names), or None."""
+    minggu = _minggu(con, minggu)
+    df = con.execute("""
+        SELECT l.*, wd.nama AS nama_desa, wc.nama AS nama_kecamatan, wk.nama AS nama_kabupaten, wp.nama AS nama_provinsi
+        FROM laporan l
+        LEFT JOIN wilayah wd ON wd.kode = l.kode_desa LEFT JOIN wilayah wc ON wc.kode = l.kode_kecamatan
+        LEFT JOIN wilayah wk ON wk.kode = l.kode_kabupaten LEFT JOIN wilayah wp ON wp.kode = l.kode_provinsi
+        WHERE l.kode_koperasi = ? AND l.minggu <= ? ORDER BY l.minggu DESC LIMIT 1""",
+        [kode_koperasi, minggu]).df()
+    return None if df.empty else df.iloc[0].to_dict()
+
+
+def penjelasan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, minggu: date | None = None) -> dict | None:
+    """Why a koperasi is in its zone this week (rules.jelaskan: zone, pillar scores, reasons worst
+    first, what it would take), or None when it has no zone that week."""
+    from kdkmp import rules
+
+    return rules.jelaskan(con, kode_koperasi, _minggu(con, minggu))

@@ -230,7 +230,10 @@ _sambungan: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
 
 def identitas_file(db_path: str | os.PathLike | None = None) -> tuple:
     """(inode, mtime_ns, size) of the live file: changes on every swap; the cache key of the app."""
-    st = os.stat(lokasi_db(db_path))
+    try:
+        st = os.stat(lokasi_db(db_path))
+    except FileNotFoundError:
+        raise BasisDataKosong(f"Basis data {lokasi_db(db_path)} belum ada.") from None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
 
 

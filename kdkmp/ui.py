@@ -52,26 +52,32 @@ def siapkan_basis_data() -> None:
 
 
 def pilih_minggu(daftar: list[date]) -> date:
-    """The week selector in the sidebar, kept in the URL (?minggu=YYYY-MM-DD) so views are shareable."""
-    dari_url = st.query_params.get("minggu")
-    indeks = 0
-    if dari_url:
-        try:
-            indeks = daftar.index(date.fromisoformat(dari_url))
-        except ValueError:
-            st.sidebar.warning(f"Minggu {dari_url} tidak ada dalam data; ditampilkan minggu terbaru.")
-    minggu = st.sidebar.selectbox("Minggu data", daftar, index=indeks, format_func=fmt.tanggal, key="minggu_data")
-    if minggu != daftar[0] or dari_url:
-        st.query_params["minggu"] = minggu.isoformat()
-    return minggu
+    """The week selector in the sidebar, bound to the URL (?minggu=YYYY-MM-DD) so every view is
+    shareable; it lives in app.py so the choice survives a change of page."""
+    pilihan = [d.isoformat() for d in daftar]
+    nilai = st.sidebar.selectbox("Minggu data", pilihan, index=0, key="minggu", bind="query-params",
+                                 format_func=lambda s: fmt.tanggal(date.fromisoformat(s)))
+    return date.fromisoformat(nilai)
+
+
+def minggu_terpilih() -> date:
+    """The week chosen in the sidebar (latest loaded week by default)."""
+    daftar = data_atau_berhenti()
+    nilai = st.session_state.get("minggu")
+    return date.fromisoformat(nilai) if nilai else daftar[0]
+
+
+def daftar_minggu() -> list[date]:
+    """Loaded weeks, newest first; empty when there is no database or no data."""
+    try:
+        return tanya(queries.daftar_minggu)
+    except store.BasisDataKosong:
+        return []
 
 
 def data_atau_berhenti() -> list[date]:
     """Loaded weeks, or a clear message telling how to load data and stop the page."""
-    try:
-        daftar = tanya(queries.daftar_minggu)
-    except store.BasisDataKosong:
-        daftar = []
+    daftar = daftar_minggu()
     if not daftar:
         st.info("Belum ada data mingguan. Muat file lewat halaman **Unggah** atau dengan "
                 "`python -m kdkmp ingest FILE`, atau bangun data demo dengan `python -m kdkmp demo`.")
@@ -81,3 +87,250 @@ def data_atau_berhenti() -> list[date]:
 
 def kartu(label: str, nilai: str, bantuan: str | None = None, delta: str | None = None) -> None:
     st.metric(label, nilai, delta=delta, help=bantuan, delta_color="off")
+
+
+# ---------------------------------------------------------------- area views
+
+HALAMAN_WILAYAH = "pages/wilayah.py"
+HALAMAN_KOPERASI = "pages/koperasi.py"
+PARAM_TINGKAT = {"provinsi": "prov", "kabupaten": "kab", "kecamatan": "kec", "desa": "desa"}
+
+
+def param_wilayah(kode: str | None) -> dict:
+    """URL parameters of an area: every ancestor, e.g. {'prov': '52', 'kab': '52.01'}."""
+    from kdkmp import wilayah as ref
+
+    if kode is None:
+        return {}
+    return {PARAM_TINGKAT[ref.tingkat(k)]: k for k in ref.leluhur(kode)}
+
+
+def wilayah_dari_url() -> str | None:
+    """The deepest area named in the URL (?prov=52&kab=52.01 → '52.01'); stops the page with a
+    clear message when a code is unknown or does not belong to its parent."""
+    from kdkmp import wilayah as ref
+
+    terpilih = None
+    for tingkat in ("provinsi", "kabupaten", "kecamatan", "desa"):
+        nilai = st.query_params.get(PARAM_TINGKAT[tingkat])
+        if not nilai:
+            continue
+        try:
+            w = ref.cari(nilai)
+        except ref.KodeTidakDikenal as e:
+            st.error(f"{e} Periksa alamat halaman atau kembali ke ringkasan nasional.")
+            st.page_link("pages/ringkasan.py", label="Ringkasan nasional", icon=":material/home:")
+            st.stop()
+        if w.tingkat != tingkat or (terpilih and ref.induk(w.kode) != terpilih):
+            st.error(f"Kode {nilai} bukan {tingkat} di bawah {terpilih or 'nasional'}; periksa alamat halaman.")
+            st.page_link("pages/ringkasan.py", label="Ringkasan nasional", icon=":material/home:")
+            st.stop()
+        terpilih = w.kode
+    return terpilih
+
+
+def remah_roti(kode: str | None) -> None:
+    """Breadcrumbs: Nasional › Provinsi › Kabupaten › … each a link back up."""
+    from kdkmp import wilayah as ref
+
+    rantai = [] if kode is None else ref.leluhur(kode)
+    kolom = st.columns(len(rantai) + 1, gap="small", width="content")
+    with kolom[0]:
+        st.page_link("pages/ringkasan.py", label="Nasional", icon=":material/home:")
+    for i, k in enumerate(rantai, start=1):
+        with kolom[i]:
+            st.page_link(HALAMAN_WILAYAH, label=f"› {ref.nama(k)}", query_params=param_wilayah(k),
+                         disabled=(k == kode))
+
+
+def cap(minggu: date, jumlah: dict) -> None:
+    """The stamp every view carries: week, load, rules version, reporting rate."""
+    c = tanya(queries.cap_data, minggu)
+    dimuat = f"dimuat {fmt.waktu(c['dimuat_pada'])} dari {c['nama_file']}" if c["batch_id"] else "belum dimuat"
+    st.caption(
+        f"Data minggu **{fmt.tanggal(minggu)}** · {dimuat} · aturan versi `{c['versi_aturan'] or '–'}` · "
+        f"melapor {fmt.angka(jumlah['melapor'])} dari {fmt.angka(jumlah['jumlah_desa'])} desa/kelurahan "
+        f"({fmt.rasio_persen(jumlah['melapor'], jumlah['jumlah_desa'])})")
+
+
+def kartu_zona(jumlah: dict) -> None:
+    """Large KPI cards: koperasi, hijau / kuning / merah with share and change, tidak melapor."""
+    from kdkmp import charts
+
+    kini, lalu = jumlah["zona"], jumlah["zona_lalu"]
+    kolom = st.columns(5)
+    with kolom[0]:
+        st.metric("Koperasi", fmt.angka(jumlah["jumlah"]),
+                  help=f"{fmt.angka(jumlah['jumlah_desa'])} desa/kelurahan dalam referensi Kemendagri")
+    for i, z in enumerate(("hijau", "kuning", "merah", "tidak_melapor"), start=1):
+        with kolom[i]:
+            selisih = None if lalu is None else fmt.selisih(kini[z] - lalu[z]) + " sejak minggu lalu"
+            st.metric(f":{'green' if z == 'hijau' else 'orange' if z == 'kuning' else 'red' if z == 'merah' else 'gray'}"
+                      f"[■] {charts.LABEL_ZONA[z]}",
+                      f"{fmt.angka(kini[z])}", delta=selisih, delta_color="off",
+                      help=f"{fmt.rasio_persen(kini[z], jumlah['jumlah'])} dari semua koperasi")
+            st.markdown(f"**{fmt.rasio_persen(kini[z], jumlah['jumlah'])}**")
+
+
+def pergerakan(minggu: date, kode: str | None) -> None:
+    """The three movement counts of a weekly meeting, each opening its list."""
+    hitung = tanya(queries.hitung_pergerakan, minggu, kode)
+    kolom = st.columns(3)
+    for (jenis, (judul, keterangan, _)), k in zip(queries.PERGERAKAN.items(), kolom):
+        with k:
+            st.metric(judul, fmt.angka(hitung[jenis]), help=keterangan.format(n=queries.MINGGU_KRONIS))
+            if hitung[jenis]:
+                with st.expander(f"Lihat {fmt.angka(hitung[jenis])} koperasi"):
+                    tabel_koperasi(tanya(queries.daftar_pergerakan, jenis, minggu, kode))
+
+
+def tabel_koperasi(df) -> None:
+    """A list of koperasi with their zone, reason and what it would take, each linking to its page."""
+    if df.empty:
+        st.info("Tidak ada koperasi.")
+        return
+    tampil = df.assign(tautan=[f"koperasi?kode={k}" for k in df["kode_koperasi"]])
+    st.dataframe(
+        tampil, hide_index=True, width="stretch",
+        column_order=["tautan", "nama_koperasi", "desa", "kabupaten", "zona", "skor_total", "minggu_di_zona",
+                      "alasan_utama", "langkah_berikut"],
+        column_config={
+            "tautan": st.column_config.LinkColumn("Kode", display_text=r"koperasi\?kode=(.*)"),
+            "nama_koperasi": "Koperasi", "desa": "Desa/kelurahan", "kabupaten": "Kabupaten/kota", "zona": "Zona",
+            "skor_total": st.column_config.NumberColumn("Skor", format="%.1f"),
+            "minggu_di_zona": st.column_config.NumberColumn("Minggu di zona"),
+            "alasan_utama": "Alasan utama", "langkah_berikut": "Yang dibutuhkan",
+        })
+
+
+def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
+    """The whole view of one area at one week; the national overview is the area None."""
+    from kdkmp import charts
+    from kdkmp import wilayah as ref
+
+    w = ref.cari(kode) if kode else None
+    remah_roti(kode)
+    st.title(f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}" if w else "Ringkasan nasional KDKMP")
+    jumlah = tanya(queries.hitung_zona, minggu, kode)
+    cap(minggu, jumlah)
+    if jumlah["jumlah"] == 0:
+        st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
+        return
+    kartu_zona(jumlah)
+    st.subheader("Pergerakan minggu ini")
+    pergerakan(minggu, kode)
+
+    if w is not None and w.tingkat == "desa":
+        st.subheader("Koperasi di desa/kelurahan ini")
+        daftar = tanya(queries.koperasi_di_desa, kode, minggu)
+        tabel_koperasi(daftar)
+        for kode_kop, nama in zip(daftar["kode_koperasi"], daftar["nama_koperasi"]):
+            st.page_link(HALAMAN_KOPERASI, label=f"Buka {nama or kode_kop}", icon=":material/storefront:",
+                         query_params={"kode": kode_kop})
+        return
+
+    anak = tanya(queries.zona_per_anak, minggu, kode)
+    label_anak = ref.LABEL_TINGKAT[{None: "provinsi", "provinsi": "kabupaten", "kabupaten": "kecamatan",
+                                    "kecamatan": "desa"}[w.tingkat if w else None]]
+    kiri, kanan = st.columns([3, 2])
+    with kiri:
+        st.plotly_chart(charts.batang_zona_per_wilayah(anak, f"Zona per {label_anak.lower()} (merah terbanyak di atas)"),
+                        width="stretch", key="zona_per_anak")
+    with kanan:
+        st.plotly_chart(charts.batang_kendala_per_zona(tanya(queries.kendala_per_zona, minggu, kode),
+                                                       "Kendala utama menurut zona"), width="stretch", key="kendala")
+        pilar = tanya(queries.rata_pilar, minggu, kode)
+        if pilar["skor_rata"].notna().any():
+            terlemah = pilar.iloc[0]
+            st.markdown(f"Pilar terlemah: **{charts.LABEL_PILAR[terlemah['pilar']]}** "
+                        f"(rata-rata {fmt.angka(terlemah['skor_rata'], 1)})")
+            st.plotly_chart(charts.batang_pilar(pilar), width="stretch", key="pilar")
+
+    kiri, kanan = st.columns([3, 2])
+    with kiri:
+        st.plotly_chart(charts.garis_tren_zona(tanya(queries.tren_zona, kode), "Tren zona per minggu"),
+                        width="stretch", key="tren")
+    with kanan:
+        st.plotly_chart(charts.matriks_transisi(tanya(queries.transisi_zona, minggu, kode),
+                                                "Perpindahan zona sejak minggu lalu"), width="stretch", key="transisi")
+
+    st.subheader(f"Peringkat {label_anak.lower()}")
+    pilihan = dict(zip(anak["kode"], anak["nama"]))
+    buka = st.selectbox(f"Buka {label_anak.lower()}", list(pilihan), index=None, format_func=lambda k: pilihan[k],
+                        placeholder=f"Pilih {label_anak.lower()}…", key="buka_wilayah")
+    if buka:
+        st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(buka))
+    tabel = anak.sort_values(["persen_merah", "merah"], ascending=False, na_position="last").assign(
+        tautan=lambda d: ["wilayah?" + "&".join(f"{a}={b}" for a, b in param_wilayah(k).items()) for k in d["kode"]])
+    st.dataframe(
+        tabel, hide_index=True, width="stretch",
+        column_order=["tautan", "nama", "jumlah", "hijau", "kuning", "merah", "tidak_melapor", "persen_merah",
+                      "tingkat_lapor"],
+        column_config={
+            "tautan": st.column_config.LinkColumn("Kode", display_text=r".*=([0-9.]+)$"),
+            "nama": label_anak, "jumlah": "Koperasi", "hijau": "Hijau", "kuning": "Kuning", "merah": "Merah",
+            "tidak_melapor": "Tidak melapor",
+            "persen_merah": st.column_config.ProgressColumn("% merah", format="%.1f %%", min_value=0, max_value=100),
+            "tingkat_lapor": st.column_config.NumberColumn("% melapor", format="%.1f %%"),
+        })
+
+    st.subheader("Peta")
+    peta = charts.peta_zona(tanya(queries.titik_peta, minggu, kode))
+    if peta is None:
+        st.info("Belum ada koordinat untuk wilayah ini.")
+    else:
+        st.pydeck_chart(peta, height=520)
+        st.caption("Posisi perkiraan: titik per wilayah di rata-rata koordinat koperasinya, ukuran menurut jumlah "
+                   "koperasi, warna menurut bagian merah. Tanpa peta dasar (tidak ada akses internet).")
+
+
+# ---------------------------------------------------------------- one koperasi
+
+def sebagai_tanggal(nilai) -> date | None:
+    """A date from a frame cell (Timestamp / date / NaT)."""
+    import pandas as pd
+
+    if nilai is None or (not isinstance(nilai, date) and pd.isna(nilai)):
+        return None
+    return nilai.date() if hasattr(nilai, "date") and callable(nilai.date) else nilai
+
+
+def tabel_indikator(laporan: dict):
+    """The contract columns of one report as label / value rows, in Indonesian."""
+    import pandas as pd
+
+    from kdkmp import kontrak
+
+    baris = []
+    for k in kontrak.KOLOM:
+        if k.nama in ("kode_koperasi", "nama_koperasi"):
+            continue
+        nilai = laporan.get(k.nama)
+        if nilai is None or (not isinstance(nilai, (str, bool)) and pd.isna(nilai)):
+            teks = "tidak dilaporkan"
+        elif k.jenis == "bool":
+            teks = "ya" if nilai else "tidak"
+        elif k.jenis == "enum":
+            teks = kontrak.LABEL_NILAI[k.nama].get(nilai, nilai)
+        elif k.jenis == "date":
+            teks = fmt.tanggal(sebagai_tanggal(nilai))
+        elif k.jenis in ("int", "float"):
+            teks = (("Rp " if k.nama == "omzet_bulanan" else "")
+                    + fmt.angka(nilai, 0 if k.jenis == "int" else (4 if k.nama in ("latitude", "longitude") else 1))
+                    + (" %" if k.persen else ""))
+        else:
+            teks = str(nilai)
+        baris.append({"Indikator": k.keterangan.capitalize(), "Nilai": teks})
+    return pd.DataFrame(baris)
+
+
+def titik_koperasi(laporan: dict, riwayat):
+    """One point for the koperasi's small map, in its current zone colour."""
+    import pandas as pd
+
+    if pd.isna(laporan.get("latitude")) or pd.isna(laporan.get("longitude")):
+        return pd.DataFrame()
+    zona = riwayat["zona"].iloc[-1] if len(riwayat) else "tidak_melapor"
+    return pd.DataFrame({"kode": [laporan["kode_koperasi"]], "nama": [laporan["nama_koperasi"]],
+                         "lat": [float(laporan["latitude"])], "lon": [float(laporan["longitude"])],
+                         "jumlah": [1], "zona": [zona], "persen_merah": [100.0 if zona == "merah" else 0.0]})

@@ -1,0 +1,48 @@
+"""Koperasi: one cooperative's zone history, pillar scores, reasons and latest report (?kode=…)."""
+
+import streamlit as st
+
+from kdkmp import charts, queries, ui
+from kdkmp import format as fmt
+
+minggu = ui.minggu_terpilih()
+kode = st.query_params.get("kode")
+
+if not kode:
+    st.title("Cari koperasi")
+    teks = st.text_input("Kode atau nama koperasi", placeholder="mis. Sukamaju atau KDKMP-5201…")
+    if teks and len(teks.strip()) >= 3:
+        hasil = ui.tanya(queries.cari_koperasi, teks.strip())
+        if hasil.empty:
+            st.info(f"Tidak ada koperasi yang kode atau namanya memuat “{teks}”.")
+        for k, nama in zip(hasil["kode_koperasi"], hasil["nama_koperasi"]):
+            st.page_link(ui.HALAMAN_KOPERASI, label=f"{nama} ({k})", query_params={"kode": k})
+    st.stop()
+
+laporan = ui.tanya(queries.laporan_koperasi, kode, minggu)
+if laporan is None:
+    st.error(f"Koperasi dengan kode {kode} tidak ditemukan sampai minggu {fmt.tanggal(minggu)}.")
+    st.page_link("pages/ringkasan.py", label="Ringkasan nasional", icon=":material/home:")
+    st.stop()
+
+ui.remah_roti(laporan["kode_desa"])
+st.title(laporan["nama_koperasi"])
+st.caption(f"{kode} · {laporan['nama_desa']}, {laporan['nama_kecamatan']}, {laporan['nama_kabupaten']}, "
+           f"{laporan['nama_provinsi']} · laporan terakhir minggu {fmt.tanggal(laporan['minggu'])}"
+           f" · laporan BA terakhir {fmt.tanggal(ui.sebagai_tanggal(laporan['laporan_terakhir']))}")
+ui.penjelasan(ui.tanya(queries.penjelasan_koperasi, kode, minggu))
+
+riwayat = ui.tanya(queries.riwayat_koperasi, kode)
+st.plotly_chart(charts.riwayat_zona(riwayat, "Riwayat zona"), width="stretch")
+
+kiri, kanan = st.columns([3, 2])
+with kiri:
+    st.subheader("Indikator laporan terakhir")
+    st.dataframe(ui.tabel_indikator(laporan), hide_index=True, width="stretch", height=560)
+with kanan:
+    st.subheader("Lokasi")
+    peta = charts.peta_zona(ui.titik_koperasi(laporan, riwayat))
+    if peta is None:
+        st.info("Koordinat koperasi ini belum dilaporkan.")
+    else:
+        st.pydeck_chart(peta, height=380)
