@@ -80,6 +80,42 @@ def perintah_demo(args) -> int:
     return 0
 
 
+def perintah_export(args) -> int:
+    from datetime import datetime
+
+    from kdkmp import export, queries, wilayah
+
+    keluaran = Path(args.out)
+    ekstensi = keluaran.suffix.lower()
+    if ekstensi not in (".csv", ".xlsx"):
+        print(f"Berkas keluaran harus berakhiran .csv atau .xlsx, bukan '{keluaran.suffix or keluaran.name}'.",
+              file=sys.stderr)
+        return 2
+    try:
+        con = store.sambungan_baca(args.db)
+        minggu = args.week or queries.minggu_terakhir(con)
+        saringan = (("zona", args.zona),) if args.zona else ()
+        daftar = queries.daftar_intervensi(con, minggu, args.wilayah, saringan)
+        versi = queries.cap_data(con, minggu)["versi_aturan"]
+    except store.BasisDataKosong as e:
+        print(f"{e} Jalankan `python -m kdkmp demo` atau muat file dengan `python -m kdkmp ingest`.", file=sys.stderr)
+        return 2
+    except (wilayah.KodeTidakDikenal, LookupError) as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    tabel = daftar.rename(columns=queries.KOLOM_INTERVENSI)
+    if ekstensi == ".csv":
+        isi = export.ke_csv(tabel, pemisah=args.sep)
+    else:
+        isi = export.ke_xlsx(tabel, {
+            "Isi": "Daftar intervensi KDKMP", "Saringan": queries.kalimat_saringan(args.wilayah, saringan),
+            "Jumlah koperasi": len(tabel), "Minggu data": minggu, "Versi aturan": versi,
+            "Dibuat pada": datetime.now(), "Dibuat oleh": store._pengguna() + " (CLI)"})
+    keluaran.write_bytes(isi)
+    print(f"{len(tabel):,} koperasi ditulis ke {keluaran}.".replace(",", "."))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m kdkmp", description="Dasbor zonasi KDKMP: alat baris perintah.")
     sub = ap.add_subparsers(dest="perintah", required=True)
@@ -109,7 +145,51 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20251)
     db(p)
     p.set_defaults(fungsi=perintah_demo)
+
+    p = sub.add_parser("export", help="ekspor daftar intervensi (CSV atau XLSX)")
+    p.add_argument("--out", required=True, help="berkas keluaran .csv atau .xlsx")
+    p.add_argument("--week", type=_tanggal)
+    p.add_argument("--wilayah", help="kode wilayah tingkat apa pun")
+    p.add_argument("--zona", choices=["merah", "kuning", "hijau", "tidak_melapor"],
+                   help="hanya zona ini (bawaan: semua zona)")
+    p.add_argument("--sep", choices=[",", ";"], default=",", help="pemisah CSV (';' untuk Excel berbahasa Indonesia)")
+    db(p)
+    p.set_defaults(fungsi=perintah_export)
+
+    p = sub.add_parser("score", help="nilai ulang semua minggu dengan config/zones.yaml")
+    p.add_argument("--rules", help="berkas aturan (bawaan config/zones.yaml)")
+    db(p)
+    p.set_defaults(fungsi=perintah_score)
+
+    p = sub.add_parser("rules", help="aturan zona")
+    aturan_sub = p.add_subparsers(dest="aksi", required=True)
+    q = aturan_sub.add_parser("check", help="periksa berkas aturan")
+    q.add_argument("file", nargs="?", help="bawaan config/zones.yaml")
+    q.set_defaults(fungsi=perintah_rules_check)
     return ap
+
+
+def perintah_score(args) -> int:
+    from kdkmp import rules
+
+    try:
+        aturan = rules.muat_aturan(args.rules)
+        with store.penulisan(args.db) as con:
+            rules.skor(con, aturan)
+    except rules.AturanTidakValid as e:
+        print(f"Aturan tidak valid: {e}", file=sys.stderr)
+        return 2
+    except store.GagalMuat as e:
+        print(f"GAGAL: {e}", file=sys.stderr)
+        return 2
+    print(f"Semua minggu dinilai ulang dengan aturan versi {aturan.versi}.")
+    return 0
+
+
+def perintah_rules_check(args) -> int:
+    from kdkmp import rules
+
+    return rules.main_rules_check(args.file)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,6 +7,7 @@ The area is applied here and nowhere else.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import duckdb
@@ -359,3 +360,82 @@ def penjelasan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, ming
     from kdkmp import rules
 
     return rules.jelaskan(con, kode_koperasi, _minggu(con, minggu))
+
+
+# ---------------------------------------------------------------- intervention list
+# Filters are declared as data (datasette's TemplatedFilter): each yields a SQL condition on
+# this week's zone row `k`, last week's `l` and the report `lp`, and a human sentence for the
+# export's keterangan sheet. Values always travel as parameters.
+
+
+@dataclass(frozen=True)
+class Saringan:
+    kunci: str       # URL parameter and SQL parameter name
+    label: str       # widget label
+    sql: str         # condition; the value is the parameter ${kunci}
+    kalimat: str     # human form, {nilai} is the value
+
+
+SARINGAN = (
+    Saringan("zona", "Zona", "k.zona = $zona", "zona {nilai}"),
+    Saringan("pilar", "Pilar terlemah", "k.pilar_terlemah = $pilar", "pilar terlemah {nilai}"),
+    Saringan("alasan", "Gerbang atau cek yang gagal",
+             "list_contains(list_transform(k.alasan, a -> a.id), $alasan)", "alasan {nilai}"),
+    Saringan("kendala", "Kendala utama", "lp.kendala_utama = $kendala", "kendala utama {nilai}"),
+    Saringan("tahap", "Tahap pembangunan", "lp.tahap_pembangunan = $tahap", "tahap pembangunan {nilai}"),
+    Saringan("min_minggu", "Minggu di zona ini (≥)", "k.minggu_di_zona >= CAST($min_minggu AS INTEGER)",
+             "sudah {nilai} minggu atau lebih di zona ini"),
+    Saringan("baru_merah", "Baru merah minggu ini", "k.zona = 'merah' AND coalesce(l.zona, '') <> 'merah'",
+             "baru merah minggu ini"),
+    Saringan("stagnan", "Konstruksi stagnan", "list_contains(k.gerbang, $id_stagnan)",
+             "konstruksi stagnan"),
+)
+SARINGAN_PER_KUNCI = {s.kunci: s for s in SARINGAN}
+# Flags: present or absent, no value of their own.
+SARINGAN_BENDERA = ("baru_merah", "stagnan")
+ID_GERBANG_STAGNAN = "konstruksi_stagnan"
+
+KOLOM_INTERVENSI = {
+    "kode_koperasi": "Kode koperasi", "nama_koperasi": "Nama koperasi", "provinsi": "Provinsi",
+    "kabupaten": "Kabupaten/kota", "kecamatan": "Kecamatan", "desa": "Desa/kelurahan", "zona": "Zona",
+    "skor_total": "Skor total", "pilar_terlemah": "Pilar terlemah", "minggu_di_zona": "Minggu di zona",
+    "alasan_utama": "Alasan utama", "langkah_berikut": "Yang dibutuhkan", "kendala_utama": "Kendala utama",
+    "tahap_pembangunan": "Tahap pembangunan", "progres_fisik": "Progres fisik (%)",
+    "laporan_terakhir": "Laporan BA terakhir",
+}
+
+
+def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
+                      saringan: tuple[tuple[str, str], ...] = (("zona", "merah"),)) -> pd.DataFrame:
+    """Koperasi matching every filter, by priority: gates first, then longest in the zone, then
+    lowest score. `saringan` is ((kunci, nilai), …) with keys from SARINGAN."""
+    minggu = _minggu(con, minggu)
+    syarat_wilayah, param = saring_wilayah(wilayah, "k")
+    syarat = [syarat_wilayah]
+    for kunci, nilai in saringan:
+        s = SARINGAN_PER_KUNCI[kunci]
+        syarat.append(s.sql)
+        if kunci == "stagnan":
+            param["id_stagnan"] = ID_GERBANG_STAGNAN
+        elif kunci not in SARINGAN_BENDERA:
+            param[kunci] = nilai
+    return con.execute(f"""
+        SELECT k.kode_koperasi, lp.nama_koperasi, wp.nama AS provinsi, wk.nama AS kabupaten, wc.nama AS kecamatan,
+               wd.nama AS desa, k.zona, round(k.skor_total, 1) AS skor_total, k.pilar_terlemah, k.minggu_di_zona,
+               k.alasan_utama, k.langkah_berikut, lp.kendala_utama, lp.tahap_pembangunan, lp.progres_fisik,
+               lp.laporan_terakhir
+        FROM zona k
+        LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
+        LEFT JOIN laporan lp ON lp.minggu = k.minggu_laporan AND lp.kode_koperasi = k.kode_koperasi
+        LEFT JOIN wilayah wp ON wp.kode = k.kode_provinsi LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
+        LEFT JOIN wilayah wc ON wc.kode = k.kode_kecamatan LEFT JOIN wilayah wd ON wd.kode = k.kode_desa
+        WHERE k.minggu = $minggu AND {" AND ".join(syarat)}
+        ORDER BY len(k.gerbang) > 0 DESC, k.minggu_di_zona DESC, k.skor_total ASC NULLS FIRST, k.kode_koperasi""",
+        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu)}).df()
+
+
+def kalimat_saringan(wilayah: str | None, saringan: tuple[tuple[str, str], ...]) -> str:
+    """The filters as one Indonesian sentence for the export's keterangan sheet."""
+    bagian = [f"wilayah {ref.cari(wilayah).label}" if wilayah else "seluruh Indonesia"]
+    bagian += [SARINGAN_PER_KUNCI[k].kalimat.format(nilai=v) for k, v in saringan]
+    return "; ".join(bagian)

@@ -334,3 +334,71 @@ def titik_koperasi(laporan: dict, riwayat):
     return pd.DataFrame({"kode": [laporan["kode_koperasi"]], "nama": [laporan["nama_koperasi"]],
                          "lat": [float(laporan["latitude"])], "lon": [float(laporan["longitude"])],
                          "jumlah": [1], "zona": [zona], "persen_merah": [100.0 if zona == "merah" else 0.0]})
+
+
+# ---------------------------------------------------------------- filters bound to the URL
+
+def pilih_wilayah(kunci_awalan: str = "") -> str | None:
+    """Cascading provinsi → kabupaten/kota → kecamatan selectors, each bound to the URL
+    (?prov=52&kab=52.01&kec=…); returns the deepest chosen code or None (national)."""
+    from kdkmp import wilayah as ref
+
+    terpilih = None
+    kolom = st.columns(3)
+    for i, tingkat in enumerate(("provinsi", "kabupaten", "kecamatan")):
+        anak = ref.anak(terpilih)
+        if terpilih is None and tingkat != "provinsi":
+            break
+        pilihan = dict(zip(anak["kode"], anak["nama"]))
+        with kolom[i]:
+            nilai = st.selectbox(ref.LABEL_TINGKAT[tingkat], list(pilihan), index=None,
+                                 format_func=lambda k, p=pilihan: f"{p[k]} ({k})",
+                                 placeholder="Semua", key=kunci_awalan + PARAM_TINGKAT[tingkat], bind="query-params")
+        if nilai is None:
+            break
+        terpilih = nilai
+    return terpilih
+
+
+def pilih_saringan() -> tuple[tuple[str, str], ...]:
+    """The intervention filters as widgets bound to the URL; returns ((kunci, nilai), …)."""
+    from kdkmp import charts, kontrak, rules
+
+    aturan = rules.muat_aturan()
+    pilihan_alasan = rules.daftar_alasan(aturan)
+    hasil: list[tuple[str, str]] = []
+    k1, k2, k3, k4 = st.columns(4)
+    with k1:
+        zona = st.selectbox("Zona", ["merah", "kuning", "hijau", "tidak_melapor"], index=0, key="zona",
+                            format_func=charts.LABEL_ZONA.get, bind="query-params")
+        hasil.append(("zona", zona))
+    with k2:
+        pilar = st.selectbox("Pilar terlemah", list(charts.LABEL_PILAR), index=None, placeholder="Semua",
+                             format_func=charts.LABEL_PILAR.get, key="pilar", bind="query-params")
+    with k3:
+        alasan = st.selectbox("Gerbang atau cek yang gagal", list(pilihan_alasan), index=None, placeholder="Semua",
+                              format_func=pilihan_alasan.get, key="alasan", bind="query-params")
+    with k4:
+        kendala = st.selectbox("Kendala utama", list(kontrak.ENUM_KENDALA), index=None, placeholder="Semua",
+                               format_func=kontrak.LABEL_NILAI["kendala_utama"].get, key="kendala", bind="query-params")
+    k1, k2, k3, k4 = st.columns(4)
+    with k1:
+        tahap = st.selectbox("Tahap pembangunan", list(kontrak.ENUM_TAHAP), index=None, placeholder="Semua",
+                             format_func=kontrak.LABEL_NILAI["tahap_pembangunan"].get, key="tahap", bind="query-params")
+    with k2:
+        min_minggu = st.number_input("Minggu di zona ini (≥)", min_value=0, max_value=104, value=0, step=1,
+                                     key="min_minggu", bind="query-params")
+    with k3:
+        baru_merah = st.checkbox("Baru merah minggu ini", key="baru_merah", bind="query-params")
+    with k4:
+        stagnan = st.checkbox("Konstruksi stagnan", key="stagnan", bind="query-params")
+    for kunci, nilai in (("pilar", pilar), ("alasan", alasan), ("kendala", kendala), ("tahap", tahap)):
+        if nilai:
+            hasil.append((kunci, nilai))
+    if min_minggu:
+        hasil.append(("min_minggu", str(int(min_minggu))))
+    if baru_merah:
+        hasil.append(("baru_merah", "ya"))
+    if stagnan:
+        hasil.append(("stagnan", "ya"))
+    return tuple(hasil)

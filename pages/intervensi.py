@@ -1,0 +1,44 @@
+"""Intervensi: the koperasi that need help, filtered, by priority, exported exactly as shown."""
+
+from datetime import datetime
+
+import streamlit as st
+
+from kdkmp import export, queries, ui
+from kdkmp import format as fmt
+
+minggu = ui.minggu_terpilih()
+st.title("Daftar intervensi")
+st.caption("Saringan tersimpan di alamat halaman: bagikan tautannya untuk membuka daftar yang sama.")
+
+wilayah = ui.pilih_wilayah()
+saringan = ui.pilih_saringan()
+daftar = ui.tanya(queries.daftar_intervensi, minggu, wilayah, saringan)
+kalimat = queries.kalimat_saringan(wilayah, saringan)
+
+st.metric("Koperasi sesuai saringan", fmt.angka(len(daftar)))
+st.caption(f"Minggu {fmt.tanggal(minggu)} · {kalimat} · urutan prioritas: gerbang dulu, lalu paling lama di zona, "
+           "lalu skor terendah.")
+tampil = daftar.rename(columns=queries.KOLOM_INTERVENSI)
+st.dataframe(tampil, hide_index=True, width="stretch", height=520,
+             column_config={"Skor total": st.column_config.NumberColumn(format="%.1f")})
+
+cap = ui.tanya(queries.cap_data, minggu)
+k1, k2, k3, k4 = st.columns([2, 1, 1, 1])
+with k1:
+    oleh = st.text_input("Disusun oleh (untuk lembar keterangan)", key="disusun_oleh")
+keterangan = {"Isi": "Daftar intervensi KDKMP", "Saringan": kalimat, "Jumlah koperasi": len(daftar),
+              "Minggu data": minggu, "Versi aturan": cap["versi_aturan"], "Dibuat pada": datetime.now(),
+              "Dibuat oleh": oleh or "tidak diisi"}
+zona = dict(saringan).get("zona")
+with k2:
+    st.download_button("Unduh CSV", export.ke_csv(tampil), export.nama_file(zona, wilayah, minggu, "csv"),
+                       mime="text/csv", icon=":material/download:")
+with k3:
+    st.download_button("Unduh CSV (;)", export.ke_csv(tampil, pemisah=";"),
+                       export.nama_file(zona, wilayah, minggu, "csv"), mime="text/csv", icon=":material/download:",
+                       help="Untuk Excel berbahasa Indonesia (pemisah titik koma, desimal koma)")
+with k4:
+    st.download_button("Unduh XLSX", export.ke_xlsx(tampil, keterangan), export.nama_file(zona, wilayah, minggu, "xlsx"),
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                       icon=":material/download:")
