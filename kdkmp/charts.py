@@ -110,7 +110,7 @@ def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> go.Figure:
     return fig
 
 
-def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None) -> go.Figure:
+def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None, akhiran_baris: str = " (lalu)") -> go.Figure:
     """Last week's zone (rows) → this week's zone (columns), counts in the cells; the
     diagonal (no change) greyed so the moves stand out."""
     baris = [z for z in ("baru", *URUTAN_ZONA) if z in set(transisi["zona_lalu"])]
@@ -121,7 +121,7 @@ def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None) -> go.Fig
     warna = [[0 if a == b else v for b, v in zip(kolom, r)] for a, r in zip(baris, nilai)]
     teks = [[fmt.angka(v) for v in r] for r in nilai]
     fig = go.Figure(go.Heatmap(
-        z=warna, x=[_label_zona(z) for z in kolom], y=[_label_zona(z) + " (lalu)" for z in baris],
+        z=warna, x=[_label_zona(z) for z in kolom], y=[_label_zona(z) + akhiran_baris for z in baris],
         text=teks, texttemplate="%{text}", colorscale=[[0, "#f5f5f5"], [1, "#c62828"]], showscale=False,
         hovertemplate="%{y} → %{x}: %{text}<extra></extra>"))
     fig = _tata_letak(fig, judul, 300)
@@ -207,3 +207,22 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
     fig.update_yaxes(range=[0, 105], title="Skor total")
     fig.update_xaxes(tickformat="%d %b")
     return fig
+
+
+def peta_panas_tingkat_lapor(tingkat: pd.DataFrame, judul: str | None = None) -> go.Figure:
+    """Reporting rate per province (rows) per week (columns), red where few report."""
+    lebar = tingkat.pivot_table(index="nama", columns="minggu", values="tingkat_lapor").sort_index(ascending=False)
+    teks = [[fmt.angka(v, 0) for v in baris] for baris in lebar.to_numpy()]
+    fig = go.Figure(go.Heatmap(
+        z=lebar.to_numpy(), x=[fmt.tanggal(m) for m in lebar.columns], y=list(lebar.index), text=teks,
+        texttemplate="%{text}", zmin=0, zmax=100,
+        colorscale=[[0, WARNA_ZONA["merah"]], [0.8, WARNA_ZONA["kuning"]], [1, WARNA_ZONA["hijau"]]],
+        colorbar=dict(title="% melapor"), hovertemplate="%{y} · %{x}: %{text} %<extra></extra>"))
+    return _tata_letak(fig, judul, max(400, 22 * len(lebar) + 120))
+
+
+def matriks_bagaimana_jika(matriks: pd.DataFrame, judul: str | None = None) -> go.Figure:
+    """Current zone (rows) × candidate zone (columns), the moves highlighted."""
+    panjang = matriks.stack().rename("jumlah").reset_index()
+    panjang.columns = ["zona_lalu", "zona_kini", "jumlah"]
+    return matriks_transisi(panjang, judul, akhiran_baris=" (sekarang)")

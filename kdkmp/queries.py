@@ -439,3 +439,87 @@ def kalimat_saringan(wilayah: str | None, saringan: tuple[tuple[str, str], ...])
     bagian = [f"wilayah {ref.cari(wilayah).label}" if wilayah else "seluruh Indonesia"]
     bagian += [SARINGAN_PER_KUNCI[k].kalimat.format(nilai=v) for k, v in saringan]
     return "; ".join(bagian)
+
+
+# ---------------------------------------------------------------- data completeness
+
+def kelengkapan_wilayah(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
+                        tingkat: str = "kabupaten") -> pd.DataFrame:
+    """Per kabupaten/kota or kecamatan: desa expected (reference), reports received this week,
+    missing, rate (%). Lowest rate first, silent areas (no report at all) on top."""
+    minggu = _minggu(con, minggu)
+    panjang = _PANJANG_KODE[tingkat]
+    syarat, param = saring_wilayah(wilayah, "l")
+    awalan = ref.cari(wilayah).kode if wilayah else ""
+    df = con.execute(f"""
+        WITH harap AS (SELECT left(kode, $panjang) AS kode, count(*) AS diharapkan FROM wilayah
+                       WHERE tingkat = 'desa' AND starts_with(kode, $awalan) GROUP BY 1),
+        lapor AS (SELECT left(l.kode_desa, $panjang) AS kode, count(*) AS melapor FROM laporan l
+                  WHERE l.minggu = $minggu AND {syarat} GROUP BY 1)
+        SELECT h.kode, w.nama, wp.nama AS provinsi, h.diharapkan, coalesce(lapor.melapor, 0) AS melapor
+        FROM harap h JOIN wilayah w ON w.kode = h.kode LEFT JOIN wilayah wp ON wp.kode = left(h.kode, 2)
+        LEFT JOIN lapor ON lapor.kode = h.kode""",
+        {**param, "minggu": minggu, "panjang": panjang, "awalan": awalan}).df()
+    df["kurang"] = df["diharapkan"] - df["melapor"]
+    df["tingkat_lapor"] = (100 * df["melapor"] / df["diharapkan"]).round(1)
+    return df.sort_values(["tingkat_lapor", "kurang"], ascending=[True, False]).reset_index(drop=True)
+
+
+def koperasi_tanpa_laporan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
+                           min_minggu: int = 2) -> pd.DataFrame:
+    """Koperasi known before `minggu` whose latest report is `min_minggu` weeks old or more."""
+    minggu = _minggu(con, minggu)
+    syarat, param = saring_wilayah(wilayah, "l")
+    return con.execute(f"""
+        SELECT l.kode_koperasi, arg_max(l.nama_koperasi, l.minggu) AS nama_koperasi,
+               arg_max(l.kode_desa, l.minggu) AS kode_desa, max(l.minggu) AS minggu_lapor_terakhir,
+               CAST(date_diff('day', max(l.minggu), $minggu) / 7 AS INTEGER) AS minggu_tanpa_laporan
+        FROM laporan l WHERE l.minggu <= $minggu AND {syarat}
+        GROUP BY 1 HAVING max(l.minggu) <= $minggu - INTERVAL (7 * $min_minggu) DAY
+        ORDER BY minggu_lapor_terakhir, 1""",
+        {**param, "minggu": minggu, "min_minggu": min_minggu}).df()
+
+
+def penolakan_per_batch(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every load with its counts and the most common rejection reason."""
+    return con.execute("""
+        SELECT b.batch_id, b.minggu, b.nama_file, b.dimuat_pada, b.dimuat_oleh, b.status, b.baris_dibaca,
+               b.baris_dimuat, b.baris_ditolak, round(100.0 * b.baris_ditolak / nullif(b.baris_dibaca, 0), 1) AS persen_ditolak,
+               (SELECT mode(p.alasan) FROM penolakan p WHERE p.batch_id = b.batch_id) AS alasan_tersering,
+               b.sha256, b.versi_aturan
+        FROM batch b ORDER BY b.batch_id DESC""").df()
+
+
+def rincian_penolakan(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
+    """The rejected rows of one batch: baris, kolom, nilai, alasan."""
+    return con.execute("SELECT baris, kolom, nilai, alasan FROM penolakan WHERE batch_id = ? ORDER BY baris, kolom",
+                       [batch_id]).df()
+
+
+def tingkat_lapor_provinsi(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Reporting rate per province per loaded week (%): kode, nama, minggu, melapor, diharapkan, tingkat_lapor."""
+    return con.execute("""
+        WITH harap AS (SELECT left(kode, 2) AS kode, count(*) AS diharapkan FROM wilayah WHERE tingkat = 'desa' GROUP BY 1),
+        lapor AS (SELECT minggu, kode_provinsi AS kode, count(*) AS melapor FROM laporan GROUP BY 1, 2),
+        minggu AS (SELECT DISTINCT minggu FROM batch WHERE status = 'aktif')
+        SELECT h.kode, w.nama, m.minggu, coalesce(l.melapor, 0) AS melapor, h.diharapkan,
+               round(100.0 * coalesce(l.melapor, 0) / h.diharapkan, 1) AS tingkat_lapor
+        FROM harap h CROSS JOIN minggu m JOIN wilayah w ON w.kode = h.kode
+        LEFT JOIN lapor l ON l.kode = h.kode AND l.minggu = m.minggu
+        ORDER BY h.kode, m.minggu""").df()
+
+
+def batch_aktif(con: duckdb.DuckDBPyConnection, minggu: date) -> dict | None:
+    """The batch that holds a week now (to name it before replacing), or None."""
+    r = con.execute("""SELECT batch_id, nama_file, dimuat_pada, dimuat_oleh, baris_dimuat FROM batch
+                       WHERE minggu = ? AND status = 'aktif'""", [minggu]).fetchall()
+    if not r:
+        return None
+    return dict(zip(("batch_id", "nama_file", "dimuat_pada", "dimuat_oleh", "baris_dimuat"), r[0]))
+
+
+def bagaimana_jika(con: duckdb.DuckDBPyConnection, teks_yaml: str, minggu: date | None = None):
+    """Zones of a week under candidate rules, without writing (rules.bagaimana_jika)."""
+    from kdkmp import rules
+
+    return rules.bagaimana_jika(con, teks_yaml, _minggu(con, minggu))

@@ -402,3 +402,99 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
     if stagnan:
         hasil.append(("stagnan", "ya"))
     return tuple(hasil)
+
+
+def riwayat_pemuatan() -> None:
+    """Batch history (who, when, file, sha256, counts) with the rejected rows of a chosen batch."""
+    riwayat = tanya(queries.penolakan_per_batch)
+    st.dataframe(riwayat, hide_index=True, width="stretch", height=300, column_config={
+        "batch_id": "Batch", "minggu": st.column_config.DateColumn("Minggu", format="DD/MM/YYYY"),
+        "nama_file": "File", "dimuat_pada": st.column_config.DatetimeColumn("Dimuat", format="DD/MM/YYYY HH:mm"),
+        "dimuat_oleh": "Oleh", "status": "Status", "baris_dibaca": "Dibaca", "baris_dimuat": "Dimuat",
+        "baris_ditolak": "Ditolak", "persen_ditolak": st.column_config.NumberColumn("% ditolak", format="%.1f"),
+        "alasan_tersering": "Alasan tersering", "sha256": "SHA-256", "versi_aturan": "Versi aturan"})
+    dengan_tolak = riwayat[riwayat["baris_ditolak"] > 0]
+    if len(dengan_tolak):
+        batch = st.selectbox("Lihat baris ditolak dari batch", dengan_tolak["batch_id"].tolist(), index=None,
+                             placeholder="Pilih batch…", key="batch_ditolak",
+                             format_func=lambda b: f"{b} · {dengan_tolak.set_index('batch_id').loc[b, 'nama_file']}")
+        if batch is not None:
+            st.dataframe(tanya(queries.rincian_penolakan, int(batch)), hide_index=True, width="stretch")
+
+
+# ---------------------------------------------------------------- rules page
+
+@st.cache_data(max_entries=64, show_spinner="Menilai ulang dengan aturan kandidat…")
+def _bagaimana_jika(teks_yaml: str, minggu: date, identitas: tuple, db: str):
+    con = store.sambungan_baca(db)
+    try:
+        return queries.bagaimana_jika(con, teks_yaml, minggu)
+    finally:
+        con.close()
+
+
+def tanya_bagaimana_jika(teks_yaml: str, minggu: date):
+    """What-if of candidate rules on a week, cached per (YAML, week, data version)."""
+    db = str(store.lokasi_db())
+    return _bagaimana_jika(teks_yaml, minggu, store.identitas_file(db), db)
+
+
+def tampilkan_aturan(aturan) -> None:
+    """Pillars with weights and indicators, gates, thresholds: the running rules, readable."""
+    import pandas as pd
+
+    from kdkmp import rules
+
+    m = aturan.model
+    total = sum(p.bobot for p in m.pilar.values())
+    for nama, p in m.pilar.items():
+        st.markdown(f"**{p.label}** — bobot {fmt.angka(p.bobot)} ({fmt.rasio_persen(p.bobot, total, 0)})")
+        st.dataframe(pd.DataFrame([{
+            "Indikator": i.id, "Syarat": rules.uraikan_syarat(i), "Poin": i.poin,
+            "Berlaku jika": " dan ".join(rules.uraikan_syarat(b) for b in i.berlaku_jika) or "selalu"}
+            for i in p.indikator]), hide_index=True, width="stretch")
+    st.markdown("**Gerbang** (memaksa zona apa pun skornya)")
+    st.dataframe(pd.DataFrame([{
+        "Gerbang": g.id, "Alasan": g.teks, "Zona": g.zona, "Keparahan": g.keparahan,
+        "Jika": " dan ".join(rules.uraikan_syarat(s) for s in g.syarat)} for g in m.gerbang]),
+        hide_index=True, width="stretch")
+    st.markdown("**Ambang zona**")
+    for z in ("hijau", "kuning"):
+        a = getattr(m.zona, z)
+        st.markdown(f"- {z.capitalize()}: skor total {'≥' if a.skor_total.termasuk else '>'} {fmt.angka(a.skor_total.min)} "
+                    f"dan pilar terendah {'≥' if a.pilar_terendah.termasuk else '>'} {fmt.angka(a.pilar_terendah.min)}")
+    st.markdown("- Merah: selain itu, atau bila gerbang merah terpicu")
+
+
+def ubah_aturan(aturan) -> str:
+    """Widgets for the thresholds and pillar weights; returns the candidate YAML text."""
+    import yaml
+
+    data = yaml.safe_load(aturan.teks)
+    st.markdown("**Ambang zona**")
+    kolom = st.columns(4)
+    for i, (z, batas) in enumerate((("hijau", "skor_total"), ("hijau", "pilar_terendah"),
+                                    ("kuning", "skor_total"), ("kuning", "pilar_terendah"))):
+        with kolom[i]:
+            b = data["zona"][z][batas]
+            b["min"] = st.number_input(f"{z.capitalize()}: {batas.replace('_', ' ')} "
+                                       f"{'≥' if b.get('termasuk') else '>'}", 0.0, 100.0, float(b["min"]), 1.0,
+                                       key=f"ambang_{z}_{batas}")
+    st.markdown("**Bobot pilar**")
+    kolom = st.columns(len(data["pilar"]))
+    for k, (nama, p) in zip(kolom, data["pilar"].items()):
+        with k:
+            p["bobot"] = st.number_input(p.get("label", nama), 0.0, 100.0, float(p["bobot"]), 1.0, key=f"bobot_{nama}")
+    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+
+
+def per_provinsi_bagaimana_jika(per_provinsi):
+    """Per province: koperasi, how many change, improve, worsen — with names, most changes first."""
+    from kdkmp import wilayah as ref
+
+    nama = ref.tabel().set_index("kode")["nama"]
+    df = per_provinsi.assign(provinsi=per_provinsi["kode_provinsi"].map(nama))
+    return (df[["kode_provinsi", "provinsi", "n", "berubah", "membaik", "memburuk"]]
+            .rename(columns={"kode_provinsi": "Kode", "provinsi": "Provinsi", "n": "Koperasi", "berubah": "Berpindah",
+                             "membaik": "Membaik", "memburuk": "Memburuk"})
+            .sort_values("Berpindah", ascending=False))

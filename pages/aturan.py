@@ -1,0 +1,45 @@
+"""Aturan: the zoning rules as they run, and a what-if on the latest week with changed numbers."""
+
+import streamlit as st
+
+from kdkmp import charts, rules, ui
+from kdkmp import format as fmt
+
+minggu = ui.minggu_terpilih()
+aturan = rules.muat_aturan()
+st.title("Aturan zona")
+st.caption(f"Versi {aturan.label_versi} · hash `{aturan.versi}` · berkas `config/zones.yaml` "
+           "(diubah oleh pengelola lewat berkas, bukan dari halaman ini)")
+
+with st.expander("Aturan yang berlaku", expanded=True):
+    ui.tampilkan_aturan(aturan)
+
+st.header("Bagaimana jika…")
+st.write(f"Ubah angka di bawah untuk melihat berapa koperasi berpindah zona pada minggu {fmt.tanggal(minggu)}. "
+         "Aturan yang berjalan tidak berubah.")
+kandidat = ui.ubah_aturan(aturan)
+if st.toggle("Sunting YAML kandidat langsung", key="sunting_yaml"):
+    # The text starts from the numbers above; once edited here, the text is what counts.
+    kandidat = st.text_area("YAML kandidat", kandidat, height=400, key="yaml_kandidat")
+
+try:
+    hasil = ui.tanya_bagaimana_jika(kandidat, minggu)
+except rules.AturanTidakValid as e:
+    st.error(f"Aturan kandidat tidak valid: {e}")
+    st.stop()
+
+berubah = len(hasil.berubah)
+k1, k2, k3 = st.columns(3)
+k1.metric("Koperasi berpindah zona", fmt.angka(berubah))
+k2.metric("Membaik", fmt.angka(int(hasil.per_provinsi["membaik"].sum())))
+k3.metric("Memburuk", fmt.angka(int(hasil.per_provinsi["memburuk"].sum())))
+kiri, kanan = st.columns([2, 3])
+with kiri:
+    st.plotly_chart(charts.matriks_bagaimana_jika(hasil.matriks, "Zona sekarang → zona dengan aturan kandidat"),
+                    width="stretch")
+with kanan:
+    st.dataframe(ui.per_provinsi_bagaimana_jika(hasil.per_provinsi), hide_index=True, width="stretch", height=420)
+st.subheader("Koperasi yang berpindah zona")
+st.dataframe(hasil.berubah, hide_index=True, width="stretch", height=360)
+st.download_button("Unduh zones.yaml kandidat", kandidat.encode("utf-8"), file_name="zones.kandidat.yaml",
+                   mime="application/x-yaml", icon=":material/download:")

@@ -1,0 +1,91 @@
+"""Unggah: check a week's file before loading it, then load it (or replace the week)."""
+
+import hashlib
+
+import streamlit as st
+
+from kdkmp import format as fmt
+from kdkmp import ingest, queries, snapshot, store, ui
+
+st.title("Unggah data mingguan")
+st.caption("Format: CSV (pemisah , atau ;, UTF-8 atau Windows-1252), XLSX, atau Parquet, sesuai kontrak snapshot v1. "
+           "File diperiksa dulu; tidak ada yang disimpan sebelum Anda menekan **Muat**.")
+
+berkas = st.file_uploader("File laporan mingguan", type=["csv", "xlsx", "parquet"], key="berkas_unggah")
+k1, k2 = st.columns(2)
+with k1:
+    minggu_manual = st.date_input("Minggu data (hanya bila file tidak punya kolom tanggal_data)", value=None,
+                                  format="DD/MM/YYYY", key="minggu_manual")
+with k2:
+    sheet = st.text_input("Nama sheet XLSX (kosong = sheet pertama)", key="sheet_unggah") or None
+
+if berkas is None:
+    st.subheader("Riwayat pemuatan")
+    if ui.daftar_minggu():
+        ui.riwayat_pemuatan()
+    st.stop()
+
+isi = berkas.getvalue()
+sidik = hashlib.sha256(isi).hexdigest()
+kunci = (sidik, berkas.name, minggu_manual, sheet)
+if st.session_state.get("pratinjau_kunci") != kunci:
+    with st.spinner(f"Memeriksa {berkas.name}…"):
+        try:
+            st.session_state["pratinjau"] = snapshot.baca_snapshot(isi, nama_file=berkas.name, minggu=minggu_manual,
+                                                                   sheet=sheet)
+            st.session_state["pratinjau_galat"] = None
+        except snapshot.FileDitolak as e:
+            st.session_state["pratinjau"] = None
+            st.session_state["pratinjau_galat"] = str(e)
+    st.session_state["pratinjau_kunci"] = kunci
+    st.session_state.pop("hasil_muat", None)
+
+if st.session_state.get("pratinjau_galat"):
+    st.error(f"File ditolak: {st.session_state['pratinjau_galat']} Tidak ada data yang diubah.")
+    st.stop()
+
+hasil = st.session_state["pratinjau"]
+k1, k2, k3, k4 = st.columns(4)
+k1.metric("Minggu terdeteksi", fmt.tanggal(hasil.minggu))
+k2.metric("Baris dibaca", fmt.angka(hasil.baris_dibaca))
+k3.metric("Baris akan dimuat", fmt.angka(hasil.baris_dimuat))
+k4.metric("Baris ditolak", fmt.angka(hasil.baris_ditolak))
+if hasil.kolom_tambahan:
+    st.caption("Kolom tambahan disimpan di arsip tetapi tidak dinilai: " + ", ".join(hasil.kolom_tambahan))
+if hasil.baris_ditolak:
+    st.subheader("Baris yang ditolak")
+    st.dataframe(hasil.ditolak, hide_index=True, width="stretch", height=260,
+                 column_config={"baris": "Baris", "kolom": "Kolom", "nilai": "Nilai", "alasan": "Alasan"})
+    st.download_button("Unduh baris ditolak (untuk diperbaiki)", hasil.file_penolakan(),
+                       file_name=berkas.name.rsplit(".", 1)[0] + ".ditolak.csv", mime="text/csv",
+                       icon=":material/download:")
+
+if st.session_state.get("hasil_muat"):
+    st.success(f"Minggu {fmt.tanggal(hasil.minggu)} dimuat sebagai batch {st.session_state['hasil_muat']} "
+               "dan sudah dinilai. Semua halaman kini menampilkan data ini.")
+    st.subheader("Riwayat pemuatan")
+    ui.riwayat_pemuatan()
+    st.stop()
+
+sudah_ada = ui.tanya(queries.batch_aktif, hasil.minggu) if ui.daftar_minggu() else None
+ganti = False
+if sudah_ada:
+    st.warning(f"Minggu {fmt.tanggal(hasil.minggu)} sudah dimuat: batch {sudah_ada['batch_id']}, file "
+               f"{sudah_ada['nama_file']}, {fmt.waktu(sudah_ada['dimuat_pada'])} oleh {sudah_ada['dimuat_oleh']} "
+               f"({fmt.angka(sudah_ada['baris_dimuat'])} baris).")
+    ganti = st.checkbox(f"Ya, ganti data minggu ini (batch {sudah_ada['batch_id']}) dengan file ini", key="konfirmasi_ganti")
+
+oleh = st.text_input("Dimuat oleh", key="dimuat_oleh")
+if st.button("Muat ke basis data", type="primary", disabled=bool(sudah_ada) and not ganti, icon=":material/upload:"):
+    with st.status(f"Memuat {fmt.angka(hasil.baris_dimuat)} baris minggu {fmt.tanggal(hasil.minggu)}…") as status:
+        try:
+            batch_id = ingest.simpan(hasil, isi_file=isi, nama_file=berkas.name, ganti=ganti,
+                                     dimuat_oleh=oleh or None)
+        except store.GagalMuat as e:
+            status.update(label="Gagal memuat", state="error")
+            st.error(f"{e} Data yang sudah tersimpan tidak berubah.")
+            st.stop()
+        status.update(label=f"Selesai: batch {batch_id}", state="complete")
+    st.session_state["hasil_muat"] = batch_id
+    st.rerun()
+
