@@ -21,4 +21,12 @@ st.navigation({
         st.Page(HALAMAN / "wilayah.py", title="Wilayah", icon=":material/map:"),
         st.Page(HALAMAN / "koperasi.py", title="Koperasi", icon=":material/storefront:"),
     ],
+    "Tindak lanjut": [
+        st.Page(HALAMAN / "intervensi.py", title="Intervensi", icon=":material/priority_high:"),
+        st.Page(HALAMAN / "kualitas.py", title="Kualitas data", icon=":material/fact_check:"),
+    ],
+    "Pengelolaan": [
+        st.Page(HALAMAN / "unggah.py", title="Unggah", icon=":material/upload_file:"),
+        st.Page(HALAMAN / "aturan.py", title="Aturan", icon=":material/rule:"),
+    ],
 }).run()
