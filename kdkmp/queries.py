@@ -70,6 +70,7 @@ def ringkasan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilaya
             f"SELECT {kolom}, count(*) FROM laporan WHERE minggu = $minggu AND {syarat} GROUP BY 1",
             param).fetchall())
         hasil[kolom] = {nilai: int(hitung.get(nilai, 0)) for nilai in kontrak.KOLOM_PER_NAMA[kolom].nilai}
+    hasil["zona"] = hitung_zona(con, minggu, wilayah)["zona"]
     return hasil
 
 

@@ -1,0 +1,106 @@
+"""End to end in real headless Chromium (Debian's package, driven by Playwright): the overview,
+then NTB, a kabupaten, a kecamatan, a desa and its koperasi; the numbers on screen equal
+`python -m kdkmp summary --json` for the same place and week. Screenshots of every step go to
+$KDKMP_SCREENSHOTS (the README's pictures) or a temp folder."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, expect
+
+pytestmark = pytest.mark.e2e
+AKAR = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def folder_gambar(tmp_path_factory) -> Path:
+    folder = Path(os.environ.get("KDKMP_SCREENSHOTS") or tmp_path_factory.mktemp("gambar"))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def ringkasan_cli(db: Path, kode: str | None) -> dict:
+    perintah = [sys.executable, "-m", "kdkmp", "summary", "--json", "--db", str(db)]
+    if kode:
+        perintah += ["--wilayah", kode]
+    keluar = subprocess.run(perintah, cwd=AKAR, capture_output=True, text=True, check=True)
+    return json.loads(keluar.stdout)
+
+
+def tunggu_selesai(page: Page) -> None:
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+
+def angka(teks: str) -> int:
+    return int(teks.strip().replace(".", ""))
+
+
+def nilai_metric(page: Page, label: str) -> int:
+    metric = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").filter(has_text=label)).first
+    return angka(metric.get_by_test_id("stMetricValue").inner_text())
+
+
+def periksa_angka(page: Page, db: Path, kode: str | None) -> None:
+    ringkas = ringkasan_cli(db, kode)
+    for zona, label in (("hijau", "Hijau"), ("kuning", "Kuning"), ("merah", "Merah")):
+        assert nilai_metric(page, label) == ringkas["zona"][zona], (kode, zona)
+    assert nilai_metric(page, "Tidak melapor") == ringkas["zona"]["tidak_melapor"]
+    melapor = f"melapor {ringkas['jumlah_koperasi']:,}".replace(",", ".")
+    expect(page.get_by_test_id("stCaptionContainer").filter(has_text="aturan versi").first).to_contain_text(melapor)
+
+
+def buka_anak(page: Page, label: str, nama: str) -> None:
+    kotak = page.get_by_test_id("stSelectbox").filter(has_text=label)
+    kotak.click()
+    page.get_by_role("option", name=re.compile(rf"^{re.escape(nama)}")).first.click()
+    tunggu_selesai(page)
+
+
+def test_drill_down_from_overview_to_a_koperasi(page: Page, server_streamlit, db_demo, folder_gambar):
+    page.goto(server_streamlit)
+    tunggu_selesai(page)
+    expect(page.get_by_role("heading", name="Ringkasan nasional KDKMP")).to_be_visible(timeout=60_000)
+    periksa_angka(page, db_demo, None)
+    page.screenshot(path=folder_gambar / "1_nasional.png")
+
+    langkah = [("Buka provinsi", "Nusa Tenggara Barat", "52", "Provinsi Nusa Tenggara Barat"),
+               ("Buka kabupaten/kota", "Kabupaten Lombok Barat", "52.01", "Kabupaten/Kota Kabupaten Lombok Barat"),
+               ("Buka kecamatan", "Gerung", "52.01.01", "Kecamatan Gerung"),
+               ("Buka desa/kelurahan", "Gerung Utara", "52.01.01.1001", "Desa/Kelurahan Gerung Utara")]
+    for i, (label, nama, kode, judul) in enumerate(langkah, start=2):
+        buka_anak(page, label, nama)
+        expect(page.get_by_role("heading", name=judul)).to_be_visible(timeout=60_000)
+        assert f"={kode}" in page.url.replace("%2E", ".")
+        periksa_angka(page, db_demo, kode)
+        page.screenshot(path=folder_gambar / f"{i}_{kode}.png")
+
+    page.get_by_test_id("stPageLink").filter(has_text="Buka Koperasi").first.click()
+    tunggu_selesai(page)
+    expect(page.get_by_text("Riwayat zona")).to_be_visible(timeout=60_000)
+    assert "kode=KDKMP-5201011001" in page.url
+    page.screenshot(path=folder_gambar / "6_koperasi.png")
+
+
+def test_breadcrumb_goes_back_up(page: Page, server_streamlit):
+    page.goto(f"{server_streamlit}/wilayah?prov=52&kab=52.01")
+    tunggu_selesai(page)
+    expect(page.get_by_role("heading", name="Kabupaten/Kota Kabupaten Lombok Barat")).to_be_visible(timeout=60_000)
+    page.get_by_test_id("stPageLink").filter(has_text="Nusa Tenggara Barat").first.click()
+    tunggu_selesai(page)
+    expect(page.get_by_role("heading", name="Provinsi Nusa Tenggara Barat")).to_be_visible(timeout=60_000)
+
+
+def test_the_map_renders_in_software_webgl(page: Page, server_streamlit, folder_gambar):
+    page.goto(f"{server_streamlit}/wilayah?prov=52")
+    tunggu_selesai(page)
+    peta = page.get_by_test_id("stDeckGlJsonChart").first
+    peta.scroll_into_view_if_needed()
+    expect(peta.locator("canvas").first).to_be_visible(timeout=60_000)
+    peta.screenshot(path=folder_gambar / "peta_ntb.png")

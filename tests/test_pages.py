@@ -1,0 +1,124 @@
+"""Every page through Streamlit's AppTest on a real demo database: no exception, the right
+numbers, clear messages for unknown codes and an empty database."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kdkmp import queries, store
+
+AKAR = Path(__file__).resolve().parent.parent
+HALAMAN = sorted(p.relative_to(AKAR).as_posix() for p in (AKAR / "pages").glob("*.py"))
+
+
+def buka(halaman: str | None = None, **param) -> AppTest:
+    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60)
+    for k, v in param.items():
+        at.query_params[k] = v
+    at.run()
+    if halaman:
+        at.switch_page(halaman)
+        for k, v in param.items():
+            at.query_params[k] = v
+        at.run()
+    return at
+
+
+def teks_metric(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def semua_teks(at: AppTest) -> str:
+    bagian = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
+    bagian += [e.value for e in at.info] + [e.value for e in at.error] + [e.value for e in at.warning]
+    return "\n".join(str(b) for b in bagian)
+
+
+@pytest.fixture
+def demo_env(db_demo, monkeypatch):
+    monkeypatch.setenv("KDKMP_DB", str(db_demo))
+    return db_demo
+
+
+@pytest.mark.parametrize("halaman", HALAMAN)
+def test_every_page_runs_without_exception(demo_env, halaman):
+    at = buka(halaman)
+    assert not at.exception, at.exception
+
+
+def test_overview_shows_the_zone_counts_of_the_database(demo_env):
+    at = buka()
+    assert not at.exception
+    con = store.sambungan_baca(demo_env)
+    z = queries.hitung_zona(con)
+    metrik = teks_metric(at)
+    angka = {label.split("] ")[-1]: nilai for label, nilai in metrik.items()}
+    assert angka["Merah"] == f"{z['zona']['merah']:,}".replace(",", ".")
+    assert angka["Koperasi"] == f"{z['jumlah']:,}".replace(",", ".")
+    assert "aturan versi" in semua_teks(at)
+
+
+@pytest.mark.parametrize("param, judul", [
+    ({"prov": "52"}, "Provinsi Nusa Tenggara Barat"),
+    ({"prov": "52", "kab": "52.01"}, "Kabupaten/Kota Kabupaten Lombok Barat"),
+    ({"prov": "52", "kab": "52.01", "kec": "52.01.01"}, "Kecamatan Gerung"),
+    ({"prov": "52", "kab": "52.01", "kec": "52.01.01", "desa": "52.01.01.1001"}, "Desa/Kelurahan Gerung Utara"),
+])
+def test_area_page_follows_the_url_at_every_level(demo_env, param, judul):
+    at = buka("pages/wilayah.py", **param)
+    assert not at.exception
+    assert at.title[0].value == judul
+    deepest = list(param.values())[-1]
+    z = queries.hitung_zona(store.sambungan_baca(demo_env), None, deepest)
+    angka = {label.split("] ")[-1]: nilai for label, nilai in teks_metric(at).items()}
+    assert angka["Koperasi"] == f"{z['jumlah']:,}".replace(",", ".")
+
+
+@pytest.mark.parametrize("param, pesan", [
+    ({"prov": "99"}, "tidak ada dalam daftar wilayah"),
+    ({"prov": "52", "kab": "61.01"}, "bukan kabupaten di bawah 52"),
+    ({"kab": "xx"}, "tidak berbentuk kode Kemendagri"),
+])
+def test_unknown_or_inconsistent_codes_get_a_clear_message(demo_env, param, pesan):
+    at = buka("pages/wilayah.py", **param)
+    assert not at.exception
+    assert any(pesan in e.value for e in at.error)
+
+
+def test_koperasi_page_explains_the_zone(demo_env):
+    con = store.sambungan_baca(demo_env)
+    kode = queries.daftar_intervensi(con, None, "52")["kode_koperasi"].iloc[0]
+    at = buka("pages/koperasi.py", kode=kode)
+    assert not at.exception
+    assert "Merah" in semua_teks(at) or "merah" in semua_teks(at)
+    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    assert spec["data"], "zone history chart has data"
+
+
+def test_unknown_koperasi_gets_a_clear_message(demo_env):
+    at = buka("pages/koperasi.py", kode="TIDAK-ADA")
+    assert not at.exception
+    assert any("tidak ditemukan" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize("halaman", HALAMAN)
+def test_an_empty_database_tells_how_to_load_data(tmp_path, monkeypatch, halaman):
+    """A database file without any week loaded (the demo build only runs when no file exists)."""
+    db = tmp_path / "kosong.duckdb"
+    with store.penulisan(db):
+        pass
+    monkeypatch.setenv("KDKMP_DB", str(db))
+    at = buka(halaman)
+    assert not at.exception
+    if halaman != "pages/unggah.py":
+        assert any("Belum ada data mingguan" in i.value for i in at.info)
+
+
+def test_week_selector_reopens_an_older_week_from_the_url(demo_env):
+    at = buka(minggu="2026-11-02")
+    assert not at.exception
+    assert "02 Nov 2026" in semua_teks(at) or "2 Nov 2026" in semua_teks(at)

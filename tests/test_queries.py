@@ -1,0 +1,157 @@
+"""Read side on a real demo database (NTB, Kalimantan Barat, Jember; 4 weeks)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kdkmp import queries, store, wilayah
+
+MINGGU = date(2026, 11, 16)
+
+
+@pytest.fixture
+def con(db_demo):
+    kursor = store.sambungan_baca(db_demo)
+    yield kursor
+    kursor.close()
+
+
+def test_ntb_shows_the_published_figures_in_the_last_week(con):
+    r = queries.ringkasan(con, wilayah="52")
+    assert (r["minggu"], r["jumlah_koperasi"], r["masuk_portal"]) == ("2026-11-16", 1166, 454)
+    assert r["tahap_pembangunan"]["konstruksi"] == 249 and r["tahap_pembangunan"]["tertunda"] == 176
+    k = r["kendala_utama"]
+    assert k["lahan"] > k["cuaca"] > k["tenaga_kerja"] > k["teknis_lainnya"]
+
+
+def test_summary_accepts_every_level_and_both_code_spellings(con):
+    desa = wilayah.desa().query("kode_kabupaten == '35.09'")["kode_desa"].iloc[0]
+    for kode in ("35", "35.09", desa[:8], desa, desa.replace(".", "")):
+        r = queries.ringkasan(con, wilayah=kode)
+        assert r["wilayah"] == wilayah.normalisasi_kode(kode)
+        assert r["jumlah_koperasi"] >= 1
+    assert queries.ringkasan(con, wilayah="35.09")["jumlah_koperasi"] == 248
+
+
+def test_unknown_area_is_refused(con):
+    with pytest.raises(wilayah.KodeTidakDikenal):
+        queries.ringkasan(con, wilayah="99.99")
+
+
+def test_children_recap_covers_every_province_and_adds_up(con):
+    rekap = queries.rekap_anak(con)
+    assert len(rekap) == 38
+    assert rekap["jumlah_koperasi"].sum() == queries.ringkasan(con)["jumlah_koperasi"]
+    tahap = rekap[[c for c in rekap.columns if c.startswith("tahap_")]].sum(axis=1)
+    assert (tahap == rekap["jumlah_koperasi"]).all()
+    assert rekap.set_index("kode").loc["52", "jumlah_desa"] == 1166
+
+
+def test_zone_counts_add_up_and_compare_with_last_week(con):
+    z = queries.hitung_zona(con, MINGGU, "52")
+    assert sum(z["zona"].values()) == z["jumlah"] == z["melapor"] + z["zona"]["tidak_melapor"]
+    assert z["melapor"] == 1166 and z["jumlah_desa"] == 1166
+    assert z["minggu_lalu"] == date(2026, 11, 9) and sum(z["zona_lalu"].values()) > 0
+
+
+def test_zones_per_child_sum_to_the_area(con):
+    anak = queries.zona_per_anak(con, MINGGU, "52")
+    assert len(anak) == len(wilayah.anak("52"))
+    z = queries.hitung_zona(con, MINGGU, "52")
+    for zona in queries.URUTAN_ZONA:
+        assert anak[zona].sum() == z["zona"][zona]
+    assert anak["persen_merah"].between(0, 100).all()
+
+
+def test_transitions_count_every_koperasi_of_this_week(con):
+    t = queries.transisi_zona(con, MINGGU, "61")
+    assert t["jumlah"].sum() == queries.hitung_zona(con, MINGGU, "61")["jumlah"]
+    assert set(t["zona_kini"]) <= set(queries.URUTAN_ZONA)
+
+
+def test_movement_counts_match_their_lists(con):
+    hitung = queries.hitung_pergerakan(con, MINGGU, "52")
+    for jenis, n in hitung.items():
+        daftar = queries.daftar_pergerakan(con, jenis, MINGGU, "52")
+        assert len(daftar) == n
+        if jenis != "pulih":
+            assert (daftar["zona"] == "merah").all()
+
+
+def test_trend_has_every_week(con):
+    tren = queries.tren_zona(con, "35.09")
+    assert sorted(set(tren["minggu"].dt.date)) == sorted(queries.daftar_minggu(con))
+
+
+def test_weakest_pillar_comes_first(con):
+    pilar = queries.rata_pilar(con, MINGGU, "52")
+    assert list(pilar["pilar"])[0] == pilar.dropna().sort_values("skor_rata")["pilar"].iloc[0]
+
+
+def test_map_points_lie_in_indonesia(con):
+    for kode in (None, "52", "52.01"):
+        titik = queries.titik_peta(con, MINGGU, kode)
+        assert len(titik) > 0
+        assert titik["lat"].between(-11.5, 6.5).all() and titik["lon"].between(94.5, 141.5).all()
+
+
+def test_intervention_list_defaults_to_merah_by_priority(con):
+    daftar = queries.daftar_intervensi(con, MINGGU, "52")
+    assert (daftar["zona"] == "merah").all()
+    assert len(daftar) == queries.hitung_zona(con, MINGGU, "52")["zona"]["merah"]
+    assert daftar["alasan_utama"].notna().all()
+
+
+@pytest.mark.parametrize("saringan", [
+    (("zona", "merah"), ("kendala", "lahan")),
+    (("zona", "merah"), ("tahap", "tertunda")),
+    (("zona", "kuning"), ("pilar", "infrastruktur")),
+    (("zona", "merah"), ("min_minggu", "2")),
+    (("zona", "merah"), ("baru_merah", "ya")),
+    (("zona", "merah"), ("alasan", "lahan_bermasalah_tertunda")),
+])
+def test_every_filter_narrows_the_list(con, saringan):
+    semua = queries.daftar_intervensi(con, MINGGU, "52", saringan[:1])
+    sempit = queries.daftar_intervensi(con, MINGGU, "52", saringan)
+    assert set(sempit["kode_koperasi"]) <= set(semua["kode_koperasi"])
+    kunci, nilai = saringan[1]
+    if kunci == "kendala":
+        assert (sempit["kendala_utama"] == nilai).all() and len(sempit) > 0
+    if kunci == "tahap":
+        assert (sempit["tahap_pembangunan"] == nilai).all() and len(sempit) > 0
+    if kunci == "pilar":
+        assert (sempit["pilar_terlemah"] == nilai).all()
+    if kunci == "min_minggu":
+        assert (sempit["minggu_di_zona"] >= int(nilai)).all()
+    if kunci == "baru_merah":
+        assert len(sempit) == queries.hitung_pergerakan(con, MINGGU, "52")["baru_merah"]
+
+
+def test_completeness_shows_full_reporting_where_the_calibration_says_so(con):
+    kab = queries.kelengkapan_wilayah(con, MINGGU, "52", "kabupaten")
+    assert (kab["melapor"] == kab["diharapkan"]).all() and kab["diharapkan"].sum() == 1166
+    semua = queries.kelengkapan_wilayah(con, MINGGU, None, "kabupaten")
+    assert len(semua) == 514 and (semua.query("provinsi == 'Aceh'")["melapor"] == 0).all()
+
+
+def test_reporting_rate_per_province_per_week(con):
+    t = queries.tingkat_lapor_provinsi(con)
+    assert len(t) == 38 * len(queries.daftar_minggu(con))
+    assert t.query("kode == '52' and minggu == @MINGGU")["tingkat_lapor"].iloc[0] == 100.0
+
+
+def test_batches_and_stamp(con):
+    cap = queries.cap_data(con, MINGGU)
+    assert cap["batch_id"] is not None and cap["versi_aturan"]
+    assert len(queries.penolakan_per_batch(con)) == 4
+
+
+def test_koperasi_detail_and_history(con):
+    kode = queries.daftar_intervensi(con, MINGGU, "52")["kode_koperasi"].iloc[0]
+    laporan = queries.laporan_koperasi(con, kode, MINGGU)
+    assert laporan["kode_koperasi"] == kode and laporan["nama_provinsi"] == "Nusa Tenggara Barat"
+    riwayat = queries.riwayat_koperasi(con, kode)
+    assert riwayat["zona"].iloc[-1] == "merah"
+    assert queries.laporan_koperasi(con, "TIDAK-ADA", MINGGU) is None
