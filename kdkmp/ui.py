@@ -134,7 +134,7 @@ def remah_roti(kode: str | None) -> None:
     from kdkmp import wilayah as ref
 
     rantai = [] if kode is None else ref.leluhur(kode)
-    kolom = st.columns(len(rantai) + 1, gap="small", width="content")
+    kolom = st.columns(len(rantai) + 1, gap="small")
     with kolom[0]:
         st.page_link("pages/ringkasan.py", label="Nasional", icon=":material/home:")
     for i, k in enumerate(rantai, start=1):
