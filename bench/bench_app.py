@@ -1,0 +1,146 @@
+"""Read side on the 26-week national demo database: every query function, every page's full
+server-side run (AppTest), and the memory of a real `streamlit run` after a browser visited
+every page.
+
+    python bench/bench_app.py [--ulang 5] [--tanpa-peramban]
+
+Targets (issue 4): each query ≤ 150 ms median; each page ≤ 1.5 s median at national level and
+≤ 1 s at kabupaten level; app process memory ≤ 1.5 GB after visiting every page.
+Page runs are measured with Streamlit's caches cleared before every run (the cold case).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from _bersama import AKAR, db_nasional, median_detik
+
+from kdkmp import queries, store
+
+KABUPATEN = "52.01"
+
+
+def bench_query(db: Path, ulang: int) -> None:
+    con = store.sambungan_baca(db)
+    minggu = queries.minggu_terakhir(con)
+    kode = queries.daftar_intervensi(con, minggu, KABUPATEN)["kode_koperasi"].iloc[0]
+    panggilan = {
+        "ringkasan": lambda w: queries.ringkasan(con, minggu, w),
+        "rekap_anak": lambda w: queries.rekap_anak(con, minggu, w),
+        "hitung_zona": lambda w: queries.hitung_zona(con, minggu, w),
+        "zona_per_anak": lambda w: queries.zona_per_anak(con, minggu, w),
+        "kendala_per_zona": lambda w: queries.kendala_per_zona(con, minggu, w),
+        "tren_zona": lambda w: queries.tren_zona(con, w),
+        "transisi_zona": lambda w: queries.transisi_zona(con, minggu, w),
+        "hitung_pergerakan": lambda w: queries.hitung_pergerakan(con, minggu, w),
+        "daftar_pergerakan(baru_merah)": lambda w: queries.daftar_pergerakan(con, "baru_merah", minggu, w),
+        "rata_pilar": lambda w: queries.rata_pilar(con, minggu, w),
+        "titik_peta": lambda w: queries.titik_peta(con, minggu, w),
+        "daftar_intervensi": lambda w: queries.daftar_intervensi(con, minggu, w),
+        "kelengkapan_wilayah": lambda w: queries.kelengkapan_wilayah(con, minggu, w),
+        "koperasi_tanpa_laporan": lambda w: queries.koperasi_tanpa_laporan(con, minggu, w),
+        "tingkat_lapor_provinsi": lambda w: queries.tingkat_lapor_provinsi(con),
+        "riwayat_koperasi": lambda w: queries.riwayat_koperasi(con, kode),
+        "laporan_koperasi": lambda w: queries.laporan_koperasi(con, kode, minggu),
+        "penjelasan_koperasi": lambda w: queries.penjelasan_koperasi(con, kode, minggu),
+    }
+    print(f"{'query':32} {'national ms':>12} {f'kab {KABUPATEN} ms':>14}")
+    for nama, f in panggilan.items():
+        nasional = median_detik(lambda: f(None), ulang) * 1000
+        kab = median_detik(lambda: f(KABUPATEN), ulang) * 1000
+        print(f"{nama:32} {nasional:12.1f} {kab:14.1f}")
+
+
+def bench_halaman(db: Path, ulang: int) -> None:
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    os.environ["KDKMP_DB"] = str(db)
+    con = store.sambungan_baca(db)
+    kode = queries.daftar_intervensi(con, None, KABUPATEN)["kode_koperasi"].iloc[0]
+    kasus = [("pages/ringkasan.py", {}, "national"), ("pages/wilayah.py", {"prov": "52", "kab": KABUPATEN}, "kabupaten"),
+             ("pages/wilayah.py", {"prov": "52"}, "provinsi"), ("pages/koperasi.py", {"kode": kode}, "koperasi"),
+             ("pages/intervensi.py", {}, "national"), ("pages/kualitas.py", {}, "national"),
+             ("pages/aturan.py", {}, "national"), ("pages/unggah.py", {}, "-")]
+
+    def jalankan(halaman, param):
+        st.cache_data.clear()
+        at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=120)
+        at.run()
+        at.switch_page(halaman)
+        for k, v in param.items():
+            at.query_params[k] = v
+        t = time.perf_counter()
+        at.run()
+        detik = time.perf_counter() - t
+        assert not at.exception, at.exception
+        return detik
+
+    print(f"{'page (cold cache, AppTest)':40} {'median s':>9}")
+    for halaman, param, tingkat in kasus:
+        waktu = [jalankan(halaman, param) for _ in range(ulang)]
+        print(f"{halaman + ' ' + tingkat:40} {statistics.median(waktu):9.2f}")
+
+
+def bench_memori(db: Path) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proses = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.address", "127.0.0.1",
+         "--server.port", str(port), "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=AKAR, env={**os.environ, "KDKMP_DB": str(db)}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.3)
+        alamat = ["", "wilayah?prov=52", "wilayah?prov=52&kab=52.01", "wilayah?prov=35&kab=35.09",
+                  "koperasi?kode=KDKMP-5201011001", "intervensi", "kualitas", "aturan", "unggah"]
+        with sync_playwright() as p:
+            b = p.chromium.launch(executable_path="/usr/bin/chromium",
+                                  args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            halaman = b.new_page(viewport={"width": 1600, "height": 1400})
+            for a in alamat:
+                t = time.perf_counter()
+                halaman.goto(f"{url}/{a}")
+                halaman.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000)
+                print(f"browser: /{a:35} loaded in {time.perf_counter() - t:5.2f} s")
+            b.close()
+        with open(f"/proc/{proses.pid}/status") as f:
+            rss = next(int(b.split()[1]) for b in f if b.startswith("VmRSS:")) / 1024
+            f.seek(0)
+            puncak = next(int(b.split()[1]) for b in f if b.startswith("VmHWM:")) / 1024
+        print(f"streamlit server after visiting every page: RSS {rss:.0f} MB (peak {puncak:.0f} MB)")
+    finally:
+        proses.terminate()
+        proses.wait(timeout=20)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ulang", type=int, default=5)
+    ap.add_argument("--tanpa-peramban", action="store_true", help="skip the browser memory run")
+    args = ap.parse_args()
+    db = db_nasional()
+    bench_query(db, args.ulang)
+    bench_halaman(db, max(3, args.ulang // 2 + 1))
+    if not args.tanpa_peramban:
+        bench_memori(db)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,81 @@
+"""Ingest of one national week (83,762 rows) through the CLI's path — read, validate, load,
+score — into a copy of the 26-week national database, from CSV and from XLSX.
+
+    python bench/bench_ingest.py [--ulang 3] [--tanpa-xlsx]
+
+Prints the median seconds per format and the peak memory of a single CSV ingest measured in
+a fresh process. Targets (issue 2): CSV ≤ 2 s, XLSX ≤ 20 s, peak memory ≤ 1 GB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _bersama import AKAR, db_nasional
+
+from kdkmp import demo, ingest
+
+
+def file_minggu(folder: Path) -> tuple[Path, Path]:
+    """The demo's last week written as a provincial spreadsheet would: CSV (';', cp1252,
+    decimal comma, ya/tidak) and XLSX with a title row."""
+    minggu, frame = list(demo.frame_minggu_semua(1))[-1]
+    teks = frame.copy()
+    for kolom in teks.columns:
+        if teks[kolom].dtype == bool:
+            teks[kolom] = teks[kolom].map({True: "ya", False: "tidak"})
+    csv = folder / f"laporan_{minggu}.csv"
+    teks.to_csv(csv, sep=";", decimal=",", index=False, encoding="cp1252", errors="replace", date_format="%d/%m/%Y")
+    xlsx = folder / f"laporan_{minggu}.xlsx"
+    import pandas as pd
+
+    with pd.ExcelWriter(xlsx, engine="xlsxwriter") as xl:
+        pd.DataFrame([[f"LAPORAN MINGGUAN KDKMP {minggu}"]]).to_excel(xl, index=False, header=False)
+        teks.to_excel(xl, index=False, startrow=2)
+    return csv, xlsx
+
+
+def satu_ingest(db_asal: Path, berkas: Path, folder: Path) -> float:
+    db = folder / "salinan.duckdb"
+    shutil.copyfile(db_asal, db)
+    t = time.perf_counter()
+    ingest.muat_file(berkas, db_path=db, ganti=True)
+    detik = time.perf_counter() - t
+    db.unlink()
+    shutil.rmtree(folder / "salinan_arsip", ignore_errors=True)
+    return detik
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ulang", type=int, default=3)
+    ap.add_argument("--tanpa-xlsx", action="store_true")
+    args = ap.parse_args()
+    db = db_nasional()
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        csv, xlsx = file_minggu(folder)
+        formats = [("CSV", csv)] + ([] if args.tanpa_xlsx else [("XLSX", xlsx)])
+        for nama, berkas in formats:
+            waktu = [satu_ingest(db, berkas, folder) for _ in range(args.ulang)]
+            print(f"ingest {nama} 83,762 rows into 26-week DB (replace + rescore week): "
+                  f"median {statistics.median(waktu):.2f} s (runs: {', '.join(f'{w:.2f}' for w in waktu)})")
+        salinan = folder / "rss.duckdb"
+        shutil.copyfile(db, salinan)
+        kode = ("import resource, sys; sys.path.insert(0, sys.argv[1]); from kdkmp import ingest; "
+                "ingest.muat_file(sys.argv[2], db_path=sys.argv[3], ganti=True); "
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)")
+        keluar = subprocess.run([sys.executable, "-c", kode, str(AKAR), str(csv), str(salinan)],
+                                capture_output=True, text=True, check=True)
+        print(f"peak RSS of one CSV ingest in a fresh process: {float(keluar.stdout.split()[-1]):.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
