@@ -1,0 +1,1324 @@
+"""Mesin zonasi: config/zones.yaml → hijau / kuning / merah per koperasi per minggu, dengan alasan.
+
+The YAML is validated into a small model, then compiled into one DuckDB query:
+row-level checks become boolean expressions, look-back checks become window functions
+over (kode_koperasi ORDER BY minggu), and the verdict, pillar scores, reasons and the
+"next step" are computed in SQL and stored once in `zona`, so every view reads the same
+zone. Values from the YAML never reach SQL as raw text: column names are checked against
+the contract, enum values against the contract's enums, numbers go through float()/int(),
+and free text (gate reasons, labels) travels as query parameters.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import math
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Annotated, Any, Callable, Literal
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from kdkmp import kontrak
+
+JALUR_BAWAAN = Path(__file__).resolve().parent.parent / "config" / "zones.yaml"
+
+PILAR = ("kelembagaan", "legalitas_kepatuhan", "infrastruktur", "usaha")
+ZONA = ("hijau", "kuning", "merah")  # from best to worst; the rank is the index
+TIDAK_MELAPOR = "tidak_melapor"
+SEMUA_ZONA = ZONA + (TIDAK_MELAPOR,)
+KEPARAHAN = ("kritis", "tinggi", "sedang", "rendah")  # worst first
+
+# Columns a rule may not score on: identity and location say nothing about readiness.
+_KOLOM_TERLARANG = {"tanggal_data", "kode_koperasi", "nama_koperasi", "kode_desa", "latitude", "longitude"}
+KOLOM_ATURAN = tuple(n for n in kontrak.NAMA_KOLOM if n not in _KOLOM_TERLARANG)
+
+# `alasan`: list of {id, jenis ('gerbang'|'cek'), pilar, teks, poin_hilang, keparahan}, worst
+# first. A JSON text built by concatenation was tried and measured ~3× slower (escaping and
+# string sorting of ~540 bytes per row), so it stays a typed list.
+_TIPE_ALASAN = ("STRUCT(id VARCHAR, jenis VARCHAR, pilar VARCHAR, teks VARCHAR, "
+                "poin_hilang DOUBLE, keparahan VARCHAR)")
+
+DDL_ZONA = f"""
+CREATE TABLE IF NOT EXISTS zona (
+    minggu DATE NOT NULL,
+    kode_koperasi VARCHAR NOT NULL,
+    zona VARCHAR NOT NULL,
+    skor_total DOUBLE,
+    skor_kelembagaan DOUBLE,
+    skor_legalitas_kepatuhan DOUBLE,
+    skor_infrastruktur DOUBLE,
+    skor_usaha DOUBLE,
+    pilar_terlemah VARCHAR,
+    gerbang VARCHAR[],
+    alasan {_TIPE_ALASAN}[],
+    langkah_berikut VARCHAR,
+    minggu_di_zona INTEGER,
+    versi_aturan VARCHAR,
+    PRIMARY KEY (minggu, kode_koperasi)
+)"""
+_KOLOM_ZONA = ("minggu, kode_koperasi, zona, skor_total, skor_kelembagaan, skor_legalitas_kepatuhan, "
+               "skor_infrastruktur, skor_usaha, pilar_terlemah, gerbang, alasan, langkah_berikut, "
+               "minggu_di_zona, versi_aturan")
+
+
+# ---------------------------------------------------------------------------------------
+# Errors
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Kesalahan:
+    jalur: str
+    baris: int | None
+    pesan: str
+    perbaikan: str
+
+    def __str__(self) -> str:
+        tempat = f"baris {self.baris}" if self.baris else "baris ?"
+        return f"{tempat}, {self.jalur or '(akar)'}: {self.pesan} Perbaikan: {self.perbaikan}"
+
+
+class AturanTidakValid(ValueError):
+    """The rules file is refused; every problem found is listed, each with path, line and fix."""
+
+    def __init__(self, sumber: str, kesalahan: list[Kesalahan]):
+        self.sumber = sumber
+        self.kesalahan = list(kesalahan)
+        baris = [f"Aturan zona di {sumber} tidak valid ({len(self.kesalahan)} masalah):"]
+        baris += [f"- {sumber} {k}" for k in self.kesalahan]
+        super().__init__("\n".join(baris))
+
+
+# ---------------------------------------------------------------------------------------
+# Model (structure checked by pydantic; meaning checked by _periksa_makna)
+# ---------------------------------------------------------------------------------------
+
+Angka = Annotated[float, Field(strict=True)]
+Bulat = Annotated[int, Field(strict=True)]
+Teks = Annotated[str, Field(strict=True)]
+Benar = Annotated[bool, Field(strict=True)]
+
+
+class _Dasar(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Syarat(_Dasar):
+    kolom: Teks | None = None
+    cek: Teks
+    nilai: Any = None
+    termasuk: Benar | None = None
+    minggu: Bulat | None = None
+    hari: Bulat | None = None
+    syarat: "Syarat | None" = None
+    label: Teks | None = None
+
+
+class Indikator(Syarat):
+    id: Teks
+    poin: Angka
+    berlaku_jika: list[Syarat] = []
+    jika_kosong: Literal["gagal", "tidak_berlaku"] = "gagal"
+    keparahan: Literal["kritis", "tinggi", "sedang", "rendah"] = "rendah"
+
+
+class Pilar(_Dasar):
+    label: Teks
+    bobot: Angka
+    indikator: list[Indikator]
+
+
+class Gerbang(_Dasar):
+    id: Teks
+    teks: Teks
+    keparahan: Literal["kritis", "tinggi", "sedang", "rendah"]
+    zona: Literal["merah", "kuning"]
+    syarat: list[Syarat]
+
+
+class Batas(_Dasar):
+    min: Angka
+    termasuk: Benar
+
+
+class AmbangZona(_Dasar):
+    skor_total: Batas
+    pilar_terendah: Batas
+
+
+class Ambang(_Dasar):
+    hijau: AmbangZona
+    kuning: AmbangZona
+
+
+class Stabilitas(_Dasar):
+    minggu_keluar_merah: Bulat = 0
+
+
+class ModelAturan(_Dasar):
+    version: Teks
+    pilar: dict[str, Pilar]
+    gerbang: list[Gerbang] = []
+    zona: Ambang
+    stabilitas: Stabilitas = Stabilitas()
+
+
+@dataclass(frozen=True)
+class Aturan:
+    versi: str  # first 12 hex of sha256 over the normalised YAML (comments/whitespace ignored)
+    model: ModelAturan
+    sumber: str = "<teks>"
+    teks: str = field(default="", repr=False, compare=False)
+
+    @property
+    def label_versi(self) -> str:
+        return self.model.version
+
+
+# ---------------------------------------------------------------------------------------
+# Formatting helpers (Python and SQL produce the same spelling)
+# ---------------------------------------------------------------------------------------
+
+# Short names as they read in a reason sentence ("NIB: belum (harus sudah)").
+_LABEL_KOLOM = {
+    "musdesus": "musdesus", "pengurus_lengkap": "pengurus lengkap", "jumlah_anggota": "jumlah anggota",
+    "pendamping_ba": "pendamping BA", "badan_hukum": "badan hukum", "nib": "NIB", "npwp": "NPWP",
+    "rekening_bank": "rekening bank", "masuk_portal": "terdaftar di SIMKOPDES", "status_lahan": "status lahan",
+    "tahap_pembangunan": "tahap pembangunan", "progres_fisik": "progres fisik", "kendala_utama": "kendala utama",
+    "status_operasional": "status operasional", "gerai_aktif": "gerai aktif", "omzet_bulanan": "omzet bulanan",
+    "tunggakan_persen": "tunggakan", "laporan_terakhir": "laporan terakhir",
+}
+
+
+def _label_kolom(kolom: str) -> str:
+    return _LABEL_KOLOM.get(kolom) or re.sub(r"\s*\([^)]*\)\s*$", "", kontrak.KOLOM_PER_NAMA[kolom].keterangan)
+
+
+def fmt_angka(v: float, kolom: str | None = None) -> str:
+    """Indonesian spelling: 1.500.000 · 12,5 · 30 %."""
+    teks = f"{int(round(v)):,}".replace(",", ".") if float(v) == round(v) else f"{v:.1f}".replace(".", ",")
+    return _dengan_satuan(teks, kolom)
+
+
+def _dengan_satuan(teks: str, kolom: str | None) -> str:
+    if kolom and kontrak.KOLOM_PER_NAMA[kolom].persen:
+        return f"{teks} %"
+    if kolom == "omzet_bulanan":
+        return f"Rp {teks}"
+    return teks
+
+
+def _lit_teks(s: str) -> str:
+    """A string literal for text that comes from our own code (kontrak labels, enum values)."""
+    return "'" + str(s).replace("'", "''") + "'"
+
+
+def _lit_angka(v: Any) -> str:
+    f = float(v)
+    if not math.isfinite(f):
+        raise ValueError("angka tidak hingga")
+    return repr(f)
+
+
+def _sql_fmt_angka(expr: str, kolom: str | None) -> str:
+    inti = (f"CASE WHEN {expr} = round({expr}) THEN format('{{:t.}}', CAST(round({expr}) AS BIGINT)) "
+            f"ELSE replace(printf('%.1f', {expr}), '.', ',') END")
+    if kolom and kontrak.KOLOM_PER_NAMA[kolom].persen:
+        return f"({inti} || ' %')"
+    if kolom == "omzet_bulanan":
+        return f"('Rp ' || {inti})"
+    return f"({inti})"
+
+
+def _label_nilai(kolom: str, nilai: Any) -> str:
+    k = kontrak.KOLOM_PER_NAMA[kolom]
+    if k.jenis == "bool":
+        return "sudah" if nilai else "belum"
+    if k.jenis == "enum":
+        return kontrak.LABEL_NILAI.get(kolom, {}).get(nilai, str(nilai)).lower()
+    return fmt_angka(float(nilai), kolom)
+
+
+def _sql_label_nilai(kolom: str) -> str:
+    """SQL expression spelling the observed value of a column the way users read it."""
+    k = kontrak.KOLOM_PER_NAMA[kolom]
+    c = _q(kolom)
+    if k.jenis == "bool":
+        return f"CASE WHEN {c} THEN 'sudah' ELSE 'belum' END"
+    if k.jenis == "enum":
+        cabang = " ".join(f"WHEN {_lit_teks(v)} THEN {_lit_teks(_label_nilai(kolom, v))}" for v in k.nilai)
+        return f"CASE {c} {cabang} ELSE {c} END"
+    if k.jenis == "date":
+        return f"strftime({c}, '%d-%m-%Y')"
+    return _sql_fmt_angka(c, kolom)
+
+
+def _q(kolom: str) -> str:
+    if kolom not in kontrak.KOLOM_PER_NAMA:  # defensive: validation already refused it
+        raise ValueError(f"kolom tidak dikenal: {kolom}")
+    return '"' + kolom + '"'
+
+
+# ---------------------------------------------------------------------------------------
+# Compile context
+# ---------------------------------------------------------------------------------------
+
+class _Konteks:
+    """Collects query parameters and the window / history columns the checks need."""
+
+    def __init__(self) -> None:
+        self.param: dict[str, Any] = {}
+        self.jendela: dict[str, str] = {}  # window expression -> alias (computed in level `lb`)
+        self.riwayat: dict[str, str] = {}  # aggregate over laporan before $dari -> alias (in `kenal`)
+        self.horizon = 0  # weeks of history a bounded window looks back
+
+    def p(self, nilai: Any) -> str:
+        for k, v in self.param.items():
+            if v == nilai and type(v) is type(nilai):
+                return "$" + k
+        nama = f"p{len(self.param)}"
+        self.param[nama] = nilai
+        return "$" + nama
+
+    def w(self, expr: str) -> str:
+        if expr not in self.jendela:
+            self.jendela[expr] = f"_lb{len(self.jendela)}"
+        return self.jendela[expr]
+
+    def r(self, expr: str) -> str:
+        if expr not in self.riwayat:
+            self.riwayat[expr] = f"_rw{len(self.riwayat)}"
+        return self.riwayat[expr]
+
+
+_W = "PARTITION BY kode_koperasi ORDER BY minggu"
+_W_KUMULATIF = f"({_W} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+
+
+# ---------------------------------------------------------------------------------------
+# Check registry: each type validates, evaluates (SQL) and explains (sentence with numbers)
+# ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class JenisCek:
+    nama: str
+    keterangan: str
+    lihat_belakang: bool
+    periksa: Callable[[Syarat, str, "_Pemeriksa"], None]
+    sql: Callable[[Syarat, _Konteks], str]
+    teks_sql: Callable[[Syarat, _Konteks], str]  # the observed situation, e.g. "progres fisik 12 % < 30 %"
+    uraikan: Callable[[Syarat], str]  # the rule itself, e.g. "progres fisik ≥ 30 %"
+    butuh_kolom: bool = True
+
+
+def _label(s: Syarat) -> str:
+    return s.label or _label_kolom(s.kolom)
+
+
+def _periksa_nilai_tunggal(s: Syarat, jalur: str, P: "_Pemeriksa", nilai: Any, jalur_nilai: str) -> None:
+    k = kontrak.KOLOM_PER_NAMA[s.kolom]
+    if k.jenis == "bool":
+        if not isinstance(nilai, bool):
+            P.salah(jalur_nilai, f"kolom '{s.kolom}' berisi ya/tidak, tetapi nilainya {nilai!r}.",
+                    "tulis true atau false (tanpa tanda kutip).")
+    elif k.jenis == "enum":
+        if not isinstance(nilai, str) or nilai not in k.nilai:
+            usul = difflib.get_close_matches(str(nilai), k.nilai, n=1)
+            P.salah(jalur_nilai, f"nilai {nilai!r} tidak ada dalam daftar '{s.kolom}'.",
+                    f"pakai salah satu dari: {', '.join(k.nilai)}"
+                    + (f" (mungkin maksudnya '{usul[0]}')." if usul else "."))
+    elif k.jenis in ("int", "float"):
+        if isinstance(nilai, bool) or not isinstance(nilai, (int, float)) or not math.isfinite(float(nilai)):
+            P.salah(jalur_nilai, f"kolom '{s.kolom}' berisi angka, tetapi nilainya {nilai!r}.",
+                    "tulis angka tanpa tanda kutip, mis. 30.")
+    else:
+        P.salah(jalur, f"kolom '{s.kolom}' ({k.jenis}) tidak dapat dibandingkan dengan cek '{s.cek}'.",
+                "pilih kolom ya/tidak, pilihan, atau angka.")
+
+
+def _sql_nilai(s: Syarat, nilai: Any, ctx: _Konteks) -> str:
+    k = kontrak.KOLOM_PER_NAMA[s.kolom]
+    if k.jenis == "bool":
+        return "TRUE" if nilai else "FALSE"
+    if k.jenis == "enum":
+        assert nilai in k.nilai
+        return _lit_teks(nilai)
+    return _lit_angka(nilai)
+
+
+def _tanpa_tambahan(s: Syarat, jalur: str, P: "_Pemeriksa", boleh: set[str]) -> None:
+    for kunci in ("nilai", "termasuk", "minggu", "hari", "syarat"):
+        if kunci not in boleh and getattr(s, kunci) is not None:
+            P.salah(f"{jalur}.{kunci}", f"cek '{s.cek}' tidak memakai '{kunci}'.", f"hapus '{kunci}'.")
+
+
+def _tidak_dilaporkan(s: Syarat) -> str:
+    return f"{_q(s.kolom)} IS NULL"
+
+
+def _teks_kosong_atau(s: Syarat, ctx: _Konteks, teks: str) -> str:
+    return (f"CASE WHEN {_tidak_dilaporkan(s)} THEN {ctx.p(_label(s))} || ' tidak dilaporkan' "
+            f"ELSE {teks} END")
+
+
+# equals ---------------------------------------------------------------------------------
+def _periksa_equals(s, jalur, P):
+    _tanpa_tambahan(s, jalur, P, {"nilai"})
+    if s.nilai is None:
+        P.salah(f"{jalur}.nilai", "cek 'equals' butuh 'nilai'.", "tambahkan mis. 'nilai: true'.")
+    else:
+        _periksa_nilai_tunggal(s, jalur, P, s.nilai, f"{jalur}.nilai")
+
+
+def _uraian_equals(s):
+    return f"{_label(s)} = {_label_nilai(s.kolom, s.nilai)}"
+
+
+def _teks_equals(s, ctx):
+    return _teks_kosong_atau(
+        s, ctx, f"{ctx.p(_label(s) + ': ')} || ({_sql_label_nilai(s.kolom)}) || "
+                f"{ctx.p(' (harus ' + _label_nilai(s.kolom, s.nilai) + ')')}")
+
+
+# in / not_in ----------------------------------------------------------------------------
+def _periksa_in(s, jalur, P):
+    _tanpa_tambahan(s, jalur, P, {"nilai"})
+    if not isinstance(s.nilai, list) or not s.nilai:
+        P.salah(f"{jalur}.nilai", f"cek '{s.cek}' butuh daftar nilai yang tidak kosong.",
+                "tulis mis. 'nilai: [\"siap\", \"verifikasi\"]'.")
+        return
+    for i, v in enumerate(s.nilai):
+        _periksa_nilai_tunggal(s, jalur, P, v, f"{jalur}.nilai[{i}]")
+
+
+def _daftar(s):
+    return ", ".join(_label_nilai(s.kolom, v) for v in s.nilai)
+
+
+def _uraian_in(s):
+    return f"{_label(s)} salah satu dari: {_daftar(s)}"
+
+
+def _uraian_not_in(s):
+    return f"{_label(s)} bukan: {_daftar(s)}"
+
+
+def _sql_in(s, ctx, negasi=False):
+    isi = ", ".join(_sql_nilai(s, v, ctx) for v in s.nilai)
+    return f"({_q(s.kolom)} {'NOT ' if negasi else ''}IN ({isi}))"
+
+
+def _teks_in(s, ctx):
+    return _teks_kosong_atau(
+        s, ctx, f"{ctx.p(_label(s) + ': ')} || ({_sql_label_nilai(s.kolom)}) || "
+                f"{ctx.p(' (harus salah satu dari: ' + _daftar(s) + ')')}")
+
+
+def _teks_not_in(s, ctx):
+    return _teks_kosong_atau(s, ctx, f"{ctx.p(_label(s) + ': ')} || ({_sql_label_nilai(s.kolom)})")
+
+
+# min / max / between --------------------------------------------------------------------
+def _periksa_numerik(s, jalur, P):
+    k = kontrak.KOLOM_PER_NAMA[s.kolom]
+    if k.jenis not in ("int", "float"):
+        P.salah(f"{jalur}.kolom", f"cek '{s.cek}' hanya untuk kolom angka; '{s.kolom}' berjenis {k.jenis}.",
+                "pakai 'equals' atau 'in' untuk kolom ini, atau pilih kolom angka.")
+        return False
+    return True
+
+
+def _periksa_min_max(s, jalur, P):
+    _tanpa_tambahan(s, jalur, P, {"nilai", "termasuk"})
+    if not _periksa_numerik(s, jalur, P):
+        return
+    if s.nilai is None:
+        P.salah(f"{jalur}.nilai", f"cek '{s.cek}' butuh 'nilai' (angka batas).", "tambahkan mis. 'nilai: 30'.")
+    else:
+        _periksa_nilai_tunggal(s, jalur, P, s.nilai, f"{jalur}.nilai")
+    if s.termasuk is None:
+        P.salah(f"{jalur}.termasuk", "batas harus menyatakan apakah nilainya sendiri termasuk (≥/≤) atau tidak (>/<).",
+                "tambahkan 'termasuk: true' (≥ atau ≤) atau 'termasuk: false' (> atau <).")
+
+
+def _op(s, naik: bool, gagal=False) -> str:
+    # naik: min-type bound. gagal: the operator that describes the failing side.
+    if not gagal:
+        return (">=" if s.termasuk else ">") if naik else ("<=" if s.termasuk else "<")
+    return ("<" if s.termasuk else "<=") if naik else (">" if s.termasuk else ">=")
+
+
+_TAMPIL_OP = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
+
+
+def _uraian_min(s):
+    return f"{_label(s)} {_TAMPIL_OP[_op(s, True)]} {fmt_angka(float(s.nilai), s.kolom)}"
+
+
+def _uraian_max(s):
+    return f"{_label(s)} {_TAMPIL_OP[_op(s, False)]} {fmt_angka(float(s.nilai), s.kolom)}"
+
+
+def _teks_banding(s, ctx, naik):
+    akhir = f" {_TAMPIL_OP[_op(s, naik, gagal=True)]} {fmt_angka(float(s.nilai), s.kolom)}"
+    return _teks_kosong_atau(s, ctx, f"{ctx.p(_label(s) + ' ')} || {_sql_fmt_angka(_q(s.kolom), s.kolom)} || {ctx.p(akhir)}")
+
+
+def _periksa_between(s, jalur, P):
+    _tanpa_tambahan(s, jalur, P, {"nilai", "termasuk"})
+    if not _periksa_numerik(s, jalur, P):
+        return
+    if (not isinstance(s.nilai, list) or len(s.nilai) != 2
+            or any(isinstance(v, bool) or not isinstance(v, (int, float)) for v in s.nilai)):
+        P.salah(f"{jalur}.nilai", "cek 'between' butuh dua angka [bawah, atas].", "tulis mis. 'nilai: [30, 100]'.")
+    elif s.nilai[0] > s.nilai[1]:
+        P.salah(f"{jalur}.nilai", f"batas bawah {s.nilai[0]} lebih besar dari batas atas {s.nilai[1]}.",
+                "tukar urutannya: [bawah, atas].")
+    if s.termasuk is None:
+        P.salah(f"{jalur}.termasuk", "rentang harus menyatakan apakah kedua batas termasuk.",
+                "tambahkan 'termasuk: true' atau 'termasuk: false'.")
+
+
+def _uraian_between(s):
+    a, b = (fmt_angka(float(v), s.kolom) for v in s.nilai)
+    return f"{_label(s)} antara {a} dan {b}" + (" (batas termasuk)" if s.termasuk else " (batas tidak termasuk)")
+
+
+def _sql_between(s, ctx):
+    a, b = (_lit_angka(v) for v in s.nilai)
+    c = _q(s.kolom)
+    return f"({c} BETWEEN {a} AND {b})" if s.termasuk else f"({c} > {a} AND {c} < {b})"
+
+
+def _teks_between(s, ctx):
+    a, b = (fmt_angka(float(v), s.kolom) for v in s.nilai)
+    return _teks_kosong_atau(s, ctx, f"{ctx.p(_label(s) + ' ')} || {_sql_fmt_angka(_q(s.kolom), s.kolom)} || "
+                                     f"{ctx.p(f' di luar {a}–{b}')}")
+
+
+# not_null -------------------------------------------------------------------------------
+def _periksa_not_null(s, jalur, P):
+    _tanpa_tambahan(s, jalur, P, set())
+
+
+# berturut_turut -------------------------------------------------------------------------
+def _periksa_berturut(s, jalur, P):
+    _tanpa_tambahan(s, jalur, P, {"minggu", "syarat"})
+    if s.minggu is None or s.minggu < 1:
+        P.salah(f"{jalur}.minggu", "cek 'berturut_turut' butuh 'minggu' (bilangan bulat ≥ 1).", "tulis mis. 'minggu: 4'.")
+    if s.syarat is None:
+        P.salah(f"{jalur}.syarat", "cek 'berturut_turut' butuh 'syarat' yang harus terpenuhi tiap minggu.",
+                "tulis mis. 'syarat: {cek: in, nilai: [\"tertunda\"]}'.")
+        return
+    dalam = s.syarat if s.syarat.kolom else s.syarat.model_copy(update={"kolom": s.kolom})
+    P.syarat(dalam, f"{jalur}.syarat", boleh_lihat_belakang=False)
+
+
+def _dalam(s: Syarat) -> Syarat:
+    return s.syarat if s.syarat.kolom else s.syarat.model_copy(update={"kolom": s.kolom})
+
+
+def _lama_berturut(s, ctx) -> str:
+    """SQL: weeks the inner condition has held up to this week (NULL when it does not hold now)."""
+    dalam = f"coalesce({kompilasi_syarat(_dalam(s), ctx)}, FALSE)"
+    # History before the scored range comes from an aggregate, so scoring one week
+    # gives exactly the same streak as rescoring every week.
+    sebelum = ctx.r(f"max(minggu) FILTER (WHERE minggu < $dari AND NOT {dalam})")
+    dalam_jendela = ctx.w(f"max(CASE WHEN _melapor AND NOT {dalam} THEN minggu END) OVER {_W_KUMULATIF}")
+    terakhir_tidak = f"greatest({dalam_jendela}, {sebelum})"
+    return (f"(CASE WHEN _melapor AND {dalam} THEN CASE WHEN {terakhir_tidak} IS NULL "
+            f"THEN date_diff('day', _pertama, minggu) // 7 + 1 "
+            f"ELSE date_diff('day', {terakhir_tidak}, minggu) // 7 END END)")
+
+
+def _sql_berturut(s, ctx):
+    return f"({_lama_berturut(s, ctx)} >= {int(s.minggu)})"
+
+
+def _uraian_berturut(s):
+    return f"{uraikan_syarat(_dalam(s))} selama ≥ {int(s.minggu)} minggu berturut-turut"
+
+
+def _teks_berturut(s, ctx):
+    d = _dalam(s)
+    return (f"{ctx.p(_label(d) + ': ')} || ({_sql_label_nilai(d.kolom)}) || ' selama ' || "
+            f"CAST({_lama_berturut(s, ctx)} AS VARCHAR) || {ctx.p(f' minggu berturut-turut (batas {int(s.minggu)})')}")
+
+
+# tidak_naik -----------------------------------------------------------------------------
+def _periksa_tidak_naik(s, jalur, P):
+    _tanpa_tambahan(s, jalur, P, {"minggu"})
+    _periksa_numerik(s, jalur, P)
+    if s.minggu is None or s.minggu < 1:
+        P.salah(f"{jalur}.minggu", "cek 'tidak_naik' butuh 'minggu' (bilangan bulat ≥ 1).", "tulis mis. 'minggu: 3'.")
+
+
+def _nilai_lalu(s, ctx) -> str:
+    n = int(s.minggu)
+    ctx.horizon = max(ctx.horizon, n)
+    hari = 7 * n
+    return ctx.w(f"max({_q(s.kolom)}) OVER ({_W} RANGE BETWEEN INTERVAL {hari} DAY PRECEDING "
+                 f"AND INTERVAL {hari} DAY PRECEDING)")
+
+
+def _sql_tidak_naik(s, ctx):
+    return f"({_q(s.kolom)} <= {_nilai_lalu(s, ctx)})"
+
+
+def _uraian_tidak_naik(s):
+    return f"{_label(s)} tidak naik dibanding {int(s.minggu)} minggu sebelumnya"
+
+
+def _teks_tidak_naik(s, ctx):
+    return (f"{ctx.p(_label(s) + f' tidak naik dalam {int(s.minggu)} minggu (')} || "
+            f"{_sql_fmt_angka(_nilai_lalu(s, ctx), s.kolom)} || ' → ' || {_sql_fmt_angka(_q(s.kolom), s.kolom)} || ')'")
+
+
+# tanpa_laporan_hari / laporan_dalam_hari ------------------------------------------------
+def _periksa_hari(s, jalur, P):
+    _tanpa_tambahan(s, jalur, P, {"hari"})
+    if s.kolom is not None:
+        P.salah(f"{jalur}.kolom", f"cek '{s.cek}' memakai tanggal laporan, bukan kolom.", "hapus 'kolom'.")
+    if s.hari is None or s.hari < 1:
+        P.salah(f"{jalur}.hari", f"cek '{s.cek}' butuh 'hari' (bilangan bulat ≥ 1).", "tulis mis. 'hari: 21'.")
+
+
+def _hari_sejak_laporan(ctx) -> str:
+    # A row without laporan_terakhir still is a report for its own week.
+    sebelum = ctx.r("max(coalesce(laporan_terakhir, minggu)) FILTER (WHERE minggu < $dari)")
+    jendela = ctx.w(f"max(CASE WHEN _melapor THEN coalesce(laporan_terakhir, minggu) END) OVER {_W_KUMULATIF}")
+    return f"date_diff('day', greatest({jendela}, {sebelum}), minggu)"
+
+
+def _sql_tanpa_laporan(s, ctx):
+    return f"({_hari_sejak_laporan(ctx)} >= {int(s.hari)})"
+
+
+def _sql_laporan_dalam(s, ctx):
+    return f"({_hari_sejak_laporan(ctx)} < {int(s.hari)})"
+
+
+def _teks_hari(s, ctx):
+    return (f"'tidak ada laporan selama ' || CAST({_hari_sejak_laporan(ctx)} AS VARCHAR) || "
+            f"{ctx.p(f' hari (batas {int(s.hari)} hari)')}")
+
+
+CEK: dict[str, JenisCek] = {c.nama: c for c in (
+    JenisCek("equals", "nilai kolom sama dengan 'nilai'", False, _periksa_equals,
+             lambda s, ctx: f"({_q(s.kolom)} = {_sql_nilai(s, s.nilai, ctx)})", _teks_equals, _uraian_equals),
+    JenisCek("in", "nilai kolom salah satu dari daftar 'nilai'", False, _periksa_in,
+             lambda s, ctx: _sql_in(s, ctx), _teks_in, _uraian_in),
+    JenisCek("not_in", "nilai kolom bukan salah satu dari daftar 'nilai'", False, _periksa_in,
+             lambda s, ctx: _sql_in(s, ctx, negasi=True), _teks_not_in, _uraian_not_in),
+    JenisCek("min", "angka ≥ 'nilai' (termasuk: true) atau > 'nilai' (termasuk: false)", False, _periksa_min_max,
+             lambda s, ctx: f"({_q(s.kolom)} {_op(s, True)} {_lit_angka(s.nilai)})",
+             lambda s, ctx: _teks_banding(s, ctx, True), _uraian_min),
+    JenisCek("max", "angka ≤ 'nilai' (termasuk: true) atau < 'nilai' (termasuk: false)", False, _periksa_min_max,
+             lambda s, ctx: f"({_q(s.kolom)} {_op(s, False)} {_lit_angka(s.nilai)})",
+             lambda s, ctx: _teks_banding(s, ctx, False), _uraian_max),
+    JenisCek("between", "angka di antara 'nilai: [bawah, atas]'", False, _periksa_between,
+             _sql_between, _teks_between, _uraian_between),
+    JenisCek("not_null", "kolom diisi (tidak kosong)", False, _periksa_not_null,
+             lambda s, ctx: f"({_q(s.kolom)} IS NOT NULL)",
+             lambda s, ctx: f"{ctx.p(_label(s) + ' tidak dilaporkan')}",
+             lambda s: f"{_label(s)} dilaporkan"),
+    JenisCek("berturut_turut", "'syarat' terpenuhi ≥ 'minggu' minggu berturut-turut sampai minggu ini", True,
+             _periksa_berturut, _sql_berturut, _teks_berturut, _uraian_berturut),
+    JenisCek("tidak_naik", "angka tidak lebih tinggi dari nilainya 'minggu' minggu sebelumnya", True,
+             _periksa_tidak_naik, _sql_tidak_naik, _teks_tidak_naik, _uraian_tidak_naik),
+    JenisCek("tanpa_laporan_hari", "laporan terakhir (laporan_terakhir, atau baris minggu itu) ≥ 'hari' hari lalu",
+             True, _periksa_hari, _sql_tanpa_laporan, _teks_hari,
+             lambda s: f"tidak ada laporan ≥ {int(s.hari)} hari", butuh_kolom=False),
+    JenisCek("laporan_dalam_hari", "laporan terakhir < 'hari' hari lalu (kebalikan tanpa_laporan_hari)",
+             True, _periksa_hari, _sql_laporan_dalam, _teks_hari,
+             lambda s: f"laporan terakhir < {int(s.hari)} hari lalu", butuh_kolom=False),
+)}
+
+
+def kompilasi_syarat(s: Syarat, ctx: _Konteks) -> str:
+    """Boolean SQL for one condition; NULL when the value is unknown."""
+    return CEK[s.cek].sql(s, ctx)
+
+
+def uraikan_syarat(s: Syarat) -> str:
+    return CEK[s.cek].uraikan(s)
+
+
+# ---------------------------------------------------------------------------------------
+# Loading and validation
+# ---------------------------------------------------------------------------------------
+
+class _Pemeriksa:
+    def __init__(self, baris: dict[tuple, int]):
+        self.baris = baris
+        self.daftar: list[Kesalahan] = []
+
+    def salah(self, jalur: str, pesan: str, perbaikan: str) -> None:
+        self.daftar.append(Kesalahan(jalur, _baris_untuk(self.baris, jalur), pesan, perbaikan))
+
+    def syarat(self, s: Syarat, jalur: str, boleh_lihat_belakang: bool = True) -> None:
+        jenis = CEK.get(s.cek)
+        if jenis is None:
+            usul = difflib.get_close_matches(s.cek, list(CEK), n=1)
+            self.salah(f"{jalur}.cek", f"jenis cek '{s.cek}' tidak dikenal.",
+                       f"pakai salah satu dari: {', '.join(CEK)}" + (f" (mungkin '{usul[0]}')." if usul else "."))
+            return
+        if jenis.lihat_belakang and not boleh_lihat_belakang:
+            self.salah(f"{jalur}.cek", f"cek '{s.cek}' melihat ke minggu-minggu lalu dan tidak boleh bersarang di sini.",
+                       "pakai cek satu-baris (equals, in, min, …) di dalam 'berturut_turut'.")
+            return
+        if jenis.butuh_kolom:
+            if s.kolom is None:
+                self.salah(f"{jalur}.kolom", f"cek '{s.cek}' butuh 'kolom'.", "tambahkan mis. 'kolom: status_lahan'.")
+                return
+            if s.kolom not in KOLOM_ATURAN:
+                usul = difflib.get_close_matches(s.kolom, KOLOM_ATURAN, n=1)
+                self.salah(f"{jalur}.kolom", f"kolom '{s.kolom}' tidak ada dalam kontrak snapshot (atau tidak boleh dinilai).",
+                           (f"mungkin maksudnya '{usul[0]}'; " if usul else "")
+                           + f"kolom yang boleh: {', '.join(KOLOM_ATURAN)}.")
+                return
+        jenis.periksa(s, jalur, self)
+
+
+def _peta_baris(teks: str) -> tuple[dict[tuple, int], list[Kesalahan]]:
+    """Map each YAML path to its 1-based line, and report duplicate keys (safe_load hides them)."""
+    peta: dict[tuple, int] = {}
+    ganda: list[Kesalahan] = []
+    akar = yaml.compose(teks)
+
+    def jalan(node, jalur: tuple):
+        if isinstance(node, yaml.MappingNode):
+            terlihat = set()
+            for k, v in node.value:
+                kunci = k.value
+                if kunci in terlihat:
+                    ganda.append(Kesalahan(_jalur_teks(jalur + (kunci,)), k.start_mark.line + 1,
+                                           f"kunci '{kunci}' ditulis dua kali.", "hapus atau ganti nama salah satunya."))
+                terlihat.add(kunci)
+                peta[jalur + (kunci,)] = k.start_mark.line + 1
+                jalan(v, jalur + (kunci,))
+        elif isinstance(node, yaml.SequenceNode):
+            for i, v in enumerate(node.value):
+                peta[jalur + (i,)] = v.start_mark.line + 1
+                jalan(v, jalur + (i,))
+
+    if akar is not None:
+        peta[()] = akar.start_mark.line + 1
+        jalan(akar, ())
+    return peta, ganda
+
+
+def _jalur_teks(jalur: tuple) -> str:
+    out = ""
+    for bagian in jalur:
+        out += f"[{bagian}]" if isinstance(bagian, int) else (f".{bagian}" if out else str(bagian))
+    return out
+
+
+def _jalur_tuple(jalur: str) -> tuple:
+    bagian: list = []
+    for kunci, idx in re.findall(r"([^.\[\]]+)|\[(\d+)\]", jalur):
+        bagian.append(int(idx) if idx else kunci)
+    return tuple(bagian)
+
+
+def _baris_untuk(peta: dict[tuple, int], jalur: str) -> int | None:
+    t = _jalur_tuple(jalur)
+    while t not in peta and t:
+        t = t[:-1]
+    return peta.get(t)
+
+
+_PESAN_PYDANTIC = {
+    "missing": ("wajib diisi tetapi tidak ada.", "tambahkan kunci ini."),
+    "extra_forbidden": ("kunci tidak dikenal.", "hapus kunci ini atau periksa ejaannya."),
+    "float_type": ("harus angka.", "tulis angka tanpa tanda kutip, mis. 25."),
+    "float_parsing": ("harus angka.", "tulis angka tanpa tanda kutip, mis. 25."),
+    "int_type": ("harus bilangan bulat.", "tulis bilangan bulat, mis. 3."),
+    "int_from_float": ("harus bilangan bulat.", "tulis bilangan bulat, mis. 3."),
+    "bool_type": ("harus true atau false.", "tulis true atau false tanpa tanda kutip."),
+    "string_type": ("harus teks.", "tulis teks dalam tanda kutip, mis. \"2026.1\"."),
+    "list_type": ("harus daftar.", "tulis sebagai daftar YAML (baris diawali '- ')."),
+    "dict_type": ("harus pemetaan kunci: nilai.", "periksa indentasi bagian ini."),
+    "model_type": ("harus pemetaan kunci: nilai.", "periksa indentasi bagian ini."),
+}
+
+
+def _dari_pydantic(e: ValidationError, peta: dict[tuple, int]) -> list[Kesalahan]:
+    out = []
+    for err in e.errors():
+        jalur = _jalur_teks(tuple(err["loc"]))
+        if err["type"] == "literal_error":
+            pilihan = err.get("ctx", {}).get("expected", "")
+            pesan, perbaikan = f"nilai {err.get('input')!r} tidak diizinkan.", f"pakai salah satu dari: {pilihan}."
+        else:
+            pesan, perbaikan = _PESAN_PYDANTIC.get(err["type"], (err["msg"] + ".", "perbaiki nilai ini."))
+        out.append(Kesalahan(jalur, _baris_untuk(peta, jalur), pesan, perbaikan))
+    return out
+
+
+def _lebih_ketat(a: Batas, b: Batas) -> bool | None:
+    """True if bound a admits a subset of b, False if looser; None if identical."""
+    if a.min != b.min:
+        return a.min > b.min
+    if a.termasuk == b.termasuk:
+        return None
+    return not a.termasuk
+
+
+def _periksa_makna(m: ModelAturan, P: _Pemeriksa) -> None:
+    if not m.pilar:
+        P.salah("pilar", "tidak ada pilar.", f"tulis minimal satu dari: {', '.join(PILAR)}.")
+    id_terlihat: dict[str, str] = {}
+
+    def catat_id(ident: str, jalur: str):
+        if not re.fullmatch(r"[a-z0-9_]+", ident):
+            P.salah(jalur, f"id '{ident}' memakai huruf yang tidak diizinkan.", "pakai huruf kecil, angka dan garis bawah.")
+        if ident in id_terlihat:
+            P.salah(jalur, f"id '{ident}' sudah dipakai di {id_terlihat[ident]}.", "beri id yang unik.")
+        else:
+            id_terlihat[ident] = jalur
+
+    for nama, pilar in m.pilar.items():
+        jp = f"pilar.{nama}"
+        if nama not in PILAR:
+            usul = difflib.get_close_matches(nama, PILAR, n=1)
+            P.salah(jp, f"pilar '{nama}' tidak dikenal.",
+                    f"pakai salah satu dari: {', '.join(PILAR)}" + (f" (mungkin '{usul[0]}')." if usul else "."))
+        if not pilar.bobot > 0:
+            P.salah(f"{jp}.bobot", f"bobot {pilar.bobot} harus lebih dari 0.", "tulis bobot positif, mis. 25.")
+        if not pilar.indikator:
+            P.salah(f"{jp}.indikator", "pilar tanpa indikator.", "tambahkan minimal satu indikator atau hapus pilar ini.")
+        for i, ind in enumerate(pilar.indikator):
+            ji = f"{jp}.indikator[{i}]"
+            catat_id(ind.id, f"{ji}.id")
+            if not ind.poin > 0:
+                P.salah(f"{ji}.poin", f"poin {ind.poin} harus lebih dari 0.", "tulis poin positif, mis. 20.")
+            P.syarat(ind, ji)
+            for j, b in enumerate(ind.berlaku_jika):
+                P.syarat(b, f"{ji}.berlaku_jika[{j}]")
+    for i, g in enumerate(m.gerbang):
+        jg = f"gerbang[{i}]"
+        catat_id(g.id, f"{jg}.id")
+        if not g.syarat:
+            P.salah(f"{jg}.syarat", "gerbang tanpa syarat.", "tambahkan minimal satu syarat.")
+        for j, s in enumerate(g.syarat):
+            P.syarat(s, f"{jg}.syarat[{j}]")
+    for z in ("hijau", "kuning"):
+        for nama in ("skor_total", "pilar_terendah"):
+            b: Batas = getattr(getattr(m.zona, z), nama)
+            if not 0 <= b.min <= 100:
+                P.salah(f"zona.{z}.{nama}.min", f"batas {b.min} di luar 0–100.", "tulis angka antara 0 dan 100.")
+    longgar = [n for n in ("skor_total", "pilar_terendah")
+               if _lebih_ketat(getattr(m.zona.hijau, n), getattr(m.zona.kuning, n)) is False]
+    for n in longgar:
+        P.salah(f"zona.hijau.{n}", f"batas hijau untuk {n} lebih longgar daripada batas kuning.",
+                f"naikkan zona.hijau.{n}.min atau turunkan zona.kuning.{n}.min (hijau harus lebih ketat).")
+    if not longgar and all(_lebih_ketat(getattr(m.zona.hijau, n), getattr(m.zona.kuning, n)) is None
+                           for n in ("skor_total", "pilar_terendah")):
+        P.salah("zona.hijau", "batas hijau sama persis dengan batas kuning, sehingga zona kuning tidak mungkin terjadi.",
+                "buat salah satu batas hijau lebih ketat.")
+    if m.stabilitas.minggu_keluar_merah < 0:
+        P.salah("stabilitas.minggu_keluar_merah", "tidak boleh negatif.", "tulis 0 (mati) atau jumlah minggu, mis. 2.")
+
+
+def _versi(data: Any) -> str:
+    normal = json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(normal.encode("utf-8")).hexdigest()[:12]
+
+
+def muat_aturan_teks(teks: str, sumber: str = "<teks>") -> Aturan:
+    """Validate YAML text into Aturan, or raise AturanTidakValid listing every problem."""
+    try:
+        peta, ganda = _peta_baris(teks)
+        data = yaml.safe_load(teks)
+    except yaml.YAMLError as e:
+        tanda = getattr(e, "problem_mark", None)
+        masalah = getattr(e, "problem", None) or str(e)
+        raise AturanTidakValid(sumber, [Kesalahan("", tanda.line + 1 if tanda else None,
+                                                  f"YAML tidak dapat dibaca ({masalah}).",
+                                                  "periksa indentasi, titik dua dan tanda kutip di sekitar baris ini.")]) from None
+    if ganda:
+        raise AturanTidakValid(sumber, ganda)
+    if not isinstance(data, dict):
+        raise AturanTidakValid(sumber, [Kesalahan("", 1, "isi berkas harus pemetaan (version, pilar, gerbang, zona).",
+                                                  "lihat config/zones.yaml sebagai contoh.")])
+    try:
+        model = ModelAturan.model_validate(data)
+    except ValidationError as e:
+        raise AturanTidakValid(sumber, _dari_pydantic(e, peta)) from None
+    P = _Pemeriksa(peta)
+    _periksa_makna(model, P)
+    if P.daftar:
+        raise AturanTidakValid(sumber, P.daftar)
+    return Aturan(versi=_versi(data), model=model, sumber=sumber, teks=teks)
+
+
+def muat_aturan(path: str | Path | None = None) -> Aturan:
+    p = Path(path) if path is not None else JALUR_BAWAAN
+    try:
+        teks = p.read_text(encoding="utf-8")
+    except OSError as e:
+        raise AturanTidakValid(str(p), [Kesalahan("", None, f"berkas tidak dapat dibaca ({e.strerror}).",
+                                                  "periksa nama dan lokasi berkas.")]) from None
+    return muat_aturan_teks(teks, sumber=str(p))
+
+
+# ---------------------------------------------------------------------------------------
+# Compilation to SQL
+# ---------------------------------------------------------------------------------------
+
+def _batas_sql(expr: str, b: Batas) -> str:
+    return f"({expr} {'>=' if b.termasuk else '>'} {_lit_angka(b.min)})"
+
+
+def _alasan_sql(id_: str, jenis: str, pilar: str | None, teks: str, poin: str | None, keparahan: str,
+                ctx: _Konteks) -> str:
+    return (f"{{'id': {ctx.p(id_)}, 'jenis': '{jenis}', 'pilar': {ctx.p(pilar) if pilar else 'NULL::VARCHAR'}, "
+            f"'teks': {teks}, 'poin_hilang': CAST({poin or 'NULL'} AS DOUBLE), 'keparahan': {ctx.p(keparahan)}}}")
+
+
+def _urut_gerbang(m: ModelAturan) -> list[Gerbang]:
+    # Worst first: a merah gate before a kuning one, then by severity, then config order.
+    return sorted(m.gerbang, key=lambda g: (-ZONA.index(g.zona), KEPARAHAN.index(g.keparahan)))
+
+
+def _kolom_dipakai(m: ModelAturan) -> list[str]:
+    """Contract columns the rules read (only these travel through the window sort)."""
+    kolom = {"laporan_terakhir"}
+
+    def tambah(s: Syarat) -> None:
+        if s.kolom:
+            kolom.add(s.kolom)
+        if s.syarat is not None:
+            tambah(s.syarat)
+
+    for p in m.pilar.values():
+        for i in p.indikator:
+            tambah(i)
+            for b in i.berlaku_jika:
+                tambah(b)
+    for g in m.gerbang:
+        for s in g.syarat:
+            tambah(s)
+    return [k for k in kontrak.NAMA_KOLOM if k in kolom]
+
+
+def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False) -> tuple[str, dict[str, Any]]:
+    """SELECT producing the zona columns for every grid row in [$dari, $sampai].
+
+    lengkap=False skips reasons and next steps (what-if only needs the zone); penuh=True also
+    counts minggu_di_zona with windows (all weeks at once), otherwise the caller takes it from
+    the stored previous week.
+    """
+    m = aturan.model
+    ctx = _Konteks()
+    pilar = [(n, p) for n, p in m.pilar.items()]
+    gerbang = _urut_gerbang(m)
+
+    # level `nilai`: applicability and pass per indicator, firing per gate
+    kol_nilai = []
+    for n, p in pilar:
+        for ind in p.indikator:
+            berlaku = " AND ".join(f"coalesce({kompilasi_syarat(b, ctx)}, FALSE)" for b in ind.berlaku_jika) or "TRUE"
+            if ind.jika_kosong == "tidak_berlaku" and ind.kolom:
+                berlaku += f" AND {_q(ind.kolom)} IS NOT NULL"
+            kol_nilai.append(f"(_melapor AND {berlaku}) AS \"_b_{ind.id}\"")
+            kol_nilai.append(f"coalesce({kompilasi_syarat(ind, ctx)}, FALSE) AS \"_l_{ind.id}\"")
+    for g in gerbang:
+        kena = " AND ".join(f"coalesce({kompilasi_syarat(s, ctx)}, FALSE)" for s in g.syarat)
+        kol_nilai.append(f"({kena}) AS \"_g_{g.id}\"")
+
+    # level `skor`
+    kol_skor = []
+    skor_p = {}
+    for n, p in pilar:
+        berlaku = " + ".join(f"CASE WHEN \"_b_{i.id}\" THEN {_lit_angka(i.poin)} ELSE 0 END" for i in p.indikator)
+        dapat = " + ".join(f"CASE WHEN \"_b_{i.id}\" AND \"_l_{i.id}\" THEN {_lit_angka(i.poin)} ELSE 0 END"
+                           for i in p.indikator)
+        kol_skor.append(f"({berlaku}) AS \"_pb_{n}\"")
+        kol_skor.append(f"CASE WHEN ({berlaku}) > 0 THEN round(100.0 * ({dapat}) / ({berlaku}), 1) END AS \"skor_{n}\"")
+        skor_p[n] = f'"skor_{n}"'
+    for n in PILAR:
+        if n not in m.pilar:
+            kol_skor.append(f"NULL::DOUBLE AS \"skor_{n}\"")
+
+    # level `total`
+    pembilang = " + ".join(f"coalesce({_lit_angka(p.bobot)} * {skor_p[n]}, 0)" for n, p in pilar)
+    penyebut = " + ".join(f"CASE WHEN {skor_p[n]} IS NOT NULL THEN {_lit_angka(p.bobot)} ELSE 0 END" for n, p in pilar)
+    terendah = f"least({', '.join(skor_p[n] for n, _ in pilar)})"
+    kol_total = [
+        f"round(({pembilang}) / nullif({penyebut}, 0), 1) AS skor_total",
+        f"{terendah} AS _pilar_terendah",
+        f"({penyebut}) AS _bobot_berlaku",
+        "CASE " + " ".join(f"WHEN {skor_p[n]} = {terendah} THEN {ctx.p(n)}" for n, _ in pilar) + " END AS pilar_terlemah",
+    ]
+    # level `mentah`: zone from score, then the worst of score and gates
+    zh, zk = m.zona.hijau, m.zona.kuning
+    lolos_h = f"{_batas_sql('skor_total', zh.skor_total)} AND {_batas_sql('_pilar_terendah', zh.pilar_terendah)}"
+    lolos_k = f"{_batas_sql('skor_total', zk.skor_total)} AND {_batas_sql('_pilar_terendah', zk.pilar_terendah)}"
+    cabang_g = [f'CASE WHEN "_g_{g.id}" THEN {ZONA.index(g.zona)} END' for g in gerbang]
+    rank_gerbang = f"greatest({', '.join(cabang_g)})" if gerbang else "NULL::INTEGER"
+    kol_mentah = [
+        f"CASE WHEN {lolos_h} THEN 0 WHEN {lolos_k} THEN 1 ELSE 2 END AS _rank_skor",
+        f"{rank_gerbang} AS _rank_gerbang",
+    ]
+    rank_mentah = ("CASE WHEN _melapor THEN greatest(_rank_skor, coalesce(_rank_gerbang, 0)) "
+                   "ELSE _rank_gerbang END")
+
+    # stability: leaving merah needs N consecutive qualifying weeks (off when N <= 1)
+    n_stabil = int(m.stabilitas.minggu_keluar_merah)
+    if n_stabil > 1:
+        ctx.horizon = max(ctx.horizon, n_stabil - 1)
+        kol_stabil = (f"CASE WHEN _rank_mentah IS NOT NULL AND _rank_mentah < 2 AND max(CASE WHEN _rank_mentah = 2 THEN 1 ELSE 0 END) "
+                      f"OVER ({_W} RANGE BETWEEN INTERVAL {7 * (n_stabil - 1)} DAY PRECEDING AND CURRENT ROW) = 1 "
+                      f"THEN TRUE ELSE FALSE END AS _ditahan")
+    else:
+        kol_stabil = "FALSE AS _ditahan"
+    # rank 3 = tidak melapor (grey), so a run of grey weeks counts like any other zone
+    rank_akhir = "coalesce(CASE WHEN _ditahan THEN 2 ELSE _rank_mentah END, 3)"
+    nama_zona = (f"CASE _rank_akhir WHEN 0 THEN 'hijau' WHEN 1 THEN 'kuning' WHEN 2 THEN 'merah' "
+                 f"ELSE '{TIDAK_MELAPOR}' END")
+    if penuh:
+        # consecutive weeks in the same zone: a run starts where the zone differs from last week's
+        lapis_dz = f"""
+), dz1 AS (
+    SELECT *, lag(_rank_akhir) OVER ({_W}) AS _z_lalu, row_number() OVER ({_W}) AS _rn FROM stabil2
+), dz AS (
+    SELECT *, CAST(_rn - max(CASE WHEN _z_lalu IS DISTINCT FROM _rank_akhir THEN _rn END) OVER {_W_KUMULATIF} + 1
+                   AS INTEGER) AS minggu_di_zona FROM dz1"""
+    else:
+        lapis_dz = """
+), dz AS (
+    SELECT *, NULL::INTEGER AS minggu_di_zona FROM stabil2"""
+
+    kol_akhir = ["minggu", "kode_koperasi", f"{nama_zona} AS zona", "skor_total"]
+    kol_akhir += [f'"skor_{n}"' for n in PILAR]
+    kol_akhir.append("CASE WHEN _melapor THEN pilar_terlemah END AS pilar_terlemah")
+    kol_akhir.append("_melapor")
+    if lengkap:
+        kol_akhir += _kolom_penjelasan(m, pilar, gerbang, skor_p, ctx, n_stabil)
+    else:
+        kol_akhir += ["NULL::VARCHAR[] AS gerbang", f"NULL::{_TIPE_ALASAN}[] AS alasan", "NULL::VARCHAR AS langkah_berikut"]
+    kol_akhir.append("minggu_di_zona")
+
+    kolom_pakai = ", ".join(f"l.{_q(k)}" for k in _kolom_dipakai(m))
+    riwayat = "".join(f", {e} AS {a}" for e, a in ctx.riwayat.items())
+    jendela = "".join(f", {e} AS {a}" for e, a in ctx.jendela.items())
+    rw_kol = "".join(f", k.{a}" for a in ctx.riwayat.values())
+    sql = f"""
+WITH minggu_ada AS (
+    SELECT DISTINCT minggu FROM laporan WHERE minggu BETWEEN $dari AND $sampai
+), kenal AS (
+    SELECT kode_koperasi, min(minggu) AS _pertama{riwayat}
+    FROM laporan WHERE minggu <= $sampai GROUP BY kode_koperasi
+), basis AS (
+    SELECT m.minggu, k.kode_koperasi, k._pertama{rw_kol}, {kolom_pakai},
+           l.kode_koperasi IS NOT NULL AS _melapor
+    FROM minggu_ada m JOIN kenal k ON k._pertama <= m.minggu
+    LEFT JOIN laporan l ON l.minggu = m.minggu AND l.kode_koperasi = k.kode_koperasi
+), lb AS (
+    SELECT *{jendela} FROM basis
+), nilai AS (
+    SELECT *, {', '.join(kol_nilai)} FROM lb
+), skor AS (
+    SELECT *, {', '.join(kol_skor)} FROM nilai
+), total AS (
+    SELECT *, {', '.join(kol_total)} FROM skor
+), mentah AS (
+    SELECT *, {', '.join(kol_mentah)} FROM total
+), mentah2 AS (
+    SELECT *, {rank_mentah} AS _rank_mentah FROM mentah
+), stabil AS (
+    SELECT *, {kol_stabil} FROM mentah2
+), stabil2 AS (
+    SELECT *, {rank_akhir} AS _rank_akhir FROM stabil{lapis_dz}
+)
+SELECT {', '.join(kol_akhir)} FROM dz"""
+    ctx.param["_horizon"] = ctx.horizon  # not a SQL parameter: popped by the caller
+    return sql, ctx.param
+
+
+def _teks_amatan(s: Syarat, ctx: _Konteks) -> str:
+    """What a gate saw: 'status lahan: bermasalah' (a gate's condition is not a requirement)."""
+    if CEK[s.cek].lihat_belakang:
+        return CEK[s.cek].teks_sql(s, ctx)
+    return (f"{ctx.p(_label(s) + ': ')} || coalesce({_sql_label_nilai(s.kolom)}, 'tidak dilaporkan')")
+
+
+def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_stabil: int) -> list[str]:
+    id_g = [f'CASE WHEN "_g_{g.id}" THEN {ctx.p(g.id)} END' for g in gerbang]
+    gerbang_list = f"list_filter([{', '.join(id_g)}], lambda x: x IS NOT NULL)" if gerbang else "[]::VARCHAR[]"
+    # gates: text from the YAML (a parameter) followed by what was observed
+    alasan_g = []
+    for g in gerbang:
+        detail = " || '; ' || ".join(f"({_teks_amatan(s, ctx)})" for s in g.syarat)
+        teks = f"{ctx.p(g.teks + ' (')} || {detail} || ')'"
+        alasan_g.append(f"CASE WHEN \"_g_{g.id}\" THEN {_alasan_sql(g.id, 'gerbang', None, teks, None, g.keparahan, ctx)} END")
+    if n_stabil > 1:
+        teks = ctx.p(f"Masih dalam masa pemantauan: merah dalam {n_stabil} minggu terakhir; keluar dari merah "
+                     f"setelah {n_stabil} minggu berturut-turut memenuhi syarat")
+        alasan_g.append(f"CASE WHEN _ditahan THEN {_alasan_sql('stabilitas', 'gerbang', None, teks, None, 'sedang', ctx)} END")
+    # failed checks, sorted by what they cost the total score
+    alasan_c = []
+    for n, p in pilar:
+        for ind in p.indikator:
+            hilang = f"round(100.0 * {_lit_angka(ind.poin)} / \"_pb_{n}\", 1)"
+            dampak = f"{hilang} * {_lit_angka(p.bobot)} / _bobot_berlaku"
+            teks = CEK[ind.cek].teks_sql(ind, ctx)
+            struk = _alasan_sql(ind.id, "cek", n, teks, hilang, ind.keparahan, ctx)
+            alasan_c.append(f"CASE WHEN \"_b_{ind.id}\" AND NOT \"_l_{ind.id}\" THEN {{'u': -({dampak}), 'a': {struk}}} END")
+    kosong = f"[]::{_TIPE_ALASAN}[]"
+    bag_g = f"list_filter([{', '.join(alasan_g)}], lambda x: x IS NOT NULL)" if alasan_g else kosong
+    # sorted by the first struct field: the cost to the total score, largest first
+    bag_c = (f"list_transform(list_sort(list_filter([{', '.join(alasan_c)}], lambda x: x IS NOT NULL)), lambda x: x.a)"
+             if alasan_c else kosong)
+    alasan = f"CASE WHEN _melapor THEN list_concat({bag_g}, {bag_c}) ELSE {bag_g} END"
+
+    # next step toward the next better zone
+    def kurang(expr: str, b: Batas, label: str) -> str:
+        celah = f"{_lit_angka(b.min)} - {expr}"
+        awalan = "+" if b.termasuk else "lebih dari +"
+        return (f"CASE WHEN NOT {_batas_sql(expr, b)} THEN {ctx.p(awalan)} || "
+                f"{_sql_fmt_angka(f'ceil(({celah}) * 10) / 10', None)} || {ctx.p(' poin ' + label)} END")
+
+    def langkah_ke(target: str) -> str:
+        a: AmbangZona = getattr(m.zona, target)
+        bagian = [kurang(skor_p[n], a.pilar_terendah, p.label.lower()) for n, p in pilar]
+        bagian.append(kurang("skor_total", a.skor_total, "skor total"))
+        return (f"'butuh ' || array_to_string(list_filter([{', '.join(bagian)}], lambda x: x IS NOT NULL), ' dan ') "
+                f"|| ' untuk {target}'")
+
+    def penghalang(rank: int) -> str:
+        """First fired gate at least as bad as the current zone (it must clear before moving up)."""
+        cabang = []
+        for g in gerbang:
+            if ZONA.index(g.zona) >= rank:
+                pesan = ctx.p(f'gerbang "{g.teks}" harus selesai dulu')
+                cabang.append(f'WHEN "_g_{g.id}" THEN {pesan}')
+        return f"CASE {' '.join(cabang)} END" if cabang else "NULL::VARCHAR"
+
+    tunggu = ctx.p(f"tetap merah sampai {n_stabil} minggu berturut-turut memenuhi syarat")
+    langkah = f"""CASE
+        WHEN NOT _melapor THEN {ctx.p('kirim laporan minggu ini agar koperasi dapat dinilai')}
+        WHEN _ditahan THEN {tunggu}
+        WHEN _rank_mentah = 0 THEN {ctx.p('sudah hijau: pertahankan')}
+        WHEN _rank_mentah = 1 THEN coalesce({penghalang(1)}, {langkah_ke('hijau')})
+        ELSE coalesce({penghalang(2)}, {langkah_ke('kuning')}) END"""
+    return [f"{gerbang_list} AS gerbang", f"{alasan} AS alasan", f"{langkah} AS langkah_berikut"]
+
+
+# ---------------------------------------------------------------------------------------
+# Scoring
+# ---------------------------------------------------------------------------------------
+
+def _pastikan_tabel(con) -> None:
+    lama = con.execute("""SELECT data_type FROM information_schema.columns
+                          WHERE table_name = 'zona' AND column_name = 'alasan'""").fetchall()
+    if lama and not lama[0][0].startswith("STRUCT"):  # zona is derived data: an older layout is rebuilt
+        con.execute("DROP TABLE zona").fetchall()
+    con.execute(DDL_ZONA).fetchall()
+    con.execute("CREATE TABLE IF NOT EXISTS meta (kunci VARCHAR PRIMARY KEY, nilai VARCHAR)").fetchall()
+
+
+def _minggu_laporan(con) -> list[date]:
+    return [r[0] for r in con.execute("SELECT DISTINCT minggu FROM laporan ORDER BY minggu").fetchall()]
+
+
+def _simpan_versi(con, aturan: Aturan) -> None:
+    con.execute("DELETE FROM meta WHERE kunci = 'versi_aturan'").fetchall()
+    con.execute("INSERT INTO meta (kunci, nilai) VALUES ('versi_aturan', $v)", {"v": aturan.versi}).fetchall()
+
+
+def skor(con, aturan: Aturan, minggu: date | None = None) -> None:
+    """(Re)write zona for one week (and the weeks after it, whose look-back it feeds) or all weeks."""
+    if not isinstance(aturan, Aturan):
+        raise TypeError("skor() butuh Aturan yang sudah divalidasi (muat_aturan)")
+    _pastikan_tabel(con)
+    semua = _minggu_laporan(con)
+    if not semua:
+        con.execute("DELETE FROM zona").fetchall()
+        _simpan_versi(con, aturan)
+        return
+    if minggu is None:
+        sql, param = _kompilasi(aturan, penuh=True)
+        param.pop("_horizon")
+        con.execute("DELETE FROM zona").fetchall()
+        _tulis(con, sql, param, aturan, semua[0], semua[-1], semua[0], penuh=True)
+    else:
+        sql, param = _kompilasi(aturan)
+        horizon = param.pop("_horizon")
+        if isinstance(minggu, pd.Timestamp):
+            minggu = minggu.date()
+        for w in [x for x in semua if x >= minggu]:
+            con.execute("DELETE FROM zona WHERE minggu = $w", {"w": w}).fetchall()
+            dari = w - timedelta(weeks=horizon)
+            _tulis(con, sql, param, aturan, dari, w, w, penuh=False)
+        if minggu not in semua:  # a week that was emptied: nothing left to score
+            con.execute("DELETE FROM zona WHERE minggu = $w", {"w": minggu}).fetchall()
+    _simpan_versi(con, aturan)
+
+
+def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date, simpan_dari: date, *, penuh: bool):
+    p = dict(param, dari=dari, sampai=sampai, versi=aturan.versi, simpan_dari=simpan_dari)
+    if penuh:
+        di_zona = "SELECT * FROM hasil"
+    else:
+        di_zona = """
+        , lalu AS (SELECT max(minggu) AS m FROM laporan WHERE minggu < $sampai)
+        SELECT h.* EXCLUDE (minggu_di_zona),
+               CAST(CASE WHEN z.zona = h.zona THEN z.minggu_di_zona + 1 ELSE 1 END AS INTEGER) AS minggu_di_zona
+        FROM hasil h LEFT JOIN zona z ON z.minggu = (SELECT m FROM lalu) AND z.kode_koperasi = h.kode_koperasi
+        WHERE h.minggu = $sampai"""
+    kolom = _KOLOM_ZONA.replace("versi_aturan", "$versi")
+    con.execute(f"""
+        INSERT INTO zona ({_KOLOM_ZONA})
+        SELECT {kolom} FROM (WITH hasil AS ({sql}) {di_zona}) t WHERE minggu >= $simpan_dari""", p).fetchall()
+
+
+def perlu_skor_ulang(con, aturan: Aturan) -> bool:
+    """True when the stored zones were made by other rules or some loaded week has no zones."""
+    ada = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_name IN ('zona', 'meta', 'laporan')").fetchall()}
+    if "laporan" not in ada:
+        return False
+    if "zona" not in ada or "meta" not in ada:
+        return True
+    versi = con.execute("SELECT nilai FROM meta WHERE kunci = 'versi_aturan'").fetchall()
+    if not versi or versi[0][0] != aturan.versi:
+        return True
+    lain = con.execute("SELECT count(*) FROM zona WHERE versi_aturan IS DISTINCT FROM $v", {"v": aturan.versi}).fetchall()
+    if lain[0][0]:
+        return True
+    kurang = con.execute("""SELECT count(*) FROM (SELECT DISTINCT minggu FROM laporan)
+                            WHERE minggu NOT IN (SELECT DISTINCT minggu FROM zona)""").fetchall()
+    return kurang[0][0] > 0
+
+
+def jelaskan(con, kode_koperasi: str, minggu: date) -> dict:
+    """Zone, pillar scores, reasons (worst first) and next step of one koperasi in one week."""
+    df = con.execute("""SELECT * FROM zona WHERE kode_koperasi = $k AND minggu = $m""",
+                     {"k": kode_koperasi, "m": minggu}).df()
+    if df.empty:
+        return {"kode_koperasi": kode_koperasi, "minggu": minggu, "zona": None, "alasan": [],
+                "langkah_berikut": "belum ada penilaian untuk minggu ini", "skor_pilar": {}}
+    r = df.iloc[0]
+
+    def angka(v):
+        return None if v is None or pd.isna(v) else float(v)
+
+    alasan = [dict(a) for a in (r["alasan"] if r["alasan"] is not None else [])]
+    for a in alasan:
+        a["poin_hilang"] = angka(a.get("poin_hilang"))
+    return {
+        "kode_koperasi": kode_koperasi,
+        "minggu": minggu,
+        "zona": r["zona"],
+        "skor_total": angka(r["skor_total"]),
+        "skor_pilar": {n: angka(r[f"skor_{n}"]) for n in PILAR},
+        "pilar_terlemah": None if pd.isna(r["pilar_terlemah"]) else r["pilar_terlemah"],
+        "gerbang": list(r["gerbang"]) if r["gerbang"] is not None else [],
+        "alasan": alasan,
+        "langkah_berikut": None if pd.isna(r["langkah_berikut"]) else r["langkah_berikut"],
+        "minggu_di_zona": int(r["minggu_di_zona"]) if not pd.isna(r["minggu_di_zona"]) else None,
+        "versi_aturan": r["versi_aturan"],
+    }
+
+
+@dataclass(frozen=True)
+class HasilBagaimanaJika:
+    minggu: date
+    versi_kandidat: str
+    matriks: pd.DataFrame  # index zona_sekarang, columns zona_kandidat, counts (incl. tidak_melapor)
+    berubah: pd.DataFrame  # kode_koperasi, nama_koperasi, kode_provinsi, kode_kabupaten, zona_sekarang, zona_kandidat
+    per_provinsi: pd.DataFrame  # kode_provinsi, n, berubah, membaik, memburuk, <zona>_sekarang, <zona>_kandidat
+
+
+def bagaimana_jika(con, teks_yaml_kandidat: str, minggu: date | None = None) -> HasilBagaimanaJika:
+    """Score one week with candidate rules without writing anything; compare with the stored zones."""
+    kandidat = muat_aturan_teks(teks_yaml_kandidat, sumber="<kandidat>")
+    if minggu is None:
+        minggu = con.execute("SELECT max(minggu) FROM laporan").fetchall()[0][0]
+        if minggu is None:
+            raise ValueError("Belum ada data laporan untuk dinilai.")
+    sql, param = _kompilasi(kandidat, lengkap=False)
+    horizon = param.pop("_horizon")
+    p = dict(param, dari=minggu - timedelta(weeks=horizon), sampai=minggu)
+    df = con.execute(f"""
+        WITH hasil AS ({sql}),
+        identitas AS (
+            SELECT kode_koperasi, arg_max(nama_koperasi, minggu) AS nama_koperasi,
+                   arg_max(kode_provinsi, minggu) AS kode_provinsi, arg_max(kode_kabupaten, minggu) AS kode_kabupaten
+            FROM laporan WHERE minggu <= $sampai GROUP BY kode_koperasi)
+        SELECT h.kode_koperasi, i.nama_koperasi, i.kode_provinsi, i.kode_kabupaten,
+               coalesce(z.zona, '{TIDAK_MELAPOR}') AS zona_sekarang, h.zona AS zona_kandidat
+        FROM hasil h JOIN identitas i USING (kode_koperasi)
+        LEFT JOIN zona z ON z.minggu = h.minggu AND z.kode_koperasi = h.kode_koperasi
+        WHERE h.minggu = $sampai
+        ORDER BY h.kode_koperasi""", p).df()
+    kat = pd.CategoricalDtype(list(SEMUA_ZONA), ordered=True)
+    matriks = pd.crosstab(df["zona_sekarang"].astype(kat), df["zona_kandidat"].astype(kat), dropna=False)
+    matriks = matriks.reindex(index=list(SEMUA_ZONA), columns=list(SEMUA_ZONA), fill_value=0)
+    matriks.index = pd.Index([str(i) for i in matriks.index], name="zona_sekarang")
+    matriks.columns = pd.Index([str(c) for c in matriks.columns], name="zona_kandidat")
+    berubah = df[df["zona_sekarang"] != df["zona_kandidat"]].reset_index(drop=True)
+
+    rank = {z: i for i, z in enumerate(ZONA)}
+    r_now = df["zona_sekarang"].map(rank)
+    r_new = df["zona_kandidat"].map(rank)
+    bantu = df.assign(n=1, berubah=(df["zona_sekarang"] != df["zona_kandidat"]).astype(int),
+                      membaik=(r_new < r_now).astype(int), memburuk=(r_new > r_now).astype(int))
+    for z in SEMUA_ZONA:
+        bantu[f"{z}_sekarang"] = (df["zona_sekarang"] == z).astype(int)
+        bantu[f"{z}_kandidat"] = (df["zona_kandidat"] == z).astype(int)
+    per_provinsi = (bantu.drop(columns=["kode_koperasi", "nama_koperasi", "kode_kabupaten", "zona_sekarang", "zona_kandidat"])
+                    .groupby("kode_provinsi", as_index=False).sum())
+    return HasilBagaimanaJika(minggu, kandidat.versi, matriks, berubah, per_provinsi)
+
+
+# ---------------------------------------------------------------------------------------
+# Summaries and CLI helper
+# ---------------------------------------------------------------------------------------
+
+def _uraian_batas(nama: str, b: Batas) -> str:
+    return f"{nama} {'≥' if b.termasuk else '>'} {fmt_angka(b.min)}"
+
+
+def ringkas_aturan(aturan: Aturan) -> str:
+    """The 'OK' summary of `python -m kdkmp rules check`."""
+    m = aturan.model
+    baris = [f"OK: {aturan.sumber} — versi {m.version} (hash {aturan.versi})", "Pilar:"]
+    total_bobot = sum(p.bobot for p in m.pilar.values())
+    for n, p in m.pilar.items():
+        baris.append(f"  - {p.label} ({n}): bobot {fmt_angka(p.bobot)} ({fmt_angka(100 * p.bobot / total_bobot)} %), "
+                     f"{len(p.indikator)} indikator")
+        for i in p.indikator:
+            syarat = "" if not i.berlaku_jika else " — berlaku jika " + " dan ".join(uraikan_syarat(b) for b in i.berlaku_jika)
+            baris.append(f"      · {i.id}: {uraikan_syarat(i)} ({fmt_angka(i.poin)} poin){syarat}")
+    baris.append(f"Gerbang ({len(m.gerbang)}):")
+    for g in _urut_gerbang(m):
+        baris.append(f"  - {g.id} → {g.zona} [{g.keparahan}]: {g.teks} — jika " + " dan ".join(uraikan_syarat(s) for s in g.syarat))
+    for z in ("hijau", "kuning"):
+        a = getattr(m.zona, z)
+        baris.append(f"Zona {z}: {_uraian_batas('skor total', a.skor_total)} dan {_uraian_batas('pilar terendah', a.pilar_terendah)}")
+    baris.append("Zona merah: selain itu, atau bila gerbang merah terpicu")
+    n = m.stabilitas.minggu_keluar_merah
+    baris.append(f"Stabilitas: keluar dari merah setelah {n} minggu memenuhi syarat" if n > 1 else "Stabilitas: mati")
+    return "\n".join(baris)
+
+
+def main_rules_check(path: str | None) -> int:
+    try:
+        aturan = muat_aturan(path)
+    except AturanTidakValid as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    print(ringkas_aturan(aturan))
+    return 0
