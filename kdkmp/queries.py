@@ -250,9 +250,9 @@ def hitung_pergerakan(con: duckdb.DuckDBPyConnection, minggu: date | None = None
 
 
 def _kolom_daftar(alias_z: str = "k") -> str:
-    return f"""{alias_z}.kode_koperasi, lp.nama_koperasi, wd.nama AS desa, wk.nama AS kabupaten,
+    return f"""{alias_z}.kode_koperasi, {alias_z}.nama_koperasi, wd.nama AS desa, wk.nama AS kabupaten,
                {alias_z}.kode_desa, {alias_z}.zona, {alias_z}.skor_total, {alias_z}.pilar_terlemah,
-               {alias_z}.minggu_di_zona, {alias_z}.alasan_utama, {alias_z}.langkah_berikut"""
+               {alias_z}.minggu_di_zona, {alias_z}.alasan[1].teks AS alasan_utama, {alias_z}.langkah_berikut"""
 
 
 def daftar_pergerakan(con: duckdb.DuckDBPyConnection, jenis: str, minggu: date | None = None,
@@ -264,12 +264,13 @@ def daftar_pergerakan(con: duckdb.DuckDBPyConnection, jenis: str, minggu: date |
     return con.execute(f"""
         SELECT {_kolom_daftar()}, coalesce(l.zona, 'baru') AS zona_lalu
         FROM zona k LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
-        LEFT JOIN laporan lp ON lp.minggu = k.minggu_laporan AND lp.kode_koperasi = k.kode_koperasi
+        LEFT JOIN laporan lp ON lp.minggu = k.minggu AND lp.kode_koperasi = k.kode_koperasi
         LEFT JOIN wilayah wd ON wd.kode = k.kode_desa
         LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
         WHERE k.minggu = $minggu AND {syarat} AND {kondisi}
         ORDER BY k.minggu_di_zona DESC, k.skor_total ASC NULLS LAST, k.kode_koperasi""",
-        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu), "kronis": kronis}).df()
+        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu),
+         **({"kronis": kronis} if "$kronis" in kondisi else {})}).df()
 
 
 def rata_pilar(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
@@ -295,9 +296,9 @@ def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
     if w is not None and w.tingkat in ("kecamatan", "desa"):
         syarat, param = saring_wilayah(wilayah, "z")
         return con.execute(f"""
-            SELECT z.kode_koperasi AS kode, lp.nama_koperasi AS nama, lp.latitude AS lat, lp.longitude AS lon,
+            SELECT z.kode_koperasi AS kode, z.nama_koperasi AS nama, lp.latitude AS lat, lp.longitude AS lon,
                    1 AS jumlah, z.zona, CASE WHEN z.zona = 'merah' THEN 100.0 ELSE 0.0 END AS persen_merah
-            FROM zona z JOIN laporan lp ON lp.minggu = z.minggu_laporan AND lp.kode_koperasi = z.kode_koperasi
+            FROM zona z JOIN laporan lp ON lp.minggu = z.minggu AND lp.kode_koperasi = z.kode_koperasi
             WHERE z.minggu = $minggu AND {syarat} AND lp.latitude IS NOT NULL AND lp.longitude IS NOT NULL""",
             {**param, "minggu": minggu}).df()
     anak = zona_per_anak(con, minggu, wilayah)
@@ -329,7 +330,7 @@ def koperasi_di_desa(con: duckdb.DuckDBPyConnection, kode_desa: str, minggu: dat
     minggu = _minggu(con, minggu)
     return con.execute(f"""
         SELECT {_kolom_daftar()}
-        FROM zona k LEFT JOIN laporan lp ON lp.minggu = k.minggu_laporan AND lp.kode_koperasi = k.kode_koperasi
+        FROM zona k LEFT JOIN laporan lp ON lp.minggu = k.minggu AND lp.kode_koperasi = k.kode_koperasi
         LEFT JOIN wilayah wd ON wd.kode = k.kode_desa LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
         WHERE k.minggu = $minggu AND k.kode_desa = $desa ORDER BY k.kode_koperasi""",
         {"minggu": minggu, "desa": ref.cari(kode_desa).kode}).df()
@@ -338,7 +339,7 @@ def koperasi_di_desa(con: duckdb.DuckDBPyConnection, kode_desa: str, minggu: dat
 def riwayat_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str) -> pd.DataFrame:
     """Zone and pillar scores of one koperasi over every loaded week."""
     skor = ", ".join(f"skor_{p}" for p in PILAR)
-    return con.execute(f"""SELECT minggu, zona, skor_total, {skor}, pilar_terlemah, alasan_utama
+    return con.execute(f"""SELECT minggu, zona, skor_total, {skor}, pilar_terlemah, alasan[1].teks AS alasan_utama
                            FROM zona WHERE kode_koperasi = ? ORDER BY minggu""", [kode_koperasi]).df()
 
 
@@ -421,13 +422,13 @@ def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None
         elif kunci not in SARINGAN_BENDERA:
             param[kunci] = nilai
     return con.execute(f"""
-        SELECT k.kode_koperasi, lp.nama_koperasi, wp.nama AS provinsi, wk.nama AS kabupaten, wc.nama AS kecamatan,
+        SELECT k.kode_koperasi, k.nama_koperasi, wp.nama AS provinsi, wk.nama AS kabupaten, wc.nama AS kecamatan,
                wd.nama AS desa, k.zona, round(k.skor_total, 1) AS skor_total, k.pilar_terlemah, k.minggu_di_zona,
-               k.alasan_utama, k.langkah_berikut, lp.kendala_utama, lp.tahap_pembangunan, lp.progres_fisik,
+               k.alasan[1].teks AS alasan_utama, k.langkah_berikut, lp.kendala_utama, lp.tahap_pembangunan, lp.progres_fisik,
                lp.laporan_terakhir
         FROM zona k
         LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
-        LEFT JOIN laporan lp ON lp.minggu = k.minggu_laporan AND lp.kode_koperasi = k.kode_koperasi
+        LEFT JOIN laporan lp ON lp.minggu = k.minggu AND lp.kode_koperasi = k.kode_koperasi
         LEFT JOIN wilayah wp ON wp.kode = k.kode_provinsi LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
         LEFT JOIN wilayah wc ON wc.kode = k.kode_kecamatan LEFT JOIN wilayah wd ON wd.kode = k.kode_desa
         WHERE k.minggu = $minggu AND {" AND ".join(syarat)}

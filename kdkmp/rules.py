@@ -62,11 +62,20 @@ CREATE TABLE IF NOT EXISTS zona (
     langkah_berikut VARCHAR,
     minggu_di_zona INTEGER,
     versi_aturan VARCHAR,
-    PRIMARY KEY (minggu, kode_koperasi)
+    nama_koperasi VARCHAR,
+    kode_desa VARCHAR,
+    kode_kecamatan VARCHAR,
+    kode_kabupaten VARCHAR,
+    kode_provinsi VARCHAR
 )"""
+# One row per (minggu, kode_koperasi), not declared as a PRIMARY KEY: the ART index added
+# ≈ 2.7 s to a full rescoring (measured); every write deletes the weeks it rewrites first.
+# The name and area codes (from the koperasi's latest report) are copied in so that the
+# dashboard filters areas and lists koperasi that did not report without another join.
 _KOLOM_ZONA = ("minggu, kode_koperasi, zona, skor_total, skor_kelembagaan, skor_legalitas_kepatuhan, "
                "skor_infrastruktur, skor_usaha, pilar_terlemah, gerbang, alasan, langkah_berikut, "
-               "minggu_di_zona, versi_aturan")
+               "minggu_di_zona, versi_aturan, nama_koperasi, kode_desa, kode_kecamatan, kode_kabupaten, "
+               "kode_provinsi")
 
 
 # ---------------------------------------------------------------------------------------
@@ -1008,6 +1017,8 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False) -> 
     else:
         kol_akhir += ["NULL::VARCHAR[] AS gerbang", f"NULL::{_TIPE_ALASAN}[] AS alasan", "NULL::VARCHAR AS langkah_berikut"]
     kol_akhir.append("minggu_di_zona")
+    kol_akhir += ["_nama_koperasi AS nama_koperasi", "_kode_desa AS kode_desa", "left(_kode_desa, 8) AS kode_kecamatan",
+                  "left(_kode_desa, 5) AS kode_kabupaten", "left(_kode_desa, 2) AS kode_provinsi"]
 
     kolom_pakai = ", ".join(f"l.{_q(k)}" for k in _kolom_dipakai(m))
     riwayat = "".join(f", {e} AS {a}" for e, a in ctx.riwayat.items())
@@ -1017,10 +1028,11 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False) -> 
 WITH minggu_ada AS (
     SELECT DISTINCT minggu FROM laporan WHERE minggu BETWEEN $dari AND $sampai
 ), kenal AS (
-    SELECT kode_koperasi, min(minggu) AS _pertama{riwayat}
+    SELECT kode_koperasi, min(minggu) AS _pertama, arg_max(kode_desa, minggu) AS _kode_desa,
+           arg_max(nama_koperasi, minggu) AS _nama_koperasi{riwayat}
     FROM laporan WHERE minggu <= $sampai GROUP BY kode_koperasi
 ), basis AS (
-    SELECT m.minggu, k.kode_koperasi, k._pertama{rw_kol}, {kolom_pakai},
+    SELECT m.minggu, k.kode_koperasi, k._pertama, k._kode_desa, k._nama_koperasi{rw_kol}, {kolom_pakai},
            l.kode_koperasi IS NOT NULL AS _melapor
     FROM minggu_ada m JOIN kenal k ON k._pertama <= m.minggu
     LEFT JOIN laporan l ON l.minggu = m.minggu AND l.kode_koperasi = k.kode_koperasi
@@ -1122,7 +1134,10 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_s
 def _pastikan_tabel(con) -> None:
     lama = con.execute("""SELECT data_type FROM information_schema.columns
                           WHERE table_name = 'zona' AND column_name = 'alasan'""").fetchall()
-    if lama and not lama[0][0].startswith("STRUCT"):  # zona is derived data: an older layout is rebuilt
+    kolom = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                       "WHERE table_name = 'zona'").fetchall()}
+    # zona is derived data: an older layout is dropped and rebuilt by the rescoring that follows
+    if lama and (not lama[0][0].startswith("STRUCT") or "kode_provinsi" not in kolom):
         con.execute("DROP TABLE zona").fetchall()
     con.execute(DDL_ZONA).fetchall()
     con.execute("CREATE TABLE IF NOT EXISTS meta (kunci VARCHAR PRIMARY KEY, nilai VARCHAR)").fetchall()

@@ -134,11 +134,9 @@ def remah_roti(kode: str | None) -> None:
     from kdkmp import wilayah as ref
 
     rantai = [] if kode is None else ref.leluhur(kode)
-    kolom = st.columns(len(rantai) + 1, gap="small")
-    with kolom[0]:
+    with st.container(horizontal=True, gap="small"):
         st.page_link("pages/ringkasan.py", label="Nasional", icon=":material/home:")
-    for i, k in enumerate(rantai, start=1):
-        with kolom[i]:
+        for k in rantai:
             st.page_link(HALAMAN_WILAYAH, label=f"› {ref.nama(k)}", query_params=param_wilayah(k),
                          disabled=(k == kode))
 
@@ -365,7 +363,9 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
     from kdkmp import charts, kontrak, rules
 
     aturan = rules.muat_aturan()
-    pilihan_alasan = rules.daftar_alasan(aturan)
+    pilihan_alasan = {g.id: f"Gerbang: {g.teks}" for g in aturan.model.gerbang}
+    pilihan_alasan |= {i.id: f"Cek {p.label}: {rules.uraikan_syarat(i)}"
+                       for p in aturan.model.pilar.values() for i in p.indikator}
     hasil: list[tuple[str, str]] = []
     k1, k2, k3, k4 = st.columns(4)
     with k1:

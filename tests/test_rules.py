@@ -277,18 +277,18 @@ def test_gate_delayed_for_four_consecutive_weeks(tmp_path, tahap, minggu_ke, ken
 
 
 @pytest.mark.parametrize("progres, kena", [
-    ([20.0, 20.0, 20.0, 20.0], True),    # no rise over 3 weeks while konstruksi
-    ([20.0, 20.0, 20.0, 35.0], False),   # rose this week
-    ([10.0, 20.0, 20.0, 20.0], False),   # rose since 3 weeks ago
+    ([20.0] * 7, True),                              # no rise over 6 weeks while konstruksi
+    ([20.0] * 6 + [50.0], False),                    # rose this week
+    ([0.0] + [20.0] * 6, False),                     # rose since 6 weeks ago
 ])
-def test_gate_construction_stagnant_three_weeks(tmp_path, progres, kena):
-    con = db(tmp_path, riwayat("K1", 4, tahap_pembangunan="konstruksi", progres_fisik=progres,
+def test_gate_construction_stagnant_six_weeks(tmp_path, progres, kena):
+    con = db(tmp_path, riwayat("K1", 7, tahap_pembangunan="konstruksi", progres_fisik=progres,
                                status_operasional="belum", gerai_aktif=0, omzet_bulanan=None, tunggakan_persen=None))
     rules.skor(con, rules.muat_aturan())
-    h = rules.jelaskan(con, "K1", minggu(3))
+    h = rules.jelaskan(con, "K1", minggu(6))
     assert ("konstruksi_stagnan" in h["gerbang"]) is kena
     if kena:
-        assert "progres fisik tidak naik dalam 3 minggu (20 % → 20 %)" in h["alasan"][0]["teks"]
+        assert "progres fisik tidak naik dalam 6 minggu (20 % → 20 %)" in h["alasan"][0]["teks"]
 
 
 def test_missing_row_is_tidak_melapor_until_the_no_report_gates_fire(tmp_path):
