@@ -382,7 +382,7 @@ SARINGAN = (
     Saringan("zona", "Zona", "k.zona = $zona", "zona {nilai}"),
     Saringan("pilar", "Pilar terlemah", "k.pilar_terlemah = $pilar", "pilar terlemah {nilai}"),
     Saringan("alasan", "Gerbang atau cek yang gagal",
-             "list_contains(list_transform(k.alasan, a -> a.id), $alasan)", "alasan {nilai}"),
+             "list_contains(list_transform(k.alasan, lambda a: a.id), $alasan)", "alasan {nilai}"),
     Saringan("kendala", "Kendala utama", "lp.kendala_utama = $kendala", "kendala utama {nilai}"),
     Saringan("tahap", "Tahap pembangunan", "lp.tahap_pembangunan = $tahap", "tahap pembangunan {nilai}"),
     Saringan("min_minggu", "Minggu di zona ini (≥)", "k.minggu_di_zona >= CAST($min_minggu AS INTEGER)",

@@ -498,3 +498,40 @@ def per_provinsi_bagaimana_jika(per_provinsi):
             .rename(columns={"kode_provinsi": "Kode", "provinsi": "Provinsi", "n": "Koperasi", "berubah": "Berpindah",
                              "membaik": "Membaik", "memburuk": "Memburuk"})
             .sort_values("Berpindah", ascending=False))
+
+
+def penjelasan(hasil: dict | None) -> None:
+    """A koperasi's verdict: zone, score, reasons worst first (gates marked), what it takes, pillars."""
+    import pandas as pd
+
+    from kdkmp import charts
+
+    if not hasil or hasil.get("zona") is None:
+        st.info("Belum ada penilaian zona untuk koperasi ini pada minggu ini.")
+        return
+    zona = hasil["zona"]
+    warna = {"hijau": "green", "kuning": "orange", "merah": "red"}.get(zona, "gray")
+    lama = hasil.get("minggu_di_zona")
+    st.markdown(f"## :{warna}[■ {charts.LABEL_ZONA[zona]}]  ·  skor {fmt.angka(hasil.get('skor_total'), 1)}"
+                + (f"  ·  {lama} minggu di zona ini" if lama else ""))
+    if hasil.get("langkah_berikut"):
+        st.info(f"**Yang dibutuhkan:** {hasil['langkah_berikut']}")
+    kiri, kanan = st.columns([3, 2])
+    with kiri:
+        st.subheader("Alasan (terberat dulu)")
+        if not hasil["alasan"]:
+            st.write("Semua cek yang berlaku terpenuhi.")
+        for a in hasil["alasan"]:
+            if a["jenis"] == "gerbang":
+                st.markdown(f"- :red[**Gerbang**] {a['teks']} ({a['keparahan']})")
+            else:
+                pilar = charts.LABEL_PILAR.get(a["pilar"], a["pilar"])
+                hilang = f" — −{fmt.angka(a['poin_hilang'], 1)} poin {pilar.lower()}" if a.get("poin_hilang") else ""
+                st.markdown(f"- {a['teks']}{hilang}")
+    with kanan:
+        st.subheader("Skor pilar")
+        pilar = pd.DataFrame({"pilar": list(hasil["skor_pilar"]), "skor_rata": list(hasil["skor_pilar"].values()),
+                              "jumlah_terlemah": 0})
+        if pilar["skor_rata"].notna().any():
+            st.plotly_chart(charts.batang_pilar(pilar), width="stretch", key="pilar_koperasi")
+        st.caption("Pilar tanpa indikator yang berlaku pada tahap ini tidak dinilai.")

@@ -4,6 +4,7 @@ numbers, clear messages for unknown codes and an empty database."""
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,13 @@ def test_an_empty_database_tells_how_to_load_data(tmp_path, monkeypatch, halaman
         assert any("Belum ada data mingguan" in i.value for i in at.info)
 
 
-def test_week_selector_reopens_an_older_week_from_the_url(demo_env):
-    at = buka(minggu="2026-11-02")
+def test_choosing_an_older_week_changes_every_number_and_the_stamp(demo_env):
+    at = buka()
+    sebelum = teks_metric(at)
+    at.sidebar.selectbox(key="minggu").select("2026-11-02").run()
     assert not at.exception
-    assert "02 Nov 2026" in semua_teks(at) or "2 Nov 2026" in semua_teks(at)
+    assert "Data minggu **2 Nov 2026**" in at.caption[0].value
+    z = queries.hitung_zona(store.sambungan_baca(demo_env), date(2026, 11, 2))
+    angka = {label.split("] ")[-1]: nilai for label, nilai in teks_metric(at).items()}
+    assert angka["Merah"] == f"{z['zona']['merah']:,}".replace(",", ".")
+    assert teks_metric(at) != sebelum
