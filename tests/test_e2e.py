@@ -59,6 +59,7 @@ def periksa_angka(page: Page, db: Path, kode: str | None) -> None:
 def buka_anak(page: Page, label: str, nama: str) -> None:
     kotak = page.get_by_test_id("stSelectbox").filter(has_text=label)
     kotak.click()
+    page.keyboard.type(nama)  # the option list is virtualised: filter it to bring the option into view
     page.get_by_role("option", name=re.compile(rf"^{re.escape(nama)}")).first.click()
     tunggu_selesai(page)
 
