@@ -151,6 +151,14 @@ def cap(minggu: date, jumlah: dict) -> None:
         f"({fmt.rasio_persen(jumlah['melapor'], jumlah['jumlah_desa'])})")
 
 
+def garis_zona(zona: str) -> None:
+    """A bar in the zone's colour (charts.WARNA_ZONA) above a KPI card: one colour map everywhere."""
+    from kdkmp import charts
+
+    st.markdown(f'<div style="height:8px;border-radius:4px;background:{charts.WARNA_ZONA[zona]}"></div>',
+                unsafe_allow_html=True)
+
+
 def kartu_zona(jumlah: dict) -> None:
     """Large KPI cards: koperasi, hijau / kuning / merah with share and change, tidak melapor."""
     from kdkmp import charts
@@ -158,14 +166,16 @@ def kartu_zona(jumlah: dict) -> None:
     kini, lalu = jumlah["zona"], jumlah["zona_lalu"]
     kolom = st.columns(5)
     with kolom[0]:
+        st.markdown('<div style="height:8px"></div>', unsafe_allow_html=True)
         st.metric("Koperasi", fmt.angka(jumlah["jumlah"]),
                   help=f"{fmt.angka(jumlah['jumlah_desa'])} desa/kelurahan dalam referensi Kemendagri")
-    for i, z in enumerate(("hijau", "kuning", "merah", "tidak_melapor"), start=1):
+    for i, z in enumerate(charts.URUTAN_ZONA, start=1):
         with kolom[i]:
-            selisih = None if lalu is None else fmt.selisih(kini[z] - lalu[z]) + " sejak minggu lalu"
-            st.metric(f":{'green' if z == 'hijau' else 'orange' if z == 'kuning' else 'red' if z == 'merah' else 'gray'}"
-                      f"[■] {charts.LABEL_ZONA[z]}",
-                      f"{fmt.angka(kini[z])}", delta=selisih, delta_color="off",
+            garis_zona(z)
+            beda = None if lalu is None else kini[z] - lalu[z]
+            st.metric(charts.LABEL_ZONA[z], fmt.angka(kini[z]),
+                      delta=None if beda is None else fmt.selisih(beda) + " sejak minggu lalu", delta_color="off",
+                      delta_arrow="off" if not beda else ("up" if beda > 0 else "down"),
                       help=f"{fmt.rasio_persen(kini[z], jumlah['jumlah'])} dari semua koperasi")
             st.markdown(f"**{fmt.rasio_persen(kini[z], jumlah['jumlah'])}**")
 
@@ -510,10 +520,10 @@ def penjelasan(hasil: dict | None) -> None:
         st.info("Belum ada penilaian zona untuk koperasi ini pada minggu ini.")
         return
     zona = hasil["zona"]
-    warna = {"hijau": "green", "kuning": "orange", "merah": "red"}.get(zona, "gray")
     lama = hasil.get("minggu_di_zona")
-    st.markdown(f"## :{warna}[■ {charts.LABEL_ZONA[zona]}]  ·  skor {fmt.angka(hasil.get('skor_total'), 1)}"
-                + (f"  ·  {lama} minggu di zona ini" if lama else ""))
+    st.markdown(f'<h2><span style="color:{charts.WARNA_ZONA[zona]}">■ {charts.LABEL_ZONA[zona]}</span> · skor '
+                f'{fmt.angka(hasil.get("skor_total"), 1)}' + (f" · {lama} minggu di zona ini" if lama else "") + "</h2>",
+                unsafe_allow_html=True)
     if hasil.get("langkah_berikut"):
         st.info(f"**Yang dibutuhkan:** {hasil['langkah_berikut']}")
     kiri, kanan = st.columns([3, 2])

@@ -57,7 +57,7 @@ def test_overview_shows_the_zone_counts_of_the_database(demo_env):
     con = store.sambungan_baca(demo_env)
     z = queries.hitung_zona(con)
     metrik = teks_metric(at)
-    angka = {label.split("] ")[-1]: nilai for label, nilai in metrik.items()}
+    angka = {label: nilai for label, nilai in metrik.items()}
     assert angka["Merah"] == f"{z['zona']['merah']:,}".replace(",", ".")
     assert angka["Koperasi"] == f"{z['jumlah']:,}".replace(",", ".")
     assert "aturan versi" in semua_teks(at)
@@ -75,7 +75,7 @@ def test_area_page_follows_the_url_at_every_level(demo_env, param, judul):
     assert at.title[0].value == judul
     deepest = list(param.values())[-1]
     z = queries.hitung_zona(store.sambungan_baca(demo_env), None, deepest)
-    angka = {label.split("] ")[-1]: nilai for label, nilai in teks_metric(at).items()}
+    angka = {label: nilai for label, nilai in teks_metric(at).items()}
     assert angka["Koperasi"] == f"{z['jumlah']:,}".replace(",", ".")
 
 
@@ -126,6 +126,6 @@ def test_choosing_an_older_week_changes_every_number_and_the_stamp(demo_env):
     assert not at.exception
     assert "Data minggu **2 Nov 2026**" in at.caption[0].value
     z = queries.hitung_zona(store.sambungan_baca(demo_env), date(2026, 11, 2))
-    angka = {label.split("] ")[-1]: nilai for label, nilai in teks_metric(at).items()}
+    angka = {label: nilai for label, nilai in teks_metric(at).items()}
     assert angka["Merah"] == f"{z['zona']['merah']:,}".replace(",", ".")
     assert teks_metric(at) != sebelum
