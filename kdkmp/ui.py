@@ -51,12 +51,42 @@ def siapkan_basis_data() -> None:
     st.rerun()
 
 
+def widget_url(fungsi, label: str, kunci: str, *, bawaan=None, **kw):
+    """A widget whose value lives in the URL under `kunci` as the raw value (a code, an ISO
+    date), so links stay readable and reopen the same view. Streamlit's own binding writes the
+    displayed label instead ("Nusa Tenggara Barat (52)"), hence this small mechanism."""
+    if kunci not in st.session_state and kunci in st.query_params:
+        teks = st.query_params[kunci]
+        pilihan = kw.get("options")
+        try:
+            if fungsi in (st.checkbox, st.sidebar.checkbox, st.toggle):
+                nilai = teks.lower() in ("true", "1", "ya")
+            elif fungsi in (st.number_input, st.sidebar.number_input):
+                nilai = type(kw.get("value", 0))(teks)
+            else:
+                nilai = teks if pilihan is None or teks in list(pilihan) else None
+            if nilai is not None:
+                st.session_state[kunci] = nilai
+        except ValueError:
+            pass  # a hand-edited URL with a bad value: keep the default
+    if kunci in st.session_state:
+        kw.pop("index", None)
+        kw.pop("value", None)
+    nilai = fungsi(label, key=kunci, **kw)
+    if nilai is None or nilai is False or nilai == bawaan:
+        if kunci in st.query_params:
+            del st.query_params[kunci]
+    else:
+        st.query_params[kunci] = str(nilai).lower() if isinstance(nilai, bool) else str(nilai)
+    return nilai
+
+
 def pilih_minggu(daftar: list[date]) -> date:
     """The week selector in the sidebar, bound to the URL (?minggu=YYYY-MM-DD) so every view is
     shareable; it lives in app.py so the choice survives a change of page."""
     pilihan = [d.isoformat() for d in daftar]
-    nilai = st.sidebar.selectbox("Minggu data", pilihan, index=0, key="minggu", bind="query-params",
-                                 format_func=lambda s: fmt.tanggal(date.fromisoformat(s)))
+    nilai = widget_url(st.sidebar.selectbox, "Minggu data", "minggu", options=pilihan, index=0, bawaan=pilihan[0],
+                       format_func=lambda s: fmt.tanggal(date.fromisoformat(s)))
     return date.fromisoformat(nilai)
 
 
@@ -359,9 +389,9 @@ def pilih_wilayah(kunci_awalan: str = "") -> str | None:
             break
         pilihan = dict(zip(anak["kode"], anak["nama"]))
         with kolom[i]:
-            nilai = st.selectbox(ref.LABEL_TINGKAT[tingkat], list(pilihan), index=None,
-                                 format_func=lambda k, p=pilihan: f"{p[k]} ({k})",
-                                 placeholder="Semua", key=kunci_awalan + PARAM_TINGKAT[tingkat], bind="query-params")
+            nilai = widget_url(st.selectbox, ref.LABEL_TINGKAT[tingkat], kunci_awalan + PARAM_TINGKAT[tingkat],
+                               options=list(pilihan), index=None, format_func=lambda k, p=pilihan: f"{p[k]} ({k})",
+                               placeholder="Semua")
         if nilai is None:
             break
         terpilih = nilai
@@ -379,29 +409,29 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
     hasil: list[tuple[str, str]] = []
     k1, k2, k3, k4 = st.columns(4)
     with k1:
-        zona = st.selectbox("Zona", ["merah", "kuning", "hijau", "tidak_melapor"], index=0, key="zona",
-                            format_func=charts.LABEL_ZONA.get, bind="query-params")
+        zona = widget_url(st.selectbox, "Zona", "zona", options=["merah", "kuning", "hijau", "tidak_melapor"],
+                          index=0, bawaan="merah", format_func=charts.LABEL_ZONA.get)
         hasil.append(("zona", zona))
     with k2:
-        pilar = st.selectbox("Pilar terlemah", list(charts.LABEL_PILAR), index=None, placeholder="Semua",
-                             format_func=charts.LABEL_PILAR.get, key="pilar", bind="query-params")
+        pilar = widget_url(st.selectbox, "Pilar terlemah", "pilar", options=list(charts.LABEL_PILAR), index=None,
+                           placeholder="Semua", format_func=charts.LABEL_PILAR.get)
     with k3:
-        alasan = st.selectbox("Gerbang atau cek yang gagal", list(pilihan_alasan), index=None, placeholder="Semua",
-                              format_func=pilihan_alasan.get, key="alasan", bind="query-params")
+        alasan = widget_url(st.selectbox, "Gerbang atau cek yang gagal", "alasan", options=list(pilihan_alasan),
+                            index=None, placeholder="Semua", format_func=pilihan_alasan.get)
     with k4:
-        kendala = st.selectbox("Kendala utama", list(kontrak.ENUM_KENDALA), index=None, placeholder="Semua",
-                               format_func=kontrak.LABEL_NILAI["kendala_utama"].get, key="kendala", bind="query-params")
+        kendala = widget_url(st.selectbox, "Kendala utama", "kendala", options=list(kontrak.ENUM_KENDALA), index=None,
+                             placeholder="Semua", format_func=kontrak.LABEL_NILAI["kendala_utama"].get)
     k1, k2, k3, k4 = st.columns(4)
     with k1:
-        tahap = st.selectbox("Tahap pembangunan", list(kontrak.ENUM_TAHAP), index=None, placeholder="Semua",
-                             format_func=kontrak.LABEL_NILAI["tahap_pembangunan"].get, key="tahap", bind="query-params")
+        tahap = widget_url(st.selectbox, "Tahap pembangunan", "tahap", options=list(kontrak.ENUM_TAHAP), index=None,
+                           placeholder="Semua", format_func=kontrak.LABEL_NILAI["tahap_pembangunan"].get)
     with k2:
-        min_minggu = st.number_input("Minggu di zona ini (≥)", min_value=0, max_value=104, value=0, step=1,
-                                     key="min_minggu", bind="query-params")
+        min_minggu = widget_url(st.number_input, "Minggu di zona ini (≥)", "min_minggu", min_value=0, max_value=104,
+                                value=0, step=1, bawaan=0)
     with k3:
-        baru_merah = st.checkbox("Baru merah minggu ini", key="baru_merah", bind="query-params")
+        baru_merah = widget_url(st.checkbox, "Baru merah minggu ini", "baru_merah")
     with k4:
-        stagnan = st.checkbox("Konstruksi stagnan", key="stagnan", bind="query-params")
+        stagnan = widget_url(st.checkbox, "Konstruksi stagnan", "stagnan")
     for kunci, nilai in (("pilar", pilar), ("alasan", alasan), ("kendala", kendala), ("tahap", tahap)):
         if nilai:
             hasil.append((kunci, nilai))

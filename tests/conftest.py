@@ -3,6 +3,7 @@ Debian's Chromium for the browser tests."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -83,12 +84,11 @@ def _port_bebas() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_streamlit(db_demo, tmp_path_factory):
-    """`streamlit run app.py` on the demo database; yields its base URL."""
+@contextlib.contextmanager
+def jalankan_server(db: Path, log: Path):
+    """`streamlit run app.py` on a database; yields its base URL, stops it afterwards."""
     port = _port_bebas()
-    log = tmp_path_factory.mktemp("server") / "streamlit.log"
-    env = {**os.environ, "KDKMP_DB": str(db_demo)}
+    env = {**os.environ, "KDKMP_DB": str(db)}
     with open(log, "w") as keluaran:
         proses = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(AKAR / "app.py"), "--server.headless", "true",
@@ -115,3 +115,20 @@ def server_streamlit(db_demo, tmp_path_factory):
             proses.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proses.kill()
+
+
+@pytest.fixture(scope="session")
+def server_streamlit(db_demo, tmp_path_factory):
+    """The app on the (read-only) demo database."""
+    with jalankan_server(db_demo, tmp_path_factory.mktemp("server") / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def server_salinan(db_demo, tmp_path_factory):
+    """The app on a writable copy of the demo database (for uploads); yields (url, db path)."""
+    folder = tmp_path_factory.mktemp("server_salinan")
+    db = folder / "kdkmp.duckdb"
+    shutil.copyfile(db_demo, db)
+    with jalankan_server(db, folder / "streamlit.log") as url:
+        yield url, db

@@ -105,3 +105,36 @@ def test_the_map_renders_in_software_webgl(page: Page, server_streamlit, folder_
     peta.scroll_into_view_if_needed()
     expect(peta.locator("canvas").first).to_be_visible(timeout=60_000)
     peta.screenshot(path=folder_gambar / "peta_ntb.png")
+
+
+def test_upload_a_week_then_download_the_red_list(page: Page, server_salinan, tmp_path):
+    import pandas as pd
+
+    from kdkmp import queries, store
+    from tests.snapshot_factory import frame_contoh
+
+    url, db = server_salinan
+    berkas = tmp_path / "laporan_23_nov.csv"
+    df = frame_contoh(15, minggu=__import__("datetime").date(2026, 11, 23))
+    df.loc[4, "kode_desa"] = "99.99.99.9999"
+    df.to_csv(berkas, index=False, sep=";")
+
+    page.goto(f"{url}/unggah")
+    tunggu_selesai(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(berkas))
+    expect(page.get_by_test_id("stMetric").filter(has_text="Baris ditolak")).to_contain_text("1", timeout=60_000)
+    expect(page.get_by_test_id("stMetric").filter(has_text="Minggu terdeteksi")).to_contain_text("23 Nov 2026")
+    page.get_by_role("button", name="Muat ke basis data").click()
+    expect(page.get_by_text("dimuat sebagai batch")).to_be_visible(timeout=60_000)
+    con = store.sambungan_baca(db)
+    assert queries.minggu_terakhir(con) == __import__("datetime").date(2026, 11, 23)
+
+    page.goto(f"{url}/intervensi?prov=52")
+    tunggu_selesai(page)
+    with page.expect_download() as unduhan:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Unduh CSV").first.click()
+    assert unduhan.value.suggested_filename == "kdkmp_merah_52_2026-11-23.csv"
+    isi = pd.read_csv(unduhan.value.path(), encoding="utf-8-sig")
+    harap = queries.daftar_intervensi(con, None, "52", (("zona", "merah"),))
+    assert isi["Kode koperasi"].tolist() == harap["kode_koperasi"].tolist()
+    con.close()

@@ -129,3 +129,16 @@ def test_choosing_an_older_week_changes_every_number_and_the_stamp(demo_env):
     angka = {label: nilai for label, nilai in teks_metric(at).items()}
     assert angka["Merah"] == f"{z['zona']['merah']:,}".replace(",", ".")
     assert teks_metric(at) != sebelum
+
+
+def test_a_shared_link_reopens_the_week_it_names(demo_env):
+    at = buka(minggu="2026-11-02")
+    assert not at.exception
+    assert "Data minggu **2 Nov 2026**" in at.caption[0].value
+    assert at.query_params["minggu"] == ["2026-11-02"]
+
+
+def test_a_shared_link_with_a_week_that_is_not_loaded_falls_back_to_the_latest(demo_env):
+    at = buka(minggu="1999-01-04")
+    assert not at.exception
+    assert "Data minggu **16 Nov 2026**" in at.caption[0].value

@@ -159,3 +159,12 @@ def test_quality_page_lists_silent_areas(demo_env):
     metrik = {m.label: m.value for m in at.metric}
     # Only NTB, Kalbar and Jember are in the test database: every other kabupaten is silent.
     assert metrik["Kabupaten/kota tanpa laporan sama sekali"] == str(514 - 10 - 14 - 1)
+
+
+def test_a_shared_intervention_link_reopens_the_same_filters(demo_env):
+    at = buka("pages/intervensi.py", prov="52", kab="52.01", kendala="lahan", min_minggu="2")
+    tampil = at.dataframe[0].value
+    con = store.sambungan_baca(demo_env)
+    harap = queries.daftar_intervensi(con, MINGGU, "52.01", (("zona", "merah"), ("kendala", "lahan"),
+                                                              ("min_minggu", "2")))
+    assert tampil["Kode koperasi"].tolist() == harap["kode_koperasi"].tolist()
