@@ -29,13 +29,11 @@ def _angka(n: int) -> str:
 def perintah_ingest(args) -> int:
     from kdkmp import ingest, snapshot
 
-    path = Path(args.file)
     try:
-        hasil = ingest.muat_file(path, db_path=args.db, minggu=args.week, ganti=args.replace,
+        hasil = ingest.muat_file(Path(args.file), db_path=args.db, minggu=args.week, ganti=args.replace,
                                  batas_tolak=args.max_reject, sheet=args.sheet)
     except (snapshot.FileDitolak, store.GagalMuat) as e:
-        print(f"DITOLAK: {e}", file=sys.stderr)
-        return 2
+        raise Ditolak(f"DITOLAK: {e}") from None
     print(f"Minggu {hasil.minggu:%Y-%m-%d} dimuat sebagai batch {hasil.batch_id} ke {store.lokasi_db(args.db)}.")
     print(f"Baris dibaca: {_angka(hasil.baris_dibaca)}; dimuat: {_angka(hasil.baris_dimuat)}; "
           f"ditolak: {_angka(hasil.baris_ditolak)}.")
@@ -45,18 +43,9 @@ def perintah_ingest(args) -> int:
 
 
 def perintah_summary(args) -> int:
-    from kdkmp import queries, wilayah
+    from kdkmp import queries
 
-    try:
-        con = store.sambungan_baca(args.db)
-        hasil = queries.ringkasan(con, minggu=args.week, wilayah=args.wilayah)
-    except store.BasisDataKosong as e:
-        print(f"{e} Jalankan `python -m kdkmp demo` atau muat file dengan `python -m kdkmp ingest`.",
-              file=sys.stderr)
-        return 2
-    except (wilayah.KodeTidakDikenal, LookupError) as e:
-        print(str(e), file=sys.stderr)
-        return 2
+    hasil = queries.ringkasan(store.sambungan_baca(args.db), minggu=args.week, wilayah=args.wilayah)
     if args.json:
         print(json.dumps(hasil, ensure_ascii=False))
     else:
@@ -71,11 +60,7 @@ def perintah_demo(args) -> int:
     def progres(bagian: float, pesan: str) -> None:
         print(f"[{bagian * 100:5.1f} %] {pesan}", flush=True)
 
-    try:
-        demo.bangun(store.lokasi_db(args.db), jumlah_minggu=args.weeks, seed=args.seed, progres=progres)
-    except store.GagalMuat as e:
-        print(f"GAGAL: {e}", file=sys.stderr)
-        return 2
+    demo.bangun(store.lokasi_db(args.db), jumlah_minggu=args.weeks, seed=args.seed, progres=progres)
     print(f"Basis data demo siap: {store.lokasi_db(args.db)}")
     return 0
 
@@ -83,26 +68,19 @@ def perintah_demo(args) -> int:
 def perintah_export(args) -> int:
     from datetime import datetime
 
-    from kdkmp import export, queries, wilayah
+    from kdkmp import export, queries
 
     keluaran = Path(args.out)
     ekstensi = keluaran.suffix.lower()
     if ekstensi not in (".csv", ".xlsx"):
-        print(f"Berkas keluaran harus berakhiran .csv atau .xlsx, bukan '{keluaran.suffix or keluaran.name}'.",
-              file=sys.stderr)
-        return 2
-    try:
-        con = store.sambungan_baca(args.db)
-        minggu = args.week or queries.minggu_terakhir(con)
-        saringan = (("zona", args.zona),) if args.zona else ()
-        daftar = queries.daftar_intervensi(con, minggu, args.wilayah, saringan)
-        versi = queries.cap_data(con, minggu)["versi_aturan"]
-    except store.BasisDataKosong as e:
-        print(f"{e} Jalankan `python -m kdkmp demo` atau muat file dengan `python -m kdkmp ingest`.", file=sys.stderr)
-        return 2
-    except (wilayah.KodeTidakDikenal, LookupError) as e:
-        print(str(e), file=sys.stderr)
-        return 2
+        raise Ditolak(f"Berkas keluaran harus berakhiran .csv atau .xlsx, bukan '{keluaran.suffix or keluaran.name}'.")
+    con = store.sambungan_baca(args.db)
+    minggu = args.week or queries.minggu_terakhir(con)
+    if minggu is None:
+        raise LookupError("Belum ada data mingguan yang dimuat.")
+    saringan = (("zona", args.zona),) if args.zona else ()
+    daftar = queries.daftar_intervensi(con, minggu, args.wilayah, saringan)
+    versi = queries.cap_data(con, minggu)["versi_aturan"]
     tabel = daftar.rename(columns=queries.KOLOM_INTERVENSI)
     if ekstensi == ".csv":
         isi = export.ke_csv(tabel, pemisah=args.sep)
@@ -172,16 +150,9 @@ def parser() -> argparse.ArgumentParser:
 def perintah_score(args) -> int:
     from kdkmp import rules
 
-    try:
-        aturan = rules.muat_aturan(args.rules)
-        with store.penulisan(args.db) as con:
-            rules.skor(con, aturan)
-    except rules.AturanTidakValid as e:
-        print(f"Aturan tidak valid: {e}", file=sys.stderr)
-        return 2
-    except store.GagalMuat as e:
-        print(f"GAGAL: {e}", file=sys.stderr)
-        return 2
+    aturan = rules.muat_aturan(args.rules)
+    with store.penulisan(args.db) as con:
+        rules.skor(con, aturan)
     print(f"Semua minggu dinilai ulang dengan aturan versi {aturan.versi}.")
     return 0
 
@@ -192,6 +163,32 @@ def perintah_rules_check(args) -> int:
     return rules.main_rules_check(args.file)
 
 
+class Ditolak(Exception):
+    """A refusal the command has already worded for the user."""
+
+
+def _pesan_galat(e: Exception) -> str | None:
+    """The Indonesian sentence for an expected failure, None for a bug (which keeps its traceback)."""
+    from kdkmp import rules, wilayah
+
+    if isinstance(e, store.BasisDataKosong):
+        return f"{e} Jalankan `python -m kdkmp demo` atau muat file dengan `python -m kdkmp ingest`."
+    if isinstance(e, rules.AturanTidakValid):
+        return f"Aturan tidak valid: {e}"
+    if isinstance(e, store.GagalMuat):
+        return f"GAGAL: {e}"
+    if isinstance(e, (Ditolak, wilayah.KodeTidakDikenal, LookupError)):
+        return str(e)
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    return args.fungsi(args)
+    try:
+        return args.fungsi(args)
+    except Exception as e:
+        pesan = _pesan_galat(e)
+        if pesan is None:
+            raise
+        print(pesan, file=sys.stderr)
+        return 2
