@@ -11,6 +11,7 @@ HALAMAN = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Dasbor Zonasi KDKMP", page_icon=":material/storefront:", layout="wide")
 ui.siapkan_basis_data()
+ui.pastikan_skor_terkini()
 minggu_tersedia = ui.daftar_minggu()
 if minggu_tersedia:
     ui.pilih_minggu(minggu_tersedia)

@@ -81,6 +81,40 @@ def widget_url(fungsi, label: str, kunci: str, *, bawaan=None, **kw):
     return nilai
 
 
+@st.cache_data(max_entries=16, show_spinner=False)
+def _perlu_skor_ulang(identitas: tuple, versi: str, db: str) -> bool:
+    from kdkmp import rules
+
+    con = store.sambungan_baca(db)
+    try:
+        return rules.perlu_skor_ulang(con, rules.muat_aturan())
+    finally:
+        con.close()
+
+
+def pastikan_skor_terkini() -> None:
+    """When config/zones.yaml changed, rescore every week once so that every view compares
+    like with like. An invalid file is reported and the zones of the last valid rules stay."""
+    from kdkmp import rules
+
+    db = store.lokasi_db()
+    if not db.exists():
+        return
+    try:
+        aturan = rules.muat_aturan()
+    except rules.AturanTidakValid as e:
+        st.sidebar.error(f"config/zones.yaml tidak valid; zona yang tampil masih dari aturan sebelumnya. {e}")
+        return
+    if not _perlu_skor_ulang(store.identitas_file(db), aturan.versi, str(db)):
+        return
+    try:
+        with st.spinner(f"Aturan zona berubah (versi {aturan.versi}): menilai ulang semua minggu…"):
+            with store.penulisan(db) as con:
+                rules.skor(con, aturan)
+    except store.BasisDataSibuk:
+        st.sidebar.info("Penilaian ulang sedang berjalan di sesi lain; angka diperbarui setelah selesai.")
+
+
 def pilih_minggu(daftar: list[date]) -> date:
     """The week selector in the sidebar, bound to the URL (?minggu=YYYY-MM-DD) so every view is
     shareable; it lives in app.py so the choice survives a change of page."""

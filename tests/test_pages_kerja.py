@@ -168,3 +168,17 @@ def test_a_shared_intervention_link_reopens_the_same_filters(demo_env):
     harap = queries.daftar_intervensi(con, MINGGU, "52.01", (("zona", "merah"), ("kendala", "lahan"),
                                                               ("min_minggu", "2")))
     assert tampil["Kode koperasi"].tolist() == harap["kode_koperasi"].tolist()
+
+
+def test_changed_rules_are_applied_to_every_week_when_the_app_starts(salinan_demo):
+    with store.penulisan(salinan_demo) as con:
+        con.execute("UPDATE zona SET versi_aturan = 'lama', zona = 'merah'")
+        store.tulis_meta(con, "versi_aturan", "lama")
+    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=120)
+    at.run()
+    assert not at.exception
+    con = store.sambungan_baca(salinan_demo)
+    versi = rules.muat_aturan().versi
+    assert store.baca_meta(con, "versi_aturan") == versi
+    assert con.execute("SELECT count(*) FROM zona WHERE versi_aturan <> ?", [versi]).fetchall() == [(0,)]
+    assert con.execute("SELECT count(DISTINCT zona) FROM zona").fetchall()[0][0] > 1
