@@ -72,7 +72,8 @@ def batang_zona_per_wilayah(anak: pd.DataFrame, judul: str | None = None) -> go.
     for z in URUTAN_ZONA:
         fig.add_trace(go.Bar(
             y=data["nama"], x=data[z], name=_label_zona(z), orientation="h", marker_color=WARNA_ZONA[z],
-            customdata=list(zip([fmt.angka(v) for v in data[z]], [fmt.persen(v) for v in data["persen_merah"]])),
+            customdata=list(zip([fmt.angka(v) for v in data[z]], [fmt.persen(v) for v in data["persen_merah"]],
+                                data["kode"])),
             hovertemplate="%{y}<br>" + _label_zona(z) + ": %{customdata[0]}<br>merah: %{customdata[1]} dari yang melapor"
                           "<extra></extra>"))
     return _tata_letak(fig, judul, max(360, 26 * len(data) + 90))

@@ -306,8 +306,12 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
                                     "kecamatan": "desa"}[w.tingkat if w else None]]
     kiri, kanan = st.columns([3, 2])
     with kiri:
-        st.plotly_chart(charts.batang_zona_per_wilayah(anak, f"Zona per {label_anak.lower()} (merah terbanyak di atas)"),
-                        width="stretch", key="zona_per_anak")
+        pilihan_batang = st.plotly_chart(
+            charts.batang_zona_per_wilayah(anak, f"Zona per {label_anak.lower()} (merah terbanyak di atas; klik untuk membuka)"),
+            width="stretch", key="zona_per_anak", on_select="rerun", selection_mode="points")
+        titik = pilihan_batang.selection.points if pilihan_batang else []
+        if titik and titik[0].get("customdata"):
+            st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(titik[0]["customdata"][2]))
     with kanan:
         st.plotly_chart(charts.batang_kendala_per_zona(tanya(queries.kendala_per_zona, minggu, kode),
                                                        "Kendala utama menurut zona"), width="stretch", key="kendala")

@@ -135,7 +135,7 @@ def test_a_shared_link_reopens_the_week_it_names(demo_env):
     at = buka(minggu="2026-11-02")
     assert not at.exception
     assert "Data minggu **2 Nov 2026**" in at.caption[0].value
-    assert at.query_params["minggu"] == ["2026-11-02"]
+    assert at.query_params["minggu"] == "2026-11-02"
 
 
 def test_a_shared_link_with_a_week_that_is_not_loaded_falls_back_to_the_latest(demo_env):
