@@ -2,9 +2,9 @@
 
 The YAML is validated into a small model, then compiled into one DuckDB query:
 row-level checks become boolean expressions, look-back checks become window functions
-over (kode_koperasi ORDER BY minggu), and the verdict, pillar scores, reasons and the
-"next step" are computed in SQL and stored once in `zona`, so every view reads the same
-zone. Values from the YAML never reach SQL as raw text: column names are checked against
+over (koperasi ORDER BY minggu) or joins to an earlier week, and the verdict, pillar scores,
+reasons and the "next step" are computed in SQL (reasons once per distinct signature, see
+_kompilasi) and stored once in `zona`, so every view reads the same zone. Values from the YAML never reach SQL as raw text: column names are checked against
 the contract, enum values against the contract's enums, numbers go through float()/int(),
 and free text (gate reasons, labels) travels as query parameters.
 """
@@ -286,6 +286,8 @@ class _Konteks:
         self.param: dict[str, Any] = {}
         self.jendela: dict[str, str] = {}  # window expression -> alias (computed in level `lb`)
         self.riwayat: dict[str, str] = {}  # aggregate over laporan before $dari -> alias (in `kenal`)
+        self.turunan: dict[str, str] = {}  # look-back value built from the above -> alias (in `turunan`)
+        self.lalu: dict[tuple[int, str], str] = {}  # (days back, column) -> alias (joined in `basis`)
         self.horizon = 0  # weeks of history a bounded window looks back
 
     def p(self, nilai: Any) -> str:
@@ -306,8 +308,21 @@ class _Konteks:
             self.riwayat[expr] = f"_rw{len(self.riwayat)}"
         return self.riwayat[expr]
 
+    def l(self, hari: int, kolom: str) -> str:
+        kunci = (int(hari), kolom)
+        if kunci not in self.lalu:
+            self.lalu[kunci] = f"_ll{len(self.lalu)}"
+        return self.lalu[kunci]
 
-_W = "PARTITION BY kode_koperasi ORDER BY minggu"
+    def d(self, expr: str) -> str:
+        # A named column, so that reason texts read the look-back value and not `minggu`
+        # (rows are explained once per distinct signature; `minggu` would split them by week).
+        if expr not in self.turunan:
+            self.turunan[expr] = f"_d{len(self.turunan)}"
+        return self.turunan[expr]
+
+
+_W = "PARTITION BY _ki ORDER BY minggu"
 _W_KUMULATIF = f"({_W} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
 
 
@@ -542,9 +557,9 @@ def _lama_berturut(s, ctx) -> str:
     sebelum = ctx.r(f"max(minggu) FILTER (WHERE minggu < $dari AND NOT {dalam})")
     dalam_jendela = ctx.w(f"max(CASE WHEN _melapor AND NOT {dalam} THEN minggu END) OVER {_W_KUMULATIF}")
     terakhir_tidak = f"greatest({dalam_jendela}, {sebelum})"
-    return (f"(CASE WHEN _melapor AND {dalam} THEN CASE WHEN {terakhir_tidak} IS NULL "
-            f"THEN date_diff('day', _pertama, minggu) // 7 + 1 "
-            f"ELSE date_diff('day', {terakhir_tidak}, minggu) // 7 END END)")
+    return ctx.d(f"(CASE WHEN _melapor AND {dalam} THEN CASE WHEN {terakhir_tidak} IS NULL "
+                 f"THEN date_diff('day', _pertama, minggu) // 7 + 1 "
+                 f"ELSE date_diff('day', {terakhir_tidak}, minggu) // 7 END END)")
 
 
 def _sql_berturut(s, ctx):
@@ -570,11 +585,10 @@ def _periksa_tidak_naik(s, jalur, P):
 
 
 def _nilai_lalu(s, ctx) -> str:
-    n = int(s.minggu)
-    ctx.horizon = max(ctx.horizon, n)
-    hari = 7 * n
-    return ctx.w(f"max({_q(s.kolom)}) OVER ({_W} RANGE BETWEEN INTERVAL {hari} DAY PRECEDING "
-                 f"AND INTERVAL {hari} DAY PRECEDING)")
+    # The report of exactly n weeks before, joined from laporan rather than a RANGE window:
+    # the same value (one row per week and koperasi), one wide sort fewer, and exact however
+    # few weeks the scored range holds.
+    return ctx.l(7 * int(s.minggu), s.kolom)
 
 
 def _sql_tidak_naik(s, ctx):
@@ -603,7 +617,7 @@ def _hari_sejak_laporan(ctx) -> str:
     # A row without laporan_terakhir still is a report for its own week.
     sebelum = ctx.r("max(coalesce(laporan_terakhir, minggu)) FILTER (WHERE minggu < $dari)")
     jendela = ctx.w(f"max(CASE WHEN _melapor THEN coalesce(laporan_terakhir, minggu) END) OVER {_W_KUMULATIF}")
-    return f"date_diff('day', greatest({jendela}, {sebelum}), minggu)"
+    return ctx.d(f"date_diff('day', greatest({jendela}, {sebelum}), minggu)")
 
 
 def _sql_tanpa_laporan(s, ctx):
@@ -920,12 +934,14 @@ def _kolom_dipakai(m: ModelAturan) -> list[str]:
     return [k for k in kontrak.NAMA_KOLOM if k in kolom]
 
 
-def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False) -> tuple[str, dict[str, Any]]:
+def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
+               langsung: bool = False) -> tuple[str, dict[str, Any]]:
     """SELECT producing the zona columns for every grid row in [$dari, $sampai].
 
     lengkap=False skips reasons and next steps (what-if only needs the zone); penuh=True also
     counts minggu_di_zona with windows (all weeks at once), otherwise the caller takes it from
-    the stored previous week.
+    the stored previous week. langsung=True explains every row itself instead of once per
+    signature: slower, kept as the reference the tests compare with.
     """
     m = aturan.model
     ctx = _Konteks()
@@ -953,6 +969,7 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False) -> 
         dapat = " + ".join(f"CASE WHEN \"_b_{i.id}\" AND \"_l_{i.id}\" THEN {_lit_angka(i.poin)} ELSE 0 END"
                            for i in p.indikator)
         kol_skor.append(f"({berlaku}) AS \"_pb_{n}\"")
+        kol_skor += [f'("_b_{i.id}" AND NOT "_l_{i.id}") AS "_f_{i.id}"' for i in p.indikator]
         kol_skor.append(f"CASE WHEN ({berlaku}) > 0 THEN round(100.0 * ({dapat}) / ({berlaku}), 1) END AS \"skor_{n}\"")
         skor_p[n] = f'"skor_{n}"'
     for n in PILAR:
@@ -995,51 +1012,110 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False) -> 
     rank_akhir = "coalesce(CASE WHEN _ditahan THEN 2 ELSE _rank_mentah END, 3)"
     nama_zona = (f"CASE _rank_akhir WHEN 0 THEN 'hijau' WHEN 1 THEN 'kuning' WHEN 2 THEN 'merah' "
                  f"ELSE '{TIDAK_MELAPOR}' END")
+    bersigna = lengkap and not langsung
+    sebelum_dz = "ciri" if bersigna else "stabil2"
     if penuh:
-        # consecutive weeks in the same zone: a run starts where the zone differs from last week's
+        # Consecutive weeks in the same zone. A koperasi has a row for every loaded week from
+        # its first, so its rows are consecutive in _ord (the week's rank among loaded weeks)
+        # and the current run began after the last row in another zone, or at the first row.
+        # One sort: the latest week not in zone r, for each r (0–3), in a single window level.
+        lain = ", ".join(f"max(CASE WHEN _rank_akhir <> {r} THEN _ord END) OVER {_W_KUMULATIF} AS _bukan{r}"
+                         for r in range(4))
         lapis_dz = f"""
 ), dz1 AS (
-    SELECT *, lag(_rank_akhir) OVER ({_W}) AS _z_lalu, row_number() OVER ({_W}) AS _rn FROM stabil2
+    SELECT *, {lain}, min(_ord) OVER {_W_KUMULATIF} AS _ord_awal FROM {sebelum_dz}
 ), dz AS (
-    SELECT *, CAST(_rn - max(CASE WHEN _z_lalu IS DISTINCT FROM _rank_akhir THEN _rn END) OVER {_W_KUMULATIF} + 1
-                   AS INTEGER) AS minggu_di_zona FROM dz1"""
+    SELECT *, CAST(_ord - coalesce(CASE _rank_akhir WHEN 0 THEN _bukan0 WHEN 1 THEN _bukan1 WHEN 2 THEN _bukan2
+                                   ELSE _bukan3 END, _ord_awal - 1) AS INTEGER) AS minggu_di_zona FROM dz1"""
     else:
-        lapis_dz = """
+        lapis_dz = f"""
 ), dz AS (
-    SELECT *, NULL::INTEGER AS minggu_di_zona FROM stabil2"""
+    SELECT *, NULL::INTEGER AS minggu_di_zona FROM {sebelum_dz}"""
 
     kol_akhir = ["minggu", "kode_koperasi", f"{nama_zona} AS zona", "skor_total"]
     kol_akhir += [f'"skor_{n}"' for n in PILAR]
     kol_akhir.append("CASE WHEN _melapor THEN pilar_terlemah END AS pilar_terlemah")
     kol_akhir.append("_melapor")
+    komponen: list[tuple[str, str]] = []
     if lengkap:
-        kol_akhir += _kolom_penjelasan(m, pilar, gerbang, skor_p, ctx, n_stabil)
+        penjelasan = _kolom_penjelasan(m, pilar, gerbang, skor_p, ctx, n_stabil, komponen)
+        kol_akhir += ["gerbang", "alasan", "langkah_berikut"] if bersigna else penjelasan
     else:
         kol_akhir += ["NULL::VARCHAR[] AS gerbang", f"NULL::{_TIPE_ALASAN}[] AS alasan", "NULL::VARCHAR AS langkah_berikut"]
     kol_akhir.append("minggu_di_zona")
     kol_akhir += ["_nama_koperasi AS nama_koperasi", "_kode_desa AS kode_desa", "left(_kode_desa, 8) AS kode_kecamatan",
                   "left(_kode_desa, 5) AS kode_kabupaten", "left(_kode_desa, 2) AS kode_provinsi"]
 
+    if bersigna:
+        # Reasons and next step are a function of few values (which checks fail, which gates
+        # fire, and the values their texts quote): ~24 k distinct signatures among 2.2 M rows
+        # nationally. Each is explained once and joined back; a value a part of the text does
+        # not read in that row is masked to NULL so it does not split signatures. The explained
+        # rows see only the signature's fields, so a value missing from it fails loudly. The
+        # signature is built before the week-run window, whose sort then carries one column
+        # instead of every check's flags.
+        calon = (set(_kolom_dipakai(m)) | set(ctx.jendela.values()) | set(ctx.riwayat.values())
+                 | set(ctx.turunan.values()) | set(ctx.lalu.values())
+                 | {f"_pb_{n}" for n, _ in pilar} | {f"skor_{n}" for n in PILAR}
+                 | {"minggu", "_ord", "_ki", "_pertama", "_kode_desa", "_nama_koperasi", "skor_total",
+                    "_pilar_terendah", "_bobot_berlaku", "pilar_terlemah", "_rank_skor", "_rank_gerbang",
+                    "_rank_akhir", "minggu_di_zona"})
+        # never NULL (coalesced or IS NOT NULL above), so a bit each loses nothing
+        bendera = (["_melapor", "_ditahan"] + [f"_g_{g.id}" for g in gerbang]
+                   + [f"_f_{i.id}" for _, p in pilar for i in p.indikator])
+        kelompok = [bendera[i:i + 62] for i in range(0, len(bendera), 62)]
+        kapan: dict[str, list[str]] = {}
+        for kondisi, expr in komponen:
+            for nama in _nama_dibaca(expr, calon):
+                kapan.setdefault(nama, []).append(kondisi)
+        ruas = [f"'_bit{j}': " + " + ".join(f'CASE WHEN "{b}" THEN {1 << k} ELSE 0 END' for k, b in enumerate(grup))
+                for j, grup in enumerate(kelompok)]
+        ruas.append("'_rank_mentah': _rank_mentah")
+        ruas += [f"'{n}': CASE WHEN {' OR '.join(f'({k})' for k in kapan[n])} THEN \"{n}\" END" for n in sorted(kapan)]
+        buka = ", ".join(f'(_bit{j} & {1 << k}) <> 0 AS "{b}"' for j, grup in enumerate(kelompok) for k, b in enumerate(grup))
+        lapis_ciri = f"""
+), ciri AS (
+    SELECT *, {{{', '.join(ruas)}}} AS _ciri FROM stabil2"""
+        akhir = f"""
+), jelas AS (
+    SELECT _ciri, {', '.join(penjelasan)}
+    FROM (SELECT *, {buka} FROM (SELECT _ciri, unnest(_ciri) FROM (SELECT DISTINCT _ciri FROM pilih)))
+)
+SELECT {', '.join(kol_akhir)} FROM pilih JOIN jelas USING (_ciri)"""  # struct '=' treats NULL fields as equal
+    else:
+        lapis_ciri = ""
+        akhir = f"""
+)
+SELECT {', '.join(kol_akhir)} FROM pilih"""
     kolom_pakai = ", ".join(f"l.{_q(k)}" for k in _kolom_dipakai(m))
     riwayat = "".join(f", {e} AS {a}" for e, a in ctx.riwayat.items())
     jendela = "".join(f", {e} AS {a}" for e, a in ctx.jendela.items())
+    turunan = "".join(f", {e} AS {a}" for e, a in ctx.turunan.items())
     rw_kol = "".join(f", k.{a}" for a in ctx.riwayat.values())
+    lalu_kol = "".join(f", l{h}.{_q(k)} AS {a}" for (h, k), a in ctx.lalu.items())
+    lalu_join = "".join(f"\n    LEFT JOIN laporan l{h} ON l{h}.minggu = m.minggu - {h} AND l{h}.kode_koperasi = k.kode_koperasi"
+                        for h in sorted({h for h, _ in ctx.lalu}))
+    # A koperasi travels through the sorts as the integer _ki; its code, name and area (strings
+    # that would ride along in every sort) join back from `kenal` just before the reasons.
     sql = f"""
 WITH minggu_ada AS (
-    SELECT DISTINCT minggu FROM laporan WHERE minggu BETWEEN $dari AND $sampai
+    SELECT minggu, row_number() OVER (ORDER BY minggu) AS _ord
+    FROM (SELECT DISTINCT minggu FROM laporan WHERE minggu BETWEEN $dari AND $sampai)
 ), kenal AS (
     SELECT kode_koperasi, min(minggu) AS _pertama, arg_max(kode_desa, minggu) AS _kode_desa,
-           arg_max(nama_koperasi, minggu) AS _nama_koperasi{riwayat}
+           arg_max(nama_koperasi, minggu) AS _nama_koperasi{riwayat}, row_number() OVER () AS _ki
     FROM laporan WHERE minggu <= $sampai GROUP BY kode_koperasi
 ), basis AS (
-    SELECT m.minggu, k.kode_koperasi, k._pertama, k._kode_desa, k._nama_koperasi{rw_kol}, {kolom_pakai},
+    SELECT m.minggu, m._ord, k._ki, k._pertama{rw_kol}, {kolom_pakai}{lalu_kol},
            l.kode_koperasi IS NOT NULL AS _melapor
     FROM minggu_ada m JOIN kenal k ON k._pertama <= m.minggu
-    LEFT JOIN laporan l ON l.minggu = m.minggu AND l.kode_koperasi = k.kode_koperasi
+    LEFT JOIN laporan l ON l.minggu = m.minggu AND l.kode_koperasi = k.kode_koperasi{lalu_join}
 ), lb AS (
     SELECT *{jendela} FROM basis
+), turunan AS (
+    SELECT *{turunan} FROM lb
 ), nilai AS (
-    SELECT *, {', '.join(kol_nilai)} FROM lb
+    SELECT *, {', '.join(kol_nilai)} FROM turunan
 ), skor AS (
     SELECT *, {', '.join(kol_skor)} FROM nilai
 ), total AS (
@@ -1051,11 +1127,17 @@ WITH minggu_ada AS (
 ), stabil AS (
     SELECT *, {kol_stabil} FROM mentah2
 ), stabil2 AS (
-    SELECT *, {rank_akhir} AS _rank_akhir FROM stabil{lapis_dz}
-)
-SELECT {', '.join(kol_akhir)} FROM dz"""
+    SELECT *, {rank_akhir} AS _rank_akhir FROM stabil{lapis_ciri}{lapis_dz}
+), pilih AS (
+    SELECT * FROM dz JOIN kenal USING (_ki) WHERE minggu >= $simpan_dari{akhir}"""
     ctx.param["_horizon"] = ctx.horizon  # not a SQL parameter: popped by the caller
     return sql, ctx.param
+
+
+def _nama_dibaca(expr: str, calon: set[str]) -> set[str]:
+    """Which of the column names `calon` an SQL expression reads (string literals ignored)."""
+    tanpa_literal = re.sub(r"'(?:[^']|'')*'", "''", expr)
+    return {n for n in calon if re.search(rf"(?<![\w$]){re.escape(n)}(?!\w)", tanpa_literal)}
 
 
 def _teks_amatan(s: Syarat, ctx: _Konteks) -> str:
@@ -1065,7 +1147,10 @@ def _teks_amatan(s: Syarat, ctx: _Konteks) -> str:
     return (f"{ctx.p(_label(s) + ': ')} || coalesce({_sql_label_nilai(s.kolom)}, 'tidak dilaporkan')")
 
 
-def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_stabil: int) -> list[str]:
+def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_stabil: int,
+                      komponen: list[tuple[str, str]]) -> list[str]:
+    """gerbang, alasan and langkah_berikut; `komponen` receives (when it is evaluated, SQL) for
+    every part, so the caller knows which values each part reads and when."""
     id_g = [f'CASE WHEN "_g_{g.id}" THEN {ctx.p(g.id)} END' for g in gerbang]
     gerbang_list = f"list_filter([{', '.join(id_g)}], lambda x: x IS NOT NULL)" if gerbang else "[]::VARCHAR[]"
     # gates: text from the YAML (a parameter) followed by what was observed
@@ -1074,6 +1159,7 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_s
         detail = " || '; ' || ".join(f"({_teks_amatan(s, ctx)})" for s in g.syarat)
         teks = f"{ctx.p(g.teks + ' (')} || {detail} || ')'"
         alasan_g.append(f"CASE WHEN \"_g_{g.id}\" THEN {_alasan_sql(g.id, 'gerbang', None, teks, None, g.keparahan, ctx)} END")
+        komponen.append((f'"_g_{g.id}"', alasan_g[-1]))
     if n_stabil > 1:
         teks = ctx.p(f"Masih dalam masa pemantauan: merah dalam {n_stabil} minggu terakhir; keluar dari merah "
                      f"setelah {n_stabil} minggu berturut-turut memenuhi syarat")
@@ -1086,7 +1172,8 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_s
             dampak = f"{hilang} * {_lit_angka(p.bobot)} / _bobot_berlaku"
             teks = CEK[ind.cek].teks_sql(ind, ctx)
             struk = _alasan_sql(ind.id, "cek", n, teks, hilang, ind.keparahan, ctx)
-            alasan_c.append(f"CASE WHEN \"_b_{ind.id}\" AND NOT \"_l_{ind.id}\" THEN {{'u': -({dampak}), 'a': {struk}}} END")
+            alasan_c.append(f"CASE WHEN \"_f_{ind.id}\" THEN {{'u': -({dampak}), 'a': {struk}}} END")
+            komponen.append((f'"_f_{ind.id}"', alasan_c[-1]))
     kosong = f"[]::{_TIPE_ALASAN}[]"
     bag_g = f"list_filter([{', '.join(alasan_g)}], lambda x: x IS NOT NULL)" if alasan_g else kosong
     # sorted by the first struct field: the cost to the total score, largest first
@@ -1124,6 +1211,8 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_s
         WHEN _rank_mentah = 0 THEN {ctx.p('sudah hijau: pertahankan')}
         WHEN _rank_mentah = 1 THEN coalesce({penghalang(1)}, {langkah_ke('hijau')})
         ELSE coalesce({penghalang(2)}, {langkah_ke('kuning')}) END"""
+    # the score columns are read only past the first three branches (_rank_mentah is never NULL when reporting)
+    komponen.append(("_melapor AND NOT _ditahan AND _rank_mentah > 0", langkah))
     return [f"{gerbang_list} AS gerbang", f"{alasan} AS alasan", f"{langkah} AS langkah_berikut"]
 
 
@@ -1154,6 +1243,10 @@ def _simpan_versi(con, aturan: Aturan) -> None:
 
 def skor(con, aturan: Aturan, minggu: date | None = None) -> None:
     """(Re)write zona for one week (and the weeks after it, whose look-back it feeds) or all weeks."""
+    _skor(con, aturan, minggu)
+
+
+def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = False) -> None:
     if not isinstance(aturan, Aturan):
         raise TypeError("skor() butuh Aturan yang sudah divalidasi (muat_aturan)")
     _pastikan_tabel(con)
@@ -1163,12 +1256,12 @@ def skor(con, aturan: Aturan, minggu: date | None = None) -> None:
         _simpan_versi(con, aturan)
         return
     if minggu is None:
-        sql, param = _kompilasi(aturan, penuh=True)
+        sql, param = _kompilasi(aturan, penuh=True, langsung=langsung)
         param.pop("_horizon")
         con.execute("DELETE FROM zona").fetchall()
         _tulis(con, sql, param, aturan, semua[0], semua[-1], semua[0], penuh=True)
     else:
-        sql, param = _kompilasi(aturan)
+        sql, param = _kompilasi(aturan, langsung=langsung)
         horizon = param.pop("_horizon")
         if isinstance(minggu, pd.Timestamp):
             minggu = minggu.date()
@@ -1265,7 +1358,7 @@ def bagaimana_jika(con, teks_yaml_kandidat: str, minggu: date | None = None) -> 
             raise ValueError("Belum ada data laporan untuk dinilai.")
     sql, param = _kompilasi(kandidat, lengkap=False)
     horizon = param.pop("_horizon")
-    p = dict(param, dari=minggu - timedelta(weeks=horizon), sampai=minggu)
+    p = dict(param, dari=minggu - timedelta(weeks=horizon), sampai=minggu, simpan_dari=minggu)
     df = con.execute(f"""
         WITH hasil AS ({sql}),
         identitas AS (

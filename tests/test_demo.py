@@ -328,8 +328,9 @@ def test_bangun_memuat_setiap_minggu_dan_melaporkan_kemajuan(tmp_path):
     for _ in range(2):  # a rebuild starts from empty, it does not add weeks
         pesan.clear()
         demo.bangun(db, jumlah_minggu=3, wilayah_kode=["52.01"], progres=lambda f, p: pesan.append((f, p)))
-    assert pesan[-1] == (1.0, "Membangun data demo: minggu 3 dari 3")
-    assert [f for f, _ in pesan] == pytest.approx([1 / 3, 2 / 3, 1.0])
+    assert [p for _, p in pesan] == ["Membangun data demo: minggu 1 dari 3", "Membangun data demo: minggu 2 dari 3",
+                                     "Membangun data demo: minggu 3 dari 3", "Menilai zona semua minggu", "Selesai"]
+    assert [f for f, _ in pesan] == pytest.approx([1 / 4, 2 / 4, 3 / 4, 3 / 4, 1.0])
     con = store.sambungan_baca(db)
     try:
         batch = con.execute("SELECT minggu, baris_dimuat, baris_ditolak, dimuat_oleh FROM batch ORDER BY minggu").fetchall()
