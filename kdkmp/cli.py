@@ -150,9 +150,11 @@ def parser() -> argparse.ArgumentParser:
 def perintah_score(args) -> int:
     from kdkmp import rules
 
+    from kdkmp import ingest
+
     aturan = rules.muat_aturan(args.rules)
     with store.penulisan(args.db) as con:
-        rules.skor(con, aturan)
+        ingest.skor_ulang_semua(con, aturan)
     print(f"Semua minggu dinilai ulang dengan aturan versi {aturan.versi}.")
     return 0
 

@@ -581,7 +581,7 @@ def bangun(db_path: str | os.PathLike, jumlah_minggu: int = 26, seed: int = SEED
            progres: Callable[[float, str], None] | None = None) -> None:
     """(Re)build the database at db_path with the demo weeks, through the same validation
     and load path as a real file; `progres(fraksi, pesan)` is told after every week."""
-    from kdkmp import rules, snapshot, store  # imported here: the generator works without them
+    from kdkmp import ingest, rules, snapshot, store  # imported here: the generator works without them
 
     with store.penulisan(db_path, baru=True) as con:
         for i, (minggu, frame) in enumerate(frame_minggu_semua(jumlah_minggu, seed, wilayah_kode), start=1):
@@ -594,7 +594,7 @@ def bangun(db_path: str | os.PathLike, jumlah_minggu: int = 26, seed: int = SEED
         if progres is not None:
             progres(jumlah_minggu / (jumlah_minggu + 1), "Menilai zona semua minggu")
         aturan = rules.muat_aturan()
-        rules.skor(con, aturan)
+        ingest.skor_ulang_semua(con, aturan)
         con.execute("UPDATE batch SET versi_aturan = ?", [aturan.versi])
         if progres is not None:
             progres(1.0, "Selesai")

@@ -23,6 +23,14 @@ class HasilMuat:
     file_penolakan: Path | None
 
 
+def skor_ulang_semua(con: duckdb.DuckDBPyConnection, aturan) -> None:
+    """Rescore every week (inside a penulisan), with the memory that needs."""
+    from kdkmp import rules
+
+    store.izinkan_skor_ulang(con)
+    rules.skor(con, aturan)
+
+
 def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
     """Score the new week inside the load's transaction. Look-back gates make later weeks
     depend on earlier ones, so a week loaded behind the newest one rescores everything, as
@@ -32,7 +40,7 @@ def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
     aturan = rules.muat_aturan()
     terbaru = con.execute("SELECT max(minggu) FROM laporan").fetchall()[0][0]
     if rules.perlu_skor_ulang(con, aturan) or (terbaru is not None and minggu < terbaru):
-        rules.skor(con, aturan)
+        skor_ulang_semua(con, aturan)
     else:
         rules.skor(con, aturan, minggu)
 

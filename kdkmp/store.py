@@ -30,6 +30,13 @@ import pandas as pd
 from kdkmp import kontrak, wilayah
 
 LOKASI_BAWAAN = Path(__file__).resolve().parent.parent / "data" / "kdkmp.duckdb"
+# DuckDB takes up to 80 % of RAM by default. Loading and scoring one national week fits in
+# 700 MB (peak 0.93 GB for the whole ingest process, measured); rescoring all 26 weeks needs
+# ≈ 2 GB (it fails at 700 MB, measured) and asks for it explicitly (izinkan_skor_ulang).
+# Readers in the app are capped so that many sessions fit in the app's memory.
+BATAS_MEMORI_MUAT = "700MB"
+BATAS_MEMORI_SKOR_ULANG = "2GB"
+BATAS_MEMORI_BACA = "1GB"
 VERSI_SKEMA = "1"
 
 
@@ -127,7 +134,7 @@ def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False) -
             sisa.unlink(missing_ok=True)
         if db.exists() and not baru:
             shutil.copyfile(db, salinan)
-        con = duckdb.connect(str(salinan))
+        con = duckdb.connect(str(salinan), config={"memory_limit": BATAS_MEMORI_MUAT})
         # Archive files written during this load, removed again if it fails.
         _penulis[id(con)] = {"db": db, "berkas_baru": []}
         berhasil = False
@@ -151,6 +158,11 @@ def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False) -
     finally:
         fcntl.flock(kunci, fcntl.LOCK_UN)
         kunci.close()
+
+
+def izinkan_skor_ulang(con: duckdb.DuckDBPyConnection) -> None:
+    """Raise the writer's memory limit for a rescoring of every week."""
+    con.execute(f"SET memory_limit = '{BATAS_MEMORI_SKOR_ULANG}'").fetchall()
 
 
 def _nama_aman(nama_file: str) -> str:
@@ -247,7 +259,7 @@ def sambungan_baca(db_path: str | os.PathLike | None = None) -> duckdb.DuckDBPyC
     with _kunci_baca:
         simpan = _sambungan.get(db)
         if simpan is None or simpan[0] != ident:
-            induk = duckdb.connect(":memory:")
+            induk = duckdb.connect(":memory:", config={"memory_limit": BATAS_MEMORI_BACA})
             induk.execute(f"ATTACH '{_literal(str(db))}' AS kdkmp (READ_ONLY)")
             simpan = (ident, induk)
             _sambungan[db] = simpan  # the old connection closes once its last cursor is gone

@@ -109,8 +109,10 @@ def pastikan_skor_terkini() -> None:
         return
     try:
         with st.spinner(f"Aturan zona berubah (versi {aturan.versi}): menilai ulang semua minggu…"):
+            from kdkmp import ingest
+
             with store.penulisan(db) as con:
-                rules.skor(con, aturan)
+                ingest.skor_ulang_semua(con, aturan)
     except store.BasisDataSibuk:
         st.sidebar.info("Penilaian ulang sedang berjalan di sesi lain; angka diperbarui setelah selesai.")
 
