@@ -4,6 +4,8 @@ The zone colours are defined here once and used by every view and export."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -11,7 +13,7 @@ from kdkmp import format as fmt
 from kdkmp import kontrak
 
 WARNA_ZONA = {"hijau": "#2e7d32", "kuning": "#f9a825", "merah": "#c62828", "tidak_melapor": "#9e9e9e"}
-LABEL_ZONA = {"hijau": "Hijau", "kuning": "Kuning", "merah": "Merah", "tidak_melapor": "Tidak melapor"}
+LABEL_ZONA = kontrak.LABEL_ZONA
 URUTAN_ZONA = ("hijau", "kuning", "merah", "tidak_melapor")  # same order as queries.URUTAN_ZONA
 
 # Sequential palettes for the non-zone categories, light → dark so order reads as progress.
@@ -130,8 +132,7 @@ def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None, akhiran_b
     return fig
 
 
-LABEL_PILAR = {"kelembagaan": "Kelembagaan", "legalitas_kepatuhan": "Legalitas & kepatuhan",
-               "infrastruktur": "Infrastruktur & pembangunan fisik", "usaha": "Operasional & kesehatan usaha"}
+LABEL_PILAR = kontrak.LABEL_PILAR
 
 
 def batang_pilar(pilar: pd.DataFrame, judul: str | None = None) -> go.Figure:
@@ -152,10 +153,20 @@ def _rgb(hexa: str, alfa: int = 200) -> list[int]:
     return [int(hexa[i:i + 2], 16) for i in (1, 3, 5)] + [alfa]
 
 
-def peta_zona(titik: pd.DataFrame, tingkat_titik: str = "wilayah"):
-    """A pydeck map without a basemap (none can be fetched offline): one bubble per area sized
-    by its koperasi and coloured by its share of merah, or one dot per koperasi in its zone
-    colour, with labels for orientation."""
+def _zoom_pas(lat: pd.Series, lon: pd.Series, lebar_px: int = 1100, tinggi_px: int = 500) -> float:
+    """Web-Mercator zoom at which the points' extent fills the map (with a margin): at zoom z the
+    world is 256·2^z pixels wide."""
+    rentang_lon = max(float(lon.max() - lon.min()), 0.02) * 1.35
+    rentang_lat = max(float(lat.max() - lat.min()), 0.02) * 1.35
+    z_lon = math.log2(lebar_px * 360 / (256 * rentang_lon))
+    z_lat = math.log2(tinggi_px * 170 / (256 * rentang_lat))
+    return max(3.0, min(13.0, min(z_lon, z_lat)))
+
+
+def peta_zona(titik: pd.DataFrame, tinggi_px: int = 500):
+    """A pydeck map without a basemap (tiles cannot be fetched offline): one bubble per area
+    sized by its koperasi and coloured by its share of merah, or one dot per koperasi in its
+    zone colour, with labels for orientation."""
     import pydeck as pdk
 
     data = titik.copy()
@@ -163,31 +174,34 @@ def peta_zona(titik: pd.DataFrame, tingkat_titik: str = "wilayah"):
         return None
     if "zona" in data:
         data["warna"] = [_rgb(WARNA_ZONA.get(z, "#9e9e9e")) for z in data["zona"]]
-        data["radius"] = 350
-        data["label"] = data["nama"]
+        data["radius"] = 30
     else:
-        # Share of merah → from the kuning colour (none) to the merah colour (all).
-        bagian = (data["persen_merah"].fillna(0) / 100).clip(0, 1)
+        # Share of merah from the kuning colour (none) to the merah colour (half or more), so
+        # that the usual range of 5–50 % is told apart.
+        bagian = (data["persen_merah"].fillna(0) / 50).clip(0, 1)
         kuning, merah = _rgb(WARNA_ZONA["kuning"]), _rgb(WARNA_ZONA["merah"])
         data["warna"] = [[round(k + (m - k) * b) for k, m in zip(kuning, merah)] for b in bagian]
-        data["radius"] = (data["jumlah"].clip(lower=1) ** 0.5) * 600
-        data["label"] = data["nama"]
+        data["radius"] = data["jumlah"].clip(lower=1) ** 0.5
     data["keterangan"] = [
         f"{n}: {fmt.angka(j)} koperasi, merah {fmt.persen(p)}" for n, j, p in
         zip(data["nama"], data["jumlah"], data["persen_merah"])]
-    lintang, bujur = float(data["lat"].mean()), float(data["lon"].mean())
-    rentang = max(float(data["lat"].max() - data["lat"].min()), float(data["lon"].max() - data["lon"].min()), 0.05)
-    zoom = max(3.5, min(12.0, 8.6 - 1.4 * (rentang ** 0.5) * 1.6))
+    # Labels for the worst areas only when there are many, so that they do not pile up.
+    berlabel = data if len(data) <= 25 else data.nlargest(12, "persen_merah")
+    zoom = _zoom_pas(data["lat"], data["lon"], tinggi_px=tinggi_px)
+    skala_px = 6 if "zona" in data else 40 / max(float(data["radius"].max()), 1)
     lapisan = [
-        pdk.Layer("ScatterplotLayer", data=data[["lon", "lat", "warna", "radius", "keterangan"]], get_position=["lon", "lat"],
-                  get_fill_color="warna", get_radius="radius", radius_min_pixels=4, radius_max_pixels=40,
+        pdk.Layer("ScatterplotLayer", data=data[["lon", "lat", "warna", "radius", "keterangan"]],
+                  get_position=["lon", "lat"], get_fill_color="warna", get_radius="radius",
+                  radius_units="pixels", radius_scale=skala_px, radius_min_pixels=5, radius_max_pixels=45,
                   pickable=True, stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1),
+        pdk.Layer("TextLayer", data=berlabel[["lon", "lat", "nama"]], get_position=["lon", "lat"], get_text="nama",
+                  get_size=15, get_color=[33, 33, 33], get_pixel_offset=[0, -22], font_family="sans-serif",
+                  font_weight=600, background=True, get_background_color=[255, 255, 255, 200],
+                  background_padding=[3, 1]),
     ]
-    if len(data) <= 60:
-        lapisan.append(pdk.Layer("TextLayer", data=data[["lon", "lat", "label"]], get_position=["lon", "lat"],
-                                 get_text="label", get_size=13, get_color=[33, 33, 33], get_pixel_offset=[0, -18]))
-    return pdk.Deck(layers=lapisan, map_style=None, tooltip={"text": "{keterangan}"},
-                    initial_view_state=pdk.ViewState(latitude=lintang, longitude=bujur, zoom=zoom))
+    return pdk.Deck(layers=lapisan, map_style=None, map_provider=None, tooltip={"text": "{keterangan}"},
+                    initial_view_state=pdk.ViewState(latitude=float(data["lat"].mean()),
+                                                     longitude=float(data["lon"].mean()), zoom=zoom))
 
 
 def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:

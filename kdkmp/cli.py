@@ -81,7 +81,7 @@ def perintah_export(args) -> int:
     saringan = (("zona", args.zona),) if args.zona else ()
     daftar = queries.daftar_intervensi(con, minggu, args.wilayah, saringan)
     versi = queries.cap_data(con, minggu)["versi_aturan"]
-    tabel = daftar.rename(columns=queries.KOLOM_INTERVENSI)
+    tabel = export.untuk_orang(daftar).rename(columns=queries.KOLOM_INTERVENSI)
     if ekstensi == ".csv":
         isi = export.ke_csv(tabel, pemisah=args.sep)
     else:

@@ -18,6 +18,23 @@ import pandas as pd
 _AWAL_RUMUS = ("=", "+", "-", "@", "\t", "\r")
 
 
+def untuk_orang(df: pd.DataFrame) -> pd.DataFrame:
+    """A copy for people: enum codes as Indonesian labels (zona, kendala, tahap, pilar, …) and
+    timestamps that are really dates as dates. Tables on screen and exports use this frame."""
+    from kdkmp import kontrak
+
+    hasil = df.copy()
+    peta = {**kontrak.LABEL_NILAI, "pilar_terlemah": kontrak.LABEL_PILAR, "pilar": kontrak.LABEL_PILAR}
+    for kolom in hasil.columns:
+        seri = hasil[kolom]
+        if kolom in peta or kolom.startswith("zona"):
+            label = peta.get(kolom, kontrak.LABEL_ZONA)
+            hasil[kolom] = seri.map(lambda v, p=label: p.get(v, v) if isinstance(v, str) else v)
+        elif pd.api.types.is_datetime64_any_dtype(seri) and (seri.dropna().dt.normalize() == seri.dropna()).all():
+            hasil[kolom] = seri.dt.date
+    return hasil
+
+
 def netralkan(df: pd.DataFrame) -> pd.DataFrame:
     """A copy where text cells that would start a formula are prefixed with "'"; other cells
     (numbers, dates, booleans, missing) are left as they are."""

@@ -397,12 +397,12 @@ SARINGAN_PER_KUNCI = {s.kunci: s for s in SARINGAN}
 SARINGAN_BENDERA = ("baru_merah", "stagnan")
 ID_GERBANG_STAGNAN = "konstruksi_stagnan"
 
-KOLOM_INTERVENSI = {
-    "kode_koperasi": "Kode koperasi", "nama_koperasi": "Nama koperasi", "provinsi": "Provinsi",
-    "kabupaten": "Kabupaten/kota", "kecamatan": "Kecamatan", "desa": "Desa/kelurahan", "zona": "Zona",
-    "skor_total": "Skor total", "pilar_terlemah": "Pilar terlemah", "minggu_di_zona": "Minggu di zona",
-    "alasan_utama": "Alasan utama", "langkah_berikut": "Yang dibutuhkan", "kendala_utama": "Kendala utama",
-    "tahap_pembangunan": "Tahap pembangunan", "progres_fisik": "Progres fisik (%)",
+KOLOM_INTERVENSI = {  # in the order shown and exported: who, why, what it takes, then where and what
+    "kode_koperasi": "Kode koperasi", "nama_koperasi": "Nama koperasi", "zona": "Zona",
+    "alasan_utama": "Alasan utama", "langkah_berikut": "Yang dibutuhkan", "minggu_di_zona": "Minggu di zona",
+    "skor_total": "Skor total", "pilar_terlemah": "Pilar terlemah", "provinsi": "Provinsi",
+    "kabupaten": "Kabupaten/kota", "kecamatan": "Kecamatan", "desa": "Desa/kelurahan",
+    "kendala_utama": "Kendala utama", "tahap_pembangunan": "Tahap pembangunan", "progres_fisik": "Progres fisik (%)",
     "laporan_terakhir": "Laporan BA terakhir",
 }
 
@@ -422,10 +422,10 @@ def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None
         elif kunci not in SARINGAN_BENDERA:
             param[kunci] = nilai
     return con.execute(f"""
-        SELECT k.kode_koperasi, k.nama_koperasi, wp.nama AS provinsi, wk.nama AS kabupaten, wc.nama AS kecamatan,
-               wd.nama AS desa, k.zona, round(k.skor_total, 1) AS skor_total, k.pilar_terlemah, k.minggu_di_zona,
-               k.alasan[1].teks AS alasan_utama, k.langkah_berikut, lp.kendala_utama, lp.tahap_pembangunan, lp.progres_fisik,
-               lp.laporan_terakhir
+        SELECT k.kode_koperasi, k.nama_koperasi, k.zona, k.alasan[1].teks AS alasan_utama, k.langkah_berikut,
+               k.minggu_di_zona, round(k.skor_total, 1) AS skor_total, k.pilar_terlemah, wp.nama AS provinsi,
+               wk.nama AS kabupaten, wc.nama AS kecamatan, wd.nama AS desa, lp.kendala_utama, lp.tahap_pembangunan,
+               lp.progres_fisik, lp.laporan_terakhir
         FROM zona k
         LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
         LEFT JOIN laporan lp ON lp.minggu = k.minggu AND lp.kode_koperasi = k.kode_koperasi

@@ -18,6 +18,7 @@ import hashlib
 import os
 import re
 import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -259,7 +260,10 @@ def sambungan_baca(db_path: str | os.PathLike | None = None) -> duckdb.DuckDBPyC
     with _kunci_baca:
         simpan = _sambungan.get(db)
         if simpan is None or simpan[0] != ident:
-            induk = duckdb.connect(":memory:", config={"memory_limit": BATAS_MEMORI_BACA})
+            # An in-memory connection spills to ./.tmp by default: keep that out of the checkout.
+            induk = duckdb.connect(":memory:", config={
+                "memory_limit": BATAS_MEMORI_BACA,
+                "temp_directory": os.path.join(tempfile.gettempdir(), "kdkmp_duckdb_baca")})
             induk.execute(f"ATTACH '{_literal(str(db))}' AS kdkmp (READ_ONLY)")
             simpan = (ident, induk)
             _sambungan[db] = simpan  # the old connection closes once its last cursor is gone

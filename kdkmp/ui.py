@@ -151,6 +151,27 @@ def data_atau_berhenti() -> list[date]:
     return daftar
 
 
+def tabel_data(df, **kw):
+    """st.dataframe with the house defaults: no index, full width, '–' for missing values."""
+    import pandas as pd
+
+    kw.setdefault("hide_index", True)
+    kw.setdefault("width", "stretch")
+    # Numbers in the reader's locale (id-ID: 1.234 and 12,5) unless a column says otherwise.
+    konfigurasi = dict(kw.pop("column_config", None) or {})
+    for kolom in df.columns:
+        if kolom not in konfigurasi and pd.api.types.is_numeric_dtype(df[kolom]) and not pd.api.types.is_bool_dtype(df[kolom]):
+            konfigurasi[kolom] = st.column_config.NumberColumn(format="localized")
+    return st.dataframe(df, placeholder="–", column_config=konfigurasi, **kw)
+
+
+def dengan_label(df):
+    """Codes as Indonesian labels, dates as dates (export.untuk_orang): what tables show and export."""
+    from kdkmp import export
+
+    return export.untuk_orang(df)
+
+
 def kartu(label: str, nilai: str, bantuan: str | None = None, delta: str | None = None) -> None:
     st.metric(label, nilai, delta=delta, help=bantuan, delta_color="off")
 
@@ -263,15 +284,15 @@ def tabel_koperasi(df) -> None:
     if df.empty:
         st.info("Tidak ada koperasi.")
         return
-    tampil = df.assign(tautan=[f"koperasi?kode={k}" for k in df["kode_koperasi"]])
-    st.dataframe(
+    tampil = dengan_label(df).assign(tautan=[f"koperasi?kode={k}" for k in df["kode_koperasi"]])
+    tabel_data(
         tampil, hide_index=True, width="stretch",
         column_order=["tautan", "nama_koperasi", "desa", "kabupaten", "zona", "skor_total", "minggu_di_zona",
                       "alasan_utama", "langkah_berikut"],
         column_config={
             "tautan": st.column_config.LinkColumn("Kode", display_text=r"koperasi\?kode=(.*)"),
             "nama_koperasi": "Koperasi", "desa": "Desa/kelurahan", "kabupaten": "Kabupaten/kota", "zona": "Zona",
-            "skor_total": st.column_config.NumberColumn("Skor", format="%.1f"),
+            "skor_total": st.column_config.NumberColumn("Skor", format="localized"),
             "minggu_di_zona": st.column_config.NumberColumn("Minggu di zona"),
             "alasan_utama": "Alasan utama", "langkah_berikut": "Yang dibutuhkan",
         })
@@ -340,7 +361,7 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
         st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(buka))
     tabel = anak.sort_values(["persen_merah", "merah"], ascending=False, na_position="last").assign(
         tautan=lambda d: ["wilayah?" + "&".join(f"{a}={b}" for a, b in param_wilayah(k).items()) for k in d["kode"]])
-    st.dataframe(
+    tabel_data(
         tabel, hide_index=True, width="stretch",
         column_order=["tautan", "nama", "jumlah", "hijau", "kuning", "merah", "tidak_melapor", "persen_merah",
                       "tingkat_lapor"],
@@ -348,8 +369,8 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
             "tautan": st.column_config.LinkColumn("Kode", display_text=r".*=([0-9.]+)$"),
             "nama": label_anak, "jumlah": "Koperasi", "hijau": "Hijau", "kuning": "Kuning", "merah": "Merah",
             "tidak_melapor": "Tidak melapor",
-            "persen_merah": st.column_config.ProgressColumn("% merah", format="%.1f %%", min_value=0, max_value=100),
-            "tingkat_lapor": st.column_config.NumberColumn("% melapor", format="%.1f %%"),
+            "persen_merah": st.column_config.ProgressColumn("% merah", format="localized", min_value=0, max_value=100),
+            "tingkat_lapor": st.column_config.NumberColumn("% melapor", format="localized"),
         })
 
     st.subheader("Peta")
@@ -400,18 +421,6 @@ def tabel_indikator(laporan: dict):
             teks = str(nilai)
         baris.append({"Indikator": k.keterangan.capitalize(), "Nilai": teks})
     return pd.DataFrame(baris)
-
-
-def titik_koperasi(laporan: dict, riwayat):
-    """One point for the koperasi's small map, in its current zone colour."""
-    import pandas as pd
-
-    if pd.isna(laporan.get("latitude")) or pd.isna(laporan.get("longitude")):
-        return pd.DataFrame()
-    zona = riwayat["zona"].iloc[-1] if len(riwayat) else "tidak_melapor"
-    return pd.DataFrame({"kode": [laporan["kode_koperasi"]], "nama": [laporan["nama_koperasi"]],
-                         "lat": [float(laporan["latitude"])], "lon": [float(laporan["longitude"])],
-                         "jumlah": [1], "zona": [zona], "persen_merah": [100.0 if zona == "merah" else 0.0]})
 
 
 # ---------------------------------------------------------------- filters bound to the URL
@@ -487,11 +496,11 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
 def riwayat_pemuatan() -> None:
     """Batch history (who, when, file, sha256, counts) with the rejected rows of a chosen batch."""
     riwayat = tanya(queries.penolakan_per_batch)
-    st.dataframe(riwayat, hide_index=True, width="stretch", height=300, column_config={
+    tabel_data(riwayat, hide_index=True, width="stretch", height=300, column_config={
         "batch_id": "Batch", "minggu": st.column_config.DateColumn("Minggu", format="DD/MM/YYYY"),
         "nama_file": "File", "dimuat_pada": st.column_config.DatetimeColumn("Dimuat", format="DD/MM/YYYY HH:mm"),
         "dimuat_oleh": "Oleh", "status": "Status", "baris_dibaca": "Dibaca", "baris_dimuat": "Dimuat",
-        "baris_ditolak": "Ditolak", "persen_ditolak": st.column_config.NumberColumn("% ditolak", format="%.1f"),
+        "baris_ditolak": "Ditolak", "persen_ditolak": st.column_config.NumberColumn("% ditolak", format="localized"),
         "alasan_tersering": "Alasan tersering", "sha256": "SHA-256", "versi_aturan": "Versi aturan"})
     dengan_tolak = riwayat[riwayat["baris_ditolak"] > 0]
     if len(dengan_tolak):
@@ -499,7 +508,7 @@ def riwayat_pemuatan() -> None:
                              placeholder="Pilih batch…", key="batch_ditolak",
                              format_func=lambda b: f"{b} · {dengan_tolak.set_index('batch_id').loc[b, 'nama_file']}")
         if batch is not None:
-            st.dataframe(tanya(queries.rincian_penolakan, int(batch)), hide_index=True, width="stretch")
+            tabel_data(tanya(queries.rincian_penolakan, int(batch)), hide_index=True, width="stretch")
 
 
 # ---------------------------------------------------------------- rules page
@@ -529,12 +538,12 @@ def tampilkan_aturan(aturan) -> None:
     total = sum(p.bobot for p in m.pilar.values())
     for nama, p in m.pilar.items():
         st.markdown(f"**{p.label}** — bobot {fmt.angka(p.bobot)} ({fmt.rasio_persen(p.bobot, total, 0)})")
-        st.dataframe(pd.DataFrame([{
+        tabel_data(pd.DataFrame([{
             "Indikator": i.id, "Syarat": rules.uraikan_syarat(i), "Poin": i.poin,
             "Berlaku jika": " dan ".join(rules.uraikan_syarat(b) for b in i.berlaku_jika) or "selalu"}
             for i in p.indikator]), hide_index=True, width="stretch")
     st.markdown("**Gerbang** (memaksa zona apa pun skornya)")
-    st.dataframe(pd.DataFrame([{
+    tabel_data(pd.DataFrame([{
         "Gerbang": g.id, "Alasan": g.teks, "Zona": g.zona, "Keparahan": g.keparahan,
         "Jika": " dan ".join(rules.uraikan_syarat(s) for s in g.syarat)} for g in m.gerbang]),
         hide_index=True, width="stretch")

@@ -38,8 +38,8 @@ with kiri:
     st.plotly_chart(charts.matriks_bagaimana_jika(hasil.matriks, "Zona sekarang → zona dengan aturan kandidat"),
                     width="stretch")
 with kanan:
-    st.dataframe(ui.per_provinsi_bagaimana_jika(hasil.per_provinsi), hide_index=True, width="stretch", height=420)
+    ui.tabel_data(ui.per_provinsi_bagaimana_jika(hasil.per_provinsi), hide_index=True, width="stretch", height=420)
 st.subheader("Koperasi yang berpindah zona")
-st.dataframe(hasil.berubah, hide_index=True, width="stretch", height=360)
+ui.tabel_data(hasil.berubah, hide_index=True, width="stretch", height=360)
 st.download_button("Unduh zones.yaml kandidat", kandidat.encode("utf-8"), file_name="zones.kandidat.yaml",
                    mime="application/x-yaml", icon=":material/download:")

@@ -19,9 +19,9 @@ kalimat = queries.kalimat_saringan(wilayah, saringan)
 st.metric("Koperasi sesuai saringan", fmt.angka(len(daftar)))
 st.caption(f"Minggu {fmt.tanggal(minggu)} · {kalimat} · urutan prioritas: gerbang dulu, lalu paling lama di zona, "
            "lalu skor terendah.")
-tampil = daftar.rename(columns=queries.KOLOM_INTERVENSI)
-st.dataframe(tampil, hide_index=True, width="stretch", height=520,
-             column_config={"Skor total": st.column_config.NumberColumn(format="%.1f")})
+tampil = ui.dengan_label(daftar).rename(columns=queries.KOLOM_INTERVENSI)
+ui.tabel_data(tampil, hide_index=True, width="stretch", height=520,
+             column_config={"Skor total": st.column_config.NumberColumn(format="localized")})
 
 cap = ui.tanya(queries.cap_data, minggu)
 k1, k2, k3, k4 = st.columns([2, 1, 1, 1])

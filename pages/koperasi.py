@@ -38,11 +38,12 @@ st.plotly_chart(charts.riwayat_zona(riwayat, "Riwayat zona"), width="stretch")
 kiri, kanan = st.columns([3, 2])
 with kiri:
     st.subheader("Indikator laporan terakhir")
-    st.dataframe(ui.tabel_indikator(laporan), hide_index=True, width="stretch", height=560)
+    ui.tabel_data(ui.tabel_indikator(laporan), hide_index=True, width="stretch", height=560)
 with kanan:
     st.subheader("Lokasi")
-    peta = charts.peta_zona(ui.titik_koperasi(laporan, riwayat))
+    peta = charts.peta_zona(ui.tanya(queries.titik_peta, minggu, laporan["kode_kecamatan"]), tinggi_px=380)
     if peta is None:
-        st.info("Koordinat koperasi ini belum dilaporkan.")
+        st.info("Koordinat koperasi di kecamatan ini belum dilaporkan.")
     else:
         st.pydeck_chart(peta, height=380)
+        st.caption(f"Koperasi di Kecamatan {laporan['nama_kecamatan']} menurut zona; posisi perkiraan.")

@@ -18,16 +18,16 @@ kurang = kelengkapan[(kelengkapan["melapor"] > 0) & (kelengkapan["kurang"] > 0)]
 k1, k2 = st.columns(2)
 k1.metric(f"{'Kabupaten/kota' if tingkat == 'kabupaten' else 'Kecamatan'} tanpa laporan sama sekali", fmt.angka(len(diam)))
 k2.metric("Melapor kurang dari jumlah desa", fmt.angka(len(kurang)))
-st.dataframe(kelengkapan[kelengkapan["kurang"] > 0], hide_index=True, width="stretch", height=360,
+ui.tabel_data(kelengkapan[kelengkapan["kurang"] > 0], hide_index=True, width="stretch", height=360,
              column_config={"kode": "Kode", "nama": "Wilayah", "provinsi": "Provinsi", "diharapkan": "Desa/kelurahan",
                             "melapor": "Melapor", "kurang": "Belum melapor",
-                            "tingkat_lapor": st.column_config.ProgressColumn("% melapor", format="%.1f %%",
+                            "tingkat_lapor": st.column_config.ProgressColumn("% melapor", format="localized",
                                                                              min_value=0, max_value=100)})
 
 st.subheader("Koperasi tanpa laporan dua minggu atau lebih")
 tanpa = ui.tanya(queries.koperasi_tanpa_laporan, minggu, wilayah, 2)
 st.metric("Koperasi", fmt.angka(len(tanpa)))
-st.dataframe(tanpa, hide_index=True, width="stretch", height=300,
+ui.tabel_data(tanpa, hide_index=True, width="stretch", height=300,
              column_config={"kode_koperasi": "Kode", "nama_koperasi": "Koperasi", "kode_desa": "Kode desa",
                             "minggu_lapor_terakhir": st.column_config.DateColumn("Laporan terakhir", format="DD/MM/YYYY"),
                             "minggu_tanpa_laporan": "Minggu tanpa laporan"})

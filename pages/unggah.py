@@ -54,7 +54,7 @@ if hasil.kolom_tambahan:
     st.caption("Kolom tambahan disimpan di arsip tetapi tidak dinilai: " + ", ".join(hasil.kolom_tambahan))
 if hasil.baris_ditolak:
     st.subheader("Baris yang ditolak")
-    st.dataframe(hasil.ditolak, hide_index=True, width="stretch", height=260,
+    ui.tabel_data(hasil.ditolak, hide_index=True, width="stretch", height=260,
                  column_config={"baris": "Baris", "kolom": "Kolom", "nilai": "Nilai", "alasan": "Alasan"})
     st.download_button("Unduh baris ditolak (untuk diperbaiki)", hasil.file_penolakan(),
                        file_name=berkas.name.rsplit(".", 1)[0] + ".ditolak.csv", mime="text/csv",

@@ -126,7 +126,7 @@ def test_export_writes_exactly_the_red_list(tmp_path, db_demo, ekstensi):
         meta = pd.read_excel(keluaran, sheet_name="keterangan", engine="calamine")
         assert "zona merah" in meta.set_index("Keterangan").loc["Saringan", "Nilai"]
     ringkas = json.loads(jalankan("summary", "--json", "--db", str(db_demo), "--wilayah", "52").stdout)
-    assert len(df) == ringkas["zona"]["merah"] and set(df["Zona"]) == {"merah"}
+    assert len(df) == ringkas["zona"]["merah"] and set(df["Zona"]) == {"Merah"}
 
 
 def test_export_refuses_an_unknown_format(tmp_path, db_demo):
