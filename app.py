@@ -10,13 +10,7 @@ from kdkmp import ui
 HALAMAN = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Dasbor Zonasi KDKMP", page_icon=":material/storefront:", layout="wide")
-ui.siapkan_basis_data()
-ui.pastikan_skor_terkini()
-minggu_tersedia = ui.daftar_minggu()
-if minggu_tersedia:
-    ui.pilih_minggu(minggu_tersedia)
-
-st.navigation({
+halaman = st.navigation({
     "Pemantauan": [
         st.Page(HALAMAN / "ringkasan.py", title="Ringkasan nasional", icon=":material/dashboard:", default=True),
         st.Page(HALAMAN / "wilayah.py", title="Wilayah", icon=":material/map:"),
@@ -30,4 +24,11 @@ st.navigation({
         st.Page(HALAMAN / "unggah.py", title="Unggah", icon=":material/upload_file:"),
         st.Page(HALAMAN / "aturan.py", title="Aturan", icon=":material/rule:"),
     ],
-}).run()
+})
+# After st.navigation, so that the sidebar lists the pages by name even during the first build.
+ui.siapkan_basis_data()
+ui.pastikan_skor_terkini()
+minggu_tersedia = ui.daftar_minggu()
+if minggu_tersedia:
+    ui.pilih_minggu(minggu_tersedia)
+halaman.run()

@@ -25,6 +25,17 @@ WARNA_KENDALA = {"tidak_ada": "#cfd8dc", "lahan": "#6d4c41", "cuaca": "#0288d1",
 _HURUF = dict(size=16)
 
 
+def _sumbu_minggu(fig: go.Figure, minggu, sumbu: str = "x") -> None:
+    """Week ticks in Indonesian ('16 Nov'), at most eight, instead of Plotly's English months."""
+    daftar = sorted(pd.to_datetime(pd.Series(list(minggu))).dropna().unique())
+    if not daftar:
+        return
+    langkah = max(1, -(-len(daftar) // 8))
+    pilih = daftar[::-1][::langkah][::-1]
+    teks = [fmt.tanggal(pd.Timestamp(m).date()).rsplit(" ", 1)[0] for m in pilih]
+    getattr(fig, f"update_{sumbu}axes")(tickvals=pilih, ticktext=teks)
+
+
 def _tata_letak(fig: go.Figure, judul: str | None, tinggi: int) -> go.Figure:
     fig.update_layout(
         title=judul, height=tinggi, font=_HURUF, barmode="stack", margin=dict(l=10, r=10, t=50 if judul else 10, b=10),
@@ -47,7 +58,9 @@ def batang_kategori_per_wilayah(rekap: pd.DataFrame, kolom: str, judul: str | No
             y=data["nama"], x=jumlah, name=label[nilai], orientation="h", marker_color=warna[nilai],
             customdata=[fmt.angka(v) for v in jumlah],
             hovertemplate="%{y}<br>" + label[nilai] + ": %{customdata}<extra></extra>"))
-    return _tata_letak(fig, judul, max(360, 26 * len(data) + 80))
+    fig = _tata_letak(fig, judul, max(360, 26 * len(data) + 80))
+    fig.update_xaxes(tickformat=",d")
+    return fig
 
 
 def batang_kendala(ringkasan: dict, judul: str | None = None) -> go.Figure:
@@ -59,7 +72,9 @@ def batang_kendala(ringkasan: dict, judul: str | None = None) -> go.Figure:
         y=[label[k] for k in urut], x=[hitung[k] for k in urut], orientation="h",
         marker_color=[WARNA_KENDALA[k] for k in urut], text=[fmt.angka(hitung[k]) for k in urut],
         textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
-    return _tata_letak(fig, judul, 320)
+    fig = _tata_letak(fig, judul, 320)
+    fig.update_xaxes(tickformat=",d")
+    return fig
 
 
 def _label_zona(z: str) -> str:
@@ -78,7 +93,9 @@ def batang_zona_per_wilayah(anak: pd.DataFrame, judul: str | None = None) -> go.
                                 data["kode"])),
             hovertemplate="%{y}<br>" + _label_zona(z) + ": %{customdata[0]}<br>merah: %{customdata[1]} dari yang melapor"
                           "<extra></extra>"))
-    return _tata_letak(fig, judul, max(360, 26 * len(data) + 90))
+    fig = _tata_letak(fig, judul, max(360, 26 * len(data) + 90))
+    fig.update_xaxes(tickformat=",d")
+    return fig
 
 
 def batang_kendala_per_zona(kendala: pd.DataFrame, judul: str | None = None) -> go.Figure:
@@ -93,7 +110,9 @@ def batang_kendala_per_zona(kendala: pd.DataFrame, judul: str | None = None) -> 
                              orientation="h", marker_color=WARNA_ZONA[z],
                              customdata=[fmt.angka(v) for v in bagian],
                              hovertemplate="%{y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
-    return _tata_letak(fig, judul, 360)
+    fig = _tata_letak(fig, judul, 360)
+    fig.update_xaxes(tickformat=",d")
+    return fig
 
 
 def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> go.Figure:
@@ -109,7 +128,8 @@ def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> go.Figure:
             customdata=[fmt.angka(v) for v in lebar[z]],
             hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, 340)
-    fig.update_xaxes(tickformat="%d %b")
+    _sumbu_minggu(fig, lebar.index)
+    fig.update_yaxes(tickformat=",d")
     return fig
 
 
@@ -214,13 +234,15 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
         if bagian.empty:
             continue
         fig.add_trace(go.Scatter(
-            x=bagian["minggu"], y=bagian["skor_total"].fillna(0), mode="markers", name=_label_zona(z),
-            marker=dict(color=WARNA_ZONA[z], size=14, line=dict(color="white", width=1)),
+            # A week without a report has no score: a grey cross on the floor, not a fall to zero.
+            x=bagian["minggu"], y=bagian["skor_total"].fillna(-3), mode="markers", name=_label_zona(z),
+            marker=dict(color=WARNA_ZONA[z], size=14, line=dict(color="white", width=1),
+                        symbol="x" if z == "tidak_melapor" else "circle"),
             customdata=[fmt.angka(v, 1) for v in bagian["skor_total"]],
             hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + " · skor %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, 300)
-    fig.update_yaxes(range=[0, 105], title="Skor total")
-    fig.update_xaxes(tickformat="%d %b")
+    fig.update_yaxes(range=[-5, 105], title="Skor total")
+    _sumbu_minggu(fig, riwayat["minggu"])
     return fig
 
 
@@ -229,7 +251,7 @@ def peta_panas_tingkat_lapor(tingkat: pd.DataFrame, judul: str | None = None) ->
     lebar = tingkat.pivot_table(index="nama", columns="minggu", values="tingkat_lapor").sort_index(ascending=False)
     teks = [[fmt.angka(v, 0) for v in baris] for baris in lebar.to_numpy()]
     fig = go.Figure(go.Heatmap(
-        z=lebar.to_numpy(), x=[fmt.tanggal(m) for m in lebar.columns], y=list(lebar.index), text=teks,
+        z=lebar.to_numpy(), x=[fmt.tanggal(pd.Timestamp(m).date()) for m in lebar.columns], y=list(lebar.index), text=teks,
         texttemplate="%{text}", zmin=0, zmax=100,
         colorscale=[[0, WARNA_ZONA["merah"]], [0.8, WARNA_ZONA["kuning"]], [1, WARNA_ZONA["hijau"]]],
         colorbar=dict(title="% melapor"), hovertemplate="%{y} · %{x}: %{text} %<extra></extra>"))

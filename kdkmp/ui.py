@@ -330,7 +330,7 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
     kiri, kanan = st.columns([3, 2])
     with kiri:
         pilihan_batang = st.plotly_chart(
-            charts.batang_zona_per_wilayah(anak, f"Zona per {label_anak.lower()} (merah terbanyak di atas; klik untuk membuka)"),
+            charts.batang_zona_per_wilayah(anak, f"Zona per {label_anak.lower()} (persentase merah tertinggi di atas; klik untuk membuka)"),
             width="stretch", key="zona_per_anak", on_select="rerun", selection_mode="points")
         titik = pilihan_batang.selection.points if pilihan_batang else []
         if titik and titik[0].get("customdata"):
@@ -419,7 +419,7 @@ def tabel_indikator(laporan: dict):
                     + (" %" if k.persen else ""))
         else:
             teks = str(nilai)
-        baris.append({"Indikator": k.keterangan.capitalize(), "Nilai": teks})
+        baris.append({"Indikator": k.keterangan[0].upper() + k.keterangan[1:], "Nilai": teks})
     return pd.DataFrame(baris)
 
 
@@ -499,8 +499,8 @@ def riwayat_pemuatan() -> None:
     tabel_data(riwayat, hide_index=True, width="stretch", height=300, column_config={
         "batch_id": "Batch", "minggu": st.column_config.DateColumn("Minggu", format="DD/MM/YYYY"),
         "nama_file": "File", "dimuat_pada": st.column_config.DatetimeColumn("Dimuat", format="DD/MM/YYYY HH:mm"),
-        "dimuat_oleh": "Oleh", "status": "Status", "baris_dibaca": "Dibaca", "baris_dimuat": "Dimuat",
-        "baris_ditolak": "Ditolak", "persen_ditolak": st.column_config.NumberColumn("% ditolak", format="localized"),
+        "dimuat_oleh": "Oleh", "status": "Status", "baris_dibaca": "Baris dibaca", "baris_dimuat": "Baris dimuat",
+        "baris_ditolak": "Baris ditolak", "persen_ditolak": st.column_config.NumberColumn("% ditolak", format="localized"),
         "alasan_tersering": "Alasan tersering", "sha256": "SHA-256", "versi_aturan": "Versi aturan"})
     dengan_tolak = riwayat[riwayat["baris_ditolak"] > 0]
     if len(dengan_tolak):
@@ -615,7 +615,7 @@ def penjelasan(hasil: dict | None) -> None:
                 st.markdown(f"- :red[**Gerbang**] {a['teks']} ({a['keparahan']})")
             else:
                 pilar = charts.LABEL_PILAR.get(a["pilar"], a["pilar"])
-                hilang = f" — −{fmt.angka(a['poin_hilang'], 1)} poin {pilar.lower()}" if a.get("poin_hilang") else ""
+                hilang = f" (−{fmt.angka(a['poin_hilang'], 1)} poin {pilar.lower()})" if a.get("poin_hilang") else ""
                 st.markdown(f"- {a['teks']}{hilang}")
     with kanan:
         st.subheader("Skor pilar")
