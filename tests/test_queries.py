@@ -155,3 +155,13 @@ def test_koperasi_detail_and_history(con):
     riwayat = queries.riwayat_koperasi(con, kode)
     assert riwayat["zona"].iloc[-1] == "merah"
     assert queries.laporan_koperasi(con, "TIDAK-ADA", MINGGU) is None
+
+
+@pytest.mark.parametrize("minggu, n", [(date(2026, 11, 9), 1), (date(2026, 11, 9), 2), (MINGGU, 2)])
+def test_silent_koperasi_are_exactly_those_without_a_report_in_the_last_weeks(con, minggu, n):
+    lap = con.execute("SELECT kode_koperasi, minggu FROM laporan WHERE minggu <= ?", [minggu]).df()
+    terakhir = lap.groupby("kode_koperasi")["minggu"].max().dt.date
+    harap = {k for k, m in terakhir.items() if (minggu - m).days >= 7 * n}
+    hasil = queries.koperasi_tanpa_laporan(con, minggu, None, n)
+    assert set(hasil["kode_koperasi"]) == harap
+    assert (hasil["minggu_tanpa_laporan"] >= n).all()
