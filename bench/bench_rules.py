@@ -95,6 +95,8 @@ def main() -> int:
         def dalam_penulisan(minggu_skor) -> tuple[float, float]:
             t0 = time.perf_counter()
             with store.penulisan(salinan) as con:
+                if minggu_skor is None:  # as ingest does: all weeks need the larger memory limit
+                    store.izinkan_skor_ulang(con)
                 t1 = time.perf_counter()
                 rules.skor(con, aturan, minggu_skor)
                 t2 = time.perf_counter()

@@ -4,7 +4,8 @@ The YAML is validated into a small model, then compiled into one DuckDB query:
 row-level checks become boolean expressions, look-back checks become window functions
 over (koperasi ORDER BY minggu) or joins to an earlier week, and the verdict, pillar scores,
 reasons and the "next step" are computed in SQL (reasons once per distinct signature, see
-_kompilasi) and stored once in `zona`, so every view reads the same zone. Values from the YAML never reach SQL as raw text: column names are checked against
+_kompilasi) and stored once (`zona_inti` + `penjelasan`, read through the view `zona`), so every
+page reads the same zone. Values from the YAML never reach SQL as raw text: column names are checked against
 the contract, enum values against the contract's enums, numbers go through float()/int(),
 and free text (gate reasons, labels) travels as query parameters.
 """
@@ -46,8 +47,12 @@ KOLOM_ATURAN = tuple(n for n in kontrak.NAMA_KOLOM if n not in _KOLOM_TERLARANG)
 _TIPE_ALASAN = ("STRUCT(id VARCHAR, jenis VARCHAR, pilar VARCHAR, teks VARCHAR, "
                 "poin_hilang DOUBLE, keparahan VARCHAR)")
 
-DDL_ZONA = f"""
-CREATE TABLE IF NOT EXISTS zona (
+# `zona` is a VIEW with one row per (minggu, kode_koperasi): `zona_inti` holds the per-row
+# values and the id of the row's explanation in `penjelasan`, where each distinct (gerbang,
+# alasan, langkah_berikut) is stored once (~24 k for 2.2 M rows nationally). Writing the
+# reasons list per row cost ≈ 1.5 s of a national rescoring (measured).
+DDL_ZONA_INTI = """
+CREATE TABLE IF NOT EXISTS zona_inti (
     minggu DATE NOT NULL,
     kode_koperasi VARCHAR NOT NULL,
     zona VARCHAR NOT NULL,
@@ -57,9 +62,7 @@ CREATE TABLE IF NOT EXISTS zona (
     skor_infrastruktur DOUBLE,
     skor_usaha DOUBLE,
     pilar_terlemah VARCHAR,
-    gerbang VARCHAR[],
-    alasan {_TIPE_ALASAN}[],
-    langkah_berikut VARCHAR,
+    id_penjelasan INTEGER,
     minggu_di_zona INTEGER,
     versi_aturan VARCHAR,
     nama_koperasi VARCHAR,
@@ -68,12 +71,30 @@ CREATE TABLE IF NOT EXISTS zona (
     kode_kabupaten VARCHAR,
     kode_provinsi VARCHAR
 )"""
-# One row per (minggu, kode_koperasi), not declared as a PRIMARY KEY: the ART index added
-# ≈ 2.7 s to a full rescoring (measured); every write deletes the weeks it rewrites first.
-# The name and area codes (from the koperasi's latest report) are copied in so that the
-# dashboard filters areas and lists koperasi that did not report without another join.
-_KOLOM_ZONA = ("minggu, kode_koperasi, zona, skor_total, skor_kelembagaan, skor_legalitas_kepatuhan, "
-               "skor_infrastruktur, skor_usaha, pilar_terlemah, gerbang, alasan, langkah_berikut, "
+# `kunci` is the signature as text, so that scoring one week reuses the ids of signatures
+# already explained under the same rules (ids are never changed, only appended).
+DDL_PENJELASAN = f"""
+CREATE TABLE IF NOT EXISTS penjelasan (
+    id INTEGER NOT NULL,
+    versi_aturan VARCHAR NOT NULL,
+    kunci VARCHAR NOT NULL,
+    gerbang VARCHAR[],
+    alasan {_TIPE_ALASAN}[],
+    langkah_berikut VARCHAR
+)"""
+DDL_VIEW_ZONA = """
+CREATE OR REPLACE VIEW zona AS
+SELECT z.minggu, z.kode_koperasi, z.zona, z.skor_total, z.skor_kelembagaan, z.skor_legalitas_kepatuhan,
+       z.skor_infrastruktur, z.skor_usaha, z.pilar_terlemah, p.gerbang, p.alasan, p.langkah_berikut,
+       z.minggu_di_zona, z.versi_aturan, z.nama_koperasi, z.kode_desa, z.kode_kecamatan, z.kode_kabupaten,
+       z.kode_provinsi
+FROM zona_inti z LEFT JOIN penjelasan p ON p.id = z.id_penjelasan"""
+# Not declared as a PRIMARY KEY: the ART index added ≈ 2.7 s to a full rescoring (measured);
+# every write deletes the weeks it rewrites first. The name and area codes (from the
+# koperasi's latest report) are copied in so that the dashboard filters areas and lists
+# koperasi that did not report without another join.
+_KOLOM_INTI = ("minggu, kode_koperasi, zona, skor_total, skor_kelembagaan, skor_legalitas_kepatuhan, "
+               "skor_infrastruktur, skor_usaha, pilar_terlemah, id_penjelasan, "
                "minggu_di_zona, versi_aturan, nama_koperasi, kode_desa, kode_kecamatan, kode_kabupaten, "
                "kode_provinsi")
 
@@ -942,6 +963,10 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
     counts minggu_di_zona with windows (all weeks at once), otherwise the caller takes it from
     the stored previous week. langsung=True explains every row itself instead of once per
     signature: slower, kept as the reference the tests compare with.
+    With lengkap=True the SELECT yields, instead of gerbang/alasan/langkah_berikut, the row's
+    signature `_ciri`; param["_jelas"] (popped by the caller, like "_horizon") is then a
+    template whose {sumber} is a relation of (_kunci, _ciri) and which yields
+    (_kunci, gerbang, alasan, langkah_berikut) for each of its rows.
     """
     m = aturan.model
     ctx = _Konteks()
@@ -1039,7 +1064,11 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
     komponen: list[tuple[str, str]] = []
     if lengkap:
         penjelasan = _kolom_penjelasan(m, pilar, gerbang, skor_p, ctx, n_stabil, komponen)
-        kol_akhir += ["gerbang", "alasan", "langkah_berikut"] if bersigna else penjelasan
+        if not bersigna:  # the signature is the explanation itself
+            ruas_langsung = [f"'{e.rsplit(' AS ', 1)[1]}': {e.rsplit(' AS ', 1)[0]}" for e in penjelasan]
+            kol_akhir.append(f"{{{', '.join(ruas_langsung)}}} AS _ciri")
+            ctx.param["_jelas"] = ("SELECT _kunci, _ciri.gerbang AS gerbang, _ciri.alasan AS alasan, "
+                                   "_ciri.langkah_berikut AS langkah_berikut FROM {sumber}")
     else:
         kol_akhir += ["NULL::VARCHAR[] AS gerbang", f"NULL::{_TIPE_ALASAN}[] AS alasan", "NULL::VARCHAR AS langkah_berikut"]
     kol_akhir.append("minggu_di_zona")
@@ -1076,12 +1105,12 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
         lapis_ciri = f"""
 ), ciri AS (
     SELECT *, {{{', '.join(ruas)}}} AS _ciri FROM stabil2"""
+        kol_akhir.append("_ciri")
+        ctx.param["_jelas"] = (f"SELECT _kunci, {', '.join(penjelasan)} "
+                               f"FROM (SELECT *, {buka} FROM (SELECT _kunci, unnest(_ciri) FROM {{sumber}}))")
         akhir = f"""
-), jelas AS (
-    SELECT _ciri, {', '.join(penjelasan)}
-    FROM (SELECT *, {buka} FROM (SELECT _ciri, unnest(_ciri) FROM (SELECT DISTINCT _ciri FROM pilih)))
 )
-SELECT {', '.join(kol_akhir)} FROM pilih JOIN jelas USING (_ciri)"""  # struct '=' treats NULL fields as equal
+SELECT {', '.join(kol_akhir)} FROM pilih"""
     else:
         lapis_ciri = ""
         akhir = f"""
@@ -1220,16 +1249,26 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_s
 # Scoring
 # ---------------------------------------------------------------------------------------
 
-def _pastikan_tabel(con) -> None:
-    lama = con.execute("""SELECT data_type FROM information_schema.columns
-                          WHERE table_name = 'zona' AND column_name = 'alasan'""").fetchall()
+def _pastikan_tabel(con) -> bool:
+    """Create zona_inti, penjelasan and the zona view; True when stored zones were dropped (or
+    never existed), so that every week needs scoring."""
+    jenis = dict(con.execute("""SELECT table_name, table_type FROM information_schema.tables
+                                WHERE table_schema = current_schema()
+                                  AND table_name IN ('zona', 'zona_inti')""").fetchall())
     kolom = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                       "WHERE table_name = 'zona'").fetchall()}
-    # zona is derived data: an older layout is dropped and rebuilt by the rescoring that follows
-    if lama and (not lama[0][0].startswith("STRUCT") or "kode_provinsi" not in kolom):
+                                       "WHERE table_schema = current_schema() AND table_name = 'zona_inti'").fetchall()}
+    # zona is derived data: an older layout (a physical zona table) is dropped and rebuilt by
+    # a rescoring of all weeks
+    if jenis.get("zona") == "BASE TABLE":
         con.execute("DROP TABLE zona").fetchall()
-    con.execute(DDL_ZONA).fetchall()
+    if "zona_inti" in jenis and "id_penjelasan" not in kolom:
+        con.execute("DROP TABLE zona_inti").fetchall()
+    baru = "zona_inti" not in jenis or "id_penjelasan" not in kolom
+    con.execute(DDL_ZONA_INTI).fetchall()
+    con.execute(DDL_PENJELASAN).fetchall()
+    con.execute(DDL_VIEW_ZONA).fetchall()
     con.execute("CREATE TABLE IF NOT EXISTS meta (kunci VARCHAR PRIMARY KEY, nilai VARCHAR)").fetchall()
+    return baru
 
 
 def _minggu_laporan(con) -> list[date]:
@@ -1249,16 +1288,19 @@ def skor(con, aturan: Aturan, minggu: date | None = None) -> None:
 def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = False) -> None:
     if not isinstance(aturan, Aturan):
         raise TypeError("skor() butuh Aturan yang sudah divalidasi (muat_aturan)")
-    _pastikan_tabel(con)
+    if _pastikan_tabel(con):
+        minggu = None  # no stored zones to continue from: one week alone would count its run from 1
     semua = _minggu_laporan(con)
     if not semua:
-        con.execute("DELETE FROM zona").fetchall()
+        con.execute("DELETE FROM zona_inti").fetchall()
+        con.execute("DELETE FROM penjelasan").fetchall()
         _simpan_versi(con, aturan)
         return
     if minggu is None:
         sql, param = _kompilasi(aturan, penuh=True, langsung=langsung)
         param.pop("_horizon")
-        con.execute("DELETE FROM zona").fetchall()
+        con.execute("DELETE FROM zona_inti").fetchall()
+        con.execute("DELETE FROM penjelasan").fetchall()  # rebuilt: no explanation outlives its rows
         _tulis(con, sql, param, aturan, semua[0], semua[-1], semua[0], penuh=True)
     else:
         sql, param = _kompilasi(aturan, langsung=langsung)
@@ -1266,16 +1308,24 @@ def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = F
         if isinstance(minggu, pd.Timestamp):
             minggu = minggu.date()
         for w in [x for x in semua if x >= minggu]:
-            con.execute("DELETE FROM zona WHERE minggu = $w", {"w": w}).fetchall()
+            con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": w}).fetchall()
             dari = w - timedelta(weeks=horizon)
             _tulis(con, sql, param, aturan, dari, w, w, penuh=False)
         if minggu not in semua:  # a week that was emptied: nothing left to score
-            con.execute("DELETE FROM zona WHERE minggu = $w", {"w": minggu}).fetchall()
+            con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": minggu}).fetchall()
     _simpan_versi(con, aturan)
 
 
+def _parameter(sql: str, param: dict) -> dict:
+    """Only the parameters a statement names (DuckDB refuses unused named parameters)."""
+    nama = set(re.findall(r"\$(\w+)", re.sub(r"'(?:[^']|'')*'", "''", sql)))
+    return {k: v for k, v in param.items() if k in nama}
+
+
 def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date, simpan_dari: date, *, penuh: bool):
+    jelas = param["_jelas"]
     p = dict(param, dari=dari, sampai=sampai, versi=aturan.versi, simpan_dari=simpan_dari)
+    del p["_jelas"]
     if penuh:
         di_zona = "SELECT * FROM hasil"
     else:
@@ -1283,12 +1333,32 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
         , lalu AS (SELECT max(minggu) AS m FROM laporan WHERE minggu < $sampai)
         SELECT h.* EXCLUDE (minggu_di_zona),
                CAST(CASE WHEN z.zona = h.zona THEN z.minggu_di_zona + 1 ELSE 1 END AS INTEGER) AS minggu_di_zona
-        FROM hasil h LEFT JOIN zona z ON z.minggu = (SELECT m FROM lalu) AND z.kode_koperasi = h.kode_koperasi
+        FROM hasil h LEFT JOIN zona_inti z ON z.minggu = (SELECT m FROM lalu) AND z.kode_koperasi = h.kode_koperasi
         WHERE h.minggu = $sampai"""
-    kolom = _KOLOM_ZONA.replace("versi_aturan", "$versi")
-    con.execute(f"""
-        INSERT INTO zona ({_KOLOM_ZONA})
-        SELECT {kolom} FROM (WITH hasil AS ({sql}) {di_zona}) t WHERE minggu >= $simpan_dari""", p).fetchall()
+    try:
+        q = f"CREATE OR REPLACE TEMP TABLE _hasil AS SELECT * FROM (WITH hasil AS ({sql}) {di_zona}) t WHERE minggu >= $simpan_dari"
+        con.execute(q, _parameter(q, p)).fetchall()
+        # signatures as text; those already explained under these rules keep their id
+        con.execute("""CREATE OR REPLACE TEMP TABLE _ciri_ada AS
+                       SELECT c._ciri, c._kunci, j.id FROM
+                           (SELECT _ciri, CAST(_ciri AS VARCHAR) AS _kunci FROM (SELECT DISTINCT _ciri FROM _hasil)) c
+                       LEFT JOIN penjelasan j ON j.versi_aturan = $versi AND j.kunci = c._kunci""",
+                    {"versi": aturan.versi}).fetchall()
+        q = (f"INSERT INTO penjelasan (id, versi_aturan, kunci, gerbang, alasan, langkah_berikut) "
+             f"SELECT (SELECT coalesce(max(id), 0) FROM penjelasan) + CAST(row_number() OVER (ORDER BY _kunci) AS INTEGER), "
+             f"$versi, _kunci, gerbang, alasan, langkah_berikut FROM ("
+             + jelas.replace("{sumber}", "(SELECT _kunci, _ciri FROM _ciri_ada WHERE id IS NULL)") + ")")
+        con.execute(q, _parameter(q, p)).fetchall()
+        con.execute("""UPDATE _ciri_ada c SET id = j.id FROM penjelasan j
+                       WHERE c.id IS NULL AND j.versi_aturan = $versi AND j.kunci = c._kunci""",
+                    {"versi": aturan.versi}).fetchall()
+        kolom = _KOLOM_INTI.replace("versi_aturan", "$versi").replace("id_penjelasan", "c.id")
+        con.execute(f"""INSERT INTO zona_inti ({_KOLOM_INTI})
+                        SELECT {kolom} FROM _hasil JOIN _ciri_ada c USING (_ciri)""",  # struct '=' treats NULL fields as equal
+                    {"versi": aturan.versi}).fetchall()
+    finally:
+        for t in ("_hasil", "_ciri_ada"):
+            con.execute(f"DROP TABLE IF EXISTS temp.{t}").fetchall()
 
 
 def perlu_skor_ulang(con, aturan: Aturan) -> bool:
@@ -1298,6 +1368,10 @@ def perlu_skor_ulang(con, aturan: Aturan) -> bool:
     if "laporan" not in ada:
         return False
     if "zona" not in ada or "meta" not in ada:
+        return True
+    inti = con.execute("""SELECT count(*) FROM information_schema.tables
+                          WHERE table_name = 'zona_inti' AND table_schema = current_schema()""").fetchall()
+    if not inti[0][0]:  # an older layout: scoring rebuilds it
         return True
     versi = con.execute("SELECT nilai FROM meta WHERE kunci = 'versi_aturan'").fetchall()
     if not versi or versi[0][0] != aturan.versi:
@@ -1358,6 +1432,7 @@ def bagaimana_jika(con, teks_yaml_kandidat: str, minggu: date | None = None) -> 
             raise ValueError("Belum ada data laporan untuk dinilai.")
     sql, param = _kompilasi(kandidat, lengkap=False)
     horizon = param.pop("_horizon")
+    param.pop("_jelas", None)
     p = dict(param, dari=minggu - timedelta(weeks=horizon), sampai=minggu, simpan_dari=minggu)
     df = con.execute(f"""
         WITH hasil AS ({sql}),

@@ -378,7 +378,7 @@ def test_scoring_one_week_equals_rescoring_all_weeks(tmp_path):
     aturan = rules.muat_aturan()
     rules.skor(con, aturan)
     semua = con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
-    con.execute("DELETE FROM zona").fetchall()
+    con.execute("DELETE FROM zona_inti").fetchall()
     for i in range(6):
         rules.skor(con, aturan, minggu(i))
     satu_satu = con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
@@ -435,12 +435,48 @@ def test_scoring_week_by_week_equals_rescoring_all_on_demo_data(demo_kecil, tmp_
     rules.skor(con, aturan)
     con.execute("CREATE TEMP TABLE awal AS SELECT * FROM zona").fetchall()
     minggu_semua = [r[0] for r in con.execute("SELECT DISTINCT minggu FROM laporan ORDER BY 1").fetchall()]
-    con.execute("DELETE FROM zona").fetchall()
+    con.execute("DELETE FROM zona_inti").fetchall()
     for m in minggu_semua:
         rules.skor(con, aturan, m)
     assert _beda_zona(con) == (0, 0)
     stagnan = con.execute("SELECT count(*) FROM zona WHERE list_contains(gerbang, 'konstruksi_stagnan')").fetchall()
     assert stagnan[0][0] > 0  # the 6-week look-back did fire somewhere
+
+
+def test_older_physical_zona_table_is_replaced_by_the_view_and_read_only_readers_see_it(demo_kecil, tmp_path):
+    salinan = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_kecil, salinan)
+    aturan = _aturan_demo(0)
+    with store.penulisan(salinan) as con:
+        rules.skor(con, aturan)
+        con.execute("CREATE TEMP TABLE awal AS SELECT * FROM zona").fetchall()
+        # the layout before zona_inti: a physical table, here with one stale row
+        con.execute("DROP VIEW zona").fetchall()
+        con.execute("DROP TABLE zona_inti").fetchall()
+        con.execute("CREATE TABLE zona AS SELECT * FROM awal LIMIT 1").fetchall()
+        con.execute("UPDATE zona SET zona = 'hijau', langkah_berikut = 'usang'").fetchall()
+        assert rules.perlu_skor_ulang(con, aturan)
+        terakhir = con.execute("SELECT max(minggu) FROM laporan").fetchall()[0][0]
+        rules.skor(con, aturan, terakhir)  # one week asked, but nothing to continue from: all weeks
+        assert not rules.perlu_skor_ulang(con, aturan)
+        assert _beda_zona(con) == (0, 0)
+        jenis = con.execute("SELECT table_type FROM information_schema.tables WHERE table_name = 'zona'").fetchall()
+        assert jenis == [("VIEW",)]
+        ids = con.execute("SELECT id, kunci FROM penjelasan ORDER BY id").fetchall()
+        rules.skor(con, aturan, terakhir)  # one week again: existing explanations keep their ids
+        assert con.execute("SELECT id, kunci FROM penjelasan ORDER BY id").fetchall() == ids
+        assert _beda_zona(con) == (0, 0)
+        harap = con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
+    store.tutup_semua()
+    baca = store.sambungan_baca(salinan)  # READ_ONLY ATTACH + USE, as the app reads
+    try:
+        dibaca = baca.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
+        kode = harap.loc[harap["alasan"].map(len) > 0, "kode_koperasi"].iloc[0]
+        assert rules.jelaskan(baca, kode, terakhir)["alasan"]
+    finally:
+        baca.close()
+        store.tutup_semua()
+    pd.testing.assert_frame_equal(dibaca, harap)
 
 
 def test_rules_version_is_stored_and_rescoring_need_detected(tmp_path):
