@@ -174,12 +174,12 @@ def _rgb(hexa: str, alfa: int = 200) -> list[int]:
 
 
 def _zoom_pas(lat: pd.Series, lon: pd.Series, lebar_px: int = 1100, tinggi_px: int = 500) -> float:
-    """Web-Mercator zoom at which the points' extent fills the map (with a margin): at zoom z the
-    world is 256·2^z pixels wide."""
-    rentang_lon = max(float(lon.max() - lon.min()), 0.02) * 1.35
-    rentang_lat = max(float(lat.max() - lat.min()), 0.02) * 1.35
-    z_lon = math.log2(lebar_px * 360 / (256 * rentang_lon))
-    z_lat = math.log2(tinggi_px * 170 / (256 * rentang_lat))
+    """Web-Mercator zoom at which the points' extent fills the map (with a margin): in deck.gl
+    the world is 512·2^z pixels wide at zoom z."""
+    rentang_lon = max(float(lon.max() - lon.min()), 0.02) * 1.5
+    rentang_lat = max(float(lat.max() - lat.min()), 0.02) * 1.5
+    z_lon = math.log2(lebar_px * 360 / (512 * rentang_lon))
+    z_lat = math.log2(tinggi_px * 170 / (512 * rentang_lat))
     return max(3.0, min(13.0, min(z_lon, z_lat)))
 
 
@@ -212,16 +212,15 @@ def peta_zona(titik: pd.DataFrame, tinggi_px: int = 500):
     lapisan = [
         pdk.Layer("ScatterplotLayer", data=data[["lon", "lat", "warna", "radius", "keterangan"]],
                   get_position=["lon", "lat"], get_fill_color="warna", get_radius="radius",
-                  radius_units="pixels", radius_scale=skala_px, radius_min_pixels=5, radius_max_pixels=45,
+                  radius_units="pixels", radius_scale=skala_px, radius_min_pixels=5, radius_max_pixels=40,
                   pickable=True, stroked=True, get_line_color=[255, 255, 255], line_width_min_pixels=1),
         pdk.Layer("TextLayer", data=berlabel[["lon", "lat", "nama"]], get_position=["lon", "lat"], get_text="nama",
-                  get_size=15, get_color=[33, 33, 33], get_pixel_offset=[0, -22], font_family="sans-serif",
-                  font_weight=600, background=True, get_background_color=[255, 255, 255, 200],
-                  background_padding=[3, 1]),
+                  get_size=14, get_color=[33, 33, 33], get_pixel_offset=[0, -24]),
     ]
     return pdk.Deck(layers=lapisan, map_style=None, map_provider=None, tooltip={"text": "{keterangan}"},
-                    initial_view_state=pdk.ViewState(latitude=float(data["lat"].mean()),
-                                                     longitude=float(data["lon"].mean()), zoom=zoom))
+                    initial_view_state=pdk.ViewState(latitude=float(data["lat"].min() + data["lat"].max()) / 2,
+                                                     longitude=float(data["lon"].min() + data["lon"].max()) / 2,
+                                                     zoom=zoom))
 
 
 def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
