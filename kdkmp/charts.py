@@ -183,7 +183,15 @@ def _zoom_pas(lat: pd.Series, lon: pd.Series, lebar_px: int = 1100, tinggi_px: i
     return max(3.0, min(13.0, min(z_lon, z_lat)))
 
 
-def peta_zona(titik: pd.DataFrame, tinggi_px: int = 500):
+def _warna_merah(persen: pd.Series) -> list[list[int]]:
+    # Share of merah from the kuning colour (none) to the merah colour (half or more), so that
+    # the usual range of 5–50 % is told apart.
+    bagian = (persen.fillna(0) / 50).clip(0, 1)
+    kuning, merah = _rgb(WARNA_ZONA["kuning"]), _rgb(WARNA_ZONA["merah"])
+    return [[round(k + (m - k) * b) for k, m in zip(kuning, merah)] for b in bagian]
+
+
+def peta_zona(titik: pd.DataFrame, tinggi_px: int = 500, batas: dict | None = None):
     """A pydeck map without a basemap (tiles cannot be fetched offline): one bubble per area
     sized by its koperasi and coloured by its share of merah, or one dot per koperasi in its
     zone colour, with labels for orientation."""
@@ -196,11 +204,7 @@ def peta_zona(titik: pd.DataFrame, tinggi_px: int = 500):
         data["warna"] = [_rgb(WARNA_ZONA.get(z, "#9e9e9e")) for z in data["zona"]]
         data["radius"] = 30
     else:
-        # Share of merah from the kuning colour (none) to the merah colour (half or more), so
-        # that the usual range of 5–50 % is told apart.
-        bagian = (data["persen_merah"].fillna(0) / 50).clip(0, 1)
-        kuning, merah = _rgb(WARNA_ZONA["kuning"]), _rgb(WARNA_ZONA["merah"])
-        data["warna"] = [[round(k + (m - k) * b) for k, m in zip(kuning, merah)] for b in bagian]
+        data["warna"] = _warna_merah(data["persen_merah"])
         data["radius"] = data["jumlah"].clip(lower=1) ** 0.5
     data["keterangan"] = [
         f"{n}: {fmt.angka(j)} koperasi, merah {fmt.persen(p)}" for n, j, p in
@@ -217,6 +221,17 @@ def peta_zona(titik: pd.DataFrame, tinggi_px: int = 500):
         pdk.Layer("TextLayer", data=berlabel[["lon", "lat", "nama"]], get_position=["lon", "lat"], get_text="nama",
                   get_size=14, get_color=[33, 33, 33], get_pixel_offset=[0, -24]),
     ]
+    if batas is not None and "zona" not in data:
+        # Official boundaries for these areas: a choropleth replaces the bubbles.
+        warna = dict(zip(data["kode"], data["warna"]))
+        keterangan = dict(zip(data["kode"], data["keterangan"]))
+        fitur = [{**f, "properties": {**f["properties"], "warna": warna[f["properties"]["kode"]],
+                                      "keterangan": keterangan[f["properties"]["kode"]]}}
+                 for f in batas["features"] if f["properties"]["kode"] in warna]
+        if fitur:
+            lapisan[0] = pdk.Layer("GeoJsonLayer", data={"type": "FeatureCollection", "features": fitur},
+                                   get_fill_color="properties.warna", get_line_color=[255, 255, 255],
+                                   line_width_min_pixels=1, pickable=True, stroked=True, filled=True)
     return pdk.Deck(layers=lapisan, map_style=None, map_provider=None, tooltip={"text": "{keterangan}"},
                     initial_view_state=pdk.ViewState(latitude=float(data["lat"].min() + data["lat"].max()) / 2,
                                                      longitude=float(data["lon"].min() + data["lon"].max()) / 2,

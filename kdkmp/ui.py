@@ -151,6 +151,14 @@ def data_atau_berhenti() -> list[date]:
     return daftar
 
 
+@st.cache_data(show_spinner=False)
+def batas_wilayah() -> dict | None:
+    """Boundaries from data/batas/*.geojson, if a provincial office has placed any there."""
+    from kdkmp import wilayah as ref
+
+    return ref.batas_geojson()
+
+
 def tabel_data(df, **kw):
     """st.dataframe with the house defaults: no index, full width, '–' for missing values."""
     import pandas as pd
@@ -374,7 +382,7 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
         })
 
     st.subheader("Peta")
-    peta = charts.peta_zona(tanya(queries.titik_peta, minggu, kode))
+    peta = charts.peta_zona(tanya(queries.titik_peta, minggu, kode), batas=batas_wilayah())
     if peta is None:
         st.info("Belum ada koordinat untuk wilayah ini.")
     else:

@@ -147,3 +147,25 @@ def anak(kode: str | None) -> pd.DataFrame:
     if kode is None:
         return t[t["tingkat"] == "provinsi"][["kode", "nama", "tingkat"]].reset_index(drop=True)
     return t[t["kode_induk"] == kode][["kode", "nama", "tingkat"]].reset_index(drop=True)
+
+
+DIR_BATAS = DIR_WILAYAH.parent / "batas"
+
+
+def batas_geojson(direktori: Path | None = None) -> dict | None:
+    """Official boundaries, when a provincial office has placed GeoJSON files in data/batas/:
+    one FeatureCollection of every feature whose properties carry a known `kode` (any spelling),
+    normalised to the dotted form; None when there are none."""
+    import json
+
+    fitur = []
+    for berkas in sorted((direktori or DIR_BATAS).glob("*.geojson")):
+        try:
+            isi = json.loads(berkas.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue  # an unreadable file must not take the dashboard down
+        for f in isi.get("features", []):
+            kode = normalisasi_kode((f.get("properties") or {}).get("kode"))
+            if kode and kode in _indeks() and f.get("geometry"):
+                fitur.append({**f, "properties": {**f["properties"], "kode": kode}})
+    return {"type": "FeatureCollection", "features": fitur} if fitur else None
