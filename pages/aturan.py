@@ -40,6 +40,9 @@ with kiri:
 with kanan:
     ui.tabel_data(ui.per_provinsi_bagaimana_jika(hasil.per_provinsi), hide_index=True, width="stretch", height=420)
 st.subheader("Koperasi yang berpindah zona")
-ui.tabel_data(hasil.berubah, hide_index=True, width="stretch", height=360)
+ui.tabel_data(ui.dengan_label(hasil.berubah).rename(columns={
+    "kode_koperasi": "Kode koperasi", "nama_koperasi": "Nama koperasi", "kode_provinsi": "Provinsi",
+    "kode_kabupaten": "Kabupaten/kota", "zona_sekarang": "Zona sekarang", "zona_kandidat": "Zona dengan aturan kandidat"}),
+    height=360)
 st.download_button("Unduh zones.yaml kandidat", kandidat.encode("utf-8"), file_name="zones.kandidat.yaml",
                    mime="application/x-yaml", icon=":material/download:")
