@@ -630,3 +630,13 @@ def test_what_if_refuses_invalid_candidate(tmp_path):
     con = db(tmp_path, riwayat("K1", 1))
     with pytest.raises(rules.AturanTidakValid):
         rules.bagaimana_jika(con, (DATA / "ambang_terbalik.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("expr, harapan", [
+    (f"max(CASE WHEN _melapor THEN minggu END) OVER {rules._W_KUMULATIF}", "(CASE WHEN _melapor THEN minggu END)"),
+    (f"max(a) + max(b) OVER {rules._W_KUMULATIF}", f"max(a) + max(b) OVER {rules._W_KUMULATIF}"),
+    ("max(a) OVER (PARTITION BY _ki ORDER BY minggu RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND CURRENT ROW)",
+     "max(a) OVER (PARTITION BY _ki ORDER BY minggu RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND CURRENT ROW)"),
+])
+def test_jendela_berjalan_satu_minggu_menjadi_nilai_baris_sendiri(expr, harapan):
+    assert rules._satu_baris(expr) == harapan
