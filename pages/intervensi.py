@@ -31,12 +31,13 @@ keterangan = {"Isi": "Daftar intervensi KDKMP", "Saringan": kalimat, "Jumlah kop
               "Minggu data": minggu, "Versi aturan": cap["versi_aturan"], "Dibuat pada": datetime.now(),
               "Dibuat oleh": oleh or "tidak diisi"}
 zona = dict(saringan).get("zona")
-# The files are made only when a button is clicked (a national list is ≈ 17.000 rows).
+# CSV is cheap to make on every run; the XLSX (≈ 1 s for a national list of ≈ 17.000 rows) is made
+# only when its button is clicked.
 with k2:
-    st.download_button("Unduh CSV", lambda: export.ke_csv(tampil), export.nama_file(zona, wilayah, minggu, "csv"),
+    st.download_button("Unduh CSV", export.ke_csv(tampil), export.nama_file(zona, wilayah, minggu, "csv"),
                        mime="text/csv", icon=":material/download:")
 with k3:
-    st.download_button("Unduh CSV (;)", lambda: export.ke_csv(tampil, pemisah=";"),
+    st.download_button("Unduh CSV (;)", export.ke_csv(tampil, pemisah=";"),
                        export.nama_file(zona, wilayah, minggu, "csv"), mime="text/csv", icon=":material/download:",
                        help="Untuk Excel berbahasa Indonesia (pemisah titik koma, desimal koma)")
 with k4:

@@ -131,7 +131,8 @@ def test_upload_a_week_then_download_the_red_list(page: Page, server_salinan, tm
 
     page.goto(f"{url}/intervensi?prov=52")
     tunggu_selesai(page)
-    with page.expect_download() as unduhan:
+    expect(page.get_by_test_id("stDownloadButton").first).to_be_visible(timeout=60_000)
+    with page.expect_download(timeout=60_000) as unduhan:
         page.get_by_test_id("stDownloadButton").filter(has_text="Unduh CSV").first.click()
     assert unduhan.value.suggested_filename == "kdkmp_merah_52_2026-11-23.csv"
     isi = pd.read_csv(unduhan.value.path(), encoding="utf-8-sig")
