@@ -63,20 +63,6 @@ def batang_kategori_per_wilayah(rekap: pd.DataFrame, kolom: str, judul: str | No
     return fig
 
 
-def batang_kendala(ringkasan: dict, judul: str | None = None) -> go.Figure:
-    """The main bottlenecks of one area, largest first ('tidak ada' left out)."""
-    hitung = {k: v for k, v in ringkasan["kendala_utama"].items() if k != "tidak_ada"}
-    urut = sorted(hitung, key=hitung.get)
-    label = kontrak.LABEL_NILAI["kendala_utama"]
-    fig = go.Figure(go.Bar(
-        y=[label[k] for k in urut], x=[hitung[k] for k in urut], orientation="h",
-        marker_color=[WARNA_KENDALA[k] for k in urut], text=[fmt.angka(hitung[k]) for k in urut],
-        textposition="auto", hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig = _tata_letak(fig, judul, 320)
-    fig.update_xaxes(tickformat=",d")
-    return fig
-
-
 def _label_zona(z: str) -> str:
     return LABEL_ZONA.get(z, z.replace("_", " ").capitalize())
 

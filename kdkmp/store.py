@@ -284,12 +284,6 @@ def tutup_semua() -> None:
         _sambungan.clear()
 
 
-def minggu_tersedia(con: duckdb.DuckDBPyConnection) -> list[date]:
-    """Loaded weeks, newest first."""
-    return [r[0] for r in con.execute(
-        "SELECT DISTINCT minggu FROM batch WHERE status = 'aktif' ORDER BY minggu DESC").fetchall()]
-
-
 def baca_meta(con: duckdb.DuckDBPyConnection, kunci: str) -> str | None:
     r = con.execute("SELECT nilai FROM meta WHERE kunci = ?", [kunci]).fetchall()
     return r[0][0] if r else None
@@ -298,7 +292,3 @@ def baca_meta(con: duckdb.DuckDBPyConnection, kunci: str) -> str | None:
 def tulis_meta(con: duckdb.DuckDBPyConnection, kunci: str, nilai: str) -> None:
     con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [kunci, nilai])
 
-
-def riwayat_batch(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every load, newest first."""
-    return con.execute("SELECT * FROM batch ORDER BY batch_id DESC").df()

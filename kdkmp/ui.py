@@ -180,10 +180,6 @@ def dengan_label(df):
     return export.untuk_orang(df)
 
 
-def kartu(label: str, nilai: str, bantuan: str | None = None, delta: str | None = None) -> None:
-    st.metric(label, nilai, delta=delta, help=bantuan, delta_color="off")
-
-
 # ---------------------------------------------------------------- area views
 
 HALAMAN_WILAYAH = "pages/wilayah.py"
@@ -380,6 +376,17 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
             "persen_merah": st.column_config.ProgressColumn("% merah", format="localized", min_value=0, max_value=100),
             "tingkat_lapor": st.column_config.NumberColumn("% melapor", format="localized"),
         })
+
+    # Issue 2's first question, still asked every week: how far the build-out is, and what blocks it.
+    st.subheader(f"Tahap pembangunan dan kendala utama per {label_anak.lower()}")
+    rekap = tanya(queries.rekap_anak, minggu, kode)
+    kiri, kanan = st.columns(2)
+    with kiri:
+        st.plotly_chart(charts.batang_kategori_per_wilayah(rekap, "tahap_pembangunan", "Tahap pembangunan"),
+                        width="stretch", key="tahap_per_anak")
+    with kanan:
+        st.plotly_chart(charts.batang_kategori_per_wilayah(rekap, "kendala_utama", "Kendala utama"),
+                        width="stretch", key="kendala_per_anak")
 
     st.subheader("Peta")
     peta = charts.peta_zona(tanya(queries.titik_peta, minggu, kode), batas=batas_wilayah())

@@ -142,3 +142,15 @@ def test_a_shared_link_with_a_week_that_is_not_loaded_falls_back_to_the_latest(d
     at = buka(minggu="1999-01-04")
     assert not at.exception
     assert "Data minggu **16 Nov 2026**" in at.caption[0].value
+
+
+def test_overview_shows_construction_stages_and_bottlenecks_per_province(demo_env):
+    at = buka()
+    spek = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    judul = {(s["layout"].get("title") or {}).get("text"): s for s in spek}
+    tahap = judul["Tahap pembangunan"]
+    konstruksi = next(t for t in tahap["data"] if t["name"] == "Konstruksi")
+    # x may travel as binary; the hover text carries the same count, formatted
+    ntb = int(dict(zip(konstruksi["y"], konstruksi["customdata"]))["Nusa Tenggara Barat"].replace(".", ""))
+    assert ntb == 249  # the published NTB figure, per province on the first page
+    assert "Kendala utama" in judul
