@@ -305,8 +305,8 @@ class _Konteks:
 
     def __init__(self) -> None:
         self.param: dict[str, Any] = {}
-        self.jendela: dict[str, str] = {}  # window expression -> alias (computed in level `lb`)
-        self.riwayat: dict[str, str] = {}  # aggregate over laporan before $dari -> alias (in `kenal`)
+        # running maxima over the reported weeks up to this one: (value, condition) -> alias
+        self.kumulatif: dict[tuple[str, str], str] = {}
         self.turunan: dict[str, str] = {}  # look-back value built from the above -> alias (in `turunan`)
         self.lalu: dict[tuple[int, str], str] = {}  # (days back, column) -> alias (joined in `basis`)
         self.horizon = 0  # weeks of history a bounded window looks back
@@ -319,15 +319,14 @@ class _Konteks:
         self.param[nama] = nilai
         return "$" + nama
 
-    def w(self, expr: str) -> str:
-        if expr not in self.jendela:
-            self.jendela[expr] = f"_lb{len(self.jendela)}"
-        return self.jendela[expr]
-
-    def r(self, expr: str) -> str:
-        if expr not in self.riwayat:
-            self.riwayat[expr] = f"_rw{len(self.riwayat)}"
-        return self.riwayat[expr]
+    def k(self, nilai: str, syarat: str = "TRUE") -> str:
+        """The latest `nilai` (a date) among the koperasi's reports up to this week where
+        `syarat` holds. Computed as the history before the scored range (an aggregate, or the
+        state kept by the previous week's scoring) joined with a running max inside it, so
+        one week scores exactly like all weeks at once."""
+        if (nilai, syarat) not in self.kumulatif:
+            self.kumulatif[(nilai, syarat)] = f"_k{len(self.kumulatif)}"
+        return self.kumulatif[(nilai, syarat)]
 
     def l(self, hari: int, kolom: str) -> str:
         kunci = (int(hari), kolom)
@@ -573,11 +572,7 @@ def _dalam(s: Syarat) -> Syarat:
 def _lama_berturut(s, ctx) -> str:
     """SQL: weeks the inner condition has held up to this week (NULL when it does not hold now)."""
     dalam = f"coalesce({kompilasi_syarat(_dalam(s), ctx)}, FALSE)"
-    # History before the scored range comes from an aggregate, so scoring one week
-    # gives exactly the same streak as rescoring every week.
-    sebelum = ctx.r(f"max(minggu) FILTER (WHERE minggu < $dari AND NOT {dalam})")
-    dalam_jendela = ctx.w(f"max(CASE WHEN _melapor AND NOT {dalam} THEN minggu END) OVER {_W_KUMULATIF}")
-    terakhir_tidak = f"greatest({dalam_jendela}, {sebelum})"
+    terakhir_tidak = ctx.k("minggu", f"NOT {dalam}")
     return ctx.d(f"(CASE WHEN _melapor AND {dalam} THEN CASE WHEN {terakhir_tidak} IS NULL "
                  f"THEN date_diff('day', _pertama, minggu) // 7 + 1 "
                  f"ELSE date_diff('day', {terakhir_tidak}, minggu) // 7 END END)")
@@ -636,9 +631,7 @@ def _periksa_hari(s, jalur, P):
 
 def _hari_sejak_laporan(ctx) -> str:
     # A row without laporan_terakhir still is a report for its own week.
-    sebelum = ctx.r("max(coalesce(laporan_terakhir, minggu)) FILTER (WHERE minggu < $dari)")
-    jendela = ctx.w(f"max(CASE WHEN _melapor THEN coalesce(laporan_terakhir, minggu) END) OVER {_W_KUMULATIF}")
-    return ctx.d(f"date_diff('day', greatest({jendela}, {sebelum}), minggu)")
+    return ctx.d(f"date_diff('day', {ctx.k('coalesce(laporan_terakhir, minggu)')}, minggu)")
 
 
 def _sql_tanpa_laporan(s, ctx):
@@ -956,7 +949,8 @@ def _kolom_dipakai(m: ModelAturan) -> list[str]:
 
 
 def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
-               langsung: bool = False, satu_minggu: bool = False) -> tuple[str, dict[str, Any]]:
+               langsung: bool = False, satu_minggu: bool = False,
+               dari_keadaan: bool = False) -> tuple[str, dict[str, Any]]:
     """SELECT producing the zona columns for every grid row in [$dari, $sampai].
 
     lengkap=False skips reasons and next steps (what-if only needs the zone); penuh=True also
@@ -969,6 +963,10 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
     (_kunci, gerbang, alasan, langkah_berikut) for each of its rows.
     satu_minggu=True promises $dari = $sampai - horizon weeks, so that with a horizon of 0
     the range holds one week and each running window is the row's own value.
+    dari_keadaan=True (one week, horizon 0) takes the known koperasi, their first week, name,
+    area and history from `keadaan_skor`, the state the previous loaded week's scoring left
+    (see _keadaan_berlaku), instead of aggregating every earlier report; param["_penanda"]
+    names the state's meaning, and every SELECT yields the state of its rows (_pertama, _k*).
     """
     m = aturan.model
     ctx = _Konteks()
@@ -1076,6 +1074,8 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
     kol_akhir.append("minggu_di_zona")
     kol_akhir += ["_nama_koperasi AS nama_koperasi", "_kode_desa AS kode_desa", "left(_kode_desa, 8) AS kode_kecamatan",
                   "left(_kode_desa, 5) AS kode_kabupaten", "left(_kode_desa, 2) AS kode_provinsi"]
+    # the state the next week's scoring continues from (see keadaan_skor)
+    kol_akhir += ["_s_pertama"] + [a.replace("_k", "_s", 1) for a in ctx.kumulatif.values()]
 
     if bersigna:
         # Reasons and next step are a function of few values (which checks fail, which gates
@@ -1085,8 +1085,8 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
         # rows see only the signature's fields, so a value missing from it fails loudly. The
         # signature is built before the week-run window, whose sort then carries one column
         # instead of every check's flags.
-        calon = (set(_kolom_dipakai(m)) | set(ctx.jendela.values()) | set(ctx.riwayat.values())
-                 | set(ctx.turunan.values()) | set(ctx.lalu.values())
+        calon = (set(_kolom_dipakai(m)) | set(ctx.kumulatif.values())
+                 | {a.replace("_k", "_rw", 1) for a in ctx.kumulatif.values()} | set(ctx.turunan.values()) | set(ctx.lalu.values())
                  | {f"_pb_{n}" for n, _ in pilar} | {f"skor_{n}" for n in PILAR}
                  | {"minggu", "_ord", "_ki", "_pertama", "_kode_desa", "_nama_koperasi", "skor_total",
                     "_pilar_terendah", "_bobot_berlaku", "pilar_terlemah", "_rank_skor", "_rank_gerbang",
@@ -1119,11 +1119,43 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
 )
 SELECT {', '.join(kol_akhir)} FROM pilih"""
     kolom_pakai = ", ".join(f"l.{_q(k)}" for k in _kolom_dipakai(m))
-    riwayat = "".join(f", {e} AS {a}" for e, a in ctx.riwayat.items())
-    jendela = "".join(f", {_satu_baris(e) if satu_minggu and not ctx.horizon else e} AS {a}"
-                      for e, a in ctx.jendela.items())
+    # history: `_rwN` before $dari, `_kN` up to the row's week (see _Konteks.k)
+    satu_baris = satu_minggu and not ctx.horizon
+    riwayat, jendela, rw_kol, keadaan = "", "", "", ""
+    for (nilai, syarat), a in ctx.kumulatif.items():
+        rw, st = a.replace("_k", "_rw", 1), a.replace("_k", "_s", 1)
+        riwayat += f", max({nilai}) FILTER (WHERE minggu < $dari AND {syarat}) AS {rw}"
+        # the state after $sampai: all weeks at once take it from the aggregate (it would ride
+        # through the week-run sort otherwise), one week from the row itself
+        if penuh:
+            riwayat += f", max({nilai}) FILTER (WHERE {syarat}) AS {st}"
+            keadaan += f", kenal.{st}"
+        else:
+            keadaan += f", dz.{a} AS {st}"
+        rw_kol += f", k.{rw}"
+        dilapor = f"CASE WHEN _melapor AND {syarat} THEN {nilai} END"
+        # a running max over a partition of one row is that row's value: the window sort of
+        # the 83 k rows of one week cost ≈ 0.1 s of scoring it (measured nationally)
+        jendela += f", greatest({dilapor if satu_baris else f'max({dilapor}) OVER {_W_KUMULATIF}'}, {rw}) AS {a}"
     turunan = "".join(f", {e} AS {a}" for e, a in ctx.turunan.items())
-    rw_kol = "".join(f", k.{a}" for a in ctx.riwayat.values())
+    ctx.param["_penanda"] = f"{aturan.versi}:" + hashlib.sha256(
+        repr((sorted(ctx.kumulatif.items()), sorted((k, v) for k, v in ctx.param.items() if k[0] != "_"))).encode()).hexdigest()[:12]
+    ctx.param["_kumulatif"] = list(ctx.kumulatif.values())
+    if dari_keadaan and satu_baris:
+        rw_keadaan = "".join(f", s.{a} AS {a.replace('_k', '_rw', 1)}" for a in ctx.kumulatif.values())
+        kenal = f"""
+    SELECT coalesce(l.kode_koperasi, s.kode_koperasi) AS kode_koperasi, coalesce(s._pertama, $sampai) AS _pertama,
+           CASE WHEN l.kode_koperasi IS NULL THEN s.kode_desa ELSE l.kode_desa END AS _kode_desa,
+           CASE WHEN l.kode_koperasi IS NULL THEN s.nama_koperasi ELSE l.nama_koperasi END AS _nama_koperasi{rw_keadaan},
+           row_number() OVER () AS _ki
+    FROM keadaan_skor s
+    FULL JOIN (SELECT kode_koperasi, kode_desa, nama_koperasi FROM laporan WHERE minggu = $sampai) l
+        ON l.kode_koperasi = s.kode_koperasi"""
+    else:
+        kenal = f"""
+    SELECT kode_koperasi, min(minggu) AS _pertama, arg_max(kode_desa, minggu) AS _kode_desa,
+           arg_max(nama_koperasi, minggu) AS _nama_koperasi{riwayat}, row_number() OVER () AS _ki
+    FROM laporan WHERE minggu <= $sampai GROUP BY kode_koperasi"""
     lalu_kol = "".join(f", l{h}.{_q(k)} AS {a}" for (h, k), a in ctx.lalu.items())
     lalu_join = "".join(f"\n    LEFT JOIN laporan l{h} ON l{h}.minggu = m.minggu - {h} AND l{h}.kode_koperasi = k.kode_koperasi"
                         for h in sorted({h for h, _ in ctx.lalu}))
@@ -1133,10 +1165,7 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
 WITH minggu_ada AS (
     SELECT minggu, row_number() OVER (ORDER BY minggu) AS _ord
     FROM (SELECT DISTINCT minggu FROM laporan WHERE minggu BETWEEN $dari AND $sampai)
-), kenal AS (
-    SELECT kode_koperasi, min(minggu) AS _pertama, arg_max(kode_desa, minggu) AS _kode_desa,
-           arg_max(nama_koperasi, minggu) AS _nama_koperasi{riwayat}, row_number() OVER () AS _ki
-    FROM laporan WHERE minggu <= $sampai GROUP BY kode_koperasi
+), kenal AS ({kenal}
 ), basis AS (
     SELECT m.minggu, m._ord, k._ki, k._pertama{rw_kol}, {kolom_pakai}{lalu_kol},
            l.kode_koperasi IS NOT NULL AS _melapor
@@ -1161,26 +1190,11 @@ WITH minggu_ada AS (
 ), stabil2 AS (
     SELECT *, {rank_akhir} AS _rank_akhir FROM stabil{lapis_ciri}{lapis_dz}
 ), pilih AS (
-    SELECT * FROM dz JOIN kenal USING (_ki) WHERE minggu >= $simpan_dari{akhir}"""
+    SELECT dz.*, kenal.kode_koperasi, kenal._kode_desa, kenal._nama_koperasi, kenal._pertama AS _s_pertama{keadaan}
+    FROM dz JOIN kenal USING (_ki)
+    WHERE minggu >= $simpan_dari{akhir}"""
     ctx.param["_horizon"] = ctx.horizon  # not a SQL parameter: popped by the caller
     return sql, ctx.param
-
-
-def _satu_baris(expr: str) -> str:
-    """A running max over a partition of one row is that row's value: the window sort of the
-    83 k rows of one week cost ≈ 0.1 s of scoring it (measured nationally)."""
-    akhir = f" OVER {_W_KUMULATIF}"
-    if not (expr.startswith("max(") and expr.endswith(akhir) and expr[3:-len(akhir)].count("(") >= 1):
-        return expr
-    isi = expr[3:-len(akhir)]
-    # only when the parentheses after max enclose the whole argument
-    dalam = 0
-    for i, c in enumerate(isi):
-        dalam += c == "("
-        dalam -= c == ")"
-        if dalam == 0 and i < len(isi) - 1:
-            return expr
-    return isi
 
 
 def _nama_dibaca(expr: str, calon: set[str]) -> set[str]:
@@ -1314,6 +1328,7 @@ def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = F
     if not semua:
         con.execute("DELETE FROM zona_inti").fetchall()
         con.execute("DELETE FROM penjelasan").fetchall()
+        con.execute("DROP TABLE IF EXISTS keadaan_skor").fetchall()
         _simpan_versi(con, aturan)
         return
     if minggu is None:
@@ -1325,15 +1340,33 @@ def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = F
     else:
         sql, param = _kompilasi(aturan, langsung=langsung, satu_minggu=True)
         horizon = param.pop("_horizon")
+        cepat = _kompilasi(aturan, langsung=langsung, satu_minggu=True, dari_keadaan=True) if not horizon else None
         if isinstance(minggu, pd.Timestamp):
             minggu = minggu.date()
         for w in [x for x in semua if x >= minggu]:
             con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": w}).fetchall()
             dari = w - timedelta(weeks=horizon)
-            _tulis(con, sql, param, aturan, dari, w, w, penuh=False)
+            sebelumnya = max((x for x in semua if x < w), default=None)
+            if cepat and sebelumnya and _keadaan_berlaku(con, sebelumnya, param["_penanda"]):
+                _tulis(con, *cepat, aturan, dari, w, w, penuh=False)
+            else:
+                _tulis(con, sql, param, aturan, dari, w, w, penuh=False)
         if minggu not in semua:  # a week that was emptied: nothing left to score
             con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": minggu}).fetchall()
     _simpan_versi(con, aturan)
+
+
+def _keadaan_berlaku(con, minggu: date, penanda: str) -> bool:
+    """Whether `keadaan_skor` holds the state after `minggu` under the same history
+    definitions. It is rewritten by every scoring, in the same transaction as the zones; a
+    change to laporan is always followed by scoring the weeks from the changed one on, so the
+    state of the latest scored week is never stale."""
+    ada = con.execute("""SELECT count(*) FROM information_schema.tables
+                         WHERE table_name = 'keadaan_skor' AND table_schema = current_schema()""").fetchall()[0][0]
+    if not ada:
+        return False
+    r = con.execute("SELECT minggu, penanda FROM keadaan_skor LIMIT 1").fetchall()
+    return bool(r) and r[0][0] == minggu and r[0][1] == penanda
 
 
 def _parameter(sql: str, param: dict) -> dict:
@@ -1344,8 +1377,8 @@ def _parameter(sql: str, param: dict) -> dict:
 
 def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date, simpan_dari: date, *, penuh: bool):
     jelas = param["_jelas"]
-    p = dict(param, dari=dari, sampai=sampai, versi=aturan.versi, simpan_dari=simpan_dari)
-    del p["_jelas"]
+    p = {k: v for k, v in param.items() if not k.startswith("_")}  # "_…" entries describe, they are not SQL parameters
+    p.update(dari=dari, sampai=sampai, versi=aturan.versi, simpan_dari=simpan_dari)
     if penuh:
         di_zona = "SELECT * FROM hasil"
     else:
@@ -1376,6 +1409,10 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
         con.execute(f"""INSERT INTO zona_inti ({_KOLOM_INTI})
                         SELECT {kolom} FROM _hasil JOIN _ciri_ada c USING (_ciri)""",  # struct '=' treats NULL fields as equal
                     {"versi": aturan.versi}).fetchall()
+        kumulatif = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
+        con.execute(f"""CREATE OR REPLACE TABLE keadaan_skor AS
+                        SELECT minggu, $penanda AS penanda, kode_koperasi, _s_pertama AS _pertama, kode_desa, nama_koperasi{kumulatif}
+                        FROM _hasil WHERE minggu = $sampai""", {"penanda": param["_penanda"], "sampai": sampai}).fetchall()
     finally:
         for t in ("_hasil", "_ciri_ada"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}").fetchall()
@@ -1451,18 +1488,14 @@ def bagaimana_jika(con, teks_yaml_kandidat: str, minggu: date | None = None) -> 
         if minggu is None:
             raise ValueError("Belum ada data laporan untuk dinilai.")
     sql, param = _kompilasi(kandidat, lengkap=False, satu_minggu=True)
-    horizon = param.pop("_horizon")
-    param.pop("_jelas", None)
-    p = dict(param, dari=minggu - timedelta(weeks=horizon), sampai=minggu, simpan_dari=minggu)
+    p = {k: v for k, v in param.items() if not k.startswith("_")}
+    p.update(dari=minggu - timedelta(weeks=param["_horizon"]), sampai=minggu, simpan_dari=minggu)
+    # name and area as of this week come with the scored rows (latest report up to it)
     df = con.execute(f"""
-        WITH hasil AS ({sql}),
-        identitas AS (
-            SELECT kode_koperasi, arg_max(nama_koperasi, minggu) AS nama_koperasi,
-                   arg_max(kode_provinsi, minggu) AS kode_provinsi, arg_max(kode_kabupaten, minggu) AS kode_kabupaten
-            FROM laporan WHERE minggu <= $sampai GROUP BY kode_koperasi)
-        SELECT h.kode_koperasi, i.nama_koperasi, i.kode_provinsi, i.kode_kabupaten,
+        WITH hasil AS ({sql})
+        SELECT h.kode_koperasi, h.nama_koperasi, h.kode_provinsi, h.kode_kabupaten,
                coalesce(z.zona, '{TIDAK_MELAPOR}') AS zona_sekarang, h.zona AS zona_kandidat
-        FROM hasil h JOIN identitas i USING (kode_koperasi)
+        FROM hasil h
         LEFT JOIN zona z ON z.minggu = h.minggu AND z.kode_koperasi = h.kode_koperasi
         WHERE h.minggu = $sampai
         ORDER BY h.kode_koperasi""", p).df()

@@ -368,21 +368,47 @@ def test_weeks_in_zone_counts_the_current_run(tmp_path):
     assert df["minggu_di_zona"].tolist() == [1, 2, 1, 2, 3, 1]
 
 
-def test_scoring_one_week_equals_rescoring_all_weeks(tmp_path):
+def test_scoring_one_week_equals_rescoring_all_weeks(tmp_path, monkeypatch):
     tahap = ["tertunda"] * 6
     baris = (riwayat("A", 6, **{**TERTUNDA, "tahap_pembangunan": tahap})
              + riwayat("B", 6, tahap_pembangunan="konstruksi", progres_fisik=[10.0, 20.0, 20.0, 20.0, 20.0, 40.0],
                        status_operasional="belum", gerai_aktif=0, omzet_bulanan=None, tunggakan_persen=None)
              + riwayat("C", 2) + riwayat("D", 6, nib=[True, False, True, False, True, False]))
-    con = db(tmp_path, baris)
+    # E starts in week 3, reports late once (laporan_terakhir behind) and misses week 4;
+    # F moves to another desa and is renamed in week 5
+    baris += [b for b in riwayat("E", 6, **TERTUNDA, laporan_terakhir=[None, None, None, minggu(1), None, minggu(5)])
+              if b["tanggal_data"] >= minggu(3) and b["tanggal_data"] != minggu(4)]
+    baris += riwayat("F", 6, kode_desa=["52.01.01.2001"] * 5 + ["52.01.01.2002"],
+                     nama_koperasi=["Koperasi Lama"] * 5 + ["Koperasi Baru"])
+    con = db(tmp_path, [])
     aturan = rules.muat_aturan()
+    jalur = []
+    asli = rules._keadaan_berlaku
+    monkeypatch.setattr(rules, "_keadaan_berlaku", lambda *a: jalur.append(asli(*a)) or jalur[-1])
+    for i in range(6):  # as weekly loads do: each week continues from the state the week before left
+        tulis(con, [b for b in baris if b["tanggal_data"] == minggu(i)])
+        rules.skor(con, aturan, minggu(i))
+    assert jalur == [True] * 5  # week 0 has nothing before it; weeks 1-5 took the fast path
+    satu_satu = con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
     rules.skor(con, aturan)
     semua = con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
-    con.execute("DELETE FROM zona_inti").fetchall()
-    for i in range(6):
-        rules.skor(con, aturan, minggu(i))
-    satu_satu = con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
-    pd.testing.assert_frame_equal(semua, satu_satu)
+    # names and areas: one week knows them as of that week, all weeks as of the latest
+    pd.testing.assert_frame_equal(semua.drop(columns=["nama_koperasi", "kode_desa"]),
+                                  satu_satu.drop(columns=["nama_koperasi", "kode_desa"]))
+    f = satu_satu[satu_satu["kode_koperasi"] == "F"]
+    assert f["nama_koperasi"].tolist() == ["Koperasi Lama"] * 5 + ["Koperasi Baru"]
+    e = satu_satu[satu_satu["kode_koperasi"] == "E"]
+    assert e["minggu"].tolist() == [pd.Timestamp(minggu(i)) for i in (3, 4, 5)]
+    # week 4 is judged on week 3's laporan_terakhir (week 1), which only the kept state carries
+    assert e["zona"].tolist() == ["kuning", "merah", "kuning"]
+    assert [list(g) for g in e["gerbang"]] == [["laporan_terlambat", "belum_siap_berjalan"],
+                                               ["tanpa_laporan_lama", "laporan_terlambat"], ["belum_siap_berjalan"]]
+    # the latest week scored again after a full rescoring: the state is now the latest week's, so
+    # the slow path runs, and gives the same
+    jalur.clear()
+    rules.skor(con, aturan, minggu(5))
+    assert jalur == [False]
+    pd.testing.assert_frame_equal(semua, con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df())
 
 
 # ------------------------------------------------------------------ on demo data (fast path = reference)
@@ -427,7 +453,7 @@ def test_explaining_once_per_signature_equals_explaining_every_row(demo_kecil, t
 
 
 @pytest.mark.parametrize("stabil", [0, 3])
-def test_scoring_week_by_week_equals_rescoring_all_on_demo_data(demo_kecil, tmp_path, stabil):
+def test_scoring_week_by_week_equals_rescoring_all_on_demo_data(demo_kecil, tmp_path, stabil, monkeypatch):
     salinan = tmp_path / "demo.duckdb"
     shutil.copyfile(demo_kecil, salinan)
     con = duckdb.connect(str(salinan))
@@ -436,9 +462,18 @@ def test_scoring_week_by_week_equals_rescoring_all_on_demo_data(demo_kecil, tmp_
     con.execute("CREATE TEMP TABLE awal AS SELECT * FROM zona").fetchall()
     minggu_semua = [r[0] for r in con.execute("SELECT DISTINCT minggu FROM laporan ORDER BY 1").fetchall()]
     con.execute("DELETE FROM zona_inti").fetchall()
+    jalur = []
+    asli = rules._keadaan_berlaku
+    monkeypatch.setattr(rules, "_keadaan_berlaku", lambda *a: jalur.append(asli(*a)) or jalur[-1])
     for m in minggu_semua:
         rules.skor(con, aturan, m)
     assert _beda_zona(con) == (0, 0)
+    # Each call rescored its week and every later one: the first of them starts from the
+    # aggregates (the kept state is the latest week's), the others continue from the state
+    # the week before left. With stability on, a week looks back further than the kept
+    # state: always the slow path.
+    n = len(minggu_semua)
+    assert jalur == ([j > 0 for i in range(n) for j in range(n - i) if i + j > 0] if stabil == 0 else [])
     stagnan = con.execute("SELECT count(*) FROM zona WHERE list_contains(gerbang, 'konstruksi_stagnan')").fetchall()
     assert stagnan[0][0] > 0  # the 6-week look-back did fire somewhere
 
@@ -630,13 +665,3 @@ def test_what_if_refuses_invalid_candidate(tmp_path):
     con = db(tmp_path, riwayat("K1", 1))
     with pytest.raises(rules.AturanTidakValid):
         rules.bagaimana_jika(con, (DATA / "ambang_terbalik.yaml").read_text(encoding="utf-8"))
-
-
-@pytest.mark.parametrize("expr, harapan", [
-    (f"max(CASE WHEN _melapor THEN minggu END) OVER {rules._W_KUMULATIF}", "(CASE WHEN _melapor THEN minggu END)"),
-    (f"max(a) + max(b) OVER {rules._W_KUMULATIF}", f"max(a) + max(b) OVER {rules._W_KUMULATIF}"),
-    ("max(a) OVER (PARTITION BY _ki ORDER BY minggu RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND CURRENT ROW)",
-     "max(a) OVER (PARTITION BY _ki ORDER BY minggu RANGE BETWEEN INTERVAL 7 DAY PRECEDING AND CURRENT ROW)"),
-])
-def test_jendela_berjalan_satu_minggu_menjadi_nilai_baris_sendiri(expr, harapan):
-    assert rules._satu_baris(expr) == harapan
