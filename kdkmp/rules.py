@@ -1042,7 +1042,7 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
                  f"ELSE '{TIDAK_MELAPOR}' END")
     bersigna = lengkap and not langsung
     sebelum_dz = "ciri" if bersigna else "stabil2"
-    kol_akhir = ["minggu", "kode_koperasi", f"{nama_zona} AS zona", "skor_total"]
+    kol_akhir = ["minggu", f"{nama_zona} AS zona", "skor_total"]
     kol_akhir += [f'"skor_{n}"' for n in PILAR]
     kol_akhir.append("CASE WHEN _melapor THEN pilar_terlemah END AS pilar_terlemah")
     kol_akhir.append("_melapor")
@@ -1058,10 +1058,8 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
         kol_akhir += ["NULL::VARCHAR[] AS gerbang", f"NULL::{_TIPE_ALASAN}[] AS alasan", "NULL::VARCHAR AS langkah_berikut"]
     # minggu_di_zona is counted by the caller (_tulis) over these three narrow columns
     kol_akhir += ["_ki", "_ord", "_rank_akhir"]
-    kol_akhir += ["_nama_koperasi AS nama_koperasi", "_kode_desa AS kode_desa", "left(_kode_desa, 8) AS kode_kecamatan",
-                  "left(_kode_desa, 5) AS kode_kabupaten", "left(_kode_desa, 2) AS kode_provinsi"]
-    # the state the next week's scoring continues from (see keadaan_skor)
-    kol_akhir += ["_s_pertama"] + [a.replace("_k", "_s", 1) for a in ctx.kumulatif.values()]
+    if not penuh:  # the state after $sampai (see keadaan_skor); all weeks take it from `kenal`
+        kol_akhir += [f"{a} AS {a.replace('_k', '_s', 1)}" for a in ctx.kumulatif.values()]
 
     if bersigna:
         # Reasons and next step are a function of few values (which checks fail, which gates
@@ -1107,17 +1105,14 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
     kolom_pakai = ", ".join(f"l.{_q(k)}" for k in _kolom_dipakai(m))
     # history: `_rwN` before $dari, `_kN` up to the row's week (see _Konteks.k)
     satu_baris = satu_minggu and not ctx.horizon
-    riwayat, jendela, rw_kol, keadaan = "", "", "", ""
+    riwayat, jendela, rw_kol = "", "", ""
     for (nilai, syarat), a in ctx.kumulatif.items():
         rw, st = a.replace("_k", "_rw", 1), a.replace("_k", "_s", 1)
         riwayat += f", max({nilai}) FILTER (WHERE minggu < $dari AND {syarat}) AS {rw}"
-        # the state after $sampai: all weeks at once take it from the aggregate (it would ride
-        # through the week-run sort otherwise), one week from the row itself
+        # the state after $sampai (see keadaan_skor): all weeks at once take it from the
+        # aggregate (it would ride through the window sort otherwise), one week from its row
         if penuh:
             riwayat += f", max({nilai}) FILTER (WHERE {syarat}) AS {st}"
-            keadaan += f", kenal.{st}"
-        else:
-            keadaan += f", dz.{a} AS {st}"
         rw_kol += f", k.{rw}"
         dilapor = f"CASE WHEN _melapor AND {syarat} THEN {nilai} END"
         # a running max over a partition of one row is that row's value: the window sort of
@@ -1145,13 +1140,15 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
     lalu_kol = "".join(f", l{h}.{_q(k)} AS {a}" for (h, k), a in ctx.lalu.items())
     lalu_join = "".join(f"\n    LEFT JOIN laporan l{h} ON l{h}.minggu = m.minggu - {h} AND l{h}.kode_koperasi = k.kode_koperasi"
                         for h in sorted({h for h, _ in ctx.lalu}))
-    # A koperasi travels through the sorts as the integer _ki; its code, name and area (strings
-    # that would ride along in every sort) join back from `kenal` just before the reasons.
+    # A koperasi travels as the integer _ki; its code, name and area (strings that would ride
+    # along in every sort and in the intermediate table) are in `_kenal`, which the caller
+    # makes from param["_kenal"] before running the SELECT, and joins back when writing.
     sql = f"""
 WITH minggu_ada AS (
     SELECT minggu, row_number() OVER (ORDER BY minggu) AS _ord
     FROM (SELECT DISTINCT minggu FROM laporan WHERE minggu BETWEEN $dari AND $sampai)
-), kenal AS ({kenal}
+), kenal AS (
+    FROM _kenal
 ), basis AS (
     SELECT m.minggu, m._ord, k._ki, k._pertama{rw_kol}, {kolom_pakai}{lalu_kol},
            l.kode_koperasi IS NOT NULL AS _melapor
@@ -1178,9 +1175,8 @@ WITH minggu_ada AS (
 ), dz AS (
     SELECT * FROM {sebelum_dz}
 ), pilih AS (
-    SELECT dz.*, kenal.kode_koperasi, kenal._kode_desa, kenal._nama_koperasi, kenal._pertama AS _s_pertama{keadaan}
-    FROM dz JOIN kenal USING (_ki)
-    WHERE minggu >= $simpan_dari{akhir}"""
+    SELECT * FROM dz WHERE minggu >= $simpan_dari{akhir}"""
+    ctx.param["_kenal"] = kenal
     ctx.param["_horizon"] = ctx.horizon  # not a SQL parameter: popped by the caller
     return sql, ctx.param
 
@@ -1344,6 +1340,11 @@ def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = F
     _simpan_versi(con, aturan)
 
 
+def _buat_kenal(con, param: dict, p: dict) -> None:
+    """The temp table `_kenal` the scoring SELECT reads: every koperasi known up to $sampai."""
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _kenal AS {param['_kenal']}", _parameter(param["_kenal"], p)).fetchall()
+
+
 def _keadaan_berlaku(con, minggu: date, penanda: str) -> bool:
     """Whether `keadaan_skor` holds the state after `minggu` under the same history
     definitions. It is rewritten by every scoring, in the same transaction as the zones; a
@@ -1378,16 +1379,20 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS INTEGER) AS minggu_di_zona
             FROM (SELECT _ki, _ord, _rank_akhir IS DISTINCT FROM lag(_rank_akhir) OVER (PARTITION BY _ki ORDER BY _ord) AS _awal
                   FROM _hasil)"""
-    else:  # one week continues the run stored for the loaded week before it
-        di_zona = """
-            SELECT h._ki, h._ord,
-                   CAST(CASE WHEN z.zona = h.zona THEN z.minggu_di_zona + 1 ELSE 1 END AS INTEGER) AS minggu_di_zona
-            FROM _hasil h LEFT JOIN zona_inti z
-              ON z.minggu = (SELECT max(minggu) FROM laporan WHERE minggu < $sampai) AND z.kode_koperasi = h.kode_koperasi"""
-    try:
         q = f"CREATE OR REPLACE TEMP TABLE _hasil AS {sql}"
+        gabung_di_zona = "JOIN _di_zona d USING (_ki, _ord)"
+    else:  # one week continues the run stored for the loaded week before it, in the same statement
+        di_zona = None
+        q = f"""CREATE OR REPLACE TEMP TABLE _hasil AS
+                SELECT h.*, CAST(CASE WHEN z.zona = h.zona THEN z.minggu_di_zona + 1 ELSE 1 END AS INTEGER) AS minggu_di_zona
+                FROM ({sql}) h JOIN _kenal k USING (_ki) LEFT JOIN zona_inti z
+                  ON z.minggu = (SELECT max(minggu) FROM laporan WHERE minggu < $sampai) AND z.kode_koperasi = k.kode_koperasi"""
+        gabung_di_zona = ""
+    try:
+        _buat_kenal(con, param, p)
         con.execute(q, _parameter(q, p)).fetchall()
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _di_zona AS {di_zona}", _parameter(di_zona, p)).fetchall()
+        if di_zona:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _di_zona AS {di_zona}").fetchall()
         # signatures as text; those already explained under these rules keep their id, new ones
         # are numbered on after the largest (ids are never changed, only appended)
         con.execute("""CREATE OR REPLACE TEMP TABLE _ciri_ada AS
@@ -1403,17 +1408,22 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
              + ") j JOIN _ciri_ada c ON c._kunci = j._kunci")
         con.execute(q, _parameter(q, p)).fetchall()
         kolom = (_KOLOM_INTI.replace("versi_aturan", "$versi").replace("id_penjelasan", "c.id")
-                 .replace("minggu_di_zona", "d.minggu_di_zona"))
+                 .replace("kode_koperasi", "k.kode_koperasi").replace("nama_koperasi", "k._nama_koperasi")
+                 .replace("kode_desa", "k._kode_desa").replace("kode_kecamatan", "left(k._kode_desa, 8)")
+                 .replace("kode_kabupaten", "left(k._kode_desa, 5)").replace("kode_provinsi", "left(k._kode_desa, 2)"))
         con.execute(f"""INSERT INTO zona_inti ({_KOLOM_INTI})
                         SELECT {kolom} FROM _hasil JOIN _ciri_ada c USING (_ciri)  -- struct '=' treats NULL fields as equal
-                        JOIN _di_zona d USING (_ki, _ord)""",
+                        JOIN _kenal k USING (_ki) {gabung_di_zona}""",
                     {"versi": aturan.versi}).fetchall()
-        kumulatif = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
+        # the state after $sampai, which the next week's scoring continues from
+        keadaan = "".join(f", {'k' if penuh else 'h'}.{k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
+        dari_hasil = "" if penuh else " JOIN _hasil h ON h._ki = k._ki AND h.minggu = $sampai"
         con.execute(f"""CREATE OR REPLACE TABLE keadaan_skor AS
-                        SELECT minggu, $penanda AS penanda, kode_koperasi, _s_pertama AS _pertama, kode_desa, nama_koperasi{kumulatif}
-                        FROM _hasil WHERE minggu = $sampai""", {"penanda": param["_penanda"], "sampai": sampai}).fetchall()
+                        SELECT CAST($sampai AS DATE) AS minggu, $penanda AS penanda, k.kode_koperasi, k._pertama,
+                               k._kode_desa AS kode_desa, k._nama_koperasi AS nama_koperasi{keadaan}
+                        FROM _kenal k{dari_hasil}""", {"penanda": param["_penanda"], "sampai": sampai}).fetchall()
     finally:
-        for t in ("_hasil", "_di_zona", "_ciri_ada"):
+        for t in ("_kenal", "_hasil", "_di_zona", "_ciri_ada"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}").fetchall()
 
 
@@ -1489,15 +1499,20 @@ def bagaimana_jika(con, teks_yaml_kandidat: str, minggu: date | None = None) -> 
     sql, param = _kompilasi(kandidat, lengkap=False, satu_minggu=True)
     p = {k: v for k, v in param.items() if not k.startswith("_")}
     p.update(dari=minggu - timedelta(weeks=param["_horizon"]), sampai=minggu, simpan_dari=minggu)
-    # name and area as of this week come with the scored rows (latest report up to it)
-    df = con.execute(f"""
+    # name and area as of this week (latest report up to it) come from `_kenal`
+    try:
+        _buat_kenal(con, param, p)
+        df = con.execute(f"""
         WITH hasil AS ({sql})
-        SELECT h.kode_koperasi, h.nama_koperasi, h.kode_provinsi, h.kode_kabupaten,
+        SELECT k.kode_koperasi, k._nama_koperasi AS nama_koperasi, left(k._kode_desa, 2) AS kode_provinsi,
+               left(k._kode_desa, 5) AS kode_kabupaten,
                coalesce(z.zona, '{TIDAK_MELAPOR}') AS zona_sekarang, h.zona AS zona_kandidat
-        FROM hasil h
-        LEFT JOIN zona z ON z.minggu = h.minggu AND z.kode_koperasi = h.kode_koperasi
+        FROM hasil h JOIN _kenal k USING (_ki)
+        LEFT JOIN zona z ON z.minggu = h.minggu AND z.kode_koperasi = k.kode_koperasi
         WHERE h.minggu = $sampai
-        ORDER BY h.kode_koperasi""", p).df()
+        ORDER BY k.kode_koperasi""", p).df()
+    finally:
+        con.execute("DROP TABLE IF EXISTS temp._kenal").fetchall()
     kat = pd.CategoricalDtype(list(SEMUA_ZONA), ordered=True)
     matriks = pd.crosstab(df["zona_sekarang"].astype(kat), df["zona_kandidat"].astype(kat), dropna=False)
     matriks = matriks.reindex(index=list(SEMUA_ZONA), columns=list(SEMUA_ZONA), fill_value=0)
