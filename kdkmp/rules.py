@@ -66,10 +66,7 @@ CREATE TABLE IF NOT EXISTS zona_inti (
     minggu_di_zona INTEGER,
     versi_aturan VARCHAR,
     nama_koperasi VARCHAR,
-    kode_desa VARCHAR,
-    kode_kecamatan VARCHAR,
-    kode_kabupaten VARCHAR,
-    kode_provinsi VARCHAR
+    kode_desa VARCHAR
 )"""
 # `kunci` is the signature as text, so that scoring one week reuses the ids of signatures
 # already explained under the same rules (ids are never changed, only appended).
@@ -86,17 +83,18 @@ DDL_VIEW_ZONA = """
 CREATE OR REPLACE VIEW zona AS
 SELECT z.minggu, z.kode_koperasi, z.zona, z.skor_total, z.skor_kelembagaan, z.skor_legalitas_kepatuhan,
        z.skor_infrastruktur, z.skor_usaha, z.pilar_terlemah, p.gerbang, p.alasan, p.langkah_berikut,
-       z.minggu_di_zona, z.versi_aturan, z.nama_koperasi, z.kode_desa, z.kode_kecamatan, z.kode_kabupaten,
-       z.kode_provinsi
+       z.minggu_di_zona, z.versi_aturan, z.nama_koperasi, z.kode_desa, left(z.kode_desa, 8) AS kode_kecamatan,
+       left(z.kode_desa, 5) AS kode_kabupaten, left(z.kode_desa, 2) AS kode_provinsi
 FROM zona_inti z LEFT JOIN penjelasan p ON p.id = z.id_penjelasan"""
 # Not declared as a PRIMARY KEY: the ART index added ≈ 2.7 s to a full rescoring (measured);
-# every write deletes the weeks it rewrites first. The name and area codes (from the
-# koperasi's latest report) are copied in so that the dashboard filters areas and lists
-# koperasi that did not report without another join.
+# every write deletes the weeks it rewrites first. The name and desa (from the koperasi's
+# latest report) are copied in so that the dashboard filters areas and lists koperasi that
+# did not report without another join; kecamatan, kabupaten and provinsi are prefixes of the
+# desa code, taken in the view (storing them cost ≈ 0.3 s of a national rescoring, measured).
 _KOLOM_INTI = ("minggu, kode_koperasi, zona, skor_total, skor_kelembagaan, skor_legalitas_kepatuhan, "
                "skor_infrastruktur, skor_usaha, pilar_terlemah, id_penjelasan, "
-               "minggu_di_zona, versi_aturan, nama_koperasi, kode_desa, kode_kecamatan, kode_kabupaten, "
-               "kode_provinsi")
+               "minggu_di_zona, versi_aturan, nama_koperasi, kode_desa")
+_KOLOM_INTI_SET = {k.strip() for k in _KOLOM_INTI.split(",")}
 
 
 # ---------------------------------------------------------------------------------------
@@ -1275,13 +1273,15 @@ def _pastikan_tabel(con) -> bool:
                                   AND table_name IN ('zona', 'zona_inti')""").fetchall())
     kolom = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
                                        "WHERE table_schema = current_schema() AND table_name = 'zona_inti'").fetchall()}
-    # zona is derived data: an older layout (a physical zona table) is dropped and rebuilt by
-    # a rescoring of all weeks
+    # zona is derived data: an older layout (a physical zona table, or zona_inti with other
+    # columns) is dropped and rebuilt by a rescoring of all weeks
     if jenis.get("zona") == "BASE TABLE":
         con.execute("DROP TABLE zona").fetchall()
-    if "zona_inti" in jenis and "id_penjelasan" not in kolom:
+    lama = "zona_inti" in jenis and kolom != _KOLOM_INTI_SET
+    if lama:
+        con.execute("DROP VIEW IF EXISTS zona").fetchall()
         con.execute("DROP TABLE zona_inti").fetchall()
-    baru = "zona_inti" not in jenis or "id_penjelasan" not in kolom
+    baru = "zona_inti" not in jenis or lama
     con.execute(DDL_ZONA_INTI).fetchall()
     con.execute(DDL_PENJELASAN).fetchall()
     con.execute(DDL_VIEW_ZONA).fetchall()
@@ -1409,8 +1409,7 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
         con.execute(q, _parameter(q, p)).fetchall()
         kolom = (_KOLOM_INTI.replace("versi_aturan", "$versi").replace("id_penjelasan", "c.id")
                  .replace("kode_koperasi", "k.kode_koperasi").replace("nama_koperasi", "k._nama_koperasi")
-                 .replace("kode_desa", "k._kode_desa").replace("kode_kecamatan", "left(k._kode_desa, 8)")
-                 .replace("kode_kabupaten", "left(k._kode_desa, 5)").replace("kode_provinsi", "left(k._kode_desa, 2)"))
+                 .replace("kode_desa", "k._kode_desa"))
         con.execute(f"""INSERT INTO zona_inti ({_KOLOM_INTI})
                         SELECT {kolom} FROM _hasil JOIN _ciri_ada c USING (_ciri)  -- struct '=' treats NULL fields as equal
                         JOIN _kenal k USING (_ki) {gabung_di_zona}""",
@@ -1438,6 +1437,10 @@ def perlu_skor_ulang(con, aturan: Aturan) -> bool:
     inti = con.execute("""SELECT count(*) FROM information_schema.tables
                           WHERE table_name = 'zona_inti' AND table_schema = current_schema()""").fetchall()
     if not inti[0][0]:  # an older layout: scoring rebuilds it
+        return True
+    kolom = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
+                                       "WHERE table_schema = current_schema() AND table_name = 'zona_inti'").fetchall()}
+    if kolom != _KOLOM_INTI_SET:
         return True
     versi = con.execute("SELECT nilai FROM meta WHERE kunci = 'versi_aturan'").fetchall()
     if not versi or versi[0][0] != aturan.versi:

@@ -478,6 +478,22 @@ def test_scoring_week_by_week_equals_rescoring_all_on_demo_data(demo_kecil, tmp_
     assert stagnan[0][0] > 0  # the 6-week look-back did fire somewhere
 
 
+def test_zona_inti_of_another_layout_is_rebuilt(tmp_path):
+    """A database scored by an earlier version, whose zona_inti also stored kecamatan, kabupaten
+    and provinsi: the next scoring, even of one week, rebuilds it from laporan."""
+    con = db(tmp_path, riwayat("K1", 3) + riwayat("K2", 3, nib=False))
+    aturan = rules.muat_aturan()
+    rules.skor(con, aturan)
+    harap = con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
+    con.execute("ALTER TABLE zona_inti ADD COLUMN kode_provinsi VARCHAR").fetchall()
+    con.execute("UPDATE zona_inti SET zona = 'hijau', kode_provinsi = '52'").fetchall()
+    assert rules.perlu_skor_ulang(con, aturan)
+    rules.skor(con, aturan, minggu(2))
+    assert not rules.perlu_skor_ulang(con, aturan)
+    pd.testing.assert_frame_equal(con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df(), harap)
+    assert harap["kode_provinsi"].eq("52").all() and harap["kode_kabupaten"].eq("52.01").all()
+
+
 def test_older_physical_zona_table_is_replaced_by_the_view_and_read_only_readers_see_it(demo_kecil, tmp_path):
     salinan = tmp_path / "demo.duckdb"
     shutil.copyfile(demo_kecil, salinan)
