@@ -1056,7 +1056,8 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
         kol_akhir += ["NULL::VARCHAR[] AS gerbang", f"NULL::{_TIPE_ALASAN}[] AS alasan", "NULL::VARCHAR AS langkah_berikut"]
     # minggu_di_zona is counted by the caller (_tulis) over these three narrow columns
     kol_akhir += ["_ki", "_ord", "_rank_akhir"]
-    if not penuh:  # the state after $sampai (see keadaan_skor); all weeks take it from `kenal`
+    if not penuh:  # identity and the state after $sampai (see keadaan_skor); all weeks take them from `_kenal`
+        kol_akhir += ["kode_koperasi", "_kode_desa", "_nama_koperasi", "_pertama"]
         kol_akhir += [f"{a} AS {a.replace('_k', '_s', 1)}" for a in ctx.kumulatif.values()]
 
     if bersigna:
@@ -1138,15 +1139,16 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
     lalu_kol = "".join(f", l{h}.{_q(k)} AS {a}" for (h, k), a in ctx.lalu.items())
     lalu_join = "".join(f"\n    LEFT JOIN laporan l{h} ON l{h}.minggu = m.minggu - {h} AND l{h}.kode_koperasi = k.kode_koperasi"
                         for h in sorted({h for h, _ in ctx.lalu}))
-    # A koperasi travels as the integer _ki; its code, name and area (strings that would ride
-    # along in every sort and in the intermediate table) are in `_kenal`, which the caller
-    # makes from param["_kenal"] before running the SELECT, and joins back when writing.
+    # A koperasi travels as the integer _ki. Its code, name and area are strings that would
+    # ride along in every sort and in the intermediate table: for all weeks they stay in the
+    # temp table `_kenal`, which the caller makes from param["_kenal"] before running the
+    # SELECT and joins back when writing; one week (83 k rows) joins them back here, cheaper
+    # than a table of its own.
     sql = f"""
 WITH minggu_ada AS (
     SELECT minggu, row_number() OVER (ORDER BY minggu) AS _ord
     FROM (SELECT DISTINCT minggu FROM laporan WHERE minggu BETWEEN $dari AND $sampai)
-), kenal AS (
-    FROM _kenal
+), kenal AS ({"FROM _kenal" if penuh else kenal}
 ), basis AS (
     SELECT m.minggu, m._ord, k._ki, k._pertama{rw_kol}, {kolom_pakai}{lalu_kol},
            l.kode_koperasi IS NOT NULL AS _melapor
@@ -1173,8 +1175,9 @@ WITH minggu_ada AS (
 ), dz AS (
     SELECT * FROM {sebelum_dz}
 ), pilih AS (
-    SELECT * FROM dz WHERE minggu >= $simpan_dari{akhir}"""
-    ctx.param["_kenal"] = kenal
+    SELECT {"*" if penuh else "dz.*, kenal.kode_koperasi, kenal._kode_desa, kenal._nama_koperasi"}
+    FROM dz{"" if penuh else " JOIN kenal USING (_ki)"} WHERE minggu >= $simpan_dari{akhir}"""
+    ctx.param["_kenal"] = kenal if penuh else None
     ctx.param["_horizon"] = ctx.horizon  # not a SQL parameter: popped by the caller
     return sql, ctx.param
 
@@ -1327,22 +1330,24 @@ def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = F
         cepat = _kompilasi(aturan, langsung=langsung, satu_minggu=True, dari_keadaan=True) if not horizon else None
         if isinstance(minggu, pd.Timestamp):
             minggu = minggu.date()
-        for w in [x for x in semua if x >= minggu]:
-            con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": w}).fetchall()
-            dari = w - timedelta(weeks=horizon)
-            sebelumnya = max((x for x in semua if x < w), default=None)
-            if cepat and sebelumnya and _keadaan_berlaku(con, sebelumnya, param["_penanda"]):
-                _tulis(con, *cepat, aturan, dari, w, w, penuh=False)
-            else:
-                _tulis(con, sql, param, aturan, dari, w, w, penuh=False)
+        # A week is ~83 k rows, less than one row group: DuckDB runs its pipelines on one
+        # thread anyway, and a second one only adds synchronisation (≈ 0.05 s, measured).
+        threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
+        con.execute("SET threads = 1").fetchall()
+        try:
+            for w in [x for x in semua if x >= minggu]:
+                con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": w}).fetchall()
+                dari = w - timedelta(weeks=horizon)
+                sebelumnya = max((x for x in semua if x < w), default=None)
+                if cepat and sebelumnya and _keadaan_berlaku(con, sebelumnya, param["_penanda"]):
+                    _tulis(con, *cepat, aturan, dari, w, w, penuh=False)
+                else:
+                    _tulis(con, sql, param, aturan, dari, w, w, penuh=False)
+        finally:
+            con.execute(f"SET threads = {int(threads)}").fetchall()
         if minggu not in semua:  # a week that was emptied: nothing left to score
             con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": minggu}).fetchall()
     _simpan_versi(con, aturan)
-
-
-def _buat_kenal(con, param: dict, p: dict) -> None:
-    """The temp table `_kenal` the scoring SELECT reads: every koperasi known up to $sampai."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _kenal AS {param['_kenal']}", _parameter(param["_kenal"], p)).fetchall()
 
 
 def _keadaan_berlaku(con, minggu: date, penanda: str) -> bool:
@@ -1385,11 +1390,14 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
         di_zona = None
         q = f"""CREATE OR REPLACE TEMP TABLE _hasil AS
                 SELECT h.*, CAST(CASE WHEN z.zona = h.zona THEN z.minggu_di_zona + 1 ELSE 1 END AS INTEGER) AS minggu_di_zona
-                FROM ({sql}) h JOIN _kenal k USING (_ki) LEFT JOIN zona_inti z
-                  ON z.minggu = (SELECT max(minggu) FROM laporan WHERE minggu < $sampai) AND z.kode_koperasi = k.kode_koperasi"""
+                FROM ({sql}) h LEFT JOIN zona_inti z
+                  ON z.minggu = (SELECT max(minggu) FROM laporan WHERE minggu < $sampai) AND z.kode_koperasi = h.kode_koperasi"""
         gabung_di_zona = ""
+    # identity columns: from `_kenal` for all weeks, in the rows for one week (see _kompilasi)
+    gabung_kenal = "JOIN _kenal USING (_ki)" if penuh else ""
     try:
-        _buat_kenal(con, param, p)
+        if penuh:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _kenal AS {param['_kenal']}", _parameter(param["_kenal"], p)).fetchall()
         con.execute(q, _parameter(q, p)).fetchall()
         if di_zona:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _di_zona AS {di_zona}").fetchall()
@@ -1408,19 +1416,19 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
              + ") j JOIN _ciri_ada c ON c._kunci = j._kunci")
         con.execute(q, _parameter(q, p)).fetchall()
         kolom = (_KOLOM_INTI.replace("versi_aturan", "$versi").replace("id_penjelasan", "c.id")
-                 .replace("kode_koperasi", "k.kode_koperasi").replace("nama_koperasi", "k._nama_koperasi")
-                 .replace("kode_desa", "k._kode_desa"))
+                 .replace("nama_koperasi", "_nama_koperasi").replace("kode_desa", "_kode_desa"))
         con.execute(f"""INSERT INTO zona_inti ({_KOLOM_INTI})
                         SELECT {kolom} FROM _hasil JOIN _ciri_ada c USING (_ciri)  -- struct '=' treats NULL fields as equal
-                        JOIN _kenal k USING (_ki) {gabung_di_zona}""",
+                        {gabung_kenal} {gabung_di_zona}""",
                     {"versi": aturan.versi}).fetchall()
-        # the state after $sampai, which the next week's scoring continues from
-        keadaan = "".join(f", {'k' if penuh else 'h'}.{k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
-        dari_hasil = "" if penuh else " JOIN _hasil h ON h._ki = k._ki AND h.minggu = $sampai"
+        # the state after $sampai, which the next week's scoring continues from: every known
+        # koperasi has a row in that week
+        keadaan = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
         con.execute(f"""CREATE OR REPLACE TABLE keadaan_skor AS
-                        SELECT CAST($sampai AS DATE) AS minggu, $penanda AS penanda, k.kode_koperasi, k._pertama,
-                               k._kode_desa AS kode_desa, k._nama_koperasi AS nama_koperasi{keadaan}
-                        FROM _kenal k{dari_hasil}""", {"penanda": param["_penanda"], "sampai": sampai}).fetchall()
+                        SELECT CAST($sampai AS DATE) AS minggu, $penanda AS penanda, kode_koperasi, _pertama,
+                               _kode_desa AS kode_desa, _nama_koperasi AS nama_koperasi{keadaan}
+                        FROM {"_kenal" if penuh else "_hasil WHERE minggu = $sampai"}""",
+                    {"penanda": param["_penanda"], "sampai": sampai}).fetchall()
     finally:
         for t in ("_kenal", "_hasil", "_di_zona", "_ciri_ada"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}").fetchall()
@@ -1502,20 +1510,16 @@ def bagaimana_jika(con, teks_yaml_kandidat: str, minggu: date | None = None) -> 
     sql, param = _kompilasi(kandidat, lengkap=False, satu_minggu=True)
     p = {k: v for k, v in param.items() if not k.startswith("_")}
     p.update(dari=minggu - timedelta(weeks=param["_horizon"]), sampai=minggu, simpan_dari=minggu)
-    # name and area as of this week (latest report up to it) come from `_kenal`
-    try:
-        _buat_kenal(con, param, p)
-        df = con.execute(f"""
+    # name and area as of this week (latest report up to it) come with the scored rows
+    df = con.execute(f"""
         WITH hasil AS ({sql})
-        SELECT k.kode_koperasi, k._nama_koperasi AS nama_koperasi, left(k._kode_desa, 2) AS kode_provinsi,
-               left(k._kode_desa, 5) AS kode_kabupaten,
+        SELECT h.kode_koperasi, h._nama_koperasi AS nama_koperasi, left(h._kode_desa, 2) AS kode_provinsi,
+               left(h._kode_desa, 5) AS kode_kabupaten,
                coalesce(z.zona, '{TIDAK_MELAPOR}') AS zona_sekarang, h.zona AS zona_kandidat
-        FROM hasil h JOIN _kenal k USING (_ki)
-        LEFT JOIN zona z ON z.minggu = h.minggu AND z.kode_koperasi = k.kode_koperasi
+        FROM hasil h
+        LEFT JOIN zona z ON z.minggu = h.minggu AND z.kode_koperasi = h.kode_koperasi
         WHERE h.minggu = $sampai
-        ORDER BY k.kode_koperasi""", p).df()
-    finally:
-        con.execute("DROP TABLE IF EXISTS temp._kenal").fetchall()
+        ORDER BY h.kode_koperasi""", p).df()
     kat = pd.CategoricalDtype(list(SEMUA_ZONA), ordered=True)
     matriks = pd.crosstab(df["zona_sekarang"].astype(kat), df["zona_kandidat"].astype(kat), dropna=False)
     matriks = matriks.reindex(index=list(SEMUA_ZONA), columns=list(SEMUA_ZONA), fill_value=0)
