@@ -1058,6 +1058,8 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
     kol_akhir += ["_ki", "_ord", "_rank_akhir"]
     if not penuh:  # identity and the state after $sampai (see keadaan_skor); all weeks take them from `_kenal`
         kol_akhir += ["kode_koperasi", "_kode_desa", "_nama_koperasi", "_pertama"]
+        if dari_keadaan and satu_minggu and not ctx.horizon:
+            kol_akhir += ["_zona_lalu", "_dz_lalu"]
         kol_akhir += [f"{a} AS {a.replace('_k', '_s', 1)}" for a in ctx.kumulatif.values()]
 
     if bersigna:
@@ -1118,15 +1120,19 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
         # the 83 k rows of one week cost ≈ 0.1 s of scoring it (measured nationally)
         jendela += f", greatest({dilapor if satu_baris else f'max({dilapor}) OVER {_W_KUMULATIF}'}, {rw}) AS {a}"
     turunan = "".join(f", {e} AS {a}" for e, a in ctx.turunan.items())
-    ctx.param["_penanda"] = f"{aturan.versi}:" + hashlib.sha256(
-        repr((sorted(ctx.kumulatif.items()), sorted((k, v) for k, v in ctx.param.items() if k[0] != "_"))).encode()).hexdigest()[:12]
+    ctx.param["_penanda"] = f"{aturan.versi}:" + hashlib.sha256(repr((
+        _FORMAT_KEADAAN, sorted(ctx.kumulatif.items()), sorted((k, v) for k, v in ctx.param.items() if k[0] != "_")
+    )).encode()).hexdigest()[:12]
     ctx.param["_kumulatif"] = list(ctx.kumulatif.values())
-    if dari_keadaan and satu_baris:
+    ctx.param["_zona_lalu"] = dari_keadaan and satu_baris  # the SELECT yields last week's zone and run
+    lalu = ", kenal._zona_lalu, kenal._dz_lalu" if ctx.param["_zona_lalu"] else ""
+    if ctx.param["_zona_lalu"]:
         rw_keadaan = "".join(f", s.{a} AS {a.replace('_k', '_rw', 1)}" for a in ctx.kumulatif.values())
         kenal = f"""
     SELECT coalesce(l.kode_koperasi, s.kode_koperasi) AS kode_koperasi, coalesce(s._pertama, $sampai) AS _pertama,
            CASE WHEN l.kode_koperasi IS NULL THEN s.kode_desa ELSE l.kode_desa END AS _kode_desa,
            CASE WHEN l.kode_koperasi IS NULL THEN s.nama_koperasi ELSE l.nama_koperasi END AS _nama_koperasi{rw_keadaan},
+           s.zona AS _zona_lalu, s.minggu_di_zona AS _dz_lalu,
            row_number() OVER () AS _ki
     FROM keadaan_skor s
     FULL JOIN (SELECT kode_koperasi, kode_desa, nama_koperasi FROM laporan WHERE minggu = $sampai) l
@@ -1175,7 +1181,7 @@ WITH minggu_ada AS (
 ), dz AS (
     SELECT * FROM {sebelum_dz}
 ), pilih AS (
-    SELECT {"*" if penuh else "dz.*, kenal.kode_koperasi, kenal._kode_desa, kenal._nama_koperasi"}
+    SELECT {"*" if penuh else "dz.*, kenal.kode_koperasi, kenal._kode_desa, kenal._nama_koperasi" + lalu}
     FROM dz{"" if penuh else " JOIN kenal USING (_ki)"} WHERE minggu >= $simpan_dari{akhir}"""
     ctx.param["_kenal"] = kenal if penuh else None
     ctx.param["_horizon"] = ctx.horizon  # not a SQL parameter: popped by the caller
@@ -1350,6 +1356,9 @@ def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = F
     _simpan_versi(con, aturan)
 
 
+_FORMAT_KEADAAN = 2  # the columns of keadaan_skor; part of its penanda
+
+
 def _keadaan_berlaku(con, minggu: date, penanda: str) -> bool:
     """Whether `keadaan_skor` holds the state after `minggu` under the same history
     definitions. It is rewritten by every scoring, in the same transaction as the zones; a
@@ -1386,12 +1395,14 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
                   FROM _hasil)"""
         q = f"CREATE OR REPLACE TEMP TABLE _hasil AS {sql}"
         gabung_di_zona = "JOIN _di_zona d USING (_ki, _ord)"
-    else:  # one week continues the run stored for the loaded week before it, in the same statement
+    else:  # one week continues the run of the loaded week before it (kept state, or zona_inti)
         di_zona = None
+        lalu = "" if param["_zona_lalu"] else """ LEFT JOIN (
+                    SELECT kode_koperasi, zona AS _zona_lalu, minggu_di_zona AS _dz_lalu FROM zona_inti
+                    WHERE minggu = (SELECT max(minggu) FROM laporan WHERE minggu < $sampai)) z USING (kode_koperasi)"""
         q = f"""CREATE OR REPLACE TEMP TABLE _hasil AS
-                SELECT h.*, CAST(CASE WHEN z.zona = h.zona THEN z.minggu_di_zona + 1 ELSE 1 END AS INTEGER) AS minggu_di_zona
-                FROM ({sql}) h LEFT JOIN zona_inti z
-                  ON z.minggu = (SELECT max(minggu) FROM laporan WHERE minggu < $sampai) AND z.kode_koperasi = h.kode_koperasi"""
+                SELECT *, CAST(CASE WHEN _zona_lalu = zona THEN _dz_lalu + 1 ELSE 1 END AS INTEGER) AS minggu_di_zona
+                FROM ({sql}) h{lalu}"""
         gabung_di_zona = ""
     # identity columns: from `_kenal` for all weeks, in the rows for one week (see _kompilasi)
     gabung_kenal = "JOIN _kenal USING (_ki)" if penuh else ""
@@ -1424,10 +1435,11 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
         # the state after $sampai, which the next week's scoring continues from: every known
         # koperasi has a row in that week
         keadaan = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
+        minggu_ini = ("_kenal JOIN _hasil USING (_ki) JOIN _di_zona USING (_ki, _ord)" if penuh else "_hasil")
         con.execute(f"""CREATE OR REPLACE TABLE keadaan_skor AS
-                        SELECT CAST($sampai AS DATE) AS minggu, $penanda AS penanda, kode_koperasi, _pertama,
-                               _kode_desa AS kode_desa, _nama_koperasi AS nama_koperasi{keadaan}
-                        FROM {"_kenal" if penuh else "_hasil WHERE minggu = $sampai"}""",
+                        SELECT minggu, $penanda AS penanda, kode_koperasi, _pertama, _kode_desa AS kode_desa,
+                               _nama_koperasi AS nama_koperasi, zona, minggu_di_zona{keadaan}
+                        FROM {minggu_ini} WHERE minggu = $sampai""",
                     {"penanda": param["_penanda"], "sampai": sampai}).fetchall()
     finally:
         for t in ("_kenal", "_hasil", "_di_zona", "_ciri_ada"):
