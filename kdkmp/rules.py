@@ -1143,7 +1143,9 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
            arg_max(nama_koperasi, minggu) AS _nama_koperasi{riwayat}, row_number() OVER () AS _ki
     FROM laporan WHERE minggu <= $sampai GROUP BY kode_koperasi"""
     lalu_kol = "".join(f", l{h}.{_q(k)} AS {a}" for (h, k), a in ctx.lalu.items())
-    lalu_join = "".join(f"\n    LEFT JOIN laporan l{h} ON l{h}.minggu = m.minggu - {h} AND l{h}.kode_koperasi = k.kode_koperasi"
+    # the week bounds as constants let DuckDB skip the other weeks' row groups
+    lalu_join = "".join(f"\n    LEFT JOIN (FROM laporan WHERE minggu BETWEEN $dari - {h} AND $sampai - {h}) l{h}"
+                        f" ON l{h}.minggu = m.minggu - {h} AND l{h}.kode_koperasi = k.kode_koperasi"
                         for h in sorted({h for h, _ in ctx.lalu}))
     # A koperasi travels as the integer _ki. Its code, name and area are strings that would
     # ride along in every sort and in the intermediate table: for all weeks they stay in the
@@ -1159,7 +1161,8 @@ WITH minggu_ada AS (
     SELECT m.minggu, m._ord, k._ki, k._pertama{rw_kol}, {kolom_pakai}{lalu_kol},
            l.kode_koperasi IS NOT NULL AS _melapor
     FROM minggu_ada m JOIN kenal k ON k._pertama <= m.minggu
-    LEFT JOIN laporan l ON l.minggu = m.minggu AND l.kode_koperasi = k.kode_koperasi{lalu_join}
+    LEFT JOIN (FROM laporan WHERE minggu BETWEEN $dari AND $sampai) l
+        ON l.minggu = m.minggu AND l.kode_koperasi = k.kode_koperasi{lalu_join}
 ), lb AS (
     SELECT *{jendela} FROM basis
 ), turunan AS (
