@@ -1125,7 +1125,9 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
     )).encode()).hexdigest()[:12]
     ctx.param["_kumulatif"] = list(ctx.kumulatif.values())
     ctx.param["_zona_lalu"] = dari_keadaan and satu_baris  # the SELECT yields last week's zone and run
-    lalu = ", kenal._zona_lalu, kenal._dz_lalu" if ctx.param["_zona_lalu"] else ""
+    # one week has no sorts: code, name and area ride along from `kenal` (see below)
+    identitas = "" if penuh else ", k.kode_koperasi, k._kode_desa, k._nama_koperasi"
+    identitas += ", k._zona_lalu, k._dz_lalu" if ctx.param["_zona_lalu"] else ""
     if ctx.param["_zona_lalu"]:
         rw_keadaan = "".join(f", s.{a} AS {a.replace('_k', '_rw', 1)}" for a in ctx.kumulatif.values())
         kenal = f"""
@@ -1150,15 +1152,14 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
     # A koperasi travels as the integer _ki. Its code, name and area are strings that would
     # ride along in every sort and in the intermediate table: for all weeks they stay in the
     # temp table `_kenal`, which the caller makes from param["_kenal"] before running the
-    # SELECT and joins back when writing; one week (83 k rows) joins them back here, cheaper
-    # than a table of its own.
+    # SELECT and joins back when writing; one week (83 k rows, no sorts) carries them along.
     sql = f"""
 WITH minggu_ada AS (
     SELECT minggu, row_number() OVER (ORDER BY minggu) AS _ord
     FROM (SELECT DISTINCT minggu FROM laporan WHERE minggu BETWEEN $dari AND $sampai)
 ), kenal AS ({"FROM _kenal" if penuh else kenal}
 ), basis AS (
-    SELECT m.minggu, m._ord, k._ki, k._pertama{rw_kol}, {kolom_pakai}{lalu_kol},
+    SELECT m.minggu, m._ord, k._ki, k._pertama{rw_kol}{identitas}, {kolom_pakai}{lalu_kol},
            l.kode_koperasi IS NOT NULL AS _melapor
     FROM minggu_ada m JOIN kenal k ON k._pertama <= m.minggu
     LEFT JOIN (FROM laporan WHERE minggu BETWEEN $dari AND $sampai) l
@@ -1184,8 +1185,7 @@ WITH minggu_ada AS (
 ), dz AS (
     SELECT * FROM {sebelum_dz}
 ), pilih AS (
-    SELECT {"*" if penuh else "dz.*, kenal.kode_koperasi, kenal._kode_desa, kenal._nama_koperasi" + lalu}
-    FROM dz{"" if penuh else " JOIN kenal USING (_ki)"} WHERE minggu >= $simpan_dari{akhir}"""
+    SELECT * FROM dz WHERE minggu >= $simpan_dari{akhir}"""
     ctx.param["_kenal"] = kenal if penuh else None
     ctx.param["_horizon"] = ctx.horizon  # not a SQL parameter: popped by the caller
     return sql, ctx.param
