@@ -1136,7 +1136,7 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
            CASE WHEN l.kode_koperasi IS NULL THEN s.nama_koperasi ELSE l.nama_koperasi END AS _nama_koperasi{rw_keadaan},
            s.zona AS _zona_lalu, s.minggu_di_zona AS _dz_lalu,
            row_number() OVER () AS _ki
-    FROM keadaan_skor s
+    FROM (FROM keadaan_skor WHERE minggu = (SELECT max(minggu) FROM keadaan_skor WHERE minggu < $sampai)) s
     FULL JOIN (SELECT kode_koperasi, kode_desa, nama_koperasi FROM laporan WHERE minggu = $sampai) l
         ON l.kode_koperasi = s.kode_koperasi"""
     else:
@@ -1363,16 +1363,28 @@ _FORMAT_KEADAAN = 2  # the columns of keadaan_skor; part of its penanda
 
 
 def _keadaan_berlaku(con, minggu: date, penanda: str) -> bool:
-    """Whether `keadaan_skor` holds the state after `minggu` under the same history
-    definitions. It is rewritten by every scoring, in the same transaction as the zones; a
-    change to laporan is always followed by scoring the weeks from the changed one on, so the
-    state of the latest scored week is never stale."""
+    """Whether `keadaan_skor` holds the state after `minggu` (the loaded week before the one
+    to score) under the same history definitions, and no later-but-earlier state hides it.
+    It keeps the states after the two latest scored weeks, so that a new week and a
+    corrected file for the latest week both continue from a kept state. Every scoring
+    rewrites the states from its week on, in the same transaction as the zones, and a change
+    to laporan is always followed by scoring the weeks from the changed one on: a kept state
+    is never stale."""
+    if not _keadaan_sejenis(con, penanda):
+        return False
+    r = con.execute("""SELECT minggu, penanda FROM keadaan_skor
+                       WHERE minggu = (SELECT max(minggu) FROM keadaan_skor WHERE minggu <= $m) LIMIT 1""",
+                    {"m": minggu}).fetchall()
+    return bool(r) and r[0][0] == minggu and r[0][1] == penanda
+
+
+def _keadaan_sejenis(con, penanda: str) -> bool:
+    """keadaan_skor exists and holds only states of this penanda (so the same columns)."""
     ada = con.execute("""SELECT count(*) FROM information_schema.tables
                          WHERE table_name = 'keadaan_skor' AND table_schema = current_schema()""").fetchall()[0][0]
     if not ada:
         return False
-    r = con.execute("SELECT minggu, penanda FROM keadaan_skor LIMIT 1").fetchall()
-    return bool(r) and r[0][0] == minggu and r[0][1] == penanda
+    return con.execute("SELECT count(*) FROM keadaan_skor WHERE penanda <> $p", {"p": penanda}).fetchall()[0][0] == 0
 
 
 def _parameter(sql: str, param: dict) -> dict:
@@ -1439,11 +1451,19 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
         # koperasi has a row in that week
         keadaan = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
         minggu_ini = ("_kenal JOIN _hasil USING (_ki) JOIN _di_zona USING (_ki, _ord)" if penuh else "_hasil")
-        con.execute(f"""CREATE OR REPLACE TABLE keadaan_skor AS
-                        SELECT minggu, $penanda AS penanda, kode_koperasi, _pertama, _kode_desa AS kode_desa,
-                               _nama_koperasi AS nama_koperasi, zona, minggu_di_zona{keadaan}
-                        FROM {minggu_ini} WHERE minggu = $sampai""",
-                    {"penanda": param["_penanda"], "sampai": sampai}).fetchall()
+        keadaan = f"""SELECT minggu, $penanda AS penanda, kode_koperasi, _pertama, _kode_desa AS kode_desa,
+                             _nama_koperasi AS nama_koperasi, zona, minggu_di_zona{keadaan}
+                      FROM {minggu_ini} WHERE minggu = $sampai"""
+        nilai = {"penanda": param["_penanda"], "sampai": sampai}
+        # one week keeps the latest state before it (still valid: the weeks up to it are
+        # unchanged) beside its own; all weeks, or states of other rules, start afresh
+        if not penuh and _keadaan_sejenis(con, param["_penanda"]):
+            con.execute("""DELETE FROM keadaan_skor WHERE minggu >= $sampai
+                           OR minggu < (SELECT max(minggu) FROM keadaan_skor WHERE minggu < $sampai)""",
+                        {"sampai": sampai}).fetchall()
+            con.execute(f"INSERT INTO keadaan_skor BY NAME {keadaan}", nilai).fetchall()
+        else:
+            con.execute(f"CREATE OR REPLACE TABLE keadaan_skor AS {keadaan}", nilai).fetchall()
     finally:
         for t in ("_kenal", "_hasil", "_di_zona", "_ciri_ada"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}").fetchall()

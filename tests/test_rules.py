@@ -403,12 +403,31 @@ def test_scoring_one_week_equals_rescoring_all_weeks(tmp_path, monkeypatch):
     assert e["zona"].tolist() == ["kuning", "merah", "kuning"]
     assert [list(g) for g in e["gerbang"]] == [["laporan_terlambat", "belum_siap_berjalan"],
                                                ["tanpa_laporan_lama", "laporan_terlambat"], ["belum_siap_berjalan"]]
-    # the latest week scored again after a full rescoring: the state is now the latest week's, so
+    # the latest week scored again after a full rescoring, which keeps only the latest state:
     # the slow path runs, and gives the same
     jalur.clear()
     rules.skor(con, aturan, minggu(5))
     assert jalur == [False]
     pd.testing.assert_frame_equal(semua, con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df())
+    # a new week continues from the latest state; corrected files for it (B's progress
+    # revised, twice) continue from the state before it, kept beside the latest one
+    minggu_6 = [dict(baris_baik(k, minggu(6)), tahap_pembangunan="konstruksi", progres_fisik=50.0,
+                     status_operasional="belum", gerai_aktif=0, omzet_bulanan=None, tunggakan_persen=None)
+                for k in ("B", "D", "G")]
+    tulis(con, minggu_6)
+    jalur.clear()
+    rules.skor(con, aturan, minggu(6))
+    assert jalur == [True]
+    for progres in (55.0, 60.0):
+        con.execute("DELETE FROM laporan WHERE minggu = $m AND kode_koperasi = 'B'", {"m": minggu(6)}).fetchall()
+        tulis(con, [dict(minggu_6[0], progres_fisik=progres)])
+        jalur.clear()
+        rules.skor(con, aturan, minggu(6))
+        assert jalur == [True]
+    dikoreksi = con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
+    assert dikoreksi.query("kode_koperasi == 'G'")["minggu_di_zona"].tolist() == [1]
+    rules.skor(con, aturan)
+    pd.testing.assert_frame_equal(dikoreksi, con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df())
 
 
 # ------------------------------------------------------------------ on demo data (fast path = reference)
@@ -468,12 +487,13 @@ def test_scoring_week_by_week_equals_rescoring_all_on_demo_data(demo_kecil, tmp_
     for m in minggu_semua:
         rules.skor(con, aturan, m)
     assert _beda_zona(con) == (0, 0)
-    # Each call rescored its week and every later one: the first of them starts from the
-    # aggregates (the kept state is the latest week's), the others continue from the state
-    # the week before left. With stability on, a week looks back further than the kept
-    # state: always the slow path.
+    # Each call rescored its week and every later one: the others continue from the state the
+    # week before left; the first starts from the aggregates, as only the states after the
+    # two latest weeks are kept, except when it is the latest week itself (a corrected file).
+    # With stability on, a week looks back further than any kept state: always the slow path.
     n = len(minggu_semua)
-    assert jalur == ([j > 0 for i in range(n) for j in range(n - i) if i + j > 0] if stabil == 0 else [])
+    harap = [j > 0 or i == n - 1 for i in range(n) for j in range(n - i) if i + j > 0]
+    assert jalur == (harap if stabil == 0 else [])
     stagnan = con.execute("SELECT count(*) FROM zona WHERE list_contains(gerbang, 'konstruksi_stagnan')").fetchall()
     assert stagnan[0][0] > 0  # the 6-week look-back did fire somewhere
 
