@@ -39,7 +39,7 @@ def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
 
     aturan = rules.muat_aturan()
     terbaru = con.execute("SELECT max(minggu) FROM laporan").fetchall()[0][0]
-    if rules.perlu_skor_ulang(con, aturan) or (terbaru is not None and minggu < terbaru):
+    if rules.perlu_skor_ulang(con, aturan, kecuali=minggu) or (terbaru is not None and minggu < terbaru):
         skor_ulang_semua(con, aturan)
     else:
         rules.skor(con, aturan, minggu)

@@ -1469,8 +1469,9 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
             con.execute(f"DROP TABLE IF EXISTS temp.{t}").fetchall()
 
 
-def perlu_skor_ulang(con, aturan: Aturan) -> bool:
-    """True when the stored zones were made by other rules or some loaded week has no zones."""
+def perlu_skor_ulang(con, aturan: Aturan, kecuali: date | None = None) -> bool:
+    """True when the stored zones were made by other rules or some loaded week has no zones;
+    `kecuali` is a week being loaded, which has none yet and is scored on its own."""
     ada = {r[0] for r in con.execute(
         "SELECT table_name FROM information_schema.tables WHERE table_name IN ('zona', 'meta', 'laporan')").fetchall()}
     if "laporan" not in ada:
@@ -1488,11 +1489,12 @@ def perlu_skor_ulang(con, aturan: Aturan) -> bool:
     versi = con.execute("SELECT nilai FROM meta WHERE kunci = 'versi_aturan'").fetchall()
     if not versi or versi[0][0] != aturan.versi:
         return True
-    lain = con.execute("SELECT count(*) FROM zona WHERE versi_aturan IS DISTINCT FROM $v", {"v": aturan.versi}).fetchall()
+    lain = con.execute("SELECT count(*) FROM zona_inti WHERE versi_aturan IS DISTINCT FROM $v", {"v": aturan.versi}).fetchall()
     if lain[0][0]:
         return True
     kurang = con.execute("""SELECT count(*) FROM (SELECT DISTINCT minggu FROM laporan)
-                            WHERE minggu NOT IN (SELECT DISTINCT minggu FROM zona)""").fetchall()
+                            WHERE minggu NOT IN (SELECT DISTINCT minggu FROM zona_inti)
+                              AND minggu IS DISTINCT FROM $kecuali""", {"kecuali": kecuali}).fetchall()
     return kurang[0][0] > 0
 
 

@@ -430,6 +430,30 @@ def test_scoring_one_week_equals_rescoring_all_weeks(tmp_path, monkeypatch):
     pd.testing.assert_frame_equal(dikoreksi, con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df())
 
 
+def test_a_load_scores_a_new_or_replaced_latest_week_alone_and_an_earlier_one_with_every_week(tmp_path, monkeypatch):
+    from kdkmp import ingest
+
+    con = db(tmp_path, riwayat("A", 3) + riwayat("B", 3, nib=False))
+    rules.skor(con, rules.muat_aturan())
+    semua = []
+    asli = ingest.skor_ulang_semua
+    monkeypatch.setattr(ingest, "skor_ulang_semua", lambda *a: semua.append(1) or asli(*a))
+    tulis(con, [baris_baik("A", minggu(3)), baris_baik("B", minggu(3), nib=False)])
+    ingest.skor_setelah_muat(con, minggu(3))  # the new week has no zones yet: still one week
+    con.execute("DELETE FROM laporan WHERE minggu = $m AND kode_koperasi = 'B'", {"m": minggu(3)}).fetchall()
+    tulis(con, [baris_baik("B", minggu(3))])
+    ingest.skor_setelah_muat(con, minggu(3))  # a corrected latest week: one week
+    assert semua == []
+    satu = con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
+    con.execute("DELETE FROM laporan WHERE minggu = $m AND kode_koperasi = 'B'", {"m": minggu(1)}).fetchall()
+    ingest.skor_setelah_muat(con, minggu(1))  # an earlier week changes the later ones' look-back
+    assert semua == [1]
+    rules.skor(con, rules.muat_aturan())
+    assert satu.query("minggu == @minggu(3)")["zona"].tolist() == ["hijau", "hijau"]
+    assert con.execute("SELECT zona FROM zona WHERE minggu = $m ORDER BY kode_koperasi", {"m": minggu(1)}).fetchall() == [
+        ("hijau",), (rules.TIDAK_MELAPOR,)]
+
+
 # ------------------------------------------------------------------ on demo data (fast path = reference)
 
 @pytest.fixture(scope="module")
