@@ -965,9 +965,9 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
     with a horizon of 0 the range holds one week and each running window is the row's own value.
     dari_keadaan=True (one week, horizon 0) takes the known koperasi, their first week, name,
     area and history from `keadaan_skor`, the state the previous loaded week's scoring left
-    (see _keadaan_berlaku), instead of aggregating every earlier report. Every SELECT yields
-    the state after $sampai (_s_pertama, _s*) that keadaan_skor keeps; param["_penanda"]
-    names its meaning.
+    (see _keadaan_berlaku), instead of aggregating every earlier report; param["_zona_lalu"]
+    says whether it did. The state after $sampai that keadaan_skor keeps (_pertama, _s*) is
+    in the rows of one week, in `_kenal` for all weeks; param["_penanda"] names its meaning.
     """
     m = aturan.model
     ctx = _Konteks()
@@ -1039,7 +1039,8 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
     nama_zona = (f"CASE _rank_akhir WHEN 0 THEN 'hijau' WHEN 1 THEN 'kuning' WHEN 2 THEN 'merah' "
                  f"ELSE '{TIDAK_MELAPOR}' END")
     bersigna = lengkap and not langsung
-    sebelum_dz = "ciri" if bersigna else "stabil2"
+    terakhir = "ciri" if bersigna else "stabil2"
+    cepat = dari_keadaan and satu_minggu and not ctx.horizon  # continues from keadaan_skor
     kol_akhir = ["minggu", f"{nama_zona} AS zona", "skor_total"]
     kol_akhir += [f'"skor_{n}"' for n in PILAR]
     kol_akhir.append("CASE WHEN _melapor THEN pilar_terlemah END AS pilar_terlemah")
@@ -1058,7 +1059,7 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
     kol_akhir += ["_ki", "_ord", "_rank_akhir"]
     if not penuh:  # identity and the state after $sampai (see keadaan_skor); all weeks take them from `_kenal`
         kol_akhir += ["kode_koperasi", "_kode_desa", "_nama_koperasi", "_pertama"]
-        if dari_keadaan and satu_minggu and not ctx.horizon:
+        if cepat:
             kol_akhir += ["_zona_lalu", "_dz_lalu"]
         kol_akhir += [f"{a} AS {a.replace('_k', '_s', 1)}" for a in ctx.kumulatif.values()]
 
@@ -1067,9 +1068,7 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
         # fire, and the values their texts quote): ~24 k distinct signatures among 2.2 M rows
         # nationally. Each is explained once and joined back; a value a part of the text does
         # not read in that row is masked to NULL so it does not split signatures. The explained
-        # rows see only the signature's fields, so a value missing from it fails loudly. The
-        # signature is built before the week-run window, whose sort then carries one column
-        # instead of every check's flags.
+        # rows see only the signature's fields, so a value missing from it fails loudly.
         calon = (set(_kolom_dipakai(m)) | set(ctx.kumulatif.values())
                  | {a.replace("_k", "_rw", 1) for a in ctx.kumulatif.values()} | set(ctx.turunan.values()) | set(ctx.lalu.values())
                  | {f"_pb_{n}" for n, _ in pilar} | {f"skor_{n}" for n in PILAR}
@@ -1124,7 +1123,7 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
         _FORMAT_KEADAAN, sorted(ctx.kumulatif.items()), sorted((k, v) for k, v in ctx.param.items() if k[0] != "_")
     )).encode()).hexdigest()[:12]
     ctx.param["_kumulatif"] = list(ctx.kumulatif.values())
-    ctx.param["_zona_lalu"] = dari_keadaan and satu_baris  # the SELECT yields last week's zone and run
+    ctx.param["_zona_lalu"] = cepat  # the SELECT yields last week's zone and run
     # one week has no sorts: code, name and area ride along from `kenal` (see below)
     identitas = "" if penuh else ", k.kode_koperasi, k._kode_desa, k._nama_koperasi"
     identitas += ", k._zona_lalu, k._dz_lalu" if ctx.param["_zona_lalu"] else ""
@@ -1182,10 +1181,8 @@ WITH minggu_ada AS (
     SELECT *, {kol_stabil} FROM mentah2
 ), stabil2 AS (
     SELECT *, {rank_akhir} AS _rank_akhir FROM stabil{lapis_ciri}
-), dz AS (
-    SELECT * FROM {sebelum_dz}
 ), pilih AS (
-    SELECT * FROM dz WHERE minggu >= $simpan_dari{akhir}"""
+    SELECT * FROM {terakhir} WHERE minggu >= $simpan_dari{akhir}"""
     ctx.param["_kenal"] = kenal if penuh else None
     ctx.param["_horizon"] = ctx.horizon  # not a SQL parameter: popped by the caller
     return sql, ctx.param
