@@ -1184,7 +1184,7 @@ WITH minggu_ada AS (
 ), pilih AS (
     SELECT * FROM {terakhir} WHERE minggu >= $simpan_dari{akhir}"""
     ctx.param["_kenal"] = kenal if penuh else None
-    ctx.param["_horizon"] = ctx.horizon  # not a SQL parameter: popped by the caller
+    ctx.param["_horizon"] = ctx.horizon
     return sql, ctx.param
 
 
@@ -1326,13 +1326,12 @@ def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = F
         return
     if minggu is None:
         sql, param = _kompilasi(aturan, penuh=True, langsung=langsung)
-        param.pop("_horizon")
         con.execute("DELETE FROM zona_inti").fetchall()
         con.execute("DELETE FROM penjelasan").fetchall()  # rebuilt: no explanation outlives its rows
         _tulis(con, sql, param, aturan, semua[0], semua[-1], semua[0], penuh=True)
     else:
         sql, param = _kompilasi(aturan, langsung=langsung, satu_minggu=True)
-        horizon = param.pop("_horizon")
+        horizon = param["_horizon"]
         cepat = _kompilasi(aturan, langsung=langsung, satu_minggu=True, dari_keadaan=True) if not horizon else None
         if isinstance(minggu, pd.Timestamp):
             minggu = minggu.date()
@@ -1361,12 +1360,12 @@ _FORMAT_KEADAAN = 2  # the columns of keadaan_skor; part of its penanda
 
 def _keadaan_berlaku(con, minggu: date, penanda: str) -> bool:
     """Whether `keadaan_skor` holds the state after `minggu` (the loaded week before the one
-    to score) under the same history definitions, and no later-but-earlier state hides it.
-    It keeps the states after the two latest scored weeks, so that a new week and a
-    corrected file for the latest week both continue from a kept state. Every scoring
-    rewrites the states from its week on, in the same transaction as the zones, and a change
-    to laporan is always followed by scoring the weeks from the changed one on: a kept state
-    is never stale."""
+    to score) under the same history definitions. A one-week scoring keeps the state before
+    its week beside its own, so that a new week and then corrected files for it all continue
+    from a kept state; a rescoring of all weeks keeps the latest only. Every scoring rewrites
+    the states from its week on, in the same transaction as the zones, and a change to
+    laporan is always followed by scoring the weeks from the changed one on: a kept state is
+    never stale."""
     if not _keadaan_sejenis(con, penanda):
         return False
     r = con.execute("""SELECT minggu, penanda FROM keadaan_skor
