@@ -1277,14 +1277,20 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_s
 # Scoring
 # ---------------------------------------------------------------------------------------
 
+def _kolom_tabel(con, nama: str) -> set[str]:
+    """The columns of a table of the current schema; empty when there is no such table."""
+    return {r[0] for r in con.execute("""SELECT column_name FROM information_schema.columns
+                                         WHERE table_schema = current_schema() AND table_name = $t""",
+                                      {"t": nama}).fetchall()}
+
+
 def _pastikan_tabel(con) -> bool:
     """Create zona_inti, penjelasan and the zona view; True when stored zones were dropped (or
     never existed), so that every week needs scoring."""
     jenis = dict(con.execute("""SELECT table_name, table_type FROM information_schema.tables
                                 WHERE table_schema = current_schema()
                                   AND table_name IN ('zona', 'zona_inti')""").fetchall())
-    kolom = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                       "WHERE table_schema = current_schema() AND table_name = 'zona_inti'").fetchall()}
+    kolom = _kolom_tabel(con, "zona_inti")
     # zona is derived data: an older layout (a physical zona table, or zona_inti with other
     # columns) is dropped and rebuilt by a rescoring of all weeks
     if jenis.get("zona") == "BASE TABLE":
@@ -1379,9 +1385,7 @@ def _keadaan_berlaku(con, minggu: date, penanda: str) -> bool:
 
 def _keadaan_sejenis(con, penanda: str) -> bool:
     """keadaan_skor exists and holds only states of this penanda (so the same columns)."""
-    ada = con.execute("""SELECT count(*) FROM information_schema.tables
-                         WHERE table_name = 'keadaan_skor' AND table_schema = current_schema()""").fetchall()[0][0]
-    if not ada:
+    if not _kolom_tabel(con, "keadaan_skor"):
         return False
     return con.execute("SELECT count(*) FROM keadaan_skor WHERE penanda <> $p", {"p": penanda}).fetchall()[0][0] == 0
 
@@ -1477,13 +1481,7 @@ def perlu_skor_ulang(con, aturan: Aturan, kecuali: date | None = None) -> bool:
         return False
     if "zona" not in ada or "meta" not in ada:
         return True
-    inti = con.execute("""SELECT count(*) FROM information_schema.tables
-                          WHERE table_name = 'zona_inti' AND table_schema = current_schema()""").fetchall()
-    if not inti[0][0]:  # an older layout: scoring rebuilds it
-        return True
-    kolom = {r[0] for r in con.execute("SELECT column_name FROM information_schema.columns "
-                                       "WHERE table_schema = current_schema() AND table_name = 'zona_inti'").fetchall()}
-    if kolom != _KOLOM_INTI_SET:
+    if _kolom_tabel(con, "zona_inti") != _KOLOM_INTI_SET:  # none, or an older layout: scoring rebuilds it
         return True
     versi = con.execute("SELECT nilai FROM meta WHERE kunci = 'versi_aturan'").fetchall()
     if not versi or versi[0][0] != aturan.versi:
