@@ -72,6 +72,13 @@ _POLA_NAMA = re.compile(r"[\s\-_]+")
 _RE_PEMISAH_KATA = "[ \t\u00a0_-]+"
 
 
+# The columns the rejects file adds around the raw cells, and the rejects table's name for a
+# problem of the whole row rather than of one column.
+KOLOM_BARIS_PENOLAKAN = "baris"
+KOLOM_ALASAN_PENOLAKAN = "alasan_penolakan"
+KOLOM_SELURUH_BARIS = "(seluruh baris)"
+
+
 class FileDitolak(Exception):
     """The whole file is refused; str(e) is one Indonesian sentence naming the problem."""
 
@@ -102,7 +109,8 @@ class HasilBaca:
     def file_penolakan(self) -> bytes:
         """Rejected rows as a UTF-8 (BOM) CSV the user can fix and upload again."""
         if self.mentah_ditolak is None:
-            tabel = pd.DataFrame({"baris": pd.Series(dtype="int64"), "alasan_penolakan": pd.Series(dtype="str")})
+            tabel = pd.DataFrame({KOLOM_BARIS_PENOLAKAN: pd.Series(dtype="int64"),
+                                  KOLOM_ALASAN_PENOLAKAN: pd.Series(dtype="str")})
         else:
             tabel = self.mentah_ditolak
         return tabel.to_csv(index=False).encode("utf-8-sig")
@@ -148,11 +156,18 @@ class _Tabel:
     nilai: pd.DataFrame  # data rows only, columns = header labels as found
     baris: np.ndarray  # spreadsheet row number of each data row
     format: str
+    # problems the reader saw in single cells or rows: (row positions, column position or None
+    # for the whole row, reason); they reject those rows like a bad value does
+    cacat: list[tuple[np.ndarray, int | None, str]] = field(default_factory=list)
+    lembar: str | None = None  # the XLSX sheet read
+    cek_karakter: bool = True  # False when the reader knows no cell holds a control or U+FFFD character
 
 
 def baca_snapshot(sumber: str | Path | bytes, *, nama_file: str | None = None, minggu: dt.date | None = None,
-                  sheet: str | None = None, batas_tolak: float = 0.2) -> HasilBaca:
-    """Read a snapshot file (path or bytes + nama_file) and validate it; FileDitolak if refused."""
+                  sheet: str | None = None, batas_tolak: float = 0.2,
+                  batas: kontrak.BatasTanggal | None = None) -> HasilBaca:
+    """Read a snapshot file (path or bytes + nama_file) and validate it; FileDitolak if refused.
+    `batas` bounds the dates (default: config/muat.yaml)."""
     if isinstance(sumber, (bytes, bytearray, memoryview)):
         if not nama_file:
             raise ValueError("baca_snapshot(bytes) butuh nama_file untuk mengenali formatnya")
@@ -180,7 +195,7 @@ def baca_snapshot(sumber: str | Path | bytes, *, nama_file: str | None = None, m
         tabel = _baca_xlsx(isi, sheet, minggu)
     else:
         tabel = _baca_parquet(isi)
-    return _validasi(tabel.nilai, tabel.baris, format_=tabel.format, minggu=minggu, batas_tolak=batas_tolak)
+    return _validasi(tabel, minggu=minggu, batas_tolak=batas_tolak, batas=batas)
 
 
 def _wajib_untuk(minggu: dt.date | None) -> tuple[str, ...]:
@@ -212,68 +227,153 @@ def _ada_isi(v: object) -> bool:
     return str(v).strip() != ""
 
 
+# Byte order marks, longest first (the UTF-32 LE mark begins with the UTF-16 LE one).
+_BOM = ((b"\xff\xfe\x00\x00", "utf-32-le", "UTF-32"), (b"\x00\x00\xfe\xff", "utf-32-be", "UTF-32"),
+        (b"\xef\xbb\xbf", "utf-8", "UTF-8"), (b"\xff\xfe", "utf-16-le", "UTF-16"),
+        (b"\xfe\xff", "utf-16-be", "UTF-16"))
+# Characters no cell may hold: C0 controls other than tab/newline/CR (NUL above all), and U+FFFD,
+# which is what bytes that are not UTF-8 become. Escaped so pandas keeps the regex on RE2.
+_RE_KARAKTER_RUSAK = "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f\\ufffd]"
+_ALASAN_KARAKTER_RUSAK = ("berisi karakter rusak (byte yang bukan UTF-8, byte NUL atau karakter kontrol); "
+                          "ketik ulang sel ini atau simpan ulang file sebagai CSV UTF-8")
+
+
+def _baris_ke(teks: str, posisi: int) -> int:
+    """1-based physical line of a character position."""
+    return teks.count("\n", 0, posisi) + 1
+
+
+def _dekode(isi: bytes) -> tuple[str, bool]:
+    """Bytes → text, and whether some bytes were not decodable (they become U+FFFD, whose cells
+    are then rejected row by row).
+
+    The evidence for UTF-8 is a valid multi-byte sequence: Windows-1252 text (Indonesian
+    names with é, ’, –) almost never forms one, while a UTF-8 file damaged in a few places
+    still has many. So a file that is UTF-8 except for a few bytes stays UTF-8 and only the
+    rows with those bytes are rejected; a file with no valid sequence, or with more broken
+    than valid ones, is Windows-1252 as the contract allows; never mojibake for every row.
+    """
+    for bom, kode, nama in _BOM:
+        if isi.startswith(bom):
+            try:
+                return isi[len(bom):].decode(kode), False
+            except UnicodeDecodeError as e:
+                awal = isi[len(bom):][:e.start].decode(kode, errors="replace")
+                raise FileDitolak(f"File bertanda {nama} tetapi rusak di baris {_baris_ke(awal, len(awal))} "
+                                  f"(byte yang tidak sah); simpan ulang sebagai CSV UTF-8.") from None
+    # Binary, not text: more than 1 % control bytes. A stray NUL in a text file is one bad cell
+    # (its row is rejected), not a reason to refuse the file.
+    contoh = isi[:65536]
+    kontrol = sum(contoh.count(bytes([b])) for b in (*range(9), 11, 12, *range(14, 32), 127))
+    if kontrol > max(16, len(contoh) // 100) and contoh.count(b"\x00") * 2 < len(contoh) // 4:
+        raise FileDitolak("File ini bukan tabel CSV: isinya data biner, bukan teks.")
+    nol = contoh.count(b"\x00")
+    if nol:
+        if nol > len(contoh) // 4 and (contoh[1::2].count(b"\x00") > len(contoh) // 4
+                                       or contoh[0::2].count(b"\x00") > len(contoh) // 4):
+            raise FileDitolak("File ini tampaknya teks UTF-16 atau UTF-32 tanpa penanda urutan byte (BOM); "
+                              "simpan ulang sebagai CSV UTF-8.")
+    try:
+        return isi.decode("utf-8"), False
+    except UnicodeDecodeError:
+        pass
+    teks = isi.decode("utf-8", errors="replace")
+    rusak = teks.count("\ufffd") - isi.count(b"\xef\xbf\xbd")
+    sah = len(re.findall("[^\x00-\x7f\ufffd]", teks))
+    if sah and sah >= rusak:
+        return teks, True
+    try:
+        return isi.decode("cp1252"), False
+    except UnicodeDecodeError as e:
+        baris = isi[:e.start].count(b"\n") + 1
+        raise FileDitolak(f"Pengodean huruf file tidak terbaca: bukan UTF-8 dan bukan Windows-1252 (byte "
+                          f"0x{isi[e.start]:02X} di baris {baris}); simpan ulang sebagai CSV UTF-8.") from None
+
+
 def _baca_csv(isi: bytes, minggu: dt.date | None) -> _Tabel:
     if isi[:4] == b"PK\x03\x04":
         raise FileDitolak("File ini sebenarnya file Excel (.xlsx) yang bernama .csv; "
                           "ganti akhiran namanya menjadi .xlsx.")
-    if isi[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        raise FileDitolak("File CSV berpengodean UTF-16 tidak didukung; simpan ulang sebagai CSV UTF-8.")
-    if b"\x00" in isi[:65536]:
-        raise FileDitolak("File ini bukan tabel CSV: isinya data biner, bukan teks.")
-    try:
-        teks = isi.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            teks = isi.decode("cp1252")
-        except UnicodeDecodeError as e:
-            raise FileDitolak(f"Pengodean huruf file tidak terbaca: bukan UTF-8 dan bukan Windows-1252 "
-                              f"(byte 0x{isi[e.start]:02X} di posisi {e.start}).") from None
+    teks, _ = _dekode(isi)
     if not teks.strip():
         raise FileDitolak("File kosong.")
+    if "\n" not in teks and "\r" in teks:  # old Mac Excel ends lines with CR alone
+        teks = teks.replace("\r", "\n")
+    # A cell may be longer than the csv module's default 128 KiB limit; it is still a cell.
+    csv.field_size_limit(2**31 - 1)
 
     # Only the first records are parsed in Python, once per candidate delimiter.
     awal = teks[:262_144]
     calon = []
     for pemisah in _PEMISAH_CSV:
         pembaca = csv.reader(io.StringIO(awal), delimiter=pemisah)
-        baris_awal, baris_fisik = [], []
+        baris_awal = []
         try:
             for _ in range(BARIS_CARI_JUDUL):
-                baris_fisik.append(pembaca.line_num)
                 baris_awal.append(next(pembaca))
-        except StopIteration:
-            baris_fisik.pop()
-        except csv.Error:
-            continue
+        except (StopIteration, csv.Error):
+            pass  # the sample ends (perhaps inside a long quoted cell): look at what was read
         try:
-            calon.append((pemisah, _cari_judul(baris_awal, minggu), baris_fisik, None))
+            judul = _cari_judul(baris_awal, minggu)
+            calon.append((pemisah, judul, len(baris_awal[judul]), None))
         except FileDitolak as e:
-            calon.append((pemisah, None, baris_fisik, e))
-    if not calon:
-        raise FileDitolak("File ini bukan tabel CSV yang bisa dibaca.")
+            calon.append((pemisah, None, 0, e))
     cocok = [c for c in calon if c[1] is not None]
     if not cocok:
         # the most specific refusal: a header with missing columns beats "no header at all"
-        kesalahan = [c[3] for c in calon if c[3] is not None]
+        kesalahan = [c[3] for c in calon]
         spesifik = [e for e in kesalahan if str(e).startswith("Kolom wajib")]
         raise (spesifik or kesalahan)[0]
-    pemisah, judul, baris_fisik, _ = cocok[0]
-    try:
-        # bytes, not StringIO: the C parser reads them directly (a 20 MB StringIO costs ~0.3 s)
-        nilai = pd.read_csv(io.BytesIO(teks.encode("utf-8")), sep=pemisah, encoding="utf-8", header=None,
-                            skiprows=baris_fisik[judul], dtype=str, na_filter=False, skip_blank_lines=False,
-                            engine="c")
-    except pd.errors.ParserError as e:
-        m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(e))
-        if m:
-            raise FileDitolak(f"File tidak bisa dibaca sebagai tabel: baris {m[2]} berisi {m[3]} kolom, padahal "
-                              f"baris judul berisi {m[1]} kolom.") from None
-        raise FileDitolak(f"File tidak bisa dibaca sebagai tabel CSV ({str(e).strip()}).") from None
-    kepala = [str(v) for v in nilai.iloc[0]]
+    pemisah, judul, lebar, _ = cocok[0]
+    nilai = _csv_ke_frame(teks.encode("utf-8"), pemisah, judul)
+    kepala = ["" if isinstance(v, float) else str(v) for v in nilai.iloc[0]]
     nilai = nilai.iloc[1:].reset_index(drop=True)
     nilai.columns = kepala
     nomor_judul = judul + 1  # records, as a spreadsheet numbers them
-    return _Tabel(nilai, np.arange(nomor_judul + 1, nomor_judul + 1 + len(nilai)), "csv")
+    baris = np.arange(nomor_judul + 1, nomor_judul + 1 + len(nilai))
+    cacat = []
+    # A row with more values than the header record has its values shifted (a separator
+    # inside an unquoted value): that row is rejected, the others load.
+    if nilai.shape[1] > lebar:
+        isi_lebih = np.column_stack([~_kosong(nilai.iloc[:, i]) for i in range(lebar, nilai.shape[1])])
+        berlebih = isi_lebih.any(axis=1)
+        if berlebih.any():
+            # values in the row = header width + position of its last non-empty extra cell
+            jumlah = nilai.shape[1] - np.argmax(isi_lebih[berlebih, ::-1], axis=1)
+            for n_nilai in np.unique(jumlah):
+                pos = np.flatnonzero(berlebih)[jumlah == n_nilai]
+                cacat.append((pos, None, f"baris berisi {n_nilai} nilai, padahal baris judul berisi {lebar} "
+                                         "kolom (mungkin ada pemisah di dalam sebuah nilai tanpa tanda kutip)"))
+        nilai = nilai.iloc[:, :lebar]
+    return _Tabel(nilai, baris, "csv", cacat=cacat, cek_karakter=re.search(_RE_KARAKTER_RUSAK, teks) is not None)
+
+
+def _csv_ke_frame(data: bytes, pemisah: str, judul: int) -> pd.DataFrame:
+    """The records from the header on as strings ('' for empty), wide enough for the longest record."""
+    lebar = None
+    for _ in range(8):
+        try:
+            # bytes, not StringIO: the C parser reads them directly (a 20 MB StringIO costs ~0.3 s)
+            return pd.read_csv(io.BytesIO(data), sep=pemisah, encoding="utf-8", header=None, skiprows=judul,
+                               names=None if lebar is None else range(lebar), dtype=str, na_filter=False,
+                               skip_blank_lines=False, engine="c")
+        except pd.errors.ParserError as e:
+            pesan = str(e)
+            m = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", pesan)
+            if m:  # a record longer than the first: read again wide enough, reject that row later
+                lebar = max(int(m[3]), (lebar or 0) + 1)
+                continue
+            m = re.search(r"EOF inside string starting at row (\d+)", pesan)
+            if m:
+                raise FileDitolak(f"Tanda kutip (\") yang dibuka di baris {int(m[1]) + 1} tidak pernah ditutup "
+                                  "sampai akhir file; perbaiki sel itu lalu unggah ulang.") from None
+            raise FileDitolak("File tidak bisa dibaca sebagai tabel CSV: susunan tanda kutip atau pemisahnya "
+                              "rusak.") from None
+        except (UnicodeDecodeError, ValueError, MemoryError):
+            raise FileDitolak("File tidak bisa dibaca sebagai tabel CSV: susunan tanda kutip atau pemisahnya "
+                              "rusak.") from None
+    raise FileDitolak("File tidak bisa dibaca sebagai tabel CSV: jumlah nilai per baris sangat tidak "
+                      "beraturan.")
 
 
 def _baca_xlsx(isi: bytes, sheet: str | None, minggu: dt.date | None) -> _Tabel:
@@ -283,38 +383,143 @@ def _baca_xlsx(isi: bytes, sheet: str | None, minggu: dt.date | None) -> _Tabel:
         raise FileDitolak("File ini bukan file Excel .xlsx yang sah (rusak atau berformat lain).") from None
     with buku:
         lembar = buku.sheet_names
+        if not lembar:
+            raise FileDitolak("File Excel tidak berisi lembar (sheet) apa pun.")
+        tersembunyi = _lembar_tersembunyi(buku)
+        daftar_lembar = ", ".join(f"{n} (tersembunyi)" if n in tersembunyi else n for n in lembar)
         if sheet is not None and sheet not in lembar:
             sama = [s for s in lembar if s.strip().lower() == sheet.strip().lower()]
             if len(sama) != 1:
                 raise FileDitolak(f"Lembar (sheet) '{sheet}' tidak ada di file; lembar yang tersedia: "
-                                  f"{', '.join(lembar)}.")
+                                  f"{daftar_lembar}.")
             sheet = sama[0]
-        if not lembar:
-            raise FileDitolak("File Excel tidak berisi lembar (sheet) apa pun.")
-        nama_lembar = sheet if sheet is not None else lembar[0]
+        # "The first sheet" is the first one the user sees: a hidden first sheet is skipped.
+        terlihat = [n for n in lembar if n not in tersembunyi]
+        nama_lembar = sheet if sheet is not None else (terlihat or lembar)[0]
         try:
             semua = pd.read_excel(buku, sheet_name=nama_lembar, header=None)
-        except Exception as e:
-            raise FileDitolak(f"Lembar '{nama_lembar}' tidak bisa dibaca ({e}).") from None
+        except Exception:
+            raise FileDitolak(f"Lembar '{nama_lembar}' tidak bisa dibaca: isi file Excel rusak; buka lalu simpan "
+                              "ulang file di Excel.") from None
+    konteks = "" if len(lembar) == 1 else f" (lembar yang dibaca: '{nama_lembar}'; lembar di file: {daftar_lembar})"
     if semua.empty or semua.notna().sum().sum() == 0:
-        raise FileDitolak(f"Lembar '{nama_lembar}' kosong.")
+        raise FileDitolak(f"Lembar '{nama_lembar}' kosong{konteks}.")
     baris_awal = semua.head(BARIS_CARI_JUDUL).astype(object).to_numpy().tolist()
-    judul = _cari_judul(baris_awal, minggu)
+    try:
+        judul = _cari_judul(baris_awal, minggu)
+    except FileDitolak as e:
+        if not konteks:
+            raise
+        saran = "; pilih lembar lain dengan --sheet atau kolom 'Nama sheet'"
+        raise FileDitolak(f"{str(e).rstrip('.')}{konteks}{saran}.") from None
     kepala = ["" if not _ada_isi(v) else (str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)).strip()
               for v in semua.iloc[judul]]
     nilai = semua.iloc[judul + 1:].reset_index(drop=True)
     nilai.columns = kepala
     # pandas row 0 is Excel row 1 (calamine keeps leading empty rows), so the header is row judul+1
-    return _Tabel(nilai, np.arange(judul + 2, judul + 2 + len(nilai)), "xlsx")
+    baris = np.arange(judul + 2, judul + 2 + len(nilai))
+    cacat = [(pos, kolom, alasan) for (pos, kolom), alasan in _sel_tanpa_nilai(isi, nama_lembar, judul + 1).items()
+             if pos < len(nilai) and kolom < nilai.shape[1]]
+    return _Tabel(nilai, baris, "xlsx", lembar=nama_lembar,
+                  cacat=[(np.array([p]), k, a) for p, k, a in cacat])
+
+
+def _lembar_tersembunyi(buku: pd.ExcelFile) -> set[str]:
+    try:
+        return {m.name for m in buku.book.sheets_metadata if str(m.visible).rsplit(".", 1)[-1] != "Visible"}
+    except Exception:  # older python-calamine without metadata: every sheet counts as visible
+        return set()
+
+
+_RE_SEL = re.compile(rb'<(?:\w+:)?c\b([^>]*?)(/>|>(.*?)</(?:\w+:)?c>)', re.S)
+_RE_REF = re.compile(rb'\br="([A-Z]+)([0-9]+)"')
+
+
+def _sel_tanpa_nilai(isi: bytes, nama_lembar: str, baris_pertama: int) -> dict[tuple[int, int], str]:
+    """Cells calamine reads as empty although they are not: a formula saved without its value
+    (files written by programs, never recalculated) and Excel errors (#N/A, #REF!, …).
+
+    Keyed by (data row position, column position); only looked for when the sheet has formulas
+    or error cells at all, so an ordinary file costs one substring search.
+    """
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(isi)) as z:
+            xml = z.read(_jalur_lembar(z, nama_lembar))
+    except Exception:
+        return {}
+    if b"<f" not in xml and b't="e"' not in xml and b"<x:f" not in xml:
+        return {}
+    hasil = {}
+    for m in _RE_SEL.finditer(xml):
+        atribut, isi_sel = m[1], m[3] or b""
+        galat = b't="e"' in atribut
+        rumus = b"<f" in isi_sel or b":f" in isi_sel
+        if not (galat or rumus):
+            continue
+        ref = _RE_REF.search(atribut)
+        if ref is None:
+            continue
+        nilai = re.search(rb"<(?:\w+:)?v>([^<]*)</(?:\w+:)?v>", isi_sel)
+        if galat:
+            alasan = (f"sel berisi galat Excel {(nilai[1].decode('utf-8', 'replace') if nilai else '#N/A')} "
+                      "(rumus yang gagal); isi nilainya atau perbaiki rumusnya")
+        elif nilai is None or not nilai[1].strip():
+            alasan = ("sel berisi rumus tanpa nilai tersimpan (file dibuat program dan belum dihitung); "
+                      "buka di Excel lalu simpan ulang agar nilainya dihitung")
+        else:
+            continue
+        kolom = 0
+        for huruf in ref[1].decode():
+            kolom = kolom * 26 + ord(huruf) - 64
+        hasil[(int(ref[2]) - 1 - baris_pertama, kolom - 1)] = alasan
+    return hasil
+
+
+def _jalur_lembar(z, nama_lembar: str) -> str:
+    """The XML part of a sheet, through workbook.xml and its relationships."""
+    buku = z.read("xl/workbook.xml").decode("utf-8", "replace")
+    rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
+    from html import unescape
+
+    for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", buku):
+        nama = re.search(r'\bname="([^"]*)"', m[1])
+        rid = re.search(r'\br:id="([^"]*)"', m[1]) or re.search(r'\b\w+:id="([^"]*)"', m[1])
+        if nama and rid and unescape(nama[1]) == nama_lembar:
+            for r in re.finditer(r"<(?:\w+:)?Relationship\b([^>]*)/?>", rels):
+                if re.search(rf'\bId="{re.escape(rid[1])}"', r[1]):
+                    target = re.search(r'\bTarget="([^"]*)"', r[1])[1]
+                    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+    raise KeyError(nama_lembar)
 
 
 def _baca_parquet(isi: bytes) -> _Tabel:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     try:
-        nilai = pd.read_parquet(io.BytesIO(isi))
+        tabel = pq.ParquetFile(io.BytesIO(isi)).read()
     except Exception:
         raise FileDitolak("File ini bukan file Parquet yang sah (rusak atau berformat lain).") from None
-    nilai = nilai.reset_index(drop=True)
-    nilai.columns = [str(c) for c in nilai.columns]
+    # Column by column: pandas refuses duplicate names in one conversion, and a duplicate
+    # follows the rule of every format (the first is used, the second is extra).
+    kolom, nama_kolom = {}, []
+    for i, (nama, seri) in enumerate(zip(tabel.column_names, tabel.columns)):
+        if re.fullmatch(r"__index_level_[0-9]+__", nama):  # pandas' saved index, not data
+            continue
+        jenis = seri.type
+        if pa.types.is_nested(jenis) or pa.types.is_dictionary(jenis) and pa.types.is_nested(jenis.value_type):
+            if normal_nama(nama) in kontrak.KOLOM_PER_NAMA:
+                raise FileDitolak(f"Kolom '{nama}' di file Parquet berisi daftar atau struktur ({jenis}), bukan "
+                                  "satu nilai per sel; simpan kolom itu sebagai teks, angka atau tanggal.")
+        try:
+            kolom[i] = seri.to_pandas()
+        except Exception:
+            raise FileDitolak(f"Kolom '{nama}' di file Parquet tidak bisa dibaca (tipe {jenis}).") from None
+        nama_kolom.append(str(nama))
+    nilai = pd.DataFrame(kolom)
+    nilai.columns = nama_kolom
     return _Tabel(nilai, np.arange(2, 2 + len(nilai)), "parquet")
 
 
@@ -483,6 +688,11 @@ def _parse_angka(sel: _Sel, n: int, bulat: bool, persen: bool, gagal: _Gagal) ->
     gagal.tambah(bukan_angka_hingga, "bukan angka yang bisa dibaca")
     arr = np.where(bukan_angka_hingga, np.nan, arr)
     if bulat:
+        # beyond 2^53 a float64 no longer holds every whole number (and beyond 2^63 Int64
+        # wraps to a negative): refuse instead of storing a different number
+        besar = ~np.isnan(arr) & (np.abs(arr) >= 2.0**53)
+        gagal.tambah(besar, f"angka terlalu besar (paling besar {_angka_id(2**53 - 1)})")
+        arr = np.where(besar, np.nan, arr)
         pecahan = ~np.isnan(arr) & (np.mod(arr, 1) != 0)
         gagal.tambah(pecahan, "harus bilangan bulat")
         arr = np.where(pecahan, np.nan, arr)
@@ -675,10 +885,11 @@ def _alasan_cek(nama: str) -> str:
 # --------------------------------------------------------------------------- validation
 
 def validasi_frame(mentah: pd.DataFrame, *, minggu: dt.date | None = None, batas_tolak: float = 0.2,
-                   baris_awal: int = 2) -> HasilBaca:
+                   baris_awal: int = 2, batas: kontrak.BatasTanggal | None = None) -> HasilBaca:
     """Validate a frame of raw values (strings as read from a file, or typed values); format 'frame'."""
     baris = np.arange(baris_awal, baris_awal + len(mentah))
-    return _validasi(mentah.reset_index(drop=True), baris, format_="frame", minggu=minggu, batas_tolak=batas_tolak)
+    return _validasi(_Tabel(mentah.reset_index(drop=True), baris, "frame"), minggu=minggu,
+                     batas_tolak=batas_tolak, batas=batas)
 
 
 def _teks_mentah(s: pd.Series) -> pd.Series:
@@ -698,8 +909,23 @@ def _teks_mentah(s: pd.Series) -> pd.Series:
     return s.astype(object).map(satu).astype("str")
 
 
-def _validasi(mentah: pd.DataFrame, baris: np.ndarray, *, format_: str, minggu: dt.date | None,
-              batas_tolak: float) -> HasilBaca:
+def _periksa_batas_minggu(minggu: dt.date, hari_terakhir: dt.date, batas: kontrak.BatasTanggal) -> None:
+    """A week before the programme or after today (plus the margin) is refused whole."""
+    if minggu < minggu_iso(batas.minggu_paling_awal):
+        raise FileDitolak(f"Minggu data {minggu.isoformat()} sebelum program KDKMP dimulai (paling awal minggu "
+                          f"{minggu_iso(batas.minggu_paling_awal).isoformat()}); periksa tahun pada tanggal_data.")
+    lambat = batas.paling_lambat()
+    if hari_terakhir > lambat:
+        raise FileDitolak(f"Tanggal data {hari_terakhir.isoformat()} berada di masa depan (paling lambat "
+                          f"{lambat.isoformat()}, yaitu hari ini + {batas.hari_ke_depan} hari); periksa tahunnya.")
+
+
+def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
+              batas: kontrak.BatasTanggal | None) -> HasilBaca:
+    if not 0 <= batas_tolak <= 1:  # also NaN; the CLI and the page check what the user typed
+        raise ValueError(f"batas_tolak harus 0 sampai 1, bukan {batas_tolak!r}")
+    batas = batas or kontrak.muat_batas()
+    mentah, baris, format_ = tabel.nilai, tabel.baris, tabel.format
     minggu_diberikan = minggu is not None
     if minggu is not None:
         minggu = minggu_iso(minggu)
@@ -722,17 +948,33 @@ def _validasi(mentah: pd.DataFrame, baris: np.ndarray, *, format_: str, minggu: 
     if "tanggal_data" not in peta and minggu is None:  # cannot happen via _wajib_untuk; kept explicit
         raise FileDitolak("File tidak punya kolom tanggal_data; sebutkan minggu datanya.")
 
-    # --- rows that are empty in every column are not data
+    # --- rows that are empty in every column are not data (unless the reader saw a defect in them)
     kosong_semua = np.logical_and.reduce([kosong_kolom[i] for i in range(mentah.shape[1])]) \
         if mentah.shape[1] else np.ones(len(mentah), dtype=bool)
     isi = ~kosong_semua
+    cacat = np.zeros(len(mentah), dtype=bool)
+    for pos, _, _ in tabel.cacat:
+        cacat[pos] = True
+    isi |= cacat
     if not isi.any():
         raise FileDitolak("File tidak berisi baris data di bawah baris judul kolom.")
+    posisi_baru = np.cumsum(isi) - 1  # old row position → position among the kept rows
     if not isi.all():
         mentah = mentah[isi].reset_index(drop=True)
         baris = baris[isi]
         kosong_kolom = {i: m[isi] for i, m in kosong_kolom.items()}
     n = len(mentah)
+    # reader defects: a cell of a contract column fails that column, anything else the whole row
+    nama_per_posisi = {pos: nama for nama, pos in peta.items()}
+    cacat_sel: dict[str, list[tuple[np.ndarray, str]]] = {}
+    cacat_baris: list[tuple[np.ndarray, str]] = []
+    for pos, kolom_cacat, alasan in tabel.cacat:
+        mask = np.zeros(n, dtype=bool)
+        mask[posisi_baru[pos]] = True
+        if kolom_cacat is None:
+            cacat_baris.append((mask, alasan))
+        elif kolom_cacat in nama_per_posisi:
+            cacat_sel.setdefault(nama_per_posisi[kolom_cacat], []).append((mask, alasan))
 
     # --- parse every contract column; parse failures are row problems
     data: dict[str, pd.Series] = {}
@@ -744,7 +986,16 @@ def _validasi(mentah: pd.DataFrame, baris: np.ndarray, *, format_: str, minggu: 
             data[k.nama] = _kolom_kosong(k.jenis, n)
             continue
         pos = peta[k.nama]
-        sel = _pisah(mentah.iloc[:, pos], kosong_kolom[pos])
+        kosong = kosong_kolom[pos]
+        for mask, alasan in cacat_sel.get(k.nama, ()):
+            gagal.tambah(mask, alasan)
+            kosong = kosong | mask  # the cell is reported already: not also "kosong" or unreadable
+        sel = _pisah(mentah.iloc[:, pos], kosong)
+        if tabel.cek_karakter and sel.teks is not None:
+            rusak = sel.teks.str.contains(_RE_KARAKTER_RUSAK, regex=True).fillna(False).to_numpy(dtype=bool)
+            if rusak.any():
+                gagal.tambah(rusak, _ALASAN_KARAKTER_RUSAK)
+                sel = _pisah(mentah.iloc[:, pos], kosong | rusak)
         if k.jenis in ("int", "float"):
             data[k.nama] = _parse_angka(sel, n, k.jenis == "int", k.persen, gagal)
         elif k.jenis == "bool":
@@ -757,6 +1008,8 @@ def _validasi(mentah: pd.DataFrame, baris: np.ndarray, *, format_: str, minggu: 
             data[k.nama] = _parse_enum(k.nama, sel, n, gagal)
         else:
             data[k.nama] = _sebagai_teks(sel, n)
+        if k.huruf_besar:
+            data[k.nama] = data[k.nama].str.upper()
 
     # --- the week
     tanggal = data["tanggal_data"]
@@ -764,15 +1017,26 @@ def _validasi(mentah: pd.DataFrame, baris: np.ndarray, *, format_: str, minggu: 
         senin = (tanggal - pd.to_timedelta(tanggal.dt.day_of_week, unit="D")).dropna()
         jumlah = senin.value_counts().sort_index()
         if len(jumlah) > 1:
-            daftar = [f"{d:%Y-%m-%d} ({_angka_id(c)} baris)" for d, c in jumlah.items()]
+            daftar = [f"{d.date().isoformat()} ({_angka_id(c)} baris)" for d, c in jumlah.items()]
             raise FileDitolak(f"File berisi data dari lebih dari satu minggu: {_daftar(daftar, 6)}.")
         minggu_file = jumlah.index[0].date()
         if minggu is not None and minggu_file != minggu:
-            raise FileDitolak(f"Data file ini untuk minggu {minggu_file:%Y-%m-%d}, bukan minggu "
-                              f"{minggu:%Y-%m-%d} yang dipilih.")
+            raise FileDitolak(f"Data file ini untuk minggu {minggu_file.isoformat()}, bukan minggu "
+                              f"{minggu.isoformat()} yang dipilih.")
         minggu = minggu_file
     elif minggu is None:
         raise FileDitolak("Tidak ada tanggal_data yang terbaca, sehingga minggu data tidak bisa ditentukan.")
+    hari_terakhir = tanggal.max().date() if tanggal.notna().any() else minggu
+    _periksa_batas_minggu(minggu, hari_terakhir, batas)
+    # a report date after the week (a typo in the year) would stay "the latest report" for good
+    laporan = data["laporan_terakhir"]
+    akhir_minggu = pd.Timestamp(minggu + dt.timedelta(days=6))
+    gagal_per_kolom["laporan_terakhir"].tambah(
+        (laporan > akhir_minggu).to_numpy(dtype=bool),
+        f"setelah akhir minggu data ({akhir_minggu.date().isoformat()}); tanggal laporan tidak boleh di masa depan")
+    gagal_per_kolom["laporan_terakhir"].tambah(
+        (laporan < pd.Timestamp(batas.minggu_paling_awal)).to_numpy(dtype=bool),
+        f"sebelum program KDKMP dimulai ({batas.minggu_paling_awal.isoformat()})")
     # with the week given by the caller, tanggal_data is optional and defaults to that Monday
     if minggu_diberikan:
         tanggal_gagal = gagal_per_kolom["tanggal_data"].semua()
@@ -811,11 +1075,18 @@ def _validasi(mentah: pd.DataFrame, baris: np.ndarray, *, format_: str, minggu: 
         pos = np.flatnonzero(ganda)
         masalah.append(pd.DataFrame({
             "pos": pos, "kolom": "kode_koperasi",
-            "alasan": [f"kode_koperasi ganda, sudah ada di baris {b}" for b in baris[pertama[pos]]]}))
+            "alasan": [f"kode_koperasi ganda, sudah ada di baris {b}" for b in baris[pertama[pos]]],
+            "ringkas": "kode_koperasi: kode_koperasi ganda"}))
+    for mask, alasan in cacat_baris:
+        masalah.append(pd.DataFrame({"pos": np.flatnonzero(mask), "kolom": KOLOM_SELURUH_BARIS, "alasan": alasan}))
 
     masalah_df = (pd.concat(masalah, ignore_index=True) if masalah
                   else pd.DataFrame({"pos": pd.Series(dtype="int64"), "kolom": pd.Series(dtype="str"),
-                                     "alasan": pd.Series(dtype="str")}))
+                                     "alasan": pd.Series(dtype="str"), "ringkas": pd.Series(dtype="str")}))
+    # the kind of problem, without what is particular to one row, for "masalah terbanyak"
+    umum = (masalah_df["kolom"] + ": " + masalah_df["alasan"]).astype("str")
+    masalah_df["ringkas"] = (masalah_df["ringkas"].astype("str").fillna(umum) if "ringkas" in masalah_df
+                             else umum)
     urutan_kolom = {nama: i for i, nama in enumerate(kontrak.NAMA_KOLOM)}
     masalah_df["urut"] = masalah_df["kolom"].map(urutan_kolom)
     masalah_df = masalah_df.sort_values(["pos", "urut"], kind="stable").reset_index(drop=True)
@@ -838,28 +1109,51 @@ def _validasi(mentah: pd.DataFrame, baris: np.ndarray, *, format_: str, minggu: 
     hasil_data = tipe[baik].reset_index(drop=True)
     hasil_data["baris"] = baris[baik].astype("int64")
 
+    # The rejects file: the raw cells as typed, between this file's row number and the reasons.
+    # A column of the same name in the input (a rejects file uploaded again, or the user's own)
+    # is kept under another name, never overwritten.
     mentah_ditolak = mentah.iloc[pos_ditolak].reset_index(drop=True)
-    mentah_ditolak = pd.DataFrame({str(c): _teks_mentah(mentah_ditolak.iloc[:, i]).to_numpy()
-                                   for i, c in enumerate(mentah_ditolak.columns)}) \
-        if mentah_ditolak.columns.is_unique else mentah_ditolak.apply(_teks_mentah)
-    mentah_ditolak.insert(0, "baris", baris[pos_ditolak].astype("int64"))
+    label = [str(c) for c in mentah_ditolak.columns]
+    dipakai = set(label)
+    for i, c in enumerate(label):
+        if normal_nama(c) in (KOLOM_BARIS_PENOLAKAN, KOLOM_ALASAN_PENOLAKAN):
+            label[i] = _nama_bebas(f"{c.strip()} (sebelumnya)", dipakai)
+            dipakai.add(label[i])
+    mentah_ditolak = pd.DataFrame({i: _teks_mentah(mentah_ditolak.iloc[:, i]).to_numpy()
+                                   for i in range(mentah_ditolak.shape[1])}, index=range(len(pos_ditolak)))
+    mentah_ditolak.columns = label
+    mentah_ditolak.insert(0, KOLOM_BARIS_PENOLAKAN, baris[pos_ditolak].astype("int64"))
     gabungan = (masalah_df["kolom"] + ": " + masalah_df["alasan"]).groupby(masalah_df["pos"]).agg("; ".join)
-    mentah_ditolak["alasan_penolakan"] = gabungan.reindex(pos_ditolak).to_numpy()
+    mentah_ditolak[KOLOM_ALASAN_PENOLAKAN] = gabungan.reindex(pos_ditolak).to_numpy()
 
     hasil = HasilBaca(data=hasil_data, ditolak=ditolak, minggu=minggu, baris_dibaca=n,
                       kolom_tambahan=tambahan, format=format_, mentah_ditolak=mentah_ditolak)
 
     porsi = len(pos_ditolak) / n
-    if porsi > batas_tolak:
+    if porsi > batas_tolak or len(pos_ditolak) == n:
+        # rows, not cells: a row with the same kind of problem in two columns counts once
+        terbanyak = masalah_df.drop_duplicates(["pos", "ringkas"])["ringkas"].value_counts()
+        masalah_utama = (f"masalah terbanyak {terbanyak.index[0]} ({_angka_id(terbanyak.iloc[0])} baris); "
+                         "perbaiki file lalu unggah ulang.")
+        if len(pos_ditolak) == n:  # even when the limit allows it, an empty week is no week
+            raise FileDitolak(f"Tidak ada baris yang bisa dimuat: semua {_angka_id(n)} baris ditolak, "
+                              f"{masalah_utama}", hasil=hasil)
         persen = _angka_id(porsi * 100, 1)
         if persen == _angka_id(batas_tolak * 100, 1):
             persen = _angka_id(porsi * 100, 2)
-        terbanyak = (ditolak["kolom"] + ": " + ditolak["alasan"]).value_counts()
         raise FileDitolak(
             f"{persen} % baris ditolak (batas {_persen_id(batas_tolak)} %): {_angka_id(len(pos_ditolak))} dari "
-            f"{_angka_id(n)} baris bermasalah, masalah terbanyak {terbanyak.index[0]} "
-            f"({_angka_id(terbanyak.iloc[0])} baris); perbaiki file lalu unggah ulang.", hasil=hasil)
+            f"{_angka_id(n)} baris bermasalah, {masalah_utama}", hasil=hasil)
     return hasil
+
+
+def _nama_bebas(nama: str, dipakai: set[str]) -> str:
+    """`nama`, or `nama 2`, `nama 3` … the first that is not taken."""
+    calon, i = nama, 1
+    while calon in dipakai:
+        i += 1
+        calon = f"{nama.rstrip(')')} {i})" if nama.endswith(")") else f"{nama} {i}"
+    return calon
 
 
 def _kolom_kosong(jenis: str, n: int) -> pd.Series:

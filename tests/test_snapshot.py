@@ -23,6 +23,16 @@ def satu(**override) -> pd.DataFrame:
     return frame_contoh(1, **override)
 
 
+def satu_ditolak(**override) -> snapshot.HasilBaca:
+    """A row with `override` beside a valid one: the bad row is rejected, the good one loads."""
+    frame = frame_contoh(2)
+    for kolom, nilai in override.items():
+        frame.loc[0, kolom] = nilai
+    hasil = validasi_frame(frame, batas_tolak=1.0)
+    assert hasil.baris_dimuat == 1 and hasil.data["baris"].tolist() == [3]
+    return hasil
+
+
 def alasan(hasil: snapshot.HasilBaca, kolom: str) -> list[str]:
     return hasil.ditolak.loc[hasil.ditolak["kolom"] == kolom, "alasan"].tolist()
 
@@ -70,8 +80,7 @@ def test_bool_spellings_are_accepted(mentah, harap):
 
 @pytest.mark.parametrize("mentah", ["mungkin", "ok", "2", "yaa", "-", "n/a"])
 def test_unreadable_bool_rejects_the_row(mentah):
-    hasil = validasi_frame(satu(nib=mentah), batas_tolak=1.0)
-    assert hasil.baris_dimuat == 0
+    hasil = satu_ditolak(nib=mentah)
     assert alasan(hasil, "nib") == [f"bukan nilai ya/tidak ({snapshot.EJAAN_LOGIKA})"]
     assert hasil.ditolak["nilai"].tolist() == [mentah]
 
@@ -102,7 +111,7 @@ def test_enum_spellings_become_the_canonical_value(kolom, mentah, harap):
     ("status_operasional", "tutup"),
 ])
 def test_unknown_enum_value_rejects_the_row_listing_the_choices(kolom, mentah):
-    hasil = validasi_frame(satu(**{kolom: mentah}), batas_tolak=1.0)
+    hasil = satu_ditolak(**{kolom: mentah})
     pilihan = ", ".join(kontrak.KOLOM_PER_NAMA[kolom].nilai)
     assert alasan(hasil, kolom) == [f"nilai tidak dikenal; pilihan: {pilihan}"]
 
@@ -194,7 +203,7 @@ def test_date_spellings_are_accepted_and_lose_their_time(mentah, harap):
 
 @pytest.mark.parametrize("mentah", ["14-11-2026", "31/02/2026", "kemarin", "2026/11/14", "2026-13-01", "14.11.2026"])
 def test_unreadable_date_rejects_the_row(mentah):
-    hasil = validasi_frame(satu(laporan_terakhir=mentah), batas_tolak=1.0)
+    hasil = satu_ditolak(laporan_terakhir=mentah)
     assert alasan(hasil, "laporan_terakhir") == ["bukan tanggal yang bisa dibaca (YYYY-MM-DD atau DD/MM/YYYY)"]
 
 
@@ -432,9 +441,19 @@ def test_unreadable_encoding_is_refused_naming_the_problem():
         baca_snapshot(DATA / "pengodean_rusak.csv")
 
 
-def test_utf16_csv_is_refused_with_a_fix():
-    with pytest.raises(FileDitolak, match="UTF-16"):
-        baca_snapshot("kode_desa\n1\n".encode("utf-16"), nama_file="x.csv")
+@pytest.mark.parametrize("pengodean", ["utf-16", "utf-16-le", "utf-32"])
+def test_utf16_and_utf32_with_a_byte_order_mark_load(pengodean):
+    # Excel's "Teks Unicode" is UTF-16 with a BOM and tab separators
+    teks = pd.read_csv(DATA / "koma.csv", dtype=str, keep_default_na=False).to_csv(sep="\t", index=False)
+    isi = ("\ufeff" if pengodean == "utf-16-le" else "").encode(pengodean) + teks.encode(pengodean)
+    hasil = baca_snapshot(isi, nama_file="x.csv")
+    assert hasil.baris_dimuat == 3
+    assert hasil.data["nama_koperasi"].iloc[2] == "Koperasi Desa Merah Putih Gerung Selatan, Lombok Barat"
+
+
+def test_utf16_without_a_byte_order_mark_is_refused_naming_it():
+    with pytest.raises(FileDitolak, match="UTF-16 atau UTF-32 tanpa penanda urutan byte"):
+        baca_snapshot((DATA / "koma.csv").read_text().encode("utf-16-le"), nama_file="x.csv")
 
 
 def test_xlsx_named_csv_is_refused_with_a_fix(tmp_path):
@@ -515,11 +534,24 @@ def test_no_readable_tanggal_data_and_no_week_is_refused():
         validasi_frame(frame_contoh(2, tanggal_data="kemarin"), batas_tolak=1.0)
 
 
-def test_ragged_csv_row_is_refused_naming_the_line():
+def test_a_row_with_more_values_than_the_header_is_rejected_alone():
+    # koma.csv: header on row 1, three data rows; row 3 gets one value too many (24 columns)
     teks = (DATA / "koma.csv").read_text().splitlines()
     teks[2] += ",lebih"
-    with pytest.raises(FileDitolak, match="baris 3 berisi 25 kolom, padahal baris judul berisi 24 kolom"):
-        baca_snapshot("\n".join(teks).encode(), nama_file="x.csv")
+    hasil = baca_snapshot("\n".join(teks).encode(), nama_file="x.csv", batas_tolak=0.5)
+    assert hasil.data["baris"].tolist() == [2, 4]
+    assert hasil.ditolak[["baris", "kolom"]].values.tolist() == [[3, "(seluruh baris)"]]
+    assert hasil.ditolak["alasan"].iloc[0].startswith("baris berisi 25 nilai, padahal baris judul berisi 24 kolom")
+
+
+def test_rows_of_several_widths_are_each_rejected_with_their_count():
+    teks = (DATA / "koma.csv").read_text().splitlines()
+    teks[1] += ",x,y"
+    teks[3] += ",z"
+    hasil = baca_snapshot("\n".join(teks).encode(), nama_file="x.csv", batas_tolak=1.0)
+    assert hasil.data["baris"].tolist() == [3]
+    assert sorted(hasil.ditolak["alasan"].str.slice(0, 24).tolist()) == ["baris berisi 25 nilai, p",
+                                                                          "baris berisi 26 nilai, p"]
 
 
 # --------------------------------------------------------------------------- CSV reading
