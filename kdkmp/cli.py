@@ -1,30 +1,149 @@
-"""`python -m kdkmp …`: demo, ingest, summary (and the rules/score/export commands).
+"""`python -m kdkmp …`: demo, ingest, summary, export, rules check, score, minggu (withdraw/restore).
 
-Messages to the user are Indonesian; a refused file exits non-zero with one sentence and
-no traceback.
+Messages to the user are Indonesian. Decisions, each in one line:
+- Exit codes: 0 done; 2 a documented refusal (a refused file or database, a busy writer, invalid
+  rules, an unknown area or week, a withdrawal that cannot be done), one sentence on stderr;
+  64 a usage error (EX_USAGE: wrong or missing arguments), argparse's usage and an Indonesian
+  sentence; 70 an internal error (EX_SOFTWARE: a bug), one sentence naming the exception type
+  and the log file that holds the traceback (kdkmp.galat).
+- Only the refusal types listed in `_pesan_galat` are refusals: a KeyError or IndexError is a
+  bug, never dressed up as a user message.
+- argparse speaks Indonesian through a subclass (its usage prefix, section titles, -h and its
+  error messages mapped in one table), not by patching the argparse module.
+- Options are validated where they are parsed: --max-reject is a fraction 0..1 (decimal comma
+  accepted), --weeks 1..520, --seed 0..2³²−1; a date is YYYY-MM-DD and a week is its Monday.
+- Dates are printed ISO (date.isoformat), so a year below 1000 keeps its zeros.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import re
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
-from kdkmp import store
+from kdkmp import galat, store
 
+KELUAR_DITOLAK = 2
+KELUAR_PENGGUNAAN = 64  # EX_USAGE
+KELUAR_GALAT = 70  # EX_SOFTWARE
+
+MAKS_MINGGU_DEMO = 520  # ten years of weeks: far beyond the programme, still a sane build
+
+
+class Ditolak(Exception):
+    """A refusal the command has already worded for the user."""
+
+
+# ---------------------------------------------------------------- argparse in Indonesian
+
+_JENIS = {"int": "bilangan bulat", "float": "angka"}
+
+# argparse's English messages (Python 3.11–3.13 wording) → Indonesian; the first match wins.
+_PESAN_ARGPARSE: list[tuple[str, str]] = [
+    (r"the following arguments are required: (?P<a>.+)", "argumen berikut wajib diisi: {a}"),
+    (r"unrecognized arguments: (?P<a>.+)", "argumen tidak dikenal: {a}"),
+    (r"argument (?P<n>[^:]+): invalid choice: (?P<v>.+?) \(choose from (?P<c>.+)\)",
+     "argumen {n}: {v} bukan pilihan yang sah (pilih salah satu: {c})"),
+    (r"argument (?P<n>[^:]+): invalid (?P<t>\w+) value: (?P<v>.+)", "argumen {n}: {v} bukan {t}"),
+    (r"argument (?P<n>[^:]+): expected one argument", "argumen {n}: butuh tepat satu nilai"),
+    (r"argument (?P<n>[^:]+): expected at most one argument", "argumen {n}: paling banyak satu nilai"),
+    (r"argument (?P<n>[^:]+): expected at least one argument", "argumen {n}: butuh paling sedikit satu nilai"),
+    (r"argument (?P<n>[^:]+): expected (?P<k>\d+) arguments?", "argumen {n}: butuh {k} nilai"),
+    (r"argument (?P<n>[^:]+): ignored explicit argument (?P<v>.+)", "argumen {n}: tidak menerima nilai {v}"),
+    (r"argument (?P<n>[^:]+): not allowed with argument (?P<m>.+)", "argumen {n}: tidak boleh bersama {m}"),
+    (r"ambiguous option: (?P<o>\S+) could match (?P<m>.+)", "opsi {o} tidak jelas: bisa berarti {m}"),
+    (r"one of the arguments (?P<a>.+) is required", "salah satu argumen ini wajib diisi: {a}"),
+    # the messages of our own type functions (ArgumentTypeError) are Indonesian already
+    (r"argument (?P<n>[^:]+): (?P<p>.+)", "argumen {n}: {p}"),
+]
+
+
+def terjemahkan_galat_argparse(pesan: str) -> str:
+    """argparse's English error message in Indonesian (unknown wording passes through)."""
+    for pola, templat in _PESAN_ARGPARSE:
+        m = re.fullmatch(pola, pesan, flags=re.DOTALL)
+        if m:
+            isi = m.groupdict()
+            if "t" in isi:
+                isi["t"] = _JENIS.get(isi["t"], f"nilai {isi['t']} yang sah")
+            return templat.format(**isi)
+    return pesan
+
+
+class _Format(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        return super().add_usage(usage, actions, groups, "penggunaan: " if prefix is None else prefix)
+
+
+class Pengurai(argparse.ArgumentParser):
+    """ArgumentParser that speaks Indonesian and exits 64 on a usage error."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs["formatter_class"] = _Format
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "argumen posisi"
+        self._optionals.title = "opsi"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="tampilkan bantuan ini lalu keluar")
+
+    def error(self, message: str):
+        self.print_usage(sys.stderr)
+        self.exit(KELUAR_PENGGUNAAN, f"{self.prog}: galat: {terjemahkan_galat_argparse(message)}\n")
+
+
+# ---------------------------------------------------------------- option types
 
 def _tanggal(teks: str) -> date:
     try:
-        return date.fromisoformat(teks)
+        return date.fromisoformat(teks.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"tanggal '{teks}' bukan YYYY-MM-DD") from None
+        raise argparse.ArgumentTypeError(f"tanggal '{teks}' bukan YYYY-MM-DD (misalnya 2026-11-16)") from None
+
+
+def _pecahan(teks: str) -> float:
+    """A fraction 0..1; a decimal comma (0,2) is accepted as Indonesian users type it."""
+    try:
+        nilai = float(teks.strip().replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{teks}' bukan angka; isi bagian dari 0 sampai 1, misalnya 0.2 atau 0,2") from None
+    if not math.isfinite(nilai) or not 0 <= nilai <= 1:
+        raise argparse.ArgumentTypeError(f"{teks} di luar 0 sampai 1; isi bagian baris, misalnya 0.2 (20 %)")
+    return nilai
+
+
+def _bulat(bawah: int, atas: int):
+    def periksa(teks: str) -> int:
+        try:
+            nilai = int(teks.strip())
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{teks}' bukan bilangan bulat") from None
+        if not bawah <= nilai <= atas:
+            raise argparse.ArgumentTypeError(f"{nilai} di luar {bawah} sampai {atas}")
+        return nilai
+    return periksa
 
 
 def _angka(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
+
+def _senin(d: date) -> date:
+    """The week of a date is its Monday (as the snapshot reader decides for tanggal_data)."""
+    return d - timedelta(days=d.weekday())
+
+
+def _waktu(t) -> str:
+    import pandas as pd
+
+    return "-" if t is None or pd.isna(t) else t.isoformat(sep=" ", timespec="minutes")
+
+
+# ---------------------------------------------------------------- commands
 
 def perintah_ingest(args) -> int:
     from kdkmp import ingest, snapshot
@@ -34,7 +153,7 @@ def perintah_ingest(args) -> int:
                                  batas_tolak=args.max_reject, sheet=args.sheet)
     except (snapshot.FileDitolak, store.GagalMuat) as e:
         raise Ditolak(f"DITOLAK: {e}") from None
-    print(f"Minggu {hasil.minggu:%Y-%m-%d} dimuat sebagai batch {hasil.batch_id} ke {store.lokasi_db(args.db)}.")
+    print(f"Minggu {hasil.minggu.isoformat()} dimuat sebagai batch {hasil.batch_id} ke {store.lokasi_db(args.db)}.")
     print(f"Baris dibaca: {_angka(hasil.baris_dibaca)}; dimuat: {_angka(hasil.baris_dimuat)}; "
           f"ditolak: {_angka(hasil.baris_ditolak)}.")
     if hasil.file_penolakan:
@@ -42,10 +161,27 @@ def perintah_ingest(args) -> int:
     return 0
 
 
+def _minggu_dimuat(con, minggu: date | None) -> date:
+    """The asked week (its Monday) when it is loaded, else the latest; a refusal otherwise."""
+    from kdkmp import queries
+
+    daftar = queries.daftar_minggu(con)
+    if not daftar:
+        raise store.BelumAdaData("Belum ada data mingguan yang dimuat.")
+    if minggu is None:
+        return daftar[0]
+    senin = _senin(minggu)
+    if senin not in daftar:
+        raise Ditolak(f"Minggu {senin.isoformat()} belum dimuat; minggu yang dimuat: {daftar[-1].isoformat()} "
+                      f"sampai {daftar[0].isoformat()} ({len(daftar)} minggu).")
+    return senin
+
+
 def perintah_summary(args) -> int:
     from kdkmp import queries
 
-    hasil = queries.ringkasan(store.sambungan_baca(args.db), minggu=args.week, wilayah=args.wilayah)
+    con = store.sambungan_baca(args.db)
+    hasil = queries.ringkasan(con, minggu=_minggu_dimuat(con, args.week), wilayah=args.wilayah)
     if args.json:
         print(json.dumps(hasil, ensure_ascii=False))
     else:
@@ -75,9 +211,7 @@ def perintah_export(args) -> int:
     if ekstensi not in (".csv", ".xlsx"):
         raise Ditolak(f"Berkas keluaran harus berakhiran .csv atau .xlsx, bukan '{keluaran.suffix or keluaran.name}'.")
     con = store.sambungan_baca(args.db)
-    minggu = args.week or queries.minggu_terakhir(con)
-    if minggu is None:
-        raise LookupError("Belum ada data mingguan yang dimuat.")
+    minggu = _minggu_dimuat(con, args.week)
     saringan = (("zona", args.zona),) if args.zona else ()
     daftar = queries.daftar_intervensi(con, minggu, args.wilayah, saringan)
     versi = queries.cap_data(con, minggu)["versi_aturan"]
@@ -89,69 +223,19 @@ def perintah_export(args) -> int:
             "Isi": "Daftar intervensi KDKMP", "Saringan": queries.kalimat_saringan(args.wilayah, saringan),
             "Jumlah koperasi": len(tabel), "Minggu data": minggu, "Versi aturan": versi,
             "Dibuat pada": datetime.now(), "Dibuat oleh": store._pengguna() + " (CLI)"})
-    keluaran.write_bytes(isi)
-    print(f"{len(tabel):,} koperasi ditulis ke {keluaran}.".replace(",", "."))
+    try:
+        keluaran.write_bytes(isi)
+    except OSError as e:
+        raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
+    print(f"{_angka(len(tabel))} koperasi ditulis ke {keluaran}.")
     return 0
 
 
-def parser() -> argparse.ArgumentParser:
-    ap = argparse.ArgumentParser(prog="python -m kdkmp", description="Dasbor zonasi KDKMP: alat baris perintah.")
-    sub = ap.add_subparsers(dest="perintah", required=True)
-
-    def db(p):
-        p.add_argument("--db", help="berkas DuckDB (bawaan: $KDKMP_DB atau data/kdkmp.duckdb)")
-
-    p = sub.add_parser("ingest", help="muat file mingguan (CSV/XLSX/Parquet)")
-    p.add_argument("file")
-    p.add_argument("--week", type=_tanggal, help="minggu data bila file tidak punya kolom tanggal_data")
-    p.add_argument("--replace", action="store_true", help="ganti minggu yang sudah dimuat")
-    p.add_argument("--sheet", help="nama sheet XLSX (bawaan: sheet pertama)")
-    p.add_argument("--max-reject", type=float, default=0.2,
-                   help="bagian baris ditolak yang membuat file ditolak seluruhnya (bawaan 0.2)")
-    db(p)
-    p.set_defaults(fungsi=perintah_ingest)
-
-    p = sub.add_parser("summary", help="angka ringkas satu wilayah dan minggu")
-    p.add_argument("--week", type=_tanggal)
-    p.add_argument("--wilayah", help="kode wilayah tingkat apa pun: 52, 52.01, 52.01.01, 52.01.01.2001")
-    p.add_argument("--json", action="store_true")
-    db(p)
-    p.set_defaults(fungsi=perintah_summary)
-
-    p = sub.add_parser("demo", help="bangun (ulang) basis data demo nasional")
-    p.add_argument("--weeks", type=int, default=26)
-    p.add_argument("--seed", type=int, default=20251)
-    db(p)
-    p.set_defaults(fungsi=perintah_demo)
-
-    p = sub.add_parser("export", help="ekspor daftar intervensi (CSV atau XLSX)")
-    p.add_argument("--out", required=True, help="berkas keluaran .csv atau .xlsx")
-    p.add_argument("--week", type=_tanggal)
-    p.add_argument("--wilayah", help="kode wilayah tingkat apa pun")
-    p.add_argument("--zona", choices=["merah", "kuning", "hijau", "tidak_melapor"],
-                   help="hanya zona ini (bawaan: semua zona)")
-    p.add_argument("--sep", choices=[",", ";"], default=",", help="pemisah CSV (';' untuk Excel berbahasa Indonesia)")
-    db(p)
-    p.set_defaults(fungsi=perintah_export)
-
-    p = sub.add_parser("score", help="nilai ulang semua minggu dengan config/zones.yaml")
-    p.add_argument("--rules", help="berkas aturan (bawaan config/zones.yaml)")
-    db(p)
-    p.set_defaults(fungsi=perintah_score)
-
-    p = sub.add_parser("rules", help="aturan zona")
-    aturan_sub = p.add_subparsers(dest="aksi", required=True)
-    q = aturan_sub.add_parser("check", help="periksa berkas aturan")
-    q.add_argument("file", nargs="?", help="bawaan config/zones.yaml")
-    q.set_defaults(fungsi=perintah_rules_check)
-    return ap
-
-
 def perintah_score(args) -> int:
-    from kdkmp import rules
+    from kdkmp import ingest, rules
 
-    from kdkmp import ingest
-
+    if not store.lokasi_db(args.db).exists():  # rescoring nothing must not create an empty database
+        raise store.BasisDataKosong(f"Basis data {store.lokasi_db(args.db)} belum ada.")
     aturan = rules.muat_aturan(args.rules)
     with store.penulisan(args.db) as con:
         ingest.skor_ulang_semua(con, aturan)
@@ -165,13 +249,133 @@ def perintah_rules_check(args) -> int:
     return rules.main_rules_check(args.file)
 
 
-class Ditolak(Exception):
-    """A refusal the command has already worded for the user."""
+def perintah_minggu_daftar(args) -> int:
+    from kdkmp import queries
+
+    df = queries.minggu_dan_penarikan(store.sambungan_baca(args.db))
+    aktif, ditarik = df[df["status"] == "aktif"], df[df["status"] == "ditarik"]
+    print(f"Minggu aktif ({len(aktif)}):")
+    for r in aktif.itertuples():
+        print(f"  {r.minggu.date().isoformat()}  batch {r.batch_id}  {r.nama_file}  {_angka(r.baris_dimuat)} baris  "
+              f"dimuat {_waktu(r.dimuat_pada)} oleh {r.dimuat_oleh}")
+    print(f"Minggu ditarik ({len(ditarik)}):")
+    for r in ditarik.itertuples():
+        print(f"  {r.minggu.date().isoformat()}  batch {r.batch_id}  {r.nama_file}  {_angka(r.baris_dimuat)} baris  "
+              f"ditarik {_waktu(r.ditarik_pada)} oleh {r.ditarik_oleh}: {r.alasan}")
+    return 0
+
+
+def _ubah_minggu(args, aksi, kata: str) -> int:
+    from kdkmp import queries
+
+    minggu = _senin(args.minggu)
+    try:
+        hasil = aksi(minggu, oleh=args.oleh, alasan=args.alasan, db_path=args.db)
+    except store.GagalMuat as e:
+        raise Ditolak(f"DITOLAK: {e}") from None
+    terbaru = queries.minggu_terakhir(store.sambungan_baca(args.db))
+    print(f"Minggu {minggu.isoformat()} {kata} (batch {hasil['batch_id']}, file {hasil['nama_file']}, "
+          f"{_angka(hasil['baris'])} baris); semua minggu dinilai ulang. Minggu terbaru kini "
+          f"{terbaru.isoformat() if terbaru else 'tidak ada'}.")
+    return 0
+
+
+def perintah_minggu_tarik(args) -> int:
+    from kdkmp import ingest
+
+    return _ubah_minggu(args, ingest.tarik, "ditarik ke arsip laporan_ditarik")
+
+
+def perintah_minggu_pulihkan(args) -> int:
+    from kdkmp import ingest
+
+    return _ubah_minggu(args, ingest.pulihkan, "dipulihkan")
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = Pengurai(prog="python -m kdkmp", description="Dasbor zonasi KDKMP: alat baris perintah.",
+                  epilog="Kode keluar: 0 selesai; 2 ditolak (satu kalimat alasan); 64 salah penggunaan; "
+                         "70 galat internal (rincian di kdkmp_galat.log).")
+    sub = ap.add_subparsers(dest="perintah", required=True, title="perintah", metavar="PERINTAH")
+
+    def db(p):
+        p.add_argument("--db", help="berkas DuckDB (bawaan: $KDKMP_DB atau data/kdkmp.duckdb)")
+
+    p = sub.add_parser("ingest", help="muat file mingguan (CSV/XLSX/Parquet)", description="Muat file mingguan.")
+    p.add_argument("file", help="file laporan mingguan (CSV, XLSX atau Parquet)")
+    p.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD",
+                   help="minggu data bila file tidak punya kolom tanggal_data")
+    p.add_argument("--replace", action="store_true", help="ganti minggu yang sudah dimuat")
+    p.add_argument("--sheet", help="nama sheet XLSX (bawaan: sheet pertama)")
+    p.add_argument("--max-reject", type=_pecahan, default=0.2, metavar="BAGIAN",
+                   help="bagian baris ditolak (0 sampai 1, misalnya 0.2 atau 0,2) yang membuat file ditolak "
+                        "seluruhnya (bawaan 0.2)")
+    db(p)
+    p.set_defaults(fungsi=perintah_ingest)
+
+    p = sub.add_parser("summary", help="angka ringkas satu wilayah dan minggu", description="Angka ringkas.")
+    p.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD", help="minggu data (bawaan: minggu terbaru)")
+    p.add_argument("--wilayah", help="kode wilayah tingkat apa pun: 52, 52.01, 52.01.01, 52.01.01.2001")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+    db(p)
+    p.set_defaults(fungsi=perintah_summary)
+
+    p = sub.add_parser("demo", help="bangun (ulang) basis data demo nasional", description="Bangun data demo.")
+    p.add_argument("--weeks", type=_bulat(1, MAKS_MINGGU_DEMO), default=26, metavar="N",
+                   help=f"jumlah minggu (1 sampai {MAKS_MINGGU_DEMO}, bawaan 26)")
+    p.add_argument("--seed", type=_bulat(0, 2**32 - 1), default=20251, metavar="N",
+                   help="benih acak (bilangan bulat 0 atau lebih, bawaan 20251)")
+    db(p)
+    p.set_defaults(fungsi=perintah_demo)
+
+    p = sub.add_parser("export", help="ekspor daftar intervensi (CSV atau XLSX)", description="Ekspor daftar intervensi.")
+    p.add_argument("--out", required=True, help="berkas keluaran .csv atau .xlsx")
+    p.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD", help="minggu data (bawaan: minggu terbaru)")
+    p.add_argument("--wilayah", help="kode wilayah tingkat apa pun")
+    p.add_argument("--zona", choices=["merah", "kuning", "hijau", "tidak_melapor"],
+                   help="hanya zona ini (bawaan: semua zona)")
+    p.add_argument("--sep", choices=[",", ";"], default=",", help="pemisah CSV (';' untuk Excel berbahasa Indonesia)")
+    db(p)
+    p.set_defaults(fungsi=perintah_export)
+
+    p = sub.add_parser("score", help="nilai ulang semua minggu dengan config/zones.yaml", description="Nilai ulang.")
+    p.add_argument("--rules", help="berkas aturan (bawaan config/zones.yaml)")
+    db(p)
+    p.set_defaults(fungsi=perintah_score)
+
+    p = sub.add_parser("rules", help="aturan zona", description="Aturan zona.")
+    aturan_sub = p.add_subparsers(dest="aksi", required=True, title="aksi", metavar="AKSI")
+    q = aturan_sub.add_parser("check", help="periksa berkas aturan", description="Periksa berkas aturan.")
+    q.add_argument("file", nargs="?", help="bawaan config/zones.yaml")
+    q.set_defaults(fungsi=perintah_rules_check)
+
+    p = sub.add_parser("minggu", help="daftar, tarik atau pulihkan minggu yang dimuat",
+                       description="Minggu yang dimuat: daftar, tarik (ke arsip, tercatat) dan pulihkan.")
+    minggu_sub = p.add_subparsers(dest="aksi", required=True, title="aksi", metavar="AKSI")
+    q = minggu_sub.add_parser("daftar", help="minggu aktif dan minggu ditarik", description="Minggu aktif dan ditarik.")
+    db(q)
+    q.set_defaults(fungsi=perintah_minggu_daftar)
+    q = minggu_sub.add_parser("tarik", help="tarik satu minggu (datanya diarsipkan, bisa dipulihkan)",
+                              description="Tarik satu minggu: barisnya dipindah ke laporan_ditarik, zona semua "
+                                          "minggu dinilai ulang, tindakan dicatat di riwayat_minggu.")
+    q.add_argument("minggu", type=_tanggal, metavar="YYYY-MM-DD", help="minggu yang ditarik")
+    q.add_argument("--alasan", help="alasan penarikan (wajib)")
+    q.add_argument("--oleh", help="nama petugas (bawaan: pengguna sistem)")
+    db(q)
+    q.set_defaults(fungsi=perintah_minggu_tarik)
+    q = minggu_sub.add_parser("pulihkan", help="pulihkan minggu yang ditarik",
+                              description="Pulihkan minggu yang ditarik (batch terbaru minggu itu).")
+    q.add_argument("minggu", type=_tanggal, metavar="YYYY-MM-DD", help="minggu yang dipulihkan")
+    q.add_argument("--alasan", help="alasan pemulihan (boleh kosong)")
+    q.add_argument("--oleh", help="nama petugas (bawaan: pengguna sistem)")
+    db(q)
+    q.set_defaults(fungsi=perintah_minggu_pulihkan)
+    return ap
 
 
 def _pesan_galat(e: Exception) -> str | None:
-    """The Indonesian sentence for an expected failure, None for a bug (which keeps its traceback)."""
-    from kdkmp import rules, wilayah
+    """The Indonesian sentence for a documented refusal; None for anything else (a bug)."""
+    from kdkmp import rules, snapshot, wilayah
 
     if isinstance(e, store.BasisDataKosong):
         return f"{e} Jalankan `python -m kdkmp demo` atau muat file dengan `python -m kdkmp ingest`."
@@ -179,18 +383,26 @@ def _pesan_galat(e: Exception) -> str | None:
         return f"Aturan tidak valid: {e}"
     if isinstance(e, store.GagalMuat):
         return f"GAGAL: {e}"
-    if isinstance(e, (Ditolak, wilayah.KodeTidakDikenal, LookupError)):
+    if isinstance(e, snapshot.FileDitolak):
+        return f"DITOLAK: {e}"
+    if isinstance(e, (Ditolak, wilayah.KodeTidakDikenal)):
         return str(e)
     return None
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else list(argv)
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as e:  # -h (0) or a usage error (64): argparse has printed its text
+        return e.code if isinstance(e.code, int) else KELUAR_PENGGUNAAN
     try:
         return args.fungsi(args)
     except Exception as e:
         pesan = _pesan_galat(e)
-        if pesan is None:
-            raise
-        print(pesan, file=sys.stderr)
-        return 2
+        if pesan is not None:
+            print(pesan, file=sys.stderr)
+            return KELUAR_DITOLAK
+        lokasi = galat.catat(e, konteks="python -m kdkmp " + " ".join(argv), db_path=getattr(args, "db", None))
+        print(galat.kalimat(e, lokasi), file=sys.stderr)
+        return KELUAR_GALAT

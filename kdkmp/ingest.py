@@ -10,7 +10,7 @@ from pathlib import Path
 
 import duckdb
 
-from kdkmp import snapshot, store
+from kdkmp import galat, snapshot, store
 
 
 @dataclass
@@ -58,6 +58,34 @@ def simpan(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file: str,
     return batch_id
 
 
+def tarik(minggu: date, *, alasan: str, oleh: str | None = None,
+          db_path: str | os.PathLike | None = None) -> dict:
+    """Withdraw a loaded week and rescore every week, all or nothing (store.tarik_minggu)."""
+    return _ubah_minggu(store.tarik_minggu, minggu, db_path, alasan=alasan, oleh=oleh)
+
+
+def pulihkan(minggu: date, *, oleh: str | None = None, alasan: str | None = None,
+             db_path: str | os.PathLike | None = None) -> dict:
+    """Restore a withdrawn week and rescore every week, all or nothing (store.pulihkan_minggu)."""
+    return _ubah_minggu(store.pulihkan_minggu, minggu, db_path, alasan=alasan, oleh=oleh)
+
+
+def _ubah_minggu(aksi, minggu: date, db_path, **kw) -> dict:
+    # Every week is rescored, not only those after `minggu`: the look-back gates and the
+    # weeks-in-zone runs count loaded weeks, and the kept state (keadaan_skor) must not
+    # continue from a withdrawn week. The rules are read before the copy is made, so an
+    # invalid zones.yaml refuses the action before anything is written.
+    from kdkmp import rules
+
+    if not store.lokasi_db(db_path).exists():
+        raise store.BasisDataKosong(f"Basis data {store.lokasi_db(db_path)} belum ada.")
+    aturan = rules.muat_aturan()
+    with store.penulisan(db_path) as con:
+        hasil = aksi(con, minggu, **kw)
+        skor_ulang_semua(con, aturan)
+    return hasil
+
+
 def muat_file(path: str | os.PathLike, *, db_path: str | os.PathLike | None = None, minggu: date | None = None,
               ganti: bool = False, batas_tolak: float = 0.2, sheet: str | None = None,
               dimuat_oleh: str | None = None) -> HasilMuat:
@@ -67,7 +95,7 @@ def muat_file(path: str | os.PathLike, *, db_path: str | os.PathLike | None = No
     try:
         isi = path.read_bytes()
     except OSError as e:
-        raise snapshot.FileDitolak(f"File {path} tidak dapat dibaca: {e.strerror}.") from None
+        raise snapshot.FileDitolak(f"File {path} tidak dapat dibaca: {galat.sebab_os(e)}.") from None
     hasil = snapshot.baca_snapshot(isi, nama_file=path.name, minggu=minggu, sheet=sheet, batas_tolak=batas_tolak)
     batch_id = simpan(hasil, isi_file=isi, nama_file=path.name, db_path=db_path, ganti=ganti,
                       dimuat_oleh=dimuat_oleh)

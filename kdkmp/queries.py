@@ -13,7 +13,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from kdkmp import kontrak, wilayah as ref
+from kdkmp import kontrak, store, wilayah as ref
 
 # Column of `laporan` that holds each level's code; a fixed mapping, never user text.
 _KOLOM_TINGKAT = {"provinsi": "kode_provinsi", "kabupaten": "kode_kabupaten",
@@ -47,7 +47,7 @@ def _minggu(con, minggu: date | None) -> date:
     if minggu is None:
         minggu = minggu_terakhir(con)
         if minggu is None:
-            raise LookupError("Belum ada data mingguan yang dimuat.")
+            raise store.BelumAdaData("Belum ada data mingguan yang dimuat.")
     return minggu
 
 
@@ -522,6 +522,41 @@ def batch_aktif(con: duckdb.DuckDBPyConnection, minggu: date) -> dict | None:
     if not r:
         return None
     return dict(zip(("batch_id", "nama_file", "dimuat_pada", "dimuat_oleh", "baris_dimuat"), r[0]))
+
+
+def _ada_tabel(con: duckdb.DuckDBPyConnection, nama: str) -> bool:
+    # a database written before withdrawals existed has no riwayat_minggu until its next write
+    return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
+                            [nama]).fetchall()[0][0])
+
+
+def minggu_dan_penarikan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every week's active batch and every withdrawn batch, newest week first: minggu, batch_id,
+    status ('aktif' | 'ditarik'), nama_file, baris_dimuat, dimuat_pada, dimuat_oleh, and for a
+    withdrawn batch its latest withdrawal: ditarik_pada, ditarik_oleh, alasan."""
+    tarik = ("""(SELECT batch_id, max(pada) AS ditarik_pada, arg_max(oleh, pada) AS ditarik_oleh,
+                        arg_max(alasan, pada) AS alasan
+                 FROM riwayat_minggu WHERE aksi = 'tarik' GROUP BY batch_id)"""
+             if _ada_tabel(con, "riwayat_minggu") else
+             "(SELECT NULL::INTEGER AS batch_id, NULL::TIMESTAMP AS ditarik_pada, NULL AS ditarik_oleh, NULL AS alasan)")
+    return con.execute(f"""
+        SELECT b.minggu, b.batch_id, b.status, b.nama_file, b.baris_dimuat, b.dimuat_pada, b.dimuat_oleh,
+               CASE WHEN b.status = 'ditarik' THEN t.ditarik_pada END AS ditarik_pada,
+               CASE WHEN b.status = 'ditarik' THEN t.ditarik_oleh END AS ditarik_oleh,
+               CASE WHEN b.status = 'ditarik' THEN t.alasan END AS alasan
+        FROM batch b LEFT JOIN {tarik} t USING (batch_id)
+        WHERE b.status IN ('aktif', 'ditarik')
+        ORDER BY b.minggu DESC, b.batch_id DESC""").df()
+
+
+def riwayat_penarikan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The audit trail of withdrawals and restores, newest first: pada, aksi, minggu, batch_id, oleh, alasan."""
+    if not _ada_tabel(con, "riwayat_minggu"):
+        return pd.DataFrame({"pada": pd.Series(dtype="datetime64[us]"), "aksi": pd.Series(dtype="str"),
+                             "minggu": pd.Series(dtype="datetime64[us]"), "batch_id": pd.Series(dtype="int64"),
+                             "oleh": pd.Series(dtype="str"), "alasan": pd.Series(dtype="str")})
+    return con.execute("""SELECT pada, aksi, minggu, batch_id, oleh, alasan FROM riwayat_minggu
+                          ORDER BY pada DESC, batch_id DESC""").df()
 
 
 def bagaimana_jika(con: duckdb.DuckDBPyConnection, teks_yaml: str, minggu: date | None = None):

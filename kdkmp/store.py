@@ -8,6 +8,19 @@ the copy over the live file. Readers ATTACH the live file READ_ONLY into an in-m
 connection cached on the file's identity (inode, mtime, size); a swap is seen on the next
 query and a reader never sees half a week. Writers are serialised by an flock on
 ``<db>.lock``; a second writer is refused at once with a clear message instead of waiting.
+
+Decisions, each in one line:
+- A path that is a folder, a file that is not a DuckDB database (no ``DUCK`` magic), a database
+  shorter than its own block count says (truncated), or a folder that cannot be created is
+  refused with one sentence before anything is written; nothing is left behind (no ``.tmp``,
+  ``.tmp.wal``, no empty archive folder) and the file stays byte-identical. ``baru`` (the demo
+  build) refuses the same way rather than overwrite a file it cannot read.
+- A week is withdrawn, never deleted: its ``laporan`` rows move to ``laporan_ditarik`` and its
+  batch becomes 'ditarik'; restoring moves them back. Every withdrawal and restore is a row of
+  ``riwayat_minggu`` (who, when, why); a withdrawal needs a reason. Zones are derived data:
+  the caller rescores every week in the same penulisan.
+- A restore is refused when the week has been loaded again since; that batch is named.
+- A week with no loadable row is refused: an empty week would become the latest week.
 """
 
 from __future__ import annotations
@@ -28,7 +41,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from kdkmp import kontrak, wilayah
+from kdkmp import galat, kontrak, wilayah
 
 LOKASI_BAWAAN = Path(__file__).resolve().parent.parent / "data" / "kdkmp.duckdb"
 # DuckDB takes up to 80 % of RAM by default. Loading and scoring one national week fits in
@@ -53,8 +66,24 @@ class MingguSudahAda(GagalMuat):
     """The week is loaded already and replacing was not asked for."""
 
 
+class BasisDataTidakBisaDibuka(GagalMuat):
+    """The database path is a folder, not a DuckDB file, truncated, or its folder cannot be made."""
+
+
+class MingguKosong(GagalMuat):
+    """A week without a single loadable row."""
+
+
+class TarikDitolak(GagalMuat):
+    """A withdrawal or restore that cannot be done (not loaded, already withdrawn, no reason, …)."""
+
+
 class BasisDataKosong(Exception):
     """There is no database file (yet)."""
+
+
+class BelumAdaData(BasisDataKosong):
+    """The database exists but no week is loaded (or every week was withdrawn)."""
 
 
 def lokasi_db(path: str | os.PathLike | None = None) -> Path:
@@ -85,7 +114,7 @@ CREATE TABLE IF NOT EXISTS batch (
   batch_id INTEGER PRIMARY KEY, minggu DATE NOT NULL, nama_file VARCHAR, sha256 VARCHAR,
   baris_dibaca INTEGER, baris_dimuat INTEGER, baris_ditolak INTEGER,
   dimuat_pada TIMESTAMP, dimuat_oleh VARCHAR, versi_aturan VARCHAR, arsip VARCHAR,
-  status VARCHAR NOT NULL  -- 'aktif' | 'diganti'
+  status VARCHAR NOT NULL  -- 'aktif' | 'diganti' | 'ditarik'
 );
 CREATE TABLE IF NOT EXISTS laporan (
   minggu DATE NOT NULL,
@@ -95,6 +124,18 @@ CREATE TABLE IF NOT EXISTS laporan (
 );
 CREATE TABLE IF NOT EXISTS penolakan (
   batch_id INTEGER, baris INTEGER, kolom VARCHAR, nilai VARCHAR, alasan VARCHAR);
+-- the rows of withdrawn weeks, exactly as they were in laporan (same columns)
+CREATE TABLE IF NOT EXISTS laporan_ditarik (
+  minggu DATE NOT NULL,
+  batch_id INTEGER NOT NULL,
+  {_KOLOM_LAPORAN},
+  kode_kecamatan VARCHAR, kode_kabupaten VARCHAR, kode_provinsi VARCHAR
+);
+-- every withdrawal and restore of a week: who, when, why
+CREATE TABLE IF NOT EXISTS riwayat_minggu (
+  batch_id INTEGER NOT NULL, minggu DATE NOT NULL,
+  aksi VARCHAR NOT NULL,  -- 'tarik' | 'pulihkan'
+  oleh VARCHAR NOT NULL, pada TIMESTAMP NOT NULL, alasan VARCHAR);
 """
 
 
@@ -115,14 +156,91 @@ def pastikan_skema(con: duckdb.DuckDBPyConnection) -> None:
 
 _penulis: dict[int, dict] = {}
 
+# A DuckDB file starts with a 4 KiB main header (the magic "DUCK" at byte 8) and two 4 KiB
+# database headers, then the blocks: block n ends at 12,288 + (n + 1) × block size.
+_AJAIB_DUCKDB = b"DUCK"
+_UKURAN_KEPALA = 3 * 4096
+
+
+def _periksa_jalur(db: Path) -> None:
+    """Refuse a path that cannot hold the database, before anything is written."""
+    if db.is_dir():
+        raise BasisDataTidakBisaDibuka(f"Basis data {db} adalah folder, bukan berkas DuckDB; sebutkan jalur berkas "
+                                       "(misalnya data/kdkmp.duckdb).")
+    try:
+        db.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise BasisDataTidakBisaDibuka(f"Folder {db.parent} untuk basis data tidak dapat dibuat: "
+                                       f"{galat.sebab_os(e)}.") from None
+    if db.exists():
+        try:
+            with open(db, "rb") as f:
+                kepala = f.read(16)
+        except OSError as e:
+            raise BasisDataTidakBisaDibuka(f"Basis data {db} tidak dapat dibaca: {galat.sebab_os(e)}.") from None
+        if kepala[8:12] != _AJAIB_DUCKDB:
+            raise BasisDataTidakBisaDibuka(
+                f"Berkas {db} bukan basis data DuckDB{' (berkasnya kosong)' if not kepala else ''}; berkas itu "
+                "tidak diubah. Periksa --db atau $KDKMP_DB.")
+
+
+def _rusak(db: Path, sebab: str) -> BasisDataTidakBisaDibuka:
+    return BasisDataTidakBisaDibuka(
+        f"Basis data {db} rusak atau terpotong ({sebab}); berkas itu tidak diubah. Pulihkan dari cadangan, "
+        "atau pindahkan berkas itu dan bangun ulang basis data.")
+
+
+def _periksa_utuh(con: duckdb.DuckDBPyConnection, nama_db: str, ukuran: int, db: Path) -> None:
+    """Refuse a database file that ends before the last block its tables use: a truncated copy
+    opens, and fails only on the first query that reads a missing block. The header's block
+    count is no test (free blocks at the end may be cut off a healthy file, measured); the
+    blocks the tables' segments name are (≈ 10 ms on 10 tables)."""
+    tabel = con.execute("SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = ?",
+                        [nama_db]).fetchall()
+    ukuran_blok = con.execute("SELECT block_size FROM pragma_database_size() WHERE database_name = ?",
+                              [nama_db]).fetchall()
+    if not tabel or not ukuran_blok:
+        return
+    sql = " UNION ALL ".join(
+        f"SELECT max(block_id) FROM pragma_storage_info('{_literal(nama_db)}.{_literal(sk)}.{_literal(t)}')"
+        for sk, t in tabel)
+    terbesar = max((r[0] for r in con.execute(sql).fetchall() if r[0] is not None), default=-1)
+    butuh = _UKURAN_KEPALA + (terbesar + 1) * int(ukuran_blok[0][0])
+    if ukuran < butuh:
+        raise _rusak(db, f"{ukuran:,} bita, padahal isinya butuh paling sedikit {butuh:,} bita".replace(",", "."))
+
+
+def _buka_salinan(salinan: Path, db: Path) -> duckdb.DuckDBPyConnection:
+    """Open the writer's copy, refusing a damaged database with one sentence."""
+    try:
+        con = duckdb.connect(str(salinan), config={"memory_limit": BATAS_MEMORI_MUAT})
+    except duckdb.Error as e:
+        raise _rusak(db, f"DuckDB: {str(e).splitlines()[0][:200]}") from None
+    try:
+        _periksa_utuh(con, con.execute("SELECT current_database()").fetchall()[0][0], salinan.stat().st_size, db)
+        pastikan_skema(con)
+    except BaseException as e:
+        con.close()
+        if isinstance(e, duckdb.IOException):
+            raise _rusak(db, f"DuckDB: {str(e).splitlines()[0][:200]}") from None
+        raise
+    return con
+
+
 @contextmanager
 def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one writer: yields a connection on a private copy of the database inside a
     transaction; on success the copy replaces the live file atomically, on any exception
-    the copy is discarded and the live file is untouched. ``baru`` starts from empty."""
+    (including a refusal while opening) the copy, its WAL, the archive files written and an
+    archive folder this writer created are removed and the live file is untouched. ``baru``
+    starts from empty (but refuses to replace a file that is not a readable database)."""
     db = lokasi_db(db_path)
-    db.parent.mkdir(parents=True, exist_ok=True)
-    kunci = open(db.with_name(db.name + ".lock"), "w")
+    _periksa_jalur(db)
+    try:
+        kunci = open(db.with_name(db.name + ".lock"), "w")
+    except OSError as e:
+        raise BasisDataTidakBisaDibuka(f"Basis data {db} tidak dapat dikunci untuk ditulis ({db.name}.lock): "
+                                       f"{galat.sebab_os(e)}.") from None
     try:
         try:
             fcntl.flock(kunci, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -131,31 +249,46 @@ def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False) -
                 f"Basis data {db.name} sedang diperbarui oleh proses lain (unggahan atau CLI); "
                 "coba lagi setelah pemuatan itu selesai.") from None
         salinan = db.with_name(db.name + ".tmp")
-        for sisa in (salinan, salinan.with_name(salinan.name + ".wal")):
-            sisa.unlink(missing_ok=True)
-        if db.exists() and not baru:
-            shutil.copyfile(db, salinan)
-        con = duckdb.connect(str(salinan), config={"memory_limit": BATAS_MEMORI_MUAT})
-        # Archive files written during this load, removed again if it fails.
-        _penulis[id(con)] = {"db": db, "berkas_baru": []}
+        sisa = (salinan, salinan.with_name(salinan.name + ".wal"))
+        arsip = direktori_arsip(db)
+        catatan = {"db": db, "berkas_baru": [], "folder_baru": None if arsip.exists() else arsip}
+        con = None
         berhasil = False
         try:
-            pastikan_skema(con)
+            for b in sisa:
+                b.unlink(missing_ok=True)
+            if db.exists():
+                try:
+                    shutil.copyfile(db, salinan)
+                except OSError as e:
+                    raise BasisDataTidakBisaDibuka(f"Basis data {db} tidak dapat disalin untuk ditulis: "
+                                                   f"{galat.sebab_os(e)}.") from None
+                if baru:  # only check that it is a database before replacing it with a new one
+                    _buka_salinan(salinan, db).close()
+                    for b in sisa:
+                        b.unlink(missing_ok=True)
+            con = _buka_salinan(salinan, db)
+            # Archive files written during this load, removed again if it fails.
+            _penulis[id(con)] = catatan
             con.execute("BEGIN TRANSACTION")
             yield con
             con.execute("COMMIT")
             con.execute("CHECKPOINT")
             berhasil = True
         finally:
-            berkas_baru = _penulis.pop(id(con))["berkas_baru"]
-            con.close()
+            if con is not None:
+                _penulis.pop(id(con), None)
+                con.close()
             if berhasil:
                 os.replace(salinan, db)
             else:
-                salinan.unlink(missing_ok=True)
-                salinan.with_name(salinan.name + ".wal").unlink(missing_ok=True)
-                for b in berkas_baru:
+                for b in sisa:
+                    b.unlink(missing_ok=True)
+                for b in catatan["berkas_baru"]:
                     Path(b).unlink(missing_ok=True)
+                folder = catatan["folder_baru"]
+                if folder is not None and folder.is_dir() and not any(folder.iterdir()):
+                    folder.rmdir()
     finally:
         fcntl.flock(kunci, fcntl.LOCK_UN)
         kunci.close()
@@ -175,13 +308,17 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
     """Insert one validated week (a snapshot.HasilBaca) inside a penulisan; returns the batch id.
     Refuses a week that is loaded already unless ``ganti``."""
     minggu = hasil.minggu
+    if not len(hasil.data):
+        raise MingguKosong(
+            f"Tidak ada satu baris pun yang lolos pemeriksaan ({hasil.baris_ditolak} baris ditolak); minggu "
+            f"{minggu.isoformat()} tidak dimuat, supaya minggu kosong tidak menjadi minggu terbaru.")
     lama = con.execute(
         "SELECT batch_id, nama_file, dimuat_pada FROM batch WHERE minggu = ? AND status = 'aktif'",
         [minggu]).fetchall()
     if lama and not ganti:
         bid, nama, pada = lama[0]
         raise MingguSudahAda(
-            f"Minggu {minggu:%Y-%m-%d} sudah dimuat (batch {bid}, file {nama}, {pada:%Y-%m-%d %H:%M}); "
+            f"Minggu {minggu.isoformat()} sudah dimuat (batch {bid}, file {nama}, {pada.isoformat(' ', 'minutes')}); "
             "pilih ganti (--replace) bila file ini memang menggantikannya.")
     batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchall()[0][0]
     if lama:
@@ -196,7 +333,7 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
             raise RuntimeError("muat_minggu harus dipanggil di dalam store.penulisan().")
         folder = direktori_arsip(penulis["db"])
         folder.mkdir(parents=True, exist_ok=True)
-        arsip = folder / f"{batch_id:05d}_{minggu:%Y-%m-%d}_{sha[:12]}_{_nama_aman(nama_file)}"
+        arsip = folder / f"{batch_id:05d}_{minggu.isoformat()}_{sha[:12]}_{_nama_aman(nama_file)}"
         arsip.write_bytes(isi_file)
         penulis["berkas_baru"].append(arsip)
 
@@ -226,6 +363,66 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
          datetime.now().replace(microsecond=0), dimuat_oleh or _pengguna(), versi_aturan,
          str(arsip) if arsip else None])
     return batch_id
+
+
+def tarik_minggu(con: duckdb.DuckDBPyConnection, minggu: date, *, alasan: str, oleh: str | None = None) -> dict:
+    """Withdraw the loaded week `minggu` inside a penulisan: its laporan rows move to
+    laporan_ditarik, its batch becomes 'ditarik', the action is recorded in riwayat_minggu.
+    Returns batch_id, nama_file and baris (rows moved). The caller rescores every week."""
+    alasan = (alasan or "").strip()
+    if not alasan:
+        raise TarikDitolak(f"Sebutkan alasan penarikan minggu {minggu.isoformat()}; "
+                           "penarikan tanpa alasan tidak dilakukan.")
+    r = con.execute("SELECT batch_id, nama_file FROM batch WHERE minggu = ? AND status = 'aktif'", [minggu]).fetchall()
+    if not r:
+        ditarik = _batch_ditarik(con, minggu)
+        if ditarik is not None:
+            raise TarikDitolak(f"Minggu {minggu.isoformat()} sudah ditarik (batch {ditarik}); tidak ada yang ditarik lagi.")
+        raise TarikDitolak(f"Minggu {minggu.isoformat()} belum dimuat; tidak ada yang bisa ditarik.")
+    batch_id, nama_file = r[0]
+    baris = con.execute("SELECT count(*) FROM laporan WHERE minggu = ?", [minggu]).fetchall()[0][0]
+    con.execute("INSERT INTO laporan_ditarik BY NAME SELECT * FROM laporan WHERE minggu = ?", [minggu]).fetchall()
+    con.execute("DELETE FROM laporan WHERE minggu = ?", [minggu]).fetchall()
+    con.execute("UPDATE batch SET status = 'ditarik' WHERE batch_id = ?", [batch_id]).fetchall()
+    _catat_riwayat(con, batch_id, minggu, "tarik", oleh, alasan)
+    return {"batch_id": batch_id, "nama_file": nama_file, "baris": int(baris)}
+
+
+def pulihkan_minggu(con: duckdb.DuckDBPyConnection, minggu: date, *, oleh: str | None = None,
+                    alasan: str | None = None) -> dict:
+    """Restore the withdrawn week `minggu` inside a penulisan (the newest withdrawn batch of
+    that week when there are several): its rows move back to laporan, its batch is 'aktif'
+    again, the action is recorded. Refused when the week has been loaded again since.
+    Returns batch_id, nama_file and baris. The caller rescores every week."""
+    batch_id = _batch_ditarik(con, minggu)
+    aktif = con.execute("SELECT batch_id, nama_file FROM batch WHERE minggu = ? AND status = 'aktif'", [minggu]).fetchall()
+    if batch_id is None:
+        keadaan = f"minggu itu sedang aktif (batch {aktif[0][0]})" if aktif else "minggu itu belum pernah dimuat"
+        raise TarikDitolak(f"Minggu {minggu.isoformat()} tidak punya data yang ditarik: {keadaan}; "
+                           "tidak ada yang bisa dipulihkan.")
+    if aktif:
+        raise TarikDitolak(
+            f"Minggu {minggu.isoformat()} sudah dimuat lagi sejak ditarik (batch {aktif[0][0]}, file {aktif[0][1]}); "
+            f"tarik batch itu dulu bila batch {batch_id} yang harus kembali.")
+    nama_file = con.execute("SELECT nama_file FROM batch WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+    baris = con.execute("SELECT count(*) FROM laporan_ditarik WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
+    con.execute("INSERT INTO laporan BY NAME SELECT * FROM laporan_ditarik WHERE batch_id = ?", [batch_id]).fetchall()
+    con.execute("DELETE FROM laporan_ditarik WHERE batch_id = ?", [batch_id]).fetchall()
+    con.execute("UPDATE batch SET status = 'aktif' WHERE batch_id = ?", [batch_id]).fetchall()
+    _catat_riwayat(con, batch_id, minggu, "pulihkan", oleh, (alasan or "").strip() or None)
+    return {"batch_id": batch_id, "nama_file": nama_file, "baris": int(baris)}
+
+
+def _batch_ditarik(con: duckdb.DuckDBPyConnection, minggu: date) -> int | None:
+    """The newest withdrawn batch of a week, or None."""
+    r = con.execute("SELECT max(batch_id) FROM batch WHERE minggu = ? AND status = 'ditarik'", [minggu]).fetchall()
+    return r[0][0]
+
+
+def _catat_riwayat(con, batch_id: int, minggu: date, aksi: str, oleh: str | None, alasan: str | None) -> None:
+    con.execute("INSERT INTO riwayat_minggu VALUES (?, ?, ?, ?, ?, ?)",
+                [batch_id, minggu, aksi, (oleh or "").strip() or _pengguna(),
+                 datetime.now().replace(microsecond=0), alasan]).fetchall()
 
 
 def _pengguna() -> str:
@@ -264,7 +461,16 @@ def sambungan_baca(db_path: str | os.PathLike | None = None) -> duckdb.DuckDBPyC
             induk = duckdb.connect(":memory:", config={
                 "memory_limit": BATAS_MEMORI_BACA,
                 "temp_directory": os.path.join(tempfile.gettempdir(), "kdkmp_duckdb_baca")})
-            induk.execute(f"ATTACH '{_literal(str(db))}' AS kdkmp (READ_ONLY)")
+            try:
+                try:
+                    induk.execute(f"ATTACH '{_literal(str(db))}' AS kdkmp (READ_ONLY)")
+                except duckdb.Error as e:
+                    _periksa_jalur(db)  # a clearer sentence for a folder or a file that is not DuckDB
+                    raise _rusak(db, f"DuckDB: {str(e).splitlines()[0][:200]}") from None
+                _periksa_utuh(induk, "kdkmp", ident[2], db)
+            except BaseException:
+                induk.close()
+                raise
             simpan = (ident, induk)
             _sambungan[db] = simpan  # the old connection closes once its last cursor is gone
     kursor = simpan[1].cursor()
