@@ -628,8 +628,11 @@ def _periksa_hari(s, jalur, P):
 
 
 def _hari_sejak_laporan(ctx) -> str:
-    # A row without laporan_terakhir still is a report for its own week.
-    return ctx.d(f"date_diff('day', {ctx.k('coalesce(laporan_terakhir, minggu)')}, minggu)")
+    # A row without laporan_terakhir still is a report for its own week. A date after its own
+    # week (a typo in the year, refused by the reader since, but perhaps loaded before) counts
+    # as the week's Sunday: the latest date is kept for good, and a future one would keep the
+    # koperasi from ever being "tanpa laporan".
+    return ctx.d(f"date_diff('day', {ctx.k('least(coalesce(laporan_terakhir, minggu), minggu + 6)')}, minggu)")
 
 
 def _sql_tanpa_laporan(s, ctx):

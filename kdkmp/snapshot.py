@@ -511,7 +511,7 @@ def _baca_parquet(isi: bytes) -> _Tabel:
         jenis = seri.type
         if pa.types.is_nested(jenis) or pa.types.is_dictionary(jenis) and pa.types.is_nested(jenis.value_type):
             if normal_nama(nama) in kontrak.KOLOM_PER_NAMA:
-                raise FileDitolak(f"Kolom '{nama}' di file Parquet berisi daftar atau struktur ({jenis}), bukan "
+                raise FileDitolak(f"Kolom '{nama}' di file Parquet berisi daftar atau struktur, bukan "
                                   "satu nilai per sel; simpan kolom itu sebagai teks, angka atau tanggal.")
         try:
             kolom[i] = seri.to_pandas()
