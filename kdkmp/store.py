@@ -207,7 +207,11 @@ def _periksa_utuh(con: duckdb.DuckDBPyConnection, nama_db: str, ukuran: int, db:
     terbesar = max((r[0] for r in con.execute(sql).fetchall() if r[0] is not None), default=-1)
     butuh = _UKURAN_KEPALA + (terbesar + 1) * int(ukuran_blok[0][0])
     if ukuran < butuh:
-        raise _rusak(db, f"{ukuran:,} bita, padahal isinya butuh paling sedikit {butuh:,} bita".replace(",", "."))
+        raise _rusak(db, f"{_ribuan(ukuran)} bita, padahal isinya butuh paling sedikit {_ribuan(butuh)} bita")
+
+
+def _ribuan(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
 
 
 def _buka_salinan(salinan: Path, db: Path) -> duckdb.DuckDBPyConnection:

@@ -196,3 +196,81 @@ def test_live_file_opens_in_plain_duckdb_after_a_load(db):
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM laporan").fetchall() == [(50,)]
     con.close()
+
+
+# ---------------------------------------------------------------- bad database files
+
+def _sisa(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir())
+
+
+@pytest.mark.parametrize("bagian", [0.1, 0.5, 0.9])
+def test_a_truncated_database_is_refused_by_readers_and_the_writer_and_stays_as_it_was(db, bagian):
+    muat(db, hasil_minggu(MINGGU - timedelta(weeks=1)))
+    muat(db, hasil_minggu())
+    isi = db.read_bytes()
+    db.write_bytes(isi[: int(len(isi) * bagian)])
+    sebelum = sidik(db)
+    with pytest.raises(store.BasisDataTidakBisaDibuka, match="rusak atau terpotong"):
+        store.sambungan_baca(db)
+    with pytest.raises(store.BasisDataTidakBisaDibuka, match="rusak atau terpotong"):
+        muat(db, hasil_minggu(MINGGU + timedelta(weeks=1)))
+    with pytest.raises(store.BasisDataTidakBisaDibuka, match="rusak atau terpotong"):
+        with store.penulisan(db, baru=True):
+            pass
+    assert sidik(db) == sebelum
+    assert _sisa(db.parent) == ["kdkmp.duckdb", "kdkmp.duckdb.lock", "kdkmp_arsip"]
+
+
+def test_a_healthy_database_shorter_than_its_block_count_still_opens(db):
+    # Replacing a week frees blocks; the checkpoint cuts free blocks off the end, so the file is
+    # shorter than its header's block count and yet whole: only blocks in use may be required.
+    muat(db, hasil_minggu())
+    muat(db, hasil_minggu(), ganti=True)
+    muat(db, hasil_minggu(), ganti=True)
+    con = duckdb.connect(str(db), read_only=True)
+    ukuran_blok, jumlah = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchall()[0]
+    con.close()
+    assert db.stat().st_size < 3 * 4096 + ukuran_blok * jumlah
+    assert hitung(db, "SELECT count(*) FROM laporan") == [(50,)]
+    muat(db, hasil_minggu(MINGGU + timedelta(weeks=1)))
+
+
+@pytest.mark.parametrize("isi", [b"kode,nama\nK1,x\n", b""])
+def test_a_file_that_is_not_duckdb_is_never_overwritten_not_even_by_a_new_build(db, isi):
+    db.write_bytes(isi)
+    for baru in (False, True):
+        with pytest.raises(store.BasisDataTidakBisaDibuka, match="bukan basis data DuckDB"):
+            with store.penulisan(db, baru=baru):
+                pass
+    with pytest.raises(store.BasisDataTidakBisaDibuka, match="bukan basis data DuckDB"):
+        store.sambungan_baca(db)
+    assert db.read_bytes() == isi
+    assert _sisa(db.parent) == ["kdkmp.duckdb"]
+
+
+def test_a_failed_first_load_leaves_no_database_and_no_archive_folder(db):
+    with pytest.raises(RuntimeError, match="gangguan"):
+        with store.penulisan(db) as con:
+            store.muat_minggu(con, hasil_minggu(), nama_file="a.csv", isi_file=b"isi")
+            assert store.direktori_arsip(db).is_dir()
+            raise RuntimeError("gangguan buatan")
+    assert _sisa(db.parent) == ["kdkmp.duckdb.lock"]
+
+
+def test_a_database_path_that_is_a_folder_is_refused(tmp_path):
+    folder = tmp_path / "kdkmp.duckdb"
+    folder.mkdir()
+    with pytest.raises(store.BasisDataTidakBisaDibuka, match="adalah folder"):
+        store.sambungan_baca(folder)
+    with pytest.raises(store.BasisDataTidakBisaDibuka, match="adalah folder"):
+        with store.penulisan(folder):
+            pass
+    assert _sisa(tmp_path) == ["kdkmp.duckdb"]
+
+
+def test_a_week_without_a_loadable_row_is_refused(db):
+    kosong = hasil_minggu(n=0)
+    with pytest.raises(store.MingguKosong, match="minggu 2026-11-16 tidak dimuat"):
+        muat(db, kosong)
+    assert not db.exists()
