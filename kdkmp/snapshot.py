@@ -1071,11 +1071,12 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
     kode = tipe["kode_koperasi"]
     ganda = (kode.duplicated(keep="first") & kode.notna()).to_numpy()
     if ganda.any():
+        # float when some codes are empty (their group is NaN); the duplicates themselves are not
         pertama = pd.Series(np.arange(n)).groupby(kode.to_numpy(), dropna=True).transform("min").to_numpy()
         pos = np.flatnonzero(ganda)
         masalah.append(pd.DataFrame({
             "pos": pos, "kolom": "kode_koperasi",
-            "alasan": [f"kode_koperasi ganda, sudah ada di baris {b}" for b in baris[pertama[pos]]],
+            "alasan": [f"kode_koperasi ganda, sudah ada di baris {b}" for b in baris[pertama[pos].astype("int64")]],
             "ringkas": "kode_koperasi: kode_koperasi ganda"}))
     for mask, alasan in cacat_baris:
         masalah.append(pd.DataFrame({"pos": np.flatnonzero(mask), "kolom": KOLOM_SELURUH_BARIS, "alasan": alasan}))

@@ -370,3 +370,13 @@ def test_a_future_report_date_stored_before_the_fix_does_not_keep_a_silent_koper
     # A's date counts as the end of week 0 (W0 + 6): 8 days at week 2, 15 at week 3, 22 at week 4.
     assert [zona_dari(con, "A", minggu(i)) for i in range(5)] == [
         "hijau", "tidak_melapor", "tidak_melapor", "kuning", "merah"]
+
+
+def test_duplicates_beside_an_empty_code_name_the_first_row():
+    # found by the damage property test: an empty kode_koperasi made the row lookup a float index
+    frame = frame_contoh(4)
+    frame.loc[2, "kode_koperasi"] = frame.loc[1, "kode_koperasi"]
+    frame.loc[3, "kode_koperasi"] = ""
+    hasil = validasi_frame(frame, batas_tolak=1.0, batas=BATAS)
+    assert dict(zip(hasil.ditolak["baris"], hasil.ditolak["alasan"])) == {
+        4: "kode_koperasi ganda, sudah ada di baris 3", 5: "kolom wajib kosong"}
