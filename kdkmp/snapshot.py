@@ -35,7 +35,18 @@ Decisions the contract leaves open, taken here:
   empty header and no values (Excel's trailing ``;;;``) is dropped silently. If two columns
   map to the same contract name, the first is used and the second counts as extra.
 * When too many rows are rejected the ``FileDitolak`` carries the full ``HasilBaca`` in
-  ``.hasil`` so the upload form can still offer the rejects file.
+  ``.hasil`` so the upload form can still offer the rejects file. A file where every row is
+  rejected is refused whatever the limit.
+* Damage stays in the rows it is in (docs/snapshot-contract.md, "Bad input"): a record with more
+  values than the header, a cell with bytes that are not UTF-8, NUL or another control character,
+  an XLSX formula without a stored value or an Excel error reject that row with a reason that
+  says so. Encoding is decided per file with evidence (``_dekode``).
+* Dates are bounded (``kontrak.BatasTanggal``, config/muat.yaml): the week not before the
+  programme nor after today + a margin (else the file is refused), ``laporan_terakhir`` not after
+  the week's Sunday nor before the programme (else the row is rejected).
+* ``kode_koperasi`` is upper-cased; whole numbers beyond 2^53 are rejected, never rounded.
+* The rejects file puts ``baris`` before and ``alasan_penolakan`` after the raw cells; input
+  columns of those names are kept as ``… (sebelumnya)``.
 
 Required, range, enum and kode_desa-reference checks run through a pandera ``DataFrameSchema``
 with named checks and ``validate(lazy=True)``; its ``failure_cases`` become the rejects table
