@@ -1,11 +1,13 @@
-"""Unggah: check a week's file before loading it, then load it (or replace the week)."""
+"""Unggah: check a week's file before loading it, then load it (or replace the week); the load
+history; withdraw or restore a loaded week. Any unexpected error is shown as one sentence and
+logged (ui.periksa_file / ui.tulis), never as a traceback."""
 
 import hashlib
 
 import streamlit as st
 
 from kdkmp import format as fmt
-from kdkmp import ingest, queries, snapshot, store, ui
+from kdkmp import ingest, queries, ui
 
 st.title("Unggah data mingguan")
 st.caption("Format: CSV (pemisah , atau ;, UTF-8 atau Windows-1252), XLSX, atau Parquet, sesuai kontrak snapshot v1. "
@@ -20,9 +22,7 @@ with k2:
     sheet = st.text_input("Nama sheet XLSX (kosong = sheet pertama)", key="sheet_unggah") or None
 
 if berkas is None:
-    st.subheader("Riwayat pemuatan")
-    if ui.daftar_minggu():
-        ui.riwayat_pemuatan()
+    ui.riwayat_dan_penarikan()
     st.stop()
 
 isi = berkas.getvalue()
@@ -30,18 +30,13 @@ sidik = hashlib.sha256(isi).hexdigest()
 kunci = (sidik, berkas.name, minggu_manual, sheet)
 if st.session_state.get("pratinjau_kunci") != kunci:
     with st.spinner(f"Memeriksa {berkas.name}…"):
-        try:
-            st.session_state["pratinjau"] = snapshot.baca_snapshot(isi, nama_file=berkas.name, minggu=minggu_manual,
-                                                                   sheet=sheet)
-            st.session_state["pratinjau_galat"] = None
-        except snapshot.FileDitolak as e:
-            st.session_state["pratinjau"] = None
-            st.session_state["pratinjau_galat"] = str(e)
+        st.session_state["pratinjau"], st.session_state["pratinjau_galat"] = ui.periksa_file(
+            isi, berkas.name, minggu_manual, sheet)
     st.session_state["pratinjau_kunci"] = kunci
     st.session_state.pop("hasil_muat", None)
 
 if st.session_state.get("pratinjau_galat"):
-    st.error(f"File ditolak: {st.session_state['pratinjau_galat']} Tidak ada data yang diubah.")
+    st.error(st.session_state["pratinjau_galat"])
     st.stop()
 
 hasil = st.session_state["pratinjau"]
@@ -63,8 +58,7 @@ if hasil.baris_ditolak:
 if st.session_state.get("hasil_muat"):
     st.success(f"Minggu {fmt.tanggal(hasil.minggu)} dimuat sebagai batch {st.session_state['hasil_muat']} "
                "dan sudah dinilai. Semua halaman kini menampilkan data ini.")
-    st.subheader("Riwayat pemuatan")
-    ui.riwayat_pemuatan()
+    ui.riwayat_dan_penarikan()
     st.stop()
 
 sudah_ada = ui.tanya(queries.batch_aktif, hasil.minggu) if ui.daftar_minggu() else None
@@ -78,12 +72,11 @@ if sudah_ada:
 oleh = st.text_input("Dimuat oleh", key="dimuat_oleh")
 if st.button("Muat ke basis data", type="primary", disabled=bool(sudah_ada) and not ganti, icon=":material/upload:"):
     with st.status(f"Memuat {fmt.angka(hasil.baris_dimuat)} baris minggu {fmt.tanggal(hasil.minggu)}…") as status:
-        try:
-            batch_id = ingest.simpan(hasil, isi_file=isi, nama_file=berkas.name, ganti=ganti,
-                                     dimuat_oleh=oleh or None)
-        except store.GagalMuat as e:
+        batch_id, galat = ui.tulis(ingest.simpan, hasil, isi_file=isi, nama_file=berkas.name, ganti=ganti,
+                                   dimuat_oleh=oleh or None, konteks=f"muat {berkas.name}")
+        if galat:
             status.update(label="Gagal memuat", state="error")
-            st.error(f"{e} Data yang sudah tersimpan tidak berubah.")
+            st.error(galat)
             st.stop()
         status.update(label=f"Selesai: batch {batch_id}", state="complete")
     st.session_state["hasil_muat"] = batch_id

@@ -15,6 +15,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from kdkmp import export, queries, rules, store
+from tests.conftest import MINGGU_UJI
 from tests.snapshot_factory import frame_contoh
 
 AKAR = Path(__file__).resolve().parent.parent
@@ -180,3 +181,108 @@ def test_changed_rules_are_applied_to_every_week_when_the_app_starts(salinan_dem
     versi = rules.muat_aturan().versi
     assert store.baca_meta(con, "versi_aturan") == versi
     assert con.execute("SELECT count(*) FROM zona WHERE versi_aturan <> ?", [versi]).fetchall() == [(0,)]
+
+
+# ---------------------------------------------------------------- withdraw / restore a week; never a crash
+
+MINGGU_SEBELUM = date(2026, 11, 9)
+
+
+def test_withdrawing_a_week_on_the_upload_page_needs_a_reason_and_a_confirmation_naming_it(salinan_demo):
+    con = store.sambungan_baca(salinan_demo)
+    baris = con.execute("SELECT count(*) FROM laporan WHERE minggu = ?", [MINGGU]).fetchall()[0][0]
+    con.close()
+    at = buka("pages/unggah.py")
+    assert any("hanya admin" in c.value and "issue 10" in c.value for c in at.caption)
+    at.selectbox(key="tarik_minggu").select("2026-11-16").run()
+    jumlah = f"{baris:,}".replace(",", ".")
+    assert any(f"batch {MINGGU_UJI}" in m.value and f"{jumlah} baris" in m.value for m in at.markdown)
+    tombol = at.button(key="tombol_tarik")
+    assert tombol.disabled
+    konfirmasi = at.checkbox(key="tarik_konfirmasi")
+    assert konfirmasi.label == f"Ya, tarik minggu 16 Nov 2026 ({jumlah} baris) dari semua tampilan"
+    konfirmasi.check().run()
+    assert at.button(key="tombol_tarik").disabled  # still no reason
+    at.text_area(key="tarik_alasan").input("file minggu ini salah kirim").run()
+    at.text_input(key="petugas_minggu").input("Sari").run()
+    at.button(key="tombol_tarik").click().run()
+    assert not at.exception
+    assert any("Minggu 16 Nov 2026 ditarik" in s.value for s in at.success)
+    con = store.sambungan_baca(salinan_demo)
+    assert queries.minggu_terakhir(con) == MINGGU_SEBELUM
+    assert con.execute("SELECT oleh, alasan FROM riwayat_minggu").fetchall() == [("Sari", "file minggu ini salah kirim")]
+    # the history shows the batch as withdrawn; every page's week list starts at the week before
+    riwayat = at.dataframe[0].value
+    assert riwayat.set_index("batch_id").loc[MINGGU_UJI, "status"] == "Ditarik"
+    from kdkmp import ui
+
+    assert ui.daftar_minggu()[0] == MINGGU_SEBELUM
+
+
+def test_a_withdrawn_week_is_restored_with_its_button(salinan_demo):
+    from kdkmp import ingest
+
+    ingest.tarik(MINGGU, alasan="uji", db_path=salinan_demo)
+    at = buka("pages/unggah.py")
+    at.button(key=f"pulihkan_{MINGGU_UJI}").click().run()
+    assert not at.exception
+    assert any("Minggu 16 Nov 2026 dipulihkan" in s.value for s in at.success)
+    assert queries.minggu_terakhir(store.sambungan_baca(salinan_demo)) == MINGGU
+    assert not [b for b in at.button if b.key == f"pulihkan_{MINGGU_UJI}"]
+
+
+def test_a_chosen_week_that_was_withdrawn_falls_back_to_the_latest_week(salinan_demo):
+    from kdkmp import ingest
+
+    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60)
+    at.query_params["minggu"] = "2026-11-16"
+    at.run()
+    assert "Data minggu **16 Nov 2026**" in at.caption[0].value
+    ingest.tarik(MINGGU, alasan="uji", db_path=salinan_demo)
+    at.run()  # the same session, its selector still holding the withdrawn week
+    assert not at.exception
+    assert "Data minggu **9 Nov 2026**" in at.caption[0].value
+    # a new session whose state or link names the withdrawn week
+    baru = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60)
+    baru.session_state["minggu"] = "2026-11-16"
+    baru.query_params["minggu"] = "2026-11-16"
+    baru.run()
+    assert not baru.exception
+    assert baru.sidebar.selectbox(key="minggu").value == MINGGU_SEBELUM.isoformat()
+    assert "Data minggu **9 Nov 2026**" in baru.caption[0].value
+
+
+def test_an_internal_error_while_checking_a_file_is_one_sentence_and_logged(salinan_demo, monkeypatch):
+    from kdkmp import snapshot
+
+    def rusak(*a, **k):
+        raise IndexError("index 3 is out of bounds")
+
+    monkeypatch.setattr(snapshot, "baca_snapshot", rusak)
+    at = buka("pages/unggah.py")
+    at.file_uploader[0].set_value(("minggu.csv", frame_contoh(5).to_csv(index=False).encode(), "text/csv")).run()
+    assert not at.exception
+    log = salinan_demo.parent / "kdkmp_galat.log"
+    assert [e.value for e in at.error] == [
+        f"Terjadi galat internal (IndexError); tidak ada data di basis data yang diubah. Rincian galat dicatat di "
+        f"{log}; kirimkan berkas itu kepada pengelola aplikasi."]
+    assert "IndexError: index 3 is out of bounds" in log.read_text() and "halaman Unggah" in log.read_text()
+    assert not at.button
+
+
+def test_an_internal_error_while_loading_is_one_sentence_and_changes_nothing(salinan_demo, monkeypatch):
+    sebelum = hashlib.sha256(salinan_demo.read_bytes()).hexdigest()
+
+    def rusak(*a, **k):
+        raise KeyError("zona")
+
+    monkeypatch.setattr(rules, "skor", rusak)
+    at = buka("pages/unggah.py")
+    isi = frame_contoh(6, minggu=date(2026, 11, 23)).to_csv(index=False).encode()
+    at.file_uploader[0].set_value(("minggu_23.csv", isi, "text/csv")).run()
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("galat internal (KeyError)" in e.value and "tidak ada data di basis data yang diubah" in e.value
+               for e in at.error)
+    assert hashlib.sha256(salinan_demo.read_bytes()).hexdigest() == sebelum
+    assert "KeyError: 'zona'" in (salinan_demo.parent / "kdkmp_galat.log").read_text()
