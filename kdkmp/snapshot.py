@@ -65,8 +65,10 @@ import datetime as dt
 import decimal
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from html import unescape
 from pathlib import Path
 
 import numpy as np
@@ -108,6 +110,7 @@ class HasilBaca:
     format: str
     # raw values of the rejected rows (original headers) + baris + alasan_penolakan
     mentah_ditolak: pd.DataFrame | None = field(default=None, repr=False)
+    lembar: str | None = None  # the XLSX sheet that was read
 
     @property
     def baris_dimuat(self) -> int:
@@ -429,10 +432,13 @@ def _baca_xlsx(isi: bytes, sheet: str | None, minggu: dt.date | None) -> _Tabel:
     nilai.columns = kepala
     # pandas row 0 is Excel row 1 (calamine keeps leading empty rows), so the header is row judul+1
     baris = np.arange(judul + 2, judul + 2 + len(nilai))
-    cacat = [(pos, kolom, alasan) for (pos, kolom), alasan in _sel_tanpa_nilai(isi, nama_lembar, judul + 1).items()
-             if pos < len(nilai) and kolom < nilai.shape[1]]
+    # one entry per column and reason, however many cells: _validasi builds a mask for each
+    per_kolom: dict[tuple[int, str], list[int]] = {}
+    for (pos, kolom), alasan in _sel_tanpa_nilai(isi, nama_lembar, judul + 1).items():
+        if 0 <= pos < len(nilai) and kolom < nilai.shape[1]:
+            per_kolom.setdefault((kolom, alasan), []).append(pos)
     return _Tabel(nilai, baris, "xlsx", lembar=nama_lembar,
-                  cacat=[(np.array([p]), k, a) for p, k, a in cacat])
+                  cacat=[(np.array(pos), kolom, alasan) for (kolom, alasan), pos in per_kolom.items()])
 
 
 def _lembar_tersembunyi(buku: pd.ExcelFile) -> set[str]:
@@ -453,8 +459,6 @@ def _sel_tanpa_nilai(isi: bytes, nama_lembar: str, baris_pertama: int) -> dict[t
     Keyed by (data row position, column position); only looked for when the sheet has formulas
     or error cells at all, so an ordinary file costs one substring search.
     """
-    import zipfile
-
     try:
         with zipfile.ZipFile(io.BytesIO(isi)) as z:
             xml = z.read(_jalur_lembar(z, nama_lembar))
@@ -492,7 +496,6 @@ def _jalur_lembar(z, nama_lembar: str) -> str:
     """The XML part of a sheet, through workbook.xml and its relationships."""
     buku = z.read("xl/workbook.xml").decode("utf-8", "replace")
     rels = z.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
-    from html import unescape
 
     for m in re.finditer(r"<(?:\w+:)?sheet\b([^>]*)/?>", buku):
         nama = re.search(r'\bname="([^"]*)"', m[1])
@@ -1139,7 +1142,7 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
     mentah_ditolak[KOLOM_ALASAN_PENOLAKAN] = gabungan.reindex(pos_ditolak).to_numpy()
 
     hasil = HasilBaca(data=hasil_data, ditolak=ditolak, minggu=minggu, baris_dibaca=n,
-                      kolom_tambahan=tambahan, format=format_, mentah_ditolak=mentah_ditolak)
+                      kolom_tambahan=tambahan, format=format_, mentah_ditolak=mentah_ditolak, lembar=tabel.lembar)
 
     porsi = len(pos_ditolak) / n
     if porsi > batas_tolak or len(pos_ditolak) == n:

@@ -293,7 +293,7 @@ def test_a_hidden_first_sheet_is_skipped_and_the_sheet_read_is_named(tmp_path):
     sampul = pd.DataFrame({"Petunjuk": ["isi lembar Data"]})
     path = xlsx(tmp_path / "m.xlsx", {"Rahasia": sampul, "Data": frame_contoh(2)}, tersembunyi=("Rahasia",))
     hasil = baca_snapshot(path, batas=BATAS)
-    assert hasil.baris_dimuat == 2
+    assert hasil.baris_dimuat == 2 and hasil.lembar == "Data"
 
 
 def test_data_on_a_second_sheet_is_refused_naming_the_sheets(tmp_path):
