@@ -11,7 +11,7 @@ Messages to the user are Indonesian. Decisions, each in one line:
 - argparse speaks Indonesian through a subclass (its usage prefix, section titles, -h and its
   error messages mapped in one table), not by patching the argparse module.
 - Options are validated where they are parsed: --max-reject is a fraction 0..1 (decimal comma
-  accepted), --weeks 1..520, --seed 0..2³²−1; a date is YYYY-MM-DD and a week is its Monday.
+  accepted), --weeks 1..104, --seed 0..2³²−1; a date is YYYY-MM-DD and a week is its Monday.
 - Dates are printed ISO (date.isoformat), so a year below 1000 keeps its zeros.
 """
 
@@ -31,7 +31,9 @@ KELUAR_DITOLAK = 2
 KELUAR_PENGGUNAAN = 64  # EX_USAGE
 KELUAR_GALAT = 70  # EX_SOFTWARE
 
-MAKS_MINGGU_DEMO = 520  # ten years of weeks: far beyond the programme, still a sane build
+# Two years of weeks: the programme began in 2025, and a demo build's memory grows with its
+# weeks (26 national weeks peak at 1.8 GB, README "Performance").
+MAKS_MINGGU_DEMO = 104
 
 
 class Ditolak(Exception):
