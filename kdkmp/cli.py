@@ -156,6 +156,8 @@ def perintah_ingest(args) -> int:
     except (snapshot.FileDitolak, store.GagalMuat) as e:
         raise Ditolak(f"DITOLAK: {e}") from None
     print(f"Minggu {hasil.minggu.isoformat()} dimuat sebagai batch {hasil.batch_id} ke {store.lokasi_db(args.db)}.")
+    if hasil.lembar:
+        print(f"Dibaca dari lembar '{hasil.lembar}'.")
     print(f"Baris dibaca: {_angka(hasil.baris_dibaca)}; dimuat: {_angka(hasil.baris_dimuat)}; "
           f"ditolak: {_angka(hasil.baris_ditolak)}.")
     if hasil.file_penolakan:

@@ -21,6 +21,7 @@ class HasilMuat:
     baris_dimuat: int
     baris_ditolak: int
     file_penolakan: Path | None
+    lembar: str | None = None  # the XLSX sheet read
 
 
 def skor_ulang_semua(con: duckdb.DuckDBPyConnection, aturan) -> None:
@@ -108,4 +109,4 @@ def muat_file(path: str | os.PathLike, *, db_path: str | os.PathLike | None = No
             file_penolakan = store.direktori_arsip(store.lokasi_db(db_path)) / f"{batch_id:05d}_{path.stem}.ditolak.csv"
             file_penolakan.write_bytes(hasil.file_penolakan())
     return HasilMuat(hasil.minggu, batch_id, hasil.baris_dibaca, hasil.baris_dimuat, hasil.baris_ditolak,
-                     file_penolakan)
+                     file_penolakan, lembar=hasil.lembar)

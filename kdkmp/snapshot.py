@@ -508,6 +508,20 @@ def _jalur_lembar(z, nama_lembar: str) -> str:
     raise KeyError(nama_lembar)
 
 
+def _teks_parquet(seri) -> pd.Series:
+    """A text column; bytes that are not UTF-8 become U+FFFD (their rows are then rejected, as
+    in a CSV) instead of failing the conversion of the whole column."""
+    import pyarrow as pa
+
+    try:
+        seri.validate(full=True)
+        return seri.to_pandas()
+    except pa.ArrowInvalid:
+        biner = seri.cast(pa.large_binary() if pa.types.is_large_string(seri.type) else pa.binary())
+        return pd.Series([None if b is None else b.decode("utf-8", "replace") for b in biner.to_pylist()],
+                         dtype="str")
+
+
 def _baca_parquet(isi: bytes) -> _Tabel:
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -528,7 +542,8 @@ def _baca_parquet(isi: bytes) -> _Tabel:
                 raise FileDitolak(f"Kolom '{nama}' di file Parquet berisi daftar atau struktur, bukan "
                                   "satu nilai per sel; simpan kolom itu sebagai teks, angka atau tanggal.")
         try:
-            kolom[i] = seri.to_pandas()
+            kolom[i] = _teks_parquet(seri) if pa.types.is_string(jenis) or pa.types.is_large_string(jenis) \
+                else seri.to_pandas()
         except Exception:
             raise FileDitolak(f"Kolom '{nama}' di file Parquet tidak bisa dibaca (tipe {jenis}).") from None
         nama_kolom.append(str(nama))

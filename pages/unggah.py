@@ -45,6 +45,8 @@ k1.metric("Minggu terdeteksi", fmt.tanggal(hasil.minggu))
 k2.metric("Baris dibaca", fmt.angka(hasil.baris_dibaca))
 k3.metric("Baris akan dimuat", fmt.angka(hasil.baris_dimuat))
 k4.metric("Baris ditolak", fmt.angka(hasil.baris_ditolak))
+if hasil.lembar:
+    st.caption(f"Dibaca dari lembar '{hasil.lembar}'.")
 if hasil.kolom_tambahan:
     st.caption("Kolom tambahan disimpan di arsip tetapi tidak dinilai: " + ", ".join(hasil.kolom_tambahan))
 if hasil.baris_ditolak:

@@ -148,3 +148,13 @@ def test_score_rescores_every_week(tmp_path, db):
     jalankan("ingest", str(berkas), "--db", str(db))
     hasil = jalankan("score", "--db", str(db))
     assert hasil.returncode == 0 and "dinilai ulang" in hasil.stdout
+
+
+def test_ingest_of_an_xlsx_names_the_sheet_it_read(tmp_path, db):
+    from tests.test_muat_keras import xlsx
+
+    sampul = pd.DataFrame({"Petunjuk": ["isi lembar Data"]})
+    berkas = xlsx(tmp_path / "minggu.xlsx", {"Rahasia": sampul, "Data": frame_contoh(5)}, tersembunyi=("Rahasia",))
+    hasil = jalankan("ingest", str(berkas), "--db", str(db))
+    assert hasil.returncode == 0, hasil.stderr
+    assert "Dibaca dari lembar 'Data'." in hasil.stdout

@@ -380,3 +380,22 @@ def test_duplicates_beside_an_empty_code_name_the_first_row():
     hasil = validasi_frame(frame, batas_tolak=1.0, batas=BATAS)
     assert dict(zip(hasil.ditolak["baris"], hasil.ditolak["alasan"])) == {
         4: "kode_koperasi ganda, sudah ada di baris 3", 5: "kolom wajib kosong"}
+
+
+def test_a_parquet_text_column_with_bytes_that_are_not_utf8_rejects_those_rows(tmp_path):
+    # found by the damage property test: one flipped byte in a Parquet page made the whole
+    # column fail to convert
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = frame_contoh(3)
+    tabel = pa.Table.from_pandas(frame, preserve_index=False)
+    nama = [n.encode() for n in frame["nama_koperasi"]]
+    nama[1] = nama[1].replace(b"Merah", b"Me\xffah")
+    biner = pa.array(nama, type=pa.binary())
+    rusak = pa.Array.from_buffers(pa.string(), len(biner), biner.buffers())  # no UTF-8 check on the way
+    tabel = tabel.set_column(tabel.schema.get_field_index("nama_koperasi"), "nama_koperasi", rusak)
+    pq.write_table(tabel, tmp_path / "m.parquet", use_dictionary=False)
+    hasil = baca_snapshot(tmp_path / "m.parquet", batas=BATAS, batas_tolak=0.5)
+    assert hasil.data["baris"].tolist() == [2, 4]
+    assert hasil.ditolak[["baris", "kolom"]].values.tolist() == [[3, "nama_koperasi"]]
