@@ -36,6 +36,12 @@ def siapkan_basis_data() -> None:
     that arrives during the build waits for it instead of starting a second one."""
     db = store.lokasi_db()
     if db.exists():
+        try:
+            store.sambungan_baca(db)  # cached on the file's identity: a stat per rerun
+        except store.BasisDataTidakBisaDibuka as e:
+            st.error(f"{e} Dasbor tidak dapat menampilkan data. Perbaiki atau pindahkan berkas itu, atau arahkan "
+                     "KDKMP_DB ke basis data yang benar; tanpa berkas, data demo dibangun saat halaman dibuka.")
+            st.stop()
         return
     from kdkmp import demo
 

@@ -300,3 +300,16 @@ def test_a_database_whose_folder_cannot_be_created_is_refused(capsys, tmp_path):
         assert err.startswith(f"GAGAL: Folder {db.parent} untuk basis data tidak dapat dibuat: ") or \
             err.startswith(f"DITOLAK: Folder {db.parent} untuk basis data tidak dapat dibuat: ")
     assert (tmp_path / "berkas").read_text() == "bukan folder"
+
+
+@pytest.mark.parametrize("isi", [b"ini bukan basis data\n" * 100, b""])
+def test_the_app_on_a_database_it_cannot_open_says_so_instead_of_a_traceback(tmp_path, monkeypatch, isi):
+    from streamlit.testing.v1 import AppTest
+
+    db = tmp_path / "kdkmp.duckdb"
+    db.write_bytes(isi)
+    monkeypatch.setenv("KDKMP_DB", str(db))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert len(at.error) == 1 and str(db) in at.error[0].value and "KDKMP_DB" in at.error[0].value
+    assert db.read_bytes() == isi
