@@ -39,7 +39,6 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from kdkmp import galat, kontrak, wilayah
 

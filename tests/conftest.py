@@ -32,6 +32,18 @@ def db_demo(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
+def salinan_demo(db_demo, tmp_path, monkeypatch):
+    """A writable copy of the demo database as the app's database (pages that write)."""
+    from kdkmp import store
+
+    db = tmp_path / "kdkmp.duckdb"
+    shutil.copyfile(db_demo, db)
+    monkeypatch.setenv("KDKMP_DB", str(db))
+    yield db
+    store.tutup_semua()
+
+
+@pytest.fixture
 def db_kosong(tmp_path) -> Path:
     """A path where no database exists yet."""
     return tmp_path / "kosong.duckdb"

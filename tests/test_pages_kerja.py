@@ -39,16 +39,6 @@ def demo_env(db_demo, monkeypatch):
     return db_demo
 
 
-@pytest.fixture
-def salinan_demo(db_demo, tmp_path, monkeypatch):
-    """A writable copy of the demo database (the upload page writes)."""
-    db = tmp_path / "kdkmp.duckdb"
-    shutil.copyfile(db_demo, db)
-    monkeypatch.setenv("KDKMP_DB", str(db))
-    yield db
-    store.tutup_semua()
-
-
 def kode_tabel(at: AppTest) -> list[str]:
     return at.dataframe[0].value["Kode koperasi"].tolist()
 

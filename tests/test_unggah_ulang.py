@@ -4,12 +4,10 @@
 from __future__ import annotations
 
 import io
-import shutil
 from datetime import date
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdkmp import store
@@ -17,15 +15,6 @@ from tests.snapshot_factory import frame_contoh
 
 AKAR = Path(__file__).resolve().parent.parent
 MINGGU_BARU = date(2026, 11, 23)
-
-
-@pytest.fixture
-def salinan_demo(db_demo, tmp_path, monkeypatch):
-    db = tmp_path / "kdkmp.duckdb"
-    shutil.copyfile(db_demo, db)
-    monkeypatch.setenv("KDKMP_DB", str(db))
-    yield db
-    store.tutup_semua()
 
 
 def halaman_unggah() -> AppTest:
