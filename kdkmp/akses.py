@@ -1,0 +1,171 @@
+"""Who may see what: roles, the signed-in user (`Pengguna`) and the scope every read passes on.
+
+Decisions, each in one line:
+- One place turns a request's identity into a `Pengguna` (`tentukan_pengguna`); pages receive it
+  and never decide access themselves.
+- Roles are data (`PERAN`): what each may do and at which level its wilayah sits. A new role is
+  one row.
+- The scope is a wilayah code (None = national). A user may read an area when that area lies
+  inside the scope (its code starts with the scope's code at a level boundary); everything else
+  is refused with one Indonesian sentence, whatever the URL says.
+- Counts per province are public reporting (DESIGN.md): every role may see them on the national
+  page for comparison; rows and lists below its scope, elsewhere, never (`boleh_lihat`).
+- Identity comes from, in this order of trust: a proxy header mapped by Streamlit's
+  `server.trustedUserHeaders` or a single sign-on (`st.login`), both seen as `st.user`; with
+  neither configured, a browser on the same machine (loopback) is the local admin ("mode
+  lokal"). When sign-in is configured, a request without an identity is refused, never local:
+  behind a proxy every client looks like loopback.
+- kdkmp imports this without Streamlit: the request is described by plain values (`Permintaan`).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+
+from kdkmp import wilayah
+
+
+class AksesDitolak(Exception):
+    """A request that may not be served; str(e) is one Indonesian sentence for the user."""
+
+
+@dataclass(frozen=True)
+class Peran:
+    nama: str
+    label: str
+    tingkat_wilayah: str | None  # the level of the user's wilayah; None = national, no wilayah
+    boleh_muat: bool = False  # load, replace and withdraw weeks
+    kelola_akun: bool = False  # accounts and the audit trail
+    boleh_ekspor: bool = True
+
+
+PERAN: dict[str, Peran] = {p.nama: p for p in (
+    Peran(nama="admin", label="Admin (PMO pusat)", tingkat_wilayah=None, boleh_muat=True, kelola_akun=True),
+    Peran(nama="pusat", label="PMO pusat", tingkat_wilayah=None),
+    Peran(nama="provinsi", label="PMO provinsi / Diskop", tingkat_wilayah="provinsi"),
+    Peran(nama="kabupaten", label="PMO kabupaten/kota", tingkat_wilayah="kabupaten"),
+)}
+
+
+def periksa_peran_wilayah(peran: str, kode_wilayah: str | None) -> str | None:
+    """The wilayah code normalised for a role, or ValueError with an Indonesian sentence: an
+    unknown role, a regional role without its wilayah or with one of the wrong level, a national
+    role given a wilayah, a code not in the Kemendagri list."""
+    p = PERAN.get(peran)
+    if p is None:
+        raise ValueError(f"Peran '{peran}' tidak dikenal; pilihan: {', '.join(PERAN)}.")
+    if p.tingkat_wilayah is None:
+        if kode_wilayah not in (None, ""):
+            raise ValueError(f"Peran {peran} berlaku nasional dan tidak memakai wilayah; hapus --wilayah.")
+        return None
+    if kode_wilayah in (None, ""):
+        raise ValueError(f"Peran {peran} butuh kode wilayah tingkat {p.tingkat_wilayah} (--wilayah).")
+    try:
+        w = wilayah.cari(kode_wilayah)
+    except wilayah.KodeTidakDikenal as e:
+        raise ValueError(str(e)) from None
+    if w.tingkat != p.tingkat_wilayah:
+        raise ValueError(f"Peran {peran} butuh kode wilayah tingkat {wilayah.LABEL_TINGKAT[p.tingkat_wilayah].lower()}, "
+                         f"bukan {wilayah.LABEL_TINGKAT[w.tingkat].lower()} ({w.kode} {w.nama}).")
+    return w.kode
+
+
+def di_dalam(kode: str | None, cakupan: str | None) -> bool:
+    """Whether area `kode` (None = national) lies inside `cakupan` (None = national)."""
+    if cakupan is None:
+        return True
+    if kode is None:
+        return False
+    return kode == cakupan or kode.startswith(cakupan + ".")
+
+
+@dataclass(frozen=True)
+class Pengguna:
+    """The signed-in user as every page and query sees it."""
+    nama: str
+    peran: str
+    wilayah: str | None  # the scope: None = national
+    cara_masuk: str  # 'proksi' | 'sso' | 'lokal'
+
+    @property
+    def hak(self) -> Peran:
+        return PERAN[self.peran]
+
+    @property
+    def cakupan(self) -> str | None:
+        return self.wilayah
+
+    def boleh_lihat(self, kode: str | None) -> bool:
+        return di_dalam(kode, self.wilayah)
+
+    def periksa(self, kode: str | None) -> None:
+        """AksesDitolak unless the user may read area `kode` (None = national)."""
+        if not self.boleh_lihat(kode):
+            yang_diminta = "data nasional" if kode is None else f"wilayah {kode} ({_nama_aman(kode)})"
+            raise AksesDitolak(f"Akun {self.nama} hanya boleh melihat {self.label_cakupan}; {yang_diminta} "
+                               "berada di luar cakupan itu.")
+
+    @property
+    def label_cakupan(self) -> str:
+        if self.wilayah is None:
+            return "seluruh Indonesia"
+        w = wilayah.cari(self.wilayah)
+        return f"{wilayah.LABEL_TINGKAT[w.tingkat].lower()} {w.nama} ({w.kode})"
+
+
+def _nama_aman(kode: str) -> str:
+    try:
+        return wilayah.nama(kode)
+    except wilayah.KodeTidakDikenal:
+        return "kode tidak dikenal"
+
+
+# ---------------------------------------------------------------- from a request to a Pengguna
+
+@dataclass(frozen=True)
+class Permintaan:
+    """What the access layer needs to know of a request, as plain values."""
+    nama_pengguna: str | None  # from st.user (proxy header or single sign-on); None = no identity
+    alamat_klien: str | None  # st.context.ip_address
+    cara_login: str | None  # 'proksi' (a trusted user header) or 'sso' ([auth]); None = nothing set up
+
+
+def klien_lokal(alamat: str | None) -> bool:
+    """A browser on the same machine (loopback). Unknown addresses are not local."""
+    if not alamat:
+        return False
+    try:
+        return ipaddress.ip_address(alamat.split("%")[0]).is_loopback
+    except ValueError:
+        return False
+
+
+NAMA_LOKAL = "lokal"
+PESAN_SIAPKAN_LOGIN = ("Dasbor ini belum dipasang dengan login, sehingga hanya bisa dibuka dari komputer tempat "
+                       "dasbor berjalan (http://localhost:8501). Untuk kantor lain, pasang login: jalankan dasbor di "
+                       "belakang nginx dengan deploy/nginx.conf (header X-Remote-User) atau isi [auth] di "
+                       ".streamlit/secrets.toml untuk single sign-on; lihat README bagian \"Masuk\".")
+
+
+def tentukan_pengguna(permintaan: Permintaan, cari_akun) -> Pengguna:
+    """The request's Pengguna, or AksesDitolak with the sentence to show.
+
+    `cari_akun(nama) -> (peran, wilayah, aktif) | None` reads the account table (the state store).
+    """
+    if permintaan.cara_login is not None:
+        if not permintaan.nama_pengguna:
+            raise AksesDitolak("Permintaan ini tidak membawa identitas pengguna; masuk melalui alamat resmi dasbor "
+                               "(lewat proksi atau single sign-on), bukan langsung ke server aplikasi.")
+        nama = permintaan.nama_pengguna.strip()
+        akun = cari_akun(nama)
+        if akun is None:
+            raise AksesDitolak(f"Akun '{nama}' belum terdaftar di dasbor ini; minta admin PMO pusat menambahkannya "
+                               f"(python -m kdkmp pengguna tambah {nama} --peran … --wilayah …).")
+        peran, kode_wilayah, aktif = akun
+        if not aktif:
+            raise AksesDitolak(f"Akun '{nama}' sudah dinonaktifkan; minta admin PMO pusat mengaktifkannya kembali.")
+        return Pengguna(nama=nama, peran=peran, wilayah=kode_wilayah, cara_masuk=permintaan.cara_login)
+    if klien_lokal(permintaan.alamat_klien):
+        return Pengguna(nama=NAMA_LOKAL, peran="admin", wilayah=None, cara_masuk="lokal")
+    raise AksesDitolak(PESAN_SIAPKAN_LOGIN)
