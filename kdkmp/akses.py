@@ -102,16 +102,23 @@ class Pengguna:
     def periksa(self, kode: str | None) -> None:
         """AksesDitolak unless the user may read area `kode` (None = national)."""
         if not self.boleh_lihat(kode):
-            yang_diminta = "data nasional" if kode is None else f"wilayah {kode} ({_nama_aman(kode)})"
-            raise AksesDitolak(f"Akun {self.nama} hanya boleh melihat {self.label_cakupan}; {yang_diminta} "
-                               "berada di luar cakupan itu.")
+            raise AksesDitolak(kalimat_di_luar(kode, self.wilayah))
 
-    @property
-    def label_cakupan(self) -> str:
-        if self.wilayah is None:
-            return "seluruh Indonesia"
-        w = wilayah.cari(self.wilayah)
-        return f"{wilayah.LABEL_TINGKAT[w.tingkat].lower()} {w.nama} ({w.kode})"
+
+def label_cakupan(cakupan: str | None) -> str:
+    """'seluruh Indonesia', 'provinsi Nusa Tenggara Barat (52)' …"""
+    if cakupan is None:
+        return "seluruh Indonesia"
+    w = wilayah.cari(cakupan)
+    return f"{wilayah.LABEL_TINGKAT[w.tingkat].lower()} {w.nama} ({w.kode})"
+
+
+def kalimat_di_luar(kode: str | None, cakupan: str | None, *, apa: str | None = None) -> str:
+    """The one sentence for a request outside the scope; names what was asked, never its data."""
+    if apa is None:
+        apa = "Data nasional" if kode is None else f"Wilayah {kode} ({_nama_aman(kode)})"
+    return (f"{apa} berada di luar cakupan akun Anda ({label_cakupan(cakupan)}); minta admin PMO pusat bila "
+            "Anda memang perlu melihatnya.")
 
 
 def _nama_aman(kode: str) -> str:
@@ -132,9 +139,11 @@ class Permintaan:
 
 
 def klien_lokal(alamat: str | None) -> bool:
-    """A browser on the same machine (loopback). Unknown addresses are not local."""
-    if not alamat:
-        return False
+    """A browser on the same machine. Streamlit reports a loopback client (127.0.0.1, ::1) as no
+    address at all (st.context.ip_address is None), so None counts as loopback too; any other
+    address, or text that is no address, does not."""
+    if alamat is None:
+        return True
     try:
         return ipaddress.ip_address(alamat.split("%")[0]).is_loopback
     except ValueError:

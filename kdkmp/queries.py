@@ -3,6 +3,10 @@
 Every function takes a cursor from store.sambungan_baca (or any connection on the schema),
 the data week and the area (``wilayah``: a dotted code of any level, or None for national).
 The area is applied here and nowhere else.
+
+Every function that reads about areas or koperasi also takes the user's scope (``cakupan``: a
+wilayah code, None = national; see kdkmp.akses) and declares how it meets it (``@tercakup``),
+so no caller can forget it and ui.tanya can always pass it (and key its cache on it).
 """
 
 from __future__ import annotations
@@ -10,16 +14,63 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import functools
+import inspect
+
 import duckdb
 import pandas as pd
 
-from kdkmp import kontrak, store, wilayah as ref
+from kdkmp import akses, kontrak, store, wilayah as ref
 
 # Column of `laporan` that holds each level's code; a fixed mapping, never user text.
 _KOLOM_TINGKAT = {"provinsi": "kode_provinsi", "kabupaten": "kode_kabupaten",
                   "kecamatan": "kode_kecamatan", "desa": "kode_desa"}
 _PANJANG_KODE = {"provinsi": 2, "kabupaten": 5, "kecamatan": 8, "desa": 13}
 _TINGKAT_ANAK = {None: "provinsi", "provinsi": "kabupaten", "kabupaten": "kecamatan", "kecamatan": "desa"}
+
+
+# How a read meets the user's scope, one word per function:
+#   "wilayah":  its `wilayah` must lie inside the scope (lists, and counts below province level);
+#   "agregat":  the same, except that national counts (at most per province) are public reporting
+#               (DESIGN.md), so every scope may read them with `wilayah` None;
+#   "koperasi": rows are restricted to the scope in SQL; the function takes `cakupan` itself;
+#   "nasional": only for users without a scope (raw rejected cells of any area, what-if lists).
+CARA_CAKUPAN = ("wilayah", "agregat", "koperasi", "nasional")
+
+
+def tercakup(cara: str):
+    """Declare how a query meets the scope; the wrapper refuses (akses.AksesDitolak) a request
+    outside it before any SQL runs. The wrapped function gets `cakupan` only for "koperasi"."""
+    if cara not in CARA_CAKUPAN:
+        raise ValueError(cara)
+
+    def hias(fungsi):
+        tanda = inspect.signature(fungsi)
+
+        @functools.wraps(fungsi)
+        def bungkus(con, *args, cakupan: str | None = None, **kwargs):
+            if cara == "koperasi":
+                return fungsi(con, *args, cakupan=cakupan, **kwargs)
+            if cakupan is not None:
+                if cara == "nasional":
+                    raise akses.AksesDitolak("Data ini hanya untuk akun tingkat nasional (admin atau PMO pusat).")
+                ikat = tanda.bind_partial(con, *args, **kwargs)
+                kode = ikat.arguments.get("wilayah")
+                kode = ref.cari(kode).kode if kode else None
+                if not (akses.di_dalam(kode, cakupan) or (kode is None and cara == "agregat")):
+                    raise akses.AksesDitolak(akses.kalimat_di_luar(kode, cakupan))
+            return fungsi(con, *args, **kwargs)
+
+        bungkus.cara_cakupan = cara
+        return bungkus
+    return hias
+
+
+def _syarat_cakupan(cakupan: str | None, kolom: str = "kode_desa") -> tuple[str, dict]:
+    """SQL condition keeping rows whose desa lies inside the scope (TRUE for national)."""
+    if cakupan is None:
+        return "TRUE", {}
+    return f"starts_with({kolom}, $cakupan || '.')", {"cakupan": cakupan}
 
 
 def saring_wilayah(kode: str | None, alias: str = "") -> tuple[str, dict]:
@@ -51,6 +102,7 @@ def _minggu(con, minggu: date | None) -> date:
     return minggu
 
 
+@tercakup("agregat")
 def ringkasan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> dict:
     """The headline numbers of one area and week (the `summary --json` object)."""
     minggu = _minggu(con, minggu)
@@ -74,6 +126,7 @@ def ringkasan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilaya
     return hasil
 
 
+@tercakup("agregat")
 def rekap_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
     """One row per child area (provinces for national): kode, nama, jumlah_desa (reference),
     jumlah_koperasi (reports this week), then one count column per construction stage
@@ -149,6 +202,7 @@ def _jumlah_desa(con, wilayah: str | None) -> int:
                        {"k": kode}).fetchall()[0][0]
 
 
+@tercakup("agregat")
 def hitung_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> dict:
     """Zone counts of an area this week and last week: {'zona': {z: n}, 'zona_lalu': {z: n} or None,
     'melapor': n, 'jumlah': n (koperasi known), 'jumlah_desa': n (expected, from the reference)}."""
@@ -167,6 +221,7 @@ def hitung_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wila
             "jumlah_desa": _jumlah_desa(con, wilayah)}
 
 
+@tercakup("agregat")
 def zona_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
     """Child areas of `wilayah` with their zone counts: kode, nama, jumlah_desa, hijau, kuning,
     merah, tidak_melapor, jumlah, melapor, persen_merah (of those reporting), tingkat_lapor (%)."""
@@ -194,6 +249,7 @@ def zona_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wi
     return df
 
 
+@tercakup("agregat")
 def kendala_per_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
     """Main bottleneck × zone counts of the reporting koperasi: kendala_utama, zona, jumlah."""
     minggu = _minggu(con, minggu)
@@ -205,6 +261,7 @@ def kendala_per_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None,
         {**param, "minggu": minggu}).df()
 
 
+@tercakup("agregat")
 def tren_zona(con: duckdb.DuckDBPyConnection, wilayah: str | None = None) -> pd.DataFrame:
     """Zone counts of an area over all loaded weeks: minggu, zona, jumlah."""
     syarat, param = saring_wilayah(wilayah)
@@ -212,6 +269,7 @@ def tren_zona(con: duckdb.DuckDBPyConnection, wilayah: str | None = None) -> pd.
                        param).df()
 
 
+@tercakup("agregat")
 def transisi_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
     """How many koperasi moved from each zone last week to each zone this week:
     zona_lalu, zona_kini, jumlah (koperasi new this week count as zona_lalu 'baru')."""
@@ -236,6 +294,7 @@ PERGERAKAN = {
 MINGGU_KRONIS = 4
 
 
+@tercakup("agregat")
 def hitung_pergerakan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
                       kronis: int = MINGGU_KRONIS) -> dict:
     """{'baru_merah': n, 'pulih': n, 'merah_kronis': n} for an area and week."""
@@ -255,6 +314,7 @@ def _kolom_daftar(alias_z: str = "k") -> str:
                {alias_z}.minggu_di_zona, {alias_z}.alasan[1].teks AS alasan_utama, {alias_z}.langkah_berikut"""
 
 
+@tercakup("wilayah")
 def daftar_pergerakan(con: duckdb.DuckDBPyConnection, jenis: str, minggu: date | None = None,
                       wilayah: str | None = None, kronis: int = MINGGU_KRONIS) -> pd.DataFrame:
     """The koperasi behind one movement count, longest in merah first."""
@@ -273,6 +333,7 @@ def daftar_pergerakan(con: duckdb.DuckDBPyConnection, jenis: str, minggu: date |
          **({"kronis": kronis} if "$kronis" in kondisi else {})}).df()
 
 
+@tercakup("agregat")
 def rata_pilar(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
     """Per pillar: mean score of the reporting koperasi and how many have it as their weakest:
     pilar, skor_rata, jumlah_terlemah — weakest pillar first."""
@@ -287,6 +348,7 @@ def rata_pilar(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
     return df.sort_values("skor_rata", na_position="last").reset_index(drop=True)
 
 
+@tercakup("wilayah")
 def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
     """Bubbles for the map, one per child area: kode, nama, lat, lon (mean of its koperasi's
     reported positions, else the reference's approximate position), jumlah, merah, persen_merah,
@@ -317,16 +379,35 @@ def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
 
 # ---------------------------------------------------------------- one koperasi
 
-def cari_koperasi(con: duckdb.DuckDBPyConnection, teks: str, batas: int = 20) -> pd.DataFrame:
-    """Koperasi whose code or name contains `teks` (latest report): kode_koperasi, nama_koperasi, kode_desa."""
-    return con.execute("""
+@tercakup("koperasi")
+def cari_koperasi(con: duckdb.DuckDBPyConnection, teks: str, batas: int = 20, *,
+                  cakupan: str | None = None) -> pd.DataFrame:
+    """Koperasi whose code or name contains `teks` (latest report) and whose latest desa lies in
+    the scope: kode_koperasi, nama_koperasi, kode_desa."""
+    syarat, param = _syarat_cakupan(cakupan, "arg_max(kode_desa, minggu)")
+    return con.execute(f"""
         SELECT kode_koperasi, arg_max(nama_koperasi, minggu) AS nama_koperasi, arg_max(kode_desa, minggu) AS kode_desa
         FROM laporan WHERE kode_koperasi ILIKE $pola OR nama_koperasi ILIKE $pola
-        GROUP BY 1 ORDER BY 1 LIMIT $batas""", {"pola": f"%{teks}%", "batas": batas}).df()
+        GROUP BY 1 HAVING {syarat} ORDER BY 1 LIMIT $batas""", {**param, "pola": f"%{teks}%", "batas": batas}).df()
 
 
-def koperasi_di_desa(con: duckdb.DuckDBPyConnection, kode_desa: str, minggu: date | None = None) -> pd.DataFrame:
+def _periksa_koperasi(con, kode_koperasi: str, cakupan: str | None) -> None:
+    """AksesDitolak when the koperasi's latest desa lies outside the scope (or it is unknown:
+    the sentence is the same, so a scope learns nothing about koperasi elsewhere)."""
+    if cakupan is None:
+        return
+    r = con.execute("SELECT arg_max(kode_desa, minggu) FROM laporan WHERE kode_koperasi = ?",
+                    [kode_koperasi]).fetchall()
+    if not r or r[0][0] is None or not akses.di_dalam(r[0][0], cakupan):
+        raise akses.AksesDitolak(akses.kalimat_di_luar(None, cakupan, apa=f"Koperasi {kode_koperasi}"))
+
+
+@tercakup("koperasi")
+def koperasi_di_desa(con: duckdb.DuckDBPyConnection, kode_desa: str, minggu: date | None = None, *,
+                     cakupan: str | None = None) -> pd.DataFrame:
     """The koperasi of one desa with this week's zone (normally one)."""
+    if not akses.di_dalam(ref.cari(kode_desa).kode, cakupan):
+        raise akses.AksesDitolak(akses.kalimat_di_luar(ref.cari(kode_desa).kode, cakupan))
     minggu = _minggu(con, minggu)
     return con.execute(f"""
         SELECT {_kolom_daftar()}
@@ -336,15 +417,20 @@ def koperasi_di_desa(con: duckdb.DuckDBPyConnection, kode_desa: str, minggu: dat
         {"minggu": minggu, "desa": ref.cari(kode_desa).kode}).df()
 
 
-def riwayat_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str) -> pd.DataFrame:
+@tercakup("koperasi")
+def riwayat_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, *, cakupan: str | None = None) -> pd.DataFrame:
     """Zone and pillar scores of one koperasi over every loaded week."""
+    _periksa_koperasi(con, kode_koperasi, cakupan)
     skor = ", ".join(f"skor_{p}" for p in PILAR)
     return con.execute(f"""SELECT minggu, zona, skor_total, {skor}, pilar_terlemah, alasan[1].teks AS alasan_utama
                            FROM zona WHERE kode_koperasi = ? ORDER BY minggu""", [kode_koperasi]).df()
 
 
-def laporan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, minggu: date | None = None) -> dict | None:
+@tercakup("koperasi")
+def laporan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, minggu: date | None = None, *,
+                     cakupan: str | None = None) -> dict | None:
     """The latest report of a koperasi up to `minggu` (all contract columns + area names), or None."""
+    _periksa_koperasi(con, kode_koperasi, cakupan)
     minggu = _minggu(con, minggu)
     df = con.execute("""
         SELECT l.*, wd.nama AS nama_desa, wc.nama AS nama_kecamatan, wk.nama AS nama_kabupaten, wp.nama AS nama_provinsi
@@ -356,10 +442,14 @@ def laporan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, minggu:
     return None if df.empty else df.iloc[0].to_dict()
 
 
-def penjelasan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, minggu: date | None = None) -> dict | None:
+@tercakup("koperasi")
+def penjelasan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, minggu: date | None = None, *,
+                        cakupan: str | None = None) -> dict | None:
     """Why a koperasi is in its zone this week (rules.jelaskan: zone, pillar scores, reasons worst
     first, what it would take), or None when it has no zone that week."""
     from kdkmp import rules
+
+    _periksa_koperasi(con, kode_koperasi, cakupan)
 
     return rules.jelaskan(con, kode_koperasi, _minggu(con, minggu))
 
@@ -407,6 +497,7 @@ KOLOM_INTERVENSI = {  # in the order shown and exported: who, why, what it takes
 }
 
 
+@tercakup("wilayah")
 def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
                       saringan: tuple[tuple[str, str], ...] = (("zona", "merah"),)) -> pd.DataFrame:
     """Koperasi matching every filter, by priority: gates first, then longest in the zone, then
@@ -445,6 +536,7 @@ def kalimat_saringan(wilayah: str | None, saringan: tuple[tuple[str, str], ...])
 
 # ---------------------------------------------------------------- data completeness
 
+@tercakup("wilayah")
 def kelengkapan_wilayah(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
                         tingkat: str = "kabupaten") -> pd.DataFrame:
     """Per kabupaten/kota or kecamatan: desa expected (reference), reports received this week,
@@ -467,6 +559,7 @@ def kelengkapan_wilayah(con: duckdb.DuckDBPyConnection, minggu: date | None = No
     return df.sort_values(["tingkat_lapor", "kurang"], ascending=[True, False]).reset_index(drop=True)
 
 
+@tercakup("wilayah")
 def koperasi_tanpa_laporan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
                            min_minggu: int = 2) -> pd.DataFrame:
     """Koperasi known by `minggu` with no report in its last `min_minggu` weeks, longest silent first."""
@@ -486,6 +579,7 @@ def koperasi_tanpa_laporan(con: duckdb.DuckDBPyConnection, minggu: date | None =
         {**param, "minggu": minggu, "min_minggu": min_minggu}).df()
 
 
+@tercakup("nasional")
 def penolakan_per_batch(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every load with its counts and the most common rejection reason."""
     return con.execute("""
@@ -496,12 +590,14 @@ def penolakan_per_batch(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         FROM batch b ORDER BY b.batch_id DESC""").df()
 
 
+@tercakup("nasional")
 def rincian_penolakan(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
     """The rejected rows of one batch: baris, kolom, nilai, alasan."""
     return con.execute("SELECT baris, kolom, nilai, alasan FROM penolakan WHERE batch_id = ? ORDER BY baris, kolom",
                        [batch_id]).df()
 
 
+@tercakup("agregat")
 def tingkat_lapor_provinsi(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Reporting rate per province per loaded week (%): kode, nama, minggu, melapor, diharapkan, tingkat_lapor."""
     return con.execute("""
@@ -515,6 +611,7 @@ def tingkat_lapor_provinsi(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY h.kode, m.minggu""").df()
 
 
+@tercakup("nasional")
 def batch_aktif(con: duckdb.DuckDBPyConnection, minggu: date) -> dict | None:
     """The batch that holds a week now (to name it before replacing), or None."""
     r = con.execute("""SELECT batch_id, nama_file, dimuat_pada, dimuat_oleh, baris_dimuat FROM batch
@@ -530,6 +627,7 @@ def _ada_tabel(con: duckdb.DuckDBPyConnection, nama: str) -> bool:
                             [nama]).fetchall()[0][0])
 
 
+@tercakup("nasional")
 def minggu_dan_penarikan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """Every week's active batch and every withdrawn batch, newest week first: minggu, batch_id,
     status ('aktif' | 'ditarik'), nama_file, baris_dimuat, dimuat_pada, dimuat_oleh, and for a
@@ -549,6 +647,7 @@ def minggu_dan_penarikan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY b.minggu DESC, b.batch_id DESC""").df()
 
 
+@tercakup("nasional")
 def riwayat_penarikan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The audit trail of withdrawals and restores, newest first: pada, aksi, minggu, batch_id, oleh, alasan."""
     if not _ada_tabel(con, "riwayat_minggu"):
@@ -559,6 +658,7 @@ def riwayat_penarikan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                           ORDER BY pada DESC, batch_id DESC""").df()
 
 
+@tercakup("nasional")
 def bagaimana_jika(con: duckdb.DuckDBPyConnection, teks_yaml: str, minggu: date | None = None):
     """Zones of a week under candidate rules, without writing (rules.bagaimana_jika)."""
     from kdkmp import rules
