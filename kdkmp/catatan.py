@@ -1,0 +1,686 @@
+"""The state store: what people do in the app (accounts, the audit trail), apart from the DuckDB file.
+
+The weekly writer replaces the DuckDB file on every load (store.penulisan); anything written by
+people in the app lives here instead, so no load, replace or withdrawal can lose it.
+
+Decisions, each in one line:
+- Where: `$KDKMP_STATE_URL` (`sqlite:///relative/path`, `sqlite:////absolute/path` or
+  `postgresql://…`), else SQLite at `<database folder>/kdkmp_catatan.sqlite` (the DuckDB path is
+  `store.lokasi_db()`); every function also takes `url=` for an explicit store.
+- SQLite runs in WAL mode (readers never wait for a writer), `busy_timeout` 30 s, `synchronous`
+  FULL (a committed audit row survives a power cut), a connection per call (threads never share
+  one), every write in `BEGIN IMMEDIATE` (writers queue on the lock instead of failing on upgrade).
+- PostgreSQL goes through psycopg 3 with a small pool per URL (psycopg_pool, 1–4 connections,
+  checked before use so a restarted server is reconnected); a transaction per call.
+- One SQL text for both: written with `?` parameters and `{id}`, `{waktu}`, `{bool}` placeholders
+  that `_Dialek` fills; the upsert (`ON CONFLICT … DO …`) and `RETURNING` are the same in both.
+- The schema is created and migrated by the app: `MIGRASI` is an ordered list in code, `versi_skema`
+  holds one row per applied migration; they run once, in one transaction under a lock (SQLite's
+  write lock, PostgreSQL's advisory lock), so several processes starting at once are safe. A store
+  with a newer schema than this code knows is refused, never written.
+- Times are UTC (`pada` a tz-aware timestamp); a date given to `baca_jejak` is a whole day in WIB
+  (UTC+7, the PMO's time; Indonesia has no daylight saving).
+- User names: 1–64 of `A–Z a–z 0–9 . _ - @ +`, starting with a letter or digit (no spaces and no
+  `:`, so every name is a valid htpasswd and header value); unique ignoring case, looked up
+  ignoring case, stored as first written.
+- Roles and wilayah are checked by `akses.periksa_peran_wilayah`; every refusal is `CatatanDitolak`
+  (a ValueError) with one Indonesian sentence, and then nothing is written.
+- Every account change writes its audit row in the same transaction: both or neither.
+- The audit trail is append-only: there is no function that updates or deletes a `jejak` row.
+  Event kinds are data (`PERISTIWA`: name → Indonesian label); an unknown kind is a bug (ValueError).
+- Passwords are bcrypt (cost `BIAYA_BCRYPT`), 8 characters to 72 bytes; the hash never leaves this
+  module except into the htpasswd file. nginx checks auth_basic on every request with crypt(3)
+  (measured here: cost 10 ≈ 50 ms, 12 ≈ 200 ms per request), hence 10.
+- nginx's htpasswd file is written from the accounts (`tulis_htpasswd`): active accounts with a
+  password, `name:$2y$…` (crypt(3) and Apache read `$2y$`; it is the same algorithm as `$2b$`),
+  atomically (temp file + os.replace) under an flock so the last writer has read the last change;
+  the file keeps its mode, a new one is 0644 (nginx's worker must read it). With `$KDKMP_HTPASSWD`
+  set, every account or password change rewrites that file.
+"""
+
+from __future__ import annotations
+
+import atexit
+import fcntl
+import json
+import os
+import re
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pandas as pd
+
+from kdkmp import akses, galat
+
+NAMA_BERKAS = "kdkmp_catatan.sqlite"
+WIB = timezone(timedelta(hours=7), "WIB")
+BIAYA_BCRYPT = 10
+BATAS_JEJAK = 1000
+TUNGGU_SQLITE_MS = 30_000
+# pg_advisory_xact_lock key of the migrations (any constant bigint; "kdkmp" in ASCII)
+_KUNCI_MIGRASI_PG = 0x6B646B6D70
+
+
+class CatatanDitolak(ValueError):
+    """A refused account change or input; str(e) is one Indonesian sentence. Nothing was written."""
+
+
+class CatatanTidakTersedia(Exception):
+    """The state store cannot be opened or used (bad URL, unreachable server, newer schema, …)."""
+
+
+class HtpasswdGagal(CatatanDitolak):
+    """The htpasswd file could not be written (the account change itself was saved)."""
+
+
+# ---------------------------------------------------------------- event kinds (data)
+
+PERISTIWA: dict[str, str] = {
+    "masuk": "Masuk (login)",
+    "akses_ditolak": "Akses ditolak",
+    "muat": "Muat minggu",
+    "ganti": "Ganti minggu",
+    "tarik": "Tarik minggu",
+    "pulihkan": "Pulihkan minggu",
+    "ekspor": "Ekspor data",
+    "akun_tambah": "Akun ditambahkan",
+    "akun_ubah": "Akun diubah",
+    "akun_nonaktif": "Akun dinonaktifkan",
+    "akun_aktif": "Akun diaktifkan kembali",
+    "sandi": "Sandi diganti",
+}
+
+
+# ---------------------------------------------------------------- schema, as an ordered list
+
+@dataclass(frozen=True)
+class Migrasi:
+    versi: int
+    nama: str
+    perintah: tuple[str, ...]  # SQL with the dialect placeholders {id}, {waktu}, {bool}
+
+
+MIGRASI: tuple[Migrasi, ...] = (
+    Migrasi(versi=1, nama="akun dan jejak", perintah=(
+        """CREATE TABLE akun (
+             nama_pengguna TEXT NOT NULL PRIMARY KEY,
+             peran TEXT NOT NULL,
+             wilayah TEXT,
+             aktif {bool} NOT NULL,
+             sandi_bcrypt TEXT,
+             dibuat_pada {waktu} NOT NULL, dibuat_oleh TEXT NOT NULL,
+             diubah_pada {waktu} NOT NULL, diubah_oleh TEXT NOT NULL)""",
+        "CREATE UNIQUE INDEX akun_nama_kecil ON akun (lower(nama_pengguna))",
+        """CREATE TABLE jejak (
+             id {id},
+             pada {waktu} NOT NULL,
+             oleh TEXT NOT NULL,
+             peristiwa TEXT NOT NULL,
+             wilayah TEXT,
+             rincian TEXT NOT NULL)""",
+        "CREATE INDEX jejak_pada ON jejak (pada)",
+    )),
+)
+
+_TABEL_VERSI = """CREATE TABLE IF NOT EXISTS versi_skema (
+  versi INTEGER NOT NULL PRIMARY KEY, nama TEXT NOT NULL, diterapkan_pada {waktu} NOT NULL)"""
+
+
+# ---------------------------------------------------------------- the dialect shim
+
+@dataclass(frozen=True)
+class _Dialek:
+    nama: str
+    id: str  # an auto-numbered primary key, never reused
+    waktu: str
+    bool: str
+
+    def sql(self, teks: str) -> str:
+        """`?` parameters in this dialect's style (psycopg: %s, with literal % doubled)."""
+        if self.nama == "postgresql":
+            return teks.replace("%", "%%").replace("?", "%s")
+        return teks
+
+    def ddl(self, teks: str) -> str:
+        return teks.format(id=self.id, waktu=self.waktu, bool=self.bool)
+
+    def waktu_param(self, t: datetime):
+        """A UTC time as a parameter: SQLite keeps fixed-width ISO text (so text order is time order)."""
+        t = t.astimezone(timezone.utc)
+        return t.strftime("%Y-%m-%d %H:%M:%S.%f+00:00") if self.nama == "sqlite" else t
+
+
+_SQLITE = _Dialek(nama="sqlite", id="INTEGER PRIMARY KEY AUTOINCREMENT", waktu="TEXT", bool="INTEGER")
+_POSTGRES = _Dialek(nama="postgresql", id="BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY",
+                    waktu="TIMESTAMPTZ", bool="BOOLEAN")
+
+
+class _Kursor:
+    """What a transaction sees: `jalankan(sql, params) -> rows`, SQL in the common `?` style."""
+
+    def __init__(self, dialek: _Dialek, eksekusi):
+        self.dialek = dialek
+        self._eksekusi = eksekusi
+
+    def jalankan(self, sql: str, params: Iterable = ()) -> list[tuple]:
+        return self._eksekusi(self.dialek.sql(sql), tuple(params))
+
+
+# ---------------------------------------------------------------- where the store is
+
+def url_bawaan(db_path: str | os.PathLike | None = None) -> str:
+    """$KDKMP_STATE_URL, else SQLite beside the DuckDB database (`--db`, $KDKMP_DB or data/)."""
+    from kdkmp import store
+
+    env = os.environ.get("KDKMP_STATE_URL", "").strip()
+    if env:
+        return env
+    return "sqlite:///" + str(store.lokasi_db(db_path).resolve().parent / NAMA_BERKAS)
+
+
+def tampilan_url(url: str) -> str:
+    """The URL for messages, without a password."""
+    return re.sub(r"(://[^:/@]+):[^@/]*@", r"\1:***@", url)
+
+
+class _Toko:
+    """One store: its dialect and how to get a transaction."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._kunci = threading.Lock()
+        self._siap = False
+        self._kolam = None
+        self._kunci_kolam = threading.Lock()
+        skema = urlsplit(url).scheme.lower()
+        if skema == "sqlite" and url.lower().startswith("sqlite:///") and len(url) > len("sqlite:///"):
+            self.dialek = _SQLITE
+            self.jalur = Path(url[len("sqlite:///"):])
+        elif skema in ("postgresql", "postgres"):
+            self.dialek = _POSTGRES
+            self.jalur = None
+        else:
+            raise CatatanTidakTersedia(
+                f"Alamat penyimpanan catatan '{tampilan_url(url)}' (KDKMP_STATE_URL) tidak dikenal; pakai "
+                "sqlite:///jalur/berkas.sqlite atau postgresql://pengguna@host/basisdata.")
+
+    # -- SQLite: a connection per call
+
+    def _sqlite(self) -> sqlite3.Connection:
+        try:
+            self.jalur.parent.mkdir(parents=True, exist_ok=True)
+            con = sqlite3.connect(self.jalur, timeout=TUNGGU_SQLITE_MS / 1000, isolation_level=None)
+        except (OSError, sqlite3.Error) as e:
+            sebab = galat.sebab_os(e) if isinstance(e, OSError) else str(e)
+            raise CatatanTidakTersedia(f"Penyimpanan catatan {self.jalur} tidak dapat dibuka: {sebab}.") from None
+        con.execute(f"PRAGMA busy_timeout = {TUNGGU_SQLITE_MS}")
+        con.execute("PRAGMA synchronous = FULL")
+        return con
+
+    # -- PostgreSQL: a small pool per URL
+
+    def _pool(self):
+        with self._kunci_kolam:
+            return self._pool_terkunci()
+
+    def _pool_terkunci(self):
+        if self._kolam is None:
+            import psycopg
+            from psycopg_pool import ConnectionPool, PoolTimeout
+
+            kolam = ConnectionPool(self.url, min_size=1, max_size=4, open=False, timeout=15,
+                                   check=ConnectionPool.check_connection, name="kdkmp_catatan")
+            try:
+                kolam.open(wait=True, timeout=10)
+            except (PoolTimeout, psycopg.Error) as e:
+                kolam.close()
+                raise CatatanTidakTersedia(
+                    f"Penyimpanan catatan {tampilan_url(self.url)} tidak dapat dihubungi "
+                    f"({type(e).__name__}); periksa KDKMP_STATE_URL dan apakah PostgreSQL berjalan.") from None
+            self._kolam = kolam
+        return self._kolam
+
+    @contextmanager
+    def _transaksi_mentah(self, tulis: bool) -> Iterator[_Kursor]:
+        if self.dialek is _SQLITE:
+            con = self._sqlite()
+            try:
+                def eksekusi(sql, params):
+                    return con.execute(sql, params).fetchall()
+                con.execute("BEGIN IMMEDIATE" if tulis else "BEGIN")
+                try:
+                    yield _Kursor(self.dialek, eksekusi)
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+            finally:
+                con.close()
+        else:
+            import psycopg
+            from psycopg_pool import PoolTimeout
+
+            with ExitStack() as tumpukan:
+                try:
+                    # the pool's context commits on success and rolls back on an exception
+                    con = tumpukan.enter_context(self._pool().connection())
+                except (PoolTimeout, psycopg.OperationalError) as e:
+                    raise CatatanTidakTersedia(f"Penyimpanan catatan {tampilan_url(self.url)} tidak dapat "
+                                               f"dihubungi ({type(e).__name__}).") from None
+                cur = tumpukan.enter_context(con.cursor())
+
+                def eksekusi(sql, params):
+                    cur.execute(sql, params)
+                    return cur.fetchall() if cur.description is not None else []
+                yield _Kursor(self.dialek, eksekusi)
+
+    @contextmanager
+    def transaksi(self, tulis: bool = False) -> Iterator[_Kursor]:
+        self._pastikan_skema()
+        with self._transaksi_mentah(tulis) as k:
+            yield k
+
+    # -- migrations
+
+    def _pastikan_skema(self) -> None:
+        if self._siap and (self.jalur is None or self.jalur.exists()):
+            return
+        with self._kunci:
+            if self.dialek is _SQLITE:
+                con = self._sqlite()
+                try:  # WAL is a property of the file: set once, kept by every later connection
+                    con.execute("PRAGMA journal_mode = WAL").fetchall()
+                finally:
+                    con.close()
+            with self._transaksi_mentah(tulis=True) as k:
+                if self.dialek is _POSTGRES:
+                    k.jalankan("SELECT pg_advisory_xact_lock(?)", [_KUNCI_MIGRASI_PG])
+                k.jalankan(self.dialek.ddl(_TABEL_VERSI))
+                sudah = k.jalankan("SELECT coalesce(max(versi), 0) FROM versi_skema")[0][0]
+                terbaru = MIGRASI[-1].versi
+                if sudah > terbaru:
+                    raise CatatanTidakTersedia(
+                        f"Penyimpanan catatan {tampilan_url(self.url)} memakai skema versi {sudah}, lebih baru "
+                        f"daripada yang dikenal aplikasi ini ({terbaru}); perbarui aplikasi lebih dulu.")
+                for m in MIGRASI:
+                    if m.versi > sudah:
+                        for perintah in m.perintah:
+                            k.jalankan(self.dialek.ddl(perintah))
+                        k.jalankan("INSERT INTO versi_skema (versi, nama, diterapkan_pada) VALUES (?, ?, ?)",
+                                   [m.versi, m.nama, self.dialek.waktu_param(_sekarang())])
+            self._siap = True
+
+    def tutup(self) -> None:
+        with self._kunci_kolam:
+            if self._kolam is not None:
+                self._kolam.close()
+                self._kolam = None
+        self._siap = False
+
+
+_toko_per_url: dict[str, _Toko] = {}
+_kunci_toko = threading.Lock()
+
+
+def _toko(url: str | None = None) -> _Toko:
+    url = url or url_bawaan()
+    with _kunci_toko:
+        toko = _toko_per_url.get(url)
+        if toko is None:
+            toko = _toko_per_url[url] = _Toko(url)
+        return toko
+
+
+def tutup_semua() -> None:
+    """Close every pool and forget which stores were migrated (tests; process exit)."""
+    with _kunci_toko:
+        for toko in _toko_per_url.values():
+            toko.tutup()
+        _toko_per_url.clear()
+
+
+atexit.register(tutup_semua)
+
+
+def siapkan(url: str | None = None) -> int:
+    """Create or migrate the store now; returns its schema version."""
+    return versi_skema(url)
+
+
+def versi_skema(url: str | None = None) -> int:
+    """The highest migration applied to the store (after applying what is missing)."""
+    with _toko(url).transaksi() as k:
+        return int(k.jalankan("SELECT coalesce(max(versi), 0) FROM versi_skema")[0][0])
+
+
+def _sekarang() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+# ---------------------------------------------------------------- the audit trail
+
+def _json(rincian: Mapping) -> str:
+    return json.dumps(dict(rincian), ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _catat(k: _Kursor, peristiwa: str, oleh: str, wilayah: str | None, rincian: Mapping) -> int:
+    if peristiwa not in PERISTIWA:
+        raise ValueError(f"unknown audit event kind {peristiwa!r}; add it to catatan.PERISTIWA")
+    oleh = (oleh or "").strip() or "tidak diketahui"
+    return int(k.jalankan(
+        "INSERT INTO jejak (pada, oleh, peristiwa, wilayah, rincian) VALUES (?, ?, ?, ?, ?) RETURNING id",
+        [k.dialek.waktu_param(_sekarang()), oleh, peristiwa, wilayah, _json(rincian)])[0][0])
+
+
+def catat(peristiwa: str, oleh: str, *, wilayah: str | None = None, url: str | None = None, **rincian) -> int:
+    """Append one audit row (rincian as JSON: file, sha256, minggu, saringan, baris, format, …); its id."""
+    with _toko(url).transaksi(tulis=True) as k:
+        return _catat(k, peristiwa, oleh, wilayah, rincian)
+
+
+_KOLOM_JEJAK = ["id", "pada", "oleh", "peristiwa", "wilayah", "rincian"]
+
+
+def _batas_waktu(t: date | datetime, akhir: bool) -> datetime:
+    if isinstance(t, datetime):
+        return t if t.tzinfo else t.replace(tzinfo=timezone.utc)
+    hari = t + timedelta(days=1) if akhir else t
+    return datetime.combine(hari, time(0), tzinfo=WIB)
+
+
+def baca_jejak(dari: date | datetime | None = None, sampai: date | datetime | None = None,
+               oleh: str | None = None, peristiwa: str | Iterable[str] | None = None, *,
+               wilayah: str | None = None, batas: int | None = BATAS_JEJAK, url: str | None = None) -> pd.DataFrame:
+    """Audit rows, newest first. A date bound is a whole WIB day (both ends inclusive); `oleh`
+    ignores case; `wilayah` matches the area and everything inside it; `batas` None = all."""
+    toko = _toko(url)
+    d = toko.dialek
+    syarat, params = [], []
+    if dari is not None:
+        syarat.append("pada >= ?")
+        params.append(d.waktu_param(_batas_waktu(dari, akhir=False)))
+    if sampai is not None:
+        # a datetime is an inclusive end; a date ends at the next WIB midnight (exclusive)
+        syarat.append("pada < ?" if not isinstance(sampai, datetime) else "pada <= ?")
+        params.append(d.waktu_param(_batas_waktu(sampai, akhir=True)))
+    if oleh:
+        syarat.append("lower(oleh) = lower(?)")
+        params.append(oleh.strip())
+    if peristiwa:
+        jenis = [peristiwa] if isinstance(peristiwa, str) else list(peristiwa)
+        syarat.append(f"peristiwa IN ({', '.join('?' * len(jenis))})")
+        params.extend(jenis)
+    if wilayah:
+        syarat.append("(wilayah = ? OR wilayah LIKE ?)")
+        params.extend([wilayah, wilayah.replace("%", "").replace("_", "") + ".%"])
+    sql = f"SELECT {', '.join(_KOLOM_JEJAK)} FROM jejak"
+    if syarat:
+        sql += " WHERE " + " AND ".join(syarat)
+    sql += " ORDER BY pada DESC, id DESC"
+    if batas is not None:
+        sql += " LIMIT ?"
+        params.append(int(batas))
+    with toko.transaksi() as k:
+        baris = k.jalankan(sql, params)
+    df = pd.DataFrame(baris, columns=_KOLOM_JEJAK)
+    df["id"] = df["id"].astype("int64")
+    df["pada"] = pd.to_datetime(df["pada"], utc=True, format="ISO8601").astype("datetime64[us, UTC]")
+    for kolom in ("oleh", "peristiwa", "wilayah", "rincian"):
+        df[kolom] = df[kolom].astype("str")
+    return df
+
+
+# ---------------------------------------------------------------- accounts
+
+_POLA_NAMA = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")
+PANJANG_SANDI_MIN = 8
+PANJANG_SANDI_MAKS_BITA = 72  # bcrypt reads no further (bcrypt 5 refuses longer input)
+
+
+def periksa_nama(nama: str) -> str:
+    """The user name, stripped, or CatatanDitolak saying what is allowed."""
+    nama = (nama or "").strip()
+    if not _POLA_NAMA.fullmatch(nama):
+        raise CatatanDitolak(
+            f"Nama pengguna '{nama}' tidak sah: pakai 1 sampai 64 huruf, angka, titik, garis bawah, tanda minus, "
+            "@ atau +, diawali huruf atau angka, tanpa spasi dan titik dua.")
+    return nama
+
+
+def _hash_sandi(sandi: str) -> str:
+    import bcrypt
+
+    if "\n" in sandi or "\r" in sandi:
+        raise CatatanDitolak("Sandi tidak boleh berisi baris baru.")
+    if len(sandi) < PANJANG_SANDI_MIN:
+        raise CatatanDitolak(f"Sandi terlalu pendek: paling sedikit {PANJANG_SANDI_MIN} karakter.")
+    if len(sandi.encode("utf-8")) > PANJANG_SANDI_MAKS_BITA:
+        raise CatatanDitolak(f"Sandi terlalu panjang: paling banyak {PANJANG_SANDI_MAKS_BITA} bita "
+                             "(bcrypt tidak membaca lebih dari itu).")
+    return bcrypt.hashpw(sandi.encode("utf-8"), bcrypt.gensalt(BIAYA_BCRYPT)).decode("ascii")
+
+
+def _peran_wilayah(peran: str, wilayah: str | None) -> str | None:
+    try:
+        return akses.periksa_peran_wilayah(peran, wilayah)
+    except ValueError as e:
+        raise CatatanDitolak(str(e)) from None
+
+
+_KOLOM_AKUN = ["nama_pengguna", "peran", "wilayah", "aktif", "sandi_bcrypt",
+               "dibuat_pada", "dibuat_oleh", "diubah_pada", "diubah_oleh"]
+
+
+def _ambil(k: _Kursor, nama: str) -> dict | None:
+    r = k.jalankan(f"SELECT {', '.join(_KOLOM_AKUN)} FROM akun WHERE lower(nama_pengguna) = lower(?)", [nama])
+    if not r:
+        return None
+    akun = dict(zip(_KOLOM_AKUN, r[0]))
+    akun["aktif"] = bool(akun["aktif"])
+    return akun
+
+
+def _harus_ada(k: _Kursor, nama: str) -> dict:
+    akun = _ambil(k, nama)
+    if akun is None:
+        raise CatatanDitolak(f"Akun '{nama}' tidak terdaftar; tidak ada yang diubah.")
+    return akun
+
+
+def _ringkas(akun: Mapping) -> dict:
+    return {"peran": akun["peran"], "wilayah": akun["wilayah"], "aktif": bool(akun["aktif"])}
+
+
+def tambah_akun(nama: str, peran: str, wilayah: str | None = None, *, oleh: str, sandi: str | None = None,
+                aktif: bool = True, konteks: Mapping | None = None, url: str | None = None) -> dict:
+    """Add an account (role and wilayah checked, optional password hashed); audited as akun_tambah.
+    Returns the account as stored (without the hash)."""
+    nama = periksa_nama(nama)
+    kode = _peran_wilayah(peran, wilayah)
+    hash_sandi = _hash_sandi(sandi) if sandi is not None else None
+    toko = _toko(url)
+    try:
+        with toko.transaksi(tulis=True) as k:
+            lama = _ambil(k, nama)
+            if lama is not None:
+                raise CatatanDitolak(_pesan_kembar(nama, lama["nama_pengguna"]))
+            t = k.dialek.waktu_param(_sekarang())
+            k.jalankan(f"INSERT INTO akun ({', '.join(_KOLOM_AKUN)}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       [nama, peran, kode, bool(aktif), hash_sandi, t, oleh, t, oleh])
+            akun = {"nama_pengguna": nama, "peran": peran, "wilayah": kode, "aktif": bool(aktif)}
+            _catat(k, "akun_tambah", oleh, kode, {"akun": nama, **_ringkas(akun), "sandi": hash_sandi is not None,
+                                                  **(konteks or {})})
+    except _galat_unik(toko) as e:  # the same name added at the same moment elsewhere
+        raise CatatanDitolak(_pesan_kembar(nama, nama)) from e
+    _segarkan_htpasswd(url)
+    return akun
+
+
+def _pesan_kembar(nama: str, yang_ada: str) -> str:
+    sebutan = f"'{yang_ada}'" if yang_ada == nama else f"'{yang_ada}' (huruf besar/kecil tidak dibedakan)"
+    return f"Nama pengguna '{nama}' sudah terdaftar sebagai {sebutan}; pakai `pengguna ubah` untuk mengubahnya."
+
+
+def _galat_unik(toko: _Toko) -> type[Exception] | tuple:
+    if toko.dialek is _SQLITE:
+        return sqlite3.IntegrityError
+    import psycopg
+
+    return psycopg.errors.UniqueViolation
+
+
+_TETAP = object()
+
+
+def ubah_akun(nama: str, *, oleh: str, peran: str | None = None, wilayah: object = _TETAP,
+              aktif: bool | None = None, konteks: Mapping | None = None, url: str | None = None) -> dict | None:
+    """Change role, wilayah and/or active; returns the account after, or None when nothing changed.
+
+    A role changed to a national one drops the wilayah unless one is given (and then refuses it);
+    a role changed to a regional one keeps the wilayah unless one is given, and is checked with it.
+    Audited as akun_ubah (akun_nonaktif / akun_aktif when only `aktif` changes)."""
+    if peran is None and wilayah is _TETAP and aktif is None:
+        raise CatatanDitolak(f"Tidak ada yang diubah pada akun '{nama}': sebutkan peran, wilayah, aktif atau nonaktif.")
+    with _toko(url).transaksi(tulis=True) as k:
+        lama = _harus_ada(k, nama)
+        peran_baru = lama["peran"] if peran is None else peran
+        if wilayah is _TETAP:
+            nasional = peran_baru in akses.PERAN and akses.PERAN[peran_baru].tingkat_wilayah is None
+            wilayah_baru = None if nasional else lama["wilayah"]
+        else:
+            wilayah_baru = wilayah
+        kode = _peran_wilayah(peran_baru, wilayah_baru)
+        baru = {"peran": peran_baru, "wilayah": kode, "aktif": lama["aktif"] if aktif is None else bool(aktif)}
+        sebelum = _ringkas(lama)
+        if baru == sebelum:
+            return None
+        k.jalankan("UPDATE akun SET peran = ?, wilayah = ?, aktif = ?, diubah_pada = ?, diubah_oleh = ? "
+                   "WHERE nama_pengguna = ?",
+                   [baru["peran"], kode, baru["aktif"], k.dialek.waktu_param(_sekarang()), oleh, lama["nama_pengguna"]])
+        hanya_aktif = {x for x in baru if baru[x] != sebelum[x]} == {"aktif"}
+        jenis = ("akun_aktif" if baru["aktif"] else "akun_nonaktif") if hanya_aktif else "akun_ubah"
+        _catat(k, jenis, oleh, kode or sebelum["wilayah"],
+               {"akun": lama["nama_pengguna"], "sebelum": sebelum, "sesudah": baru, **(konteks or {})})
+    _segarkan_htpasswd(url)
+    return {"nama_pengguna": lama["nama_pengguna"], **baru}
+
+
+def nonaktifkan_akun(nama: str, *, oleh: str, konteks: Mapping | None = None, url: str | None = None) -> dict | None:
+    """Deactivate an account (kept, with its history; it can sign in no more); None if it already was."""
+    return ubah_akun(nama, oleh=oleh, aktif=False, konteks=konteks, url=url)
+
+
+def aktifkan_akun(nama: str, *, oleh: str, konteks: Mapping | None = None, url: str | None = None) -> dict | None:
+    """Activate a deactivated account again; None if it was active."""
+    return ubah_akun(nama, oleh=oleh, aktif=True, konteks=konteks, url=url)
+
+
+aktifkan = aktifkan_akun  # the name the issue's brief uses
+
+
+def ganti_sandi(nama: str, sandi: str, *, oleh: str, konteks: Mapping | None = None, url: str | None = None) -> None:
+    """Store a new bcrypt hash for the account; audited as 'sandi' (never the password or hash)."""
+    hash_sandi = _hash_sandi(sandi)
+    with _toko(url).transaksi(tulis=True) as k:
+        akun = _harus_ada(k, nama)
+        k.jalankan("UPDATE akun SET sandi_bcrypt = ?, diubah_pada = ?, diubah_oleh = ? WHERE nama_pengguna = ?",
+                   [hash_sandi, k.dialek.waktu_param(_sekarang()), oleh, akun["nama_pengguna"]])
+        _catat(k, "sandi", oleh, akun["wilayah"], {"akun": akun["nama_pengguna"], **(konteks or {})})
+    _segarkan_htpasswd(url)
+
+
+def cari_akun(nama: str, url: str | None = None) -> tuple[str, str | None, bool] | None:
+    """(peran, wilayah, aktif) of a user name, ignoring case; None when there is no such account
+    (also for a name that could never be one). The shape `akses.tentukan_pengguna` expects."""
+    if not nama or not _POLA_NAMA.fullmatch(nama.strip()):
+        return None
+    with _toko(url).transaksi() as k:
+        r = k.jalankan("SELECT peran, wilayah, aktif FROM akun WHERE lower(nama_pengguna) = lower(?)", [nama.strip()])
+    return (r[0][0], r[0][1], bool(r[0][2])) if r else None
+
+
+def periksa_sandi(nama: str, sandi: str, url: str | None = None) -> bool:
+    """Whether `sandi` is the password of the active account `nama`."""
+    import bcrypt
+
+    with _toko(url).transaksi() as k:
+        akun = _ambil(k, nama) if _POLA_NAMA.fullmatch((nama or "").strip()) else None
+    if akun is None or not akun["aktif"] or not akun["sandi_bcrypt"]:
+        return False
+    try:
+        return bcrypt.checkpw(sandi.encode("utf-8"), akun["sandi_bcrypt"].encode("ascii"))
+    except ValueError:  # longer than 72 bytes: never a stored password
+        return False
+
+
+def daftar_akun(url: str | None = None) -> pd.DataFrame:
+    """Every account (hash left out; `ada_sandi` says whether it has one), by name."""
+    with _toko(url).transaksi() as k:
+        baris = k.jalankan(f"SELECT {', '.join(_KOLOM_AKUN)} FROM akun ORDER BY lower(nama_pengguna)")
+    df = pd.DataFrame(baris, columns=_KOLOM_AKUN)
+    df["aktif"] = df["aktif"].astype(bool)
+    df.insert(4, "ada_sandi", df.pop("sandi_bcrypt").notna().astype(bool))
+    for kolom in ("dibuat_pada", "diubah_pada"):
+        df[kolom] = pd.to_datetime(df[kolom], utc=True, format="ISO8601").astype("datetime64[us, UTC]")
+    for kolom in ("nama_pengguna", "peran", "wilayah", "dibuat_oleh", "diubah_oleh"):
+        df[kolom] = df[kolom].astype("str")
+    return df
+
+
+# ---------------------------------------------------------------- nginx's htpasswd file
+
+def isi_htpasswd(url: str | None = None) -> str:
+    """nginx auth_basic lines `name:$2y$…` for active accounts with a password, by name."""
+    with _toko(url).transaksi() as k:
+        baris = k.jalankan("SELECT nama_pengguna, sandi_bcrypt FROM akun WHERE aktif = ? AND sandi_bcrypt IS NOT NULL "
+                           "ORDER BY lower(nama_pengguna)", [True])
+    return "".join(f"{nama}:$2y${h[4:]}\n" for nama, h in baris)
+
+
+def tulis_htpasswd(jalur: str | os.PathLike, url: str | None = None) -> int:
+    """Write the htpasswd file atomically; returns how many accounts it holds."""
+    jalur = Path(jalur)
+    try:
+        jalur.parent.mkdir(parents=True, exist_ok=True)
+        with open(jalur.with_name(jalur.name + ".lock"), "w") as kunci:
+            fcntl.flock(kunci, fcntl.LOCK_EX)  # read after every change that locked before us
+            isi = isi_htpasswd(url)
+            mode = jalur.stat().st_mode & 0o7777 if jalur.exists() else 0o644
+            fd, sementara = tempfile.mkstemp(dir=jalur.parent, prefix=f".{jalur.name}.", suffix=".tmp")
+            try:
+                with os.fdopen(fd, "w", encoding="ascii") as f:
+                    f.write(isi)
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.chmod(sementara, mode)
+                if jalur.exists():
+                    st = jalur.stat()
+                    try:
+                        os.chown(sementara, st.st_uid, st.st_gid)
+                    except PermissionError:
+                        pass
+                os.replace(sementara, jalur)
+            except BaseException:
+                Path(sementara).unlink(missing_ok=True)
+                raise
+    except OSError as e:
+        raise HtpasswdGagal(f"Berkas htpasswd {jalur} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
+    return isi.count("\n")
+
+
+def _segarkan_htpasswd(url: str | None) -> None:
+    jalur = os.environ.get("KDKMP_HTPASSWD", "").strip()
+    if not jalur:
+        return
+    try:
+        tulis_htpasswd(jalur, url)
+    except HtpasswdGagal as e:
+        raise HtpasswdGagal(f"Perubahan akun sudah disimpan, tetapi {str(e)[0].lower()}{str(e)[1:-1]}; perbaiki lalu "
+                            f"jalankan `python -m kdkmp pengguna htpasswd --out {jalur}`.") from None
