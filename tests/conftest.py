@@ -144,3 +144,61 @@ def server_salinan(db_demo, tmp_path_factory):
     shutil.copyfile(db_demo, db)
     with jalankan_server(db, folder / "streamlit.log") as url:
         yield url, db
+
+
+# ---------------------------------------------------------------- the state store (kdkmp.catatan)
+
+@pytest.fixture
+def catatan_sqlite(tmp_path, monkeypatch) -> str:
+    """A fresh SQLite state store in tmp_path; also the default ($KDKMP_STATE_URL) for the test."""
+    from kdkmp import catatan
+
+    url = "sqlite:///" + str(tmp_path / "catatan" / "kdkmp_catatan.sqlite")
+    monkeypatch.setenv("KDKMP_STATE_URL", url)
+    yield url
+    catatan.tutup_semua()
+
+
+def url_pg_uji() -> str | None:
+    """The test PostgreSQL (.ci/run starts one and sets $KDKMP_TEST_PG_URL); None when absent."""
+    return os.environ.get("KDKMP_TEST_PG_URL") or None
+
+
+def lewati_tanpa_pg() -> str:
+    url = url_pg_uji()
+    if url is None:
+        if os.environ.get("CI"):
+            pytest.fail("KDKMP_TEST_PG_URL tidak diisi; .ci/run seharusnya menjalankan PostgreSQL untuk uji ini")
+        pytest.skip("PostgreSQL uji tidak tersedia (isi KDKMP_TEST_PG_URL, atau jalankan bash .ci/run)")
+    return url
+
+
+@pytest.fixture
+def catatan_pg(monkeypatch) -> str:
+    """A fresh PostgreSQL state store: its own schema in the test database (search_path in the URL),
+    dropped afterwards; also the default ($KDKMP_STATE_URL) for the test."""
+    import uuid
+    from urllib.parse import quote, urlsplit, urlunsplit
+
+    import psycopg
+
+    from kdkmp import catatan
+
+    dasar = lewati_tanpa_pg()
+    skema = "uji_" + uuid.uuid4().hex[:12]
+    with psycopg.connect(dasar, autocommit=True) as con:
+        con.execute(f'CREATE SCHEMA "{skema}"')
+    bagian = urlsplit(dasar)
+    opsi = "options=" + quote(f"-csearch_path={skema}", safe="")
+    url = urlunsplit(bagian._replace(query=f"{bagian.query}&{opsi}" if bagian.query else opsi))
+    monkeypatch.setenv("KDKMP_STATE_URL", url)
+    yield url
+    catatan.tutup_semua()
+    with psycopg.connect(dasar, autocommit=True) as con:
+        con.execute(f'DROP SCHEMA "{skema}" CASCADE')
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url_catatan(request) -> str:
+    """The same test on both backends of the state store."""
+    return request.getfixturevalue("catatan_sqlite" if request.param == "sqlite" else "catatan_pg")
