@@ -1,5 +1,5 @@
-"""Dasbor zonasi KDKMP: the entry point only sets the page up, holds the week selector
-(bound to ?minggu= so it survives a change of page) and routes."""
+"""Dasbor zonasi KDKMP: the entry point only signs the user in, sets the pages that user may
+open, holds the week selector (bound to ?minggu= so it survives a change of page) and routes."""
 
 from pathlib import Path
 
@@ -10,9 +10,15 @@ from kdkmp import ui
 HALAMAN = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Dasbor Zonasi KDKMP", page_icon=":material/storefront:", layout="wide")
+pengguna = ui.masuk()
+pengelolaan = [st.Page(HALAMAN / "unggah.py", title="Unggah", icon=":material/upload_file:")] if pengguna.hak.boleh_muat else []
+pengelolaan.append(st.Page(HALAMAN / "aturan.py", title="Aturan", icon=":material/rule:"))
+if pengguna.hak.kelola_akun:
+    pengelolaan.append(st.Page(HALAMAN / "admin.py", title="Pengguna & audit", icon=":material/admin_panel_settings:"))
 halaman = st.navigation({
     "Pemantauan": [
-        st.Page(HALAMAN / "ringkasan.py", title="Ringkasan nasional", icon=":material/dashboard:", default=True),
+        st.Page(HALAMAN / "ringkasan.py", title="Ringkasan nasional" if pengguna.wilayah is None else "Beranda",
+                icon=":material/dashboard:", default=True),
         st.Page(HALAMAN / "wilayah.py", title="Wilayah", icon=":material/map:"),
         st.Page(HALAMAN / "koperasi.py", title="Koperasi", icon=":material/storefront:"),
     ],
@@ -20,10 +26,7 @@ halaman = st.navigation({
         st.Page(HALAMAN / "intervensi.py", title="Intervensi", icon=":material/priority_high:"),
         st.Page(HALAMAN / "kualitas.py", title="Kualitas data", icon=":material/fact_check:"),
     ],
-    "Pengelolaan": [
-        st.Page(HALAMAN / "unggah.py", title="Unggah", icon=":material/upload_file:"),
-        st.Page(HALAMAN / "aturan.py", title="Aturan", icon=":material/rule:"),
-    ],
+    "Pengelolaan": pengelolaan,
 })
 # After st.navigation, so that the sidebar lists the pages by name even during the first build.
 ui.siapkan_basis_data()

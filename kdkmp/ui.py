@@ -12,23 +12,183 @@ from datetime import date
 
 import streamlit as st
 
+from kdkmp import akses, queries, store
 from kdkmp import format as fmt
-from kdkmp import queries, store
 
 
 @st.cache_data(max_entries=1024, show_spinner=False)
-def _tembolok(nama_fungsi: str, identitas: tuple, db: str, args: tuple, kwargs: tuple):
+def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, args: tuple, kwargs: tuple):
+    fungsi = getattr(queries, nama_fungsi)
+    if getattr(fungsi, "cara_cakupan", None):
+        kwargs = (*kwargs, ("cakupan", cakupan))
     con = store.sambungan_baca(db)
     try:
-        return getattr(queries, nama_fungsi)(con, *args, **dict(kwargs))
+        return fungsi(con, *args, **dict(kwargs))
     finally:
         con.close()
 
 
 def tanya(fungsi, *args, **kwargs):
-    """Call a kdkmp.queries function on the live database, cached per data version."""
+    """Call a kdkmp.queries function on the live database for the signed-in user, cached per
+    data version and per scope: the scope is an argument of the cache, so a result is never served
+    across scopes. A request outside the scope stops the page with one sentence (tolak)."""
     db = str(store.lokasi_db())
-    return _tembolok(fungsi.__name__, store.identitas_file(db), db, args, tuple(sorted(kwargs.items())))
+    try:
+        return _tembolok(fungsi.__name__, store.identitas_file(db), db, pengguna().cakupan, args,
+                         tuple(sorted(kwargs.items())))
+    except akses.AksesDitolak as e:
+        tolak(e)
+
+
+# ---------------------------------------------------------------- who is asking
+
+_KUNCI_PENGGUNA = "_kdkmp_pengguna"
+_KUNCI_MASUK_DICATAT = "_kdkmp_masuk_dicatat"
+
+
+def _cara_login() -> str | None:
+    """'proksi' when a trusted user header is configured, 'sso' when [auth] is, else None."""
+    if st.get_option("server.trustedUserHeaders"):
+        return "proksi"
+    try:
+        if st.secrets.load_if_toml_exists() and "auth" in st.secrets:
+            return "sso"
+    except Exception:  # an unreadable secrets.toml is not a sign-in set-up
+        pass
+    return None
+
+
+def _nama_dari_st_user(cara: str | None) -> str | None:
+    if cara == "proksi":
+        return st.user.get("username") or None
+    if cara == "sso":
+        if not st.user.get("is_logged_in"):
+            return None
+        return st.user.get("email") or st.user.get("preferred_username") or st.user.get("username") or None
+    return None
+
+
+def masuk() -> akses.Pengguna:
+    """Turn this request into the signed-in Pengguna (app.py, on every rerun, so a deactivated
+    account stops at once). A refusal is one sentence, recorded in the audit trail, and stops."""
+    from kdkmp import catatan
+
+    cara = _cara_login()
+    alamat = st.context.ip_address
+    # A real connection gives text (or None for loopback); AppTest's client is a mock object.
+    alamat = alamat if isinstance(alamat, str) else None
+    permintaan = akses.Permintaan(nama_pengguna=_nama_dari_st_user(cara), alamat_klien=alamat, cara_login=cara)
+    if cara == "sso" and permintaan.nama_pengguna is None:
+        st.title("Dasbor Zonasi KDKMP")
+        st.write("Masuk dengan akun kantor Anda untuk membuka dasbor.")
+        st.button("Masuk", type="primary", on_click=st.login, icon=":material/login:")
+        st.stop()
+    try:
+        p = akses.tentukan_pengguna(permintaan, catatan.cari_akun)
+    except akses.AksesDitolak as e:
+        catat("akses_ditolak", permintaan.nama_pengguna or "(tanpa identitas)", alasan=str(e),
+              alamat=permintaan.alamat_klien)
+        st.error(str(e))
+        st.stop()
+    st.session_state[_KUNCI_PENGGUNA] = p
+    if st.session_state.get(_KUNCI_MASUK_DICATAT) != p.nama:
+        catat("masuk", p.nama, wilayah=p.wilayah, cara=p.cara_masuk, peran=p.peran)
+        st.session_state[_KUNCI_MASUK_DICATAT] = p.nama
+    if p.cara_masuk == "lokal":
+        st.sidebar.info("**mode lokal — tanpa login**: dasbor ini hanya bisa dibuka dari komputer ini, "
+                        "sebagai admin. Pasang login sebelum membukanya untuk kantor lain (README, \"Masuk\").",
+                        icon=":material/lock_open:")
+    else:
+        st.sidebar.caption(f"Masuk sebagai **{p.nama}** · {akses.PERAN[p.peran].label} · "
+                           f"{akses.label_cakupan(p.wilayah)}")
+        if cara == "sso":
+            st.sidebar.button("Keluar", on_click=st.logout, icon=":material/logout:")
+    return p
+
+
+def pengguna() -> akses.Pengguna:
+    """The signed-in user of this session (set by masuk() in app.py)."""
+    p = st.session_state.get(_KUNCI_PENGGUNA)
+    if p is None:  # a page run without app.py (never in the app itself)
+        raise RuntimeError("ui.masuk() belum dipanggil untuk sesi ini")
+    return p
+
+
+def tolak(e: akses.AksesDitolak):
+    """Stop the page with the refusal's sentence (and record it): no data, no half page."""
+    p = st.session_state.get(_KUNCI_PENGGUNA)
+    catat("akses_ditolak", p.nama if p else "(tanpa identitas)", alasan=str(e),
+          halaman=st.context.url if hasattr(st.context, "url") else None)
+    st.error(str(e))
+    if p is not None and p.wilayah is not None:
+        st.page_link(HALAMAN_WILAYAH, label=f"Ke {akses.label_cakupan(p.wilayah)}", query_params=param_wilayah(p.wilayah),
+                     icon=":material/home:")
+    st.stop()
+
+
+def catat(peristiwa: str, oleh: str, **rincian) -> None:
+    """Record an event in the audit trail. A failing state store is logged and shown, but does
+    not take the dashboard down for everyone on a Monday morning."""
+    from kdkmp import catatan, galat
+
+    try:
+        catatan.catat(peristiwa, oleh, **rincian)
+    except Exception as e:  # noqa: BLE001 — whatever the store raised, the page goes on
+        lokasi = galat.catat(e, konteks=f"jejak {peristiwa}")
+        st.sidebar.warning(f"Jejak audit tidak dapat ditulis; rincian di {lokasi}.")
+
+
+def wajib_hak(hak: str) -> akses.Pengguna:
+    """The user, when its role has right `hak` (a field of akses.Peran); else stop with a sentence.
+    Navigation already hides such pages; this keeps a stale link from reaching them."""
+    p = pengguna()
+    if not getattr(p.hak, hak):
+        tolak(akses.AksesDitolak(f"Halaman ini tidak tersedia untuk peran {p.hak.label}."))
+    return p
+
+
+def _label_wilayah(kode) -> str:
+    from kdkmp import wilayah as ref
+
+    if not isinstance(kode, str) or not kode:
+        return "Nasional"
+    try:
+        return f"{ref.nama(kode)} ({kode})"
+    except ref.KodeTidakDikenal:
+        return kode
+
+
+def tabel_akun(akun):
+    """The accounts as people read them: role label, area name, times in WIB."""
+    from kdkmp import catatan
+
+    return akun.assign(
+        peran=akun["peran"].map(lambda p: akses.PERAN[p].label if p in akses.PERAN else p),
+        wilayah=akun["wilayah"].map(_label_wilayah),
+        aktif=akun["aktif"].map({True: "aktif", False: "nonaktif"}),
+        ada_sandi=akun["ada_sandi"].map({True: "ada", False: "–"}),
+        dibuat_pada=akun["dibuat_pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None),
+        diubah_pada=akun["diubah_pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None),
+    ).rename(columns={"nama_pengguna": "Nama pengguna", "peran": "Peran", "wilayah": "Wilayah", "aktif": "Status",
+                      "ada_sandi": "Sandi nginx", "dibuat_pada": "Dibuat (WIB)", "dibuat_oleh": "Dibuat oleh",
+                      "diubah_pada": "Diubah (WIB)", "diubah_oleh": "Diubah oleh"})
+
+
+def tabel_jejak(jejak):
+    """The audit trail as people read it (also what its CSV download holds)."""
+    from kdkmp import catatan
+
+    return jejak.assign(
+        pada=jejak["pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None),
+        peristiwa=jejak["peristiwa"].map(lambda p: catatan.PERISTIWA.get(p, p)),
+        wilayah=jejak["wilayah"].map(_label_wilayah),
+    ).rename(columns={"id": "No", "pada": "Waktu (WIB)", "oleh": "Oleh", "peristiwa": "Peristiwa",
+                      "wilayah": "Wilayah", "rincian": "Rincian"})
+
+
+def beranda() -> str | None:
+    """Where a user lands: its own area (None = national)."""
+    return pengguna().wilayah
 
 
 def siapkan_basis_data() -> None:
@@ -237,9 +397,12 @@ def remah_roti(kode: str | None) -> None:
     """Breadcrumbs: Nasional › Provinsi › Kabupaten › … each a link back up."""
     from kdkmp import wilayah as ref
 
-    rantai = [] if kode is None else ref.leluhur(kode)
+    p = pengguna()
+    # links only to areas the user may open: a provinsi account starts at its province
+    rantai = [k for k in ([] if kode is None else ref.leluhur(kode)) if p.boleh_lihat(k)]
     with st.container(horizontal=True, gap="small"):
-        st.page_link("pages/ringkasan.py", label="Nasional", icon=":material/home:")
+        if p.wilayah is None:
+            st.page_link("pages/ringkasan.py", label="Nasional", icon=":material/home:")
         for k in rantai:
             st.page_link(HALAMAN_WILAYAH, label=f"› {ref.nama(k)}", query_params=param_wilayah(k),
                          disabled=(k == kode))
@@ -315,11 +478,35 @@ def tabel_koperasi(df) -> None:
         })
 
 
+def perbandingan_provinsi(minggu: date, kode: str) -> None:
+    """Where the user's province stands among all provinces: per-province counts are public
+    reporting (DESIGN.md), so every scope sees them; nothing below province level elsewhere."""
+    from kdkmp import charts
+
+    provinsi = kode[:2]
+    semua = tanya(queries.zona_per_anak, minggu, None)
+    urut = semua.sort_values(["persen_merah", "merah"], ascending=False, na_position="last").reset_index(drop=True)
+    posisi = urut.index[urut["kode"] == provinsi]
+    nasional = 100 * urut["merah"].sum() / max(int(urut["melapor"].sum()), 1)
+    if len(posisi):
+        baris = urut.loc[posisi[0]]
+        st.caption(f"Provinsi {baris['nama']}: merah {fmt.persen(baris['persen_merah'])} dari yang melapor, urutan "
+                   f"{posisi[0] + 1} dari {len(urut)} provinsi (urutan 1 = paling banyak merah); nasional "
+                   f"{fmt.persen(nasional)}.")
+    with st.expander("Perbandingan antarprovinsi"):
+        st.plotly_chart(charts.batang_zona_per_wilayah(semua, "Zona per provinsi (persentase merah tertinggi di atas)"),
+                        width="stretch", key="zona_per_provinsi")
+
+
 def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
     """The whole view of one area at one week; the national overview is the area None."""
     from kdkmp import charts
     from kdkmp import wilayah as ref
 
+    try:
+        pengguna().periksa(kode)
+    except akses.AksesDitolak as e:
+        tolak(e)
     w = ref.cari(kode) if kode else None
     remah_roti(kode)
     st.title(f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}" if w else "Ringkasan nasional KDKMP")
@@ -329,6 +516,8 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
         st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
         return
     kartu_zona(jumlah)
+    if kode is not None and kode == pengguna().wilayah:
+        perbandingan_provinsi(minggu, kode)
     st.subheader("Pergerakan minggu ini")
     pergerakan(minggu, kode)
 
@@ -458,12 +647,24 @@ def pilih_wilayah(kunci_awalan: str = "") -> str | None:
     (?prov=52&kab=52.01&kec=…); returns the deepest chosen code or None (national)."""
     from kdkmp import wilayah as ref
 
+    cakupan = pengguna().wilayah
     terpilih = None
     kolom = st.columns(3)
     for i, tingkat in enumerate(("provinsi", "kabupaten", "kecamatan")):
         anak = ref.anak(terpilih)
         if terpilih is None and tingkat != "provinsi":
             break
+        if cakupan is not None and ref.TINGKAT.index(tingkat) <= ref.TINGKAT.index(ref.tingkat(cakupan)):
+            # a level at or above the scope is fixed to the scope; a URL naming another is refused
+            kode_cakupan = ref.leluhur(cakupan)[i]
+            diminta = st.query_params.get(kunci_awalan + PARAM_TINGKAT[tingkat])
+            if diminta and ref.normalisasi_kode(diminta) != kode_cakupan:
+                tolak(akses.AksesDitolak(akses.kalimat_di_luar(ref.normalisasi_kode(diminta) or diminta, cakupan)))
+            with kolom[i]:
+                st.selectbox(ref.LABEL_TINGKAT[tingkat], [kode_cakupan], disabled=True,
+                             format_func=lambda k: f"{ref.nama(k)} ({k})", key=f"_tetap_{kunci_awalan}{tingkat}")
+            terpilih = kode_cakupan
+            continue
         pilihan = dict(zip(anak["kode"], anak["nama"]))
         with kolom[i]:
             nilai = widget_url(st.selectbox, ref.LABEL_TINGKAT[tingkat], kunci_awalan + PARAM_TINGKAT[tingkat],
@@ -611,15 +812,14 @@ def tarik_pulihkan_minggu() -> None:
     st.subheader("Tarik / pulihkan minggu")
     st.caption("Menarik minggu memindahkan seluruh barisnya ke arsip (tidak dihapus) lalu menilai ulang zona semua "
                "minggu, sehingga minggu itu hilang dari semua tampilan; minggu itu bisa dipulihkan kapan saja. Setiap "
-               "penarikan dan pemulihan dicatat: siapa, kapan, alasannya. Peran pengguna belum ada: kelak hanya "
-               "admin yang boleh melakukannya (issue 10).")
+               "penarikan dan pemulihan dicatat: siapa, kapan, alasannya (juga di jejak audit). Hanya admin.")
     pesan = st.session_state.pop("pesan_tarik", None)
     if pesan:
         (st.success if pesan[0] == "ok" else st.error)(pesan[1])
     daftar = tanya(queries.minggu_dan_penarikan)
     aktif = daftar[daftar["status"] == "aktif"]
     ditarik = daftar[daftar["status"] == "ditarik"]
-    petugas = st.text_input("Nama petugas", key="petugas_minggu", placeholder="kosong = nama pengguna server")
+    petugas = pengguna().nama
 
     if len(aktif):
         baris_per_minggu = {sebagai_tanggal(r.minggu).isoformat(): r for r in aktif.itertuples()}
@@ -637,9 +837,11 @@ def tarik_pulihkan_minggu() -> None:
             if st.button("Tarik minggu ini", key="tombol_tarik", type="primary", icon=":material/archive:",
                          disabled=not (yakin and alasan.strip())):
                 with st.spinner(f"Menarik minggu {fmt.tanggal(minggu)} dan menilai ulang semua minggu…"):
-                    hasil, galat = tulis(ingest.tarik, minggu, alasan=alasan, oleh=petugas or None,
+                    hasil, galat = tulis(ingest.tarik, minggu, alasan=alasan, oleh=petugas,
                                          konteks=f"tarik minggu {pilihan}")
                 if hasil:
+                    catat("tarik", petugas, minggu=pilihan, batch=hasil["batch_id"], baris=hasil["baris"],
+                          alasan=alasan)
                     st.session_state["pesan_tarik"] = ("ok", (
                         f"Minggu {fmt.tanggal(minggu)} ditarik (batch {hasil['batch_id']}, "
                         f"{fmt.angka(hasil['baris'])} baris diarsipkan); zona semua minggu sudah dinilai ulang."))
@@ -663,8 +865,10 @@ def tarik_pulihkan_minggu() -> None:
                          disabled=bukan_terbaru,
                          help="Hanya batch terbaru minggu ini yang bisa dipulihkan." if bukan_terbaru else None):
                 with st.spinner(f"Memulihkan minggu {fmt.tanggal(minggu)} dan menilai ulang semua minggu…"):
-                    hasil, galat = tulis(ingest.pulihkan, minggu, oleh=petugas or None,
+                    hasil, galat = tulis(ingest.pulihkan, minggu, oleh=petugas,
                                          konteks=f"pulihkan minggu {minggu.isoformat()}")
+                if hasil:
+                    catat("pulihkan", petugas, minggu=minggu.isoformat(), batch=hasil["batch_id"], baris=hasil["baris"])
                 st.session_state["pesan_tarik"] = ("ok", (
                     f"Minggu {fmt.tanggal(minggu)} dipulihkan (batch {hasil['batch_id']}, "
                     f"{fmt.angka(hasil['baris'])} baris); zona semua minggu sudah dinilai ulang.")) if hasil else (
@@ -680,18 +884,21 @@ def tarik_pulihkan_minggu() -> None:
 # ---------------------------------------------------------------- rules page
 
 @st.cache_data(max_entries=64, show_spinner="Menilai ulang dengan aturan kandidat…")
-def _bagaimana_jika(teks_yaml: str, minggu: date, identitas: tuple, db: str):
+def _bagaimana_jika(teks_yaml: str, minggu: date, identitas: tuple, db: str, cakupan: str | None):
     con = store.sambungan_baca(db)
     try:
-        return queries.bagaimana_jika(con, teks_yaml, minggu)
+        return queries.bagaimana_jika(con, teks_yaml, minggu, cakupan=cakupan)
     finally:
         con.close()
 
 
 def tanya_bagaimana_jika(teks_yaml: str, minggu: date):
-    """What-if of candidate rules on a week, cached per (YAML, week, data version)."""
+    """What-if of candidate rules on a week, cached per (YAML, week, data version, scope)."""
     db = str(store.lokasi_db())
-    return _bagaimana_jika(teks_yaml, minggu, store.identitas_file(db), db)
+    try:
+        return _bagaimana_jika(teks_yaml, minggu, store.identitas_file(db), db, pengguna().cakupan)
+    except akses.AksesDitolak as e:
+        tolak(e)
 
 
 def tampilkan_aturan(aturan) -> None:

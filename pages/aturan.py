@@ -14,6 +14,10 @@ st.caption(f"Versi {aturan.label_versi} · hash `{aturan.versi}` · berkas `conf
 with st.expander("Aturan yang berlaku", expanded=True):
     ui.tampilkan_aturan(aturan)
 
+if ui.pengguna().wilayah is not None:  # the what-if lists koperasi of every province
+    st.caption("Simulasi perubahan aturan (bagaimana jika…) tersedia untuk akun tingkat nasional.")
+    st.stop()
+
 st.header("Bagaimana jika…")
 st.write(f"Ubah angka di bawah untuk melihat berapa koperasi berpindah zona pada minggu {fmt.tanggal(minggu)}. "
          "Aturan yang berjalan tidak berubah.")

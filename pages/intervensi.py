@@ -24,24 +24,33 @@ ui.tabel_data(tampil, hide_index=True, width="stretch", height=520,
              column_config={"Skor total": st.column_config.NumberColumn(format="localized")})
 
 cap = ui.tanya(queries.cap_data, minggu)
+pengguna = ui.pengguna()
 k1, k2, k3, k4 = st.columns([2, 1, 1, 1])
 with k1:
-    oleh = st.text_input("Disusun oleh (untuk lembar keterangan)", key="disusun_oleh")
+    st.caption(f"Disusun oleh **{pengguna.nama}** (tercatat di lembar keterangan dan jejak audit).")
 keterangan = {"Isi": "Daftar intervensi KDKMP", "Saringan": kalimat, "Jumlah koperasi": len(daftar),
               "Minggu data": minggu, "Versi aturan": cap["versi_aturan"], "Dibuat pada": datetime.now(),
-              "Dibuat oleh": oleh or "tidak diisi"}
+              "Dibuat oleh": pengguna.nama}
 zona = dict(saringan).get("zona")
+
+
+def catat_ekspor(format_: str) -> None:
+    ui.catat("ekspor", pengguna.nama, wilayah=wilayah, format=format_, saringan=kalimat, baris=len(daftar),
+             minggu=minggu.isoformat())
+
+
 # CSV is cheap to make on every run; the XLSX (≈ 1 s for a national list of ≈ 17.000 rows) is made
 # only when its button is clicked.
 with k2:
     st.download_button("Unduh CSV", export.ke_csv(tampil), export.nama_file(zona, wilayah, minggu, "csv"),
-                       mime="text/csv", icon=":material/download:")
+                       mime="text/csv", icon=":material/download:", on_click=catat_ekspor, args=("csv",))
 with k3:
     st.download_button("Unduh CSV (;)", export.ke_csv(tampil, pemisah=";"),
                        export.nama_file(zona, wilayah, minggu, "csv"), mime="text/csv", icon=":material/download:",
-                       help="Untuk Excel berbahasa Indonesia (pemisah titik koma, desimal koma)")
+                       help="Untuk Excel berbahasa Indonesia (pemisah titik koma, desimal koma)",
+                       on_click=catat_ekspor, args=("csv;",))
 with k4:
     st.download_button("Unduh XLSX", lambda: export.ke_xlsx(tampil, keterangan),
                        export.nama_file(zona, wilayah, minggu, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/download:")
+                       icon=":material/download:", on_click=catat_ekspor, args=("xlsx",))

@@ -35,5 +35,6 @@ ui.tabel_data(tanpa, hide_index=True, width="stretch", height=300,
 st.subheader("Tingkat pelaporan per provinsi")
 st.plotly_chart(charts.peta_panas_tingkat_lapor(ui.tanya(queries.tingkat_lapor_provinsi)), width="stretch")
 
-st.subheader("Baris ditolak per pemuatan")
-ui.riwayat_pemuatan()
+if ui.pengguna().wilayah is None:  # raw rejected cells of any area: national accounts only
+    st.subheader("Baris ditolak per pemuatan")
+    ui.riwayat_pemuatan()

@@ -9,6 +9,7 @@ import streamlit as st
 from kdkmp import format as fmt
 from kdkmp import ingest, queries, ui
 
+pengguna = ui.wajib_hak("boleh_muat")
 st.title("Unggah data mingguan")
 st.caption("Format: CSV (pemisah , atau ;, UTF-8 atau Windows-1252), XLSX, atau Parquet, sesuai kontrak snapshot v1. "
            "File diperiksa dulu; tidak ada yang disimpan sebelum Anda menekan **Muat**.")
@@ -71,15 +72,17 @@ if sudah_ada:
                f"({fmt.angka(sudah_ada['baris_dimuat'])} baris).")
     ganti = st.checkbox(f"Ya, ganti data minggu ini (batch {sudah_ada['batch_id']}) dengan file ini", key="konfirmasi_ganti")
 
-oleh = st.text_input("Dimuat oleh", key="dimuat_oleh")
+st.caption(f"Dimuat oleh: **{pengguna.nama}** (akun yang masuk).")
 if st.button("Muat ke basis data", type="primary", disabled=bool(sudah_ada) and not ganti, icon=":material/upload:"):
     with st.status(f"Memuat {fmt.angka(hasil.baris_dimuat)} baris minggu {fmt.tanggal(hasil.minggu)}…") as status:
         batch_id, galat = ui.tulis(ingest.simpan, hasil, isi_file=isi, nama_file=berkas.name, ganti=ganti,
-                                   dimuat_oleh=oleh or None, konteks=f"muat {berkas.name}")
+                                   dimuat_oleh=pengguna.nama, konteks=f"muat {berkas.name}")
         if galat:
             status.update(label="Gagal memuat", state="error")
             st.error(galat)
             st.stop()
+        ui.catat("ganti" if ganti else "muat", pengguna.nama, minggu=hasil.minggu.isoformat(), batch=batch_id,
+                 file=berkas.name, sha256=sidik, baris_dimuat=hasil.baris_dimuat, baris_ditolak=hasil.baris_ditolak)
         status.update(label=f"Selesai: batch {batch_id}", state="complete")
     st.session_state["hasil_muat"] = batch_id
     st.rerun()

@@ -183,7 +183,7 @@ def test_withdrawing_a_week_on_the_upload_page_needs_a_reason_and_a_confirmation
     baris = con.execute("SELECT count(*) FROM laporan WHERE minggu = ?", [MINGGU]).fetchall()[0][0]
     con.close()
     at = buka("pages/unggah.py")
-    assert any("hanya admin" in c.value and "issue 10" in c.value for c in at.caption)
+    assert any("Hanya admin." in c.value for c in at.caption)
     at.selectbox(key="tarik_minggu").select("2026-11-16").run()
     jumlah = f"{baris:,}".replace(",", ".")
     assert any(f"batch {MINGGU_UJI}" in m.value and f"{jumlah} baris" in m.value for m in at.markdown)
@@ -194,19 +194,22 @@ def test_withdrawing_a_week_on_the_upload_page_needs_a_reason_and_a_confirmation
     konfirmasi.check().run()
     assert at.button(key="tombol_tarik").disabled  # still no reason
     at.text_area(key="tarik_alasan").input("file minggu ini salah kirim").run()
-    at.text_input(key="petugas_minggu").input("Sari").run()
     at.button(key="tombol_tarik").click().run()
     assert not at.exception
     assert any("Minggu 16 Nov 2026 ditarik" in s.value for s in at.success)
     con = store.sambungan_baca(salinan_demo)
     assert queries.minggu_terakhir(con) == MINGGU_SEBELUM
-    assert con.execute("SELECT oleh, alasan FROM riwayat_minggu").fetchall() == [("Sari", "file minggu ini salah kirim")]
+    # who withdrew is the signed-in user (the local admin here), never a typed name; audited twice
+    assert con.execute("SELECT oleh, alasan FROM riwayat_minggu").fetchall() == [("lokal", "file minggu ini salah kirim")]
+    from kdkmp import catatan
+
+    jejak = catatan.baca_jejak(peristiwa="tarik")
+    assert jejak[["oleh", "peristiwa"]].values.tolist() == [["lokal", "tarik"]]
+    assert '"alasan": "file minggu ini salah kirim"' in jejak["rincian"].iloc[0]
     # the history shows the batch as withdrawn; every page's week list starts at the week before
     riwayat = at.dataframe[0].value
     assert riwayat.set_index("batch_id").loc[MINGGU_UJI, "status"] == "Ditarik"
-    from kdkmp import ui
-
-    assert ui.daftar_minggu()[0] == MINGGU_SEBELUM
+    assert queries.daftar_minggu(con)[0] == MINGGU_SEBELUM
 
 
 def test_a_withdrawn_week_is_restored_with_its_button(salinan_demo):
