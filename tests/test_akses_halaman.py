@@ -1,0 +1,119 @@
+"""Sign-in and scope through the real pages (AppTest), as offices use them (issue 10): a proxy
+header names the user, the account table gives the role and wilayah, and whatever the URL says,
+nothing outside the scope is shown."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from kdkmp import catatan, queries, store
+
+AKAR = Path(__file__).resolve().parent.parent
+NTB = "Nusa Tenggara Barat"
+
+
+@pytest.fixture
+def kantor(db_demo, tmp_path, monkeypatch):
+    """The demo database behind a proxy (X-Remote-User → username) with five accounts."""
+    monkeypatch.setenv("KDKMP_DB", str(db_demo))
+    monkeypatch.setenv("KDKMP_STATE_URL", f"sqlite:///{tmp_path / 'catatan.sqlite'}")
+    for nama, peran, wilayah, aktif in (("admin1", "admin", None, True), ("pusat1", "pusat", None, True),
+                                        ("ntb", "provinsi", "52", True),
+                                        ("lobar", "kabupaten", "52.01", True), ("lama", "provinsi", "61", False)):
+        catatan.tambah_akun(nama, peran, wilayah, oleh="uji", aktif=aktif)
+    lama = st.get_option("server.trustedUserHeaders")
+    st.config.set_option("server.trustedUserHeaders", {"X-Remote-User": "username"})
+    yield db_demo
+    st.config.set_option("server.trustedUserHeaders", lama)
+    catatan.tutup_semua()
+    store.tutup_semua()
+
+
+def buka(nama: str | None, halaman: str | None = None, **param) -> AppTest:
+    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60)
+    at.user = {"username": nama} if nama else {}
+    for k, v in param.items():
+        at.query_params[k] = v
+    at.run()
+    if halaman:
+        at.switch_page(halaman)
+        for k, v in param.items():
+            at.query_params[k] = v
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def ditolak(at: AppTest) -> str:
+    """The page shows exactly one sentence and no data: no metric, chart, table or map."""
+    assert len(at.error) == 1, [e.value for e in at.error]
+    assert not at.metric and not at.dataframe and not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
+    return at.error[0].value
+
+
+@pytest.mark.parametrize("nama, pesan", [
+    ("tamu", "Akun 'tamu' belum terdaftar di dasbor ini; minta admin PMO pusat menambahkannya"),
+    ("lama", "Akun 'lama' sudah dinonaktifkan"),
+    (None, "Permintaan ini tidak membawa identitas pengguna"),
+])
+def test_unknown_deactivated_or_missing_identity_sees_one_sentence_and_is_logged(kantor, nama, pesan):
+    at = buka(nama)
+    assert pesan in ditolak(at)
+    jejak = catatan.baca_jejak(peristiwa="akses_ditolak")
+    assert jejak["oleh"].tolist() == [nama or "(tanpa identitas)"]
+
+
+def test_a_provinsi_user_lands_on_its_province_and_sign_in_is_logged(kantor):
+    at = buka("ntb")
+    assert at.title[0].value == f"Provinsi {NTB}"
+    assert any("urutan" in c.value and "dari 38 provinsi" in c.value for c in at.caption)
+    assert catatan.baca_jejak(peristiwa="masuk")[["oleh", "wilayah"]].values.tolist() == [["ntb", "52"]]
+
+
+@pytest.mark.parametrize("halaman, param, apa", [
+    ("pages/wilayah.py", {"prov": "61"}, "Wilayah 61 (Kalimantan Barat)"),
+    ("pages/wilayah.py", {"prov": "52", "kab": "52.02"}, "Wilayah 52.02"),
+    ("pages/intervensi.py", {"prov": "61"}, "Wilayah 61 (Kalimantan Barat)"),
+    ("pages/intervensi.py", {"prov": "52", "kab": "52.02"}, "Wilayah 52.02"),
+    ("pages/kualitas.py", {"prov": "35"}, "Wilayah 35"),
+])
+def test_a_kabupaten_user_is_refused_every_url_outside_its_kabupaten(kantor, halaman, param, apa):
+    at = buka("lobar", halaman, **param)
+    kalimat = ditolak(at)
+    assert kalimat.startswith(apa) and "berada di luar cakupan akun Anda (kabupaten/kota" in kalimat
+
+
+def test_a_koperasi_of_another_province_is_refused_on_its_page(kantor):
+    kalbar = queries.cari_koperasi(store.sambungan_baca(kantor), "KDKMP-61", batas=1)["kode_koperasi"].iloc[0]
+    at = buka("ntb", "pages/koperasi.py", kode=kalbar)
+    assert ditolak(at).startswith(f"Koperasi {kalbar} berada di luar cakupan akun Anda (provinsi {NTB} (52))")
+
+
+def test_search_finds_nothing_outside_the_scope(kantor):
+    at = buka("ntb", "pages/koperasi.py")
+    at.text_input[0].input("KDKMP-61").run()
+    assert not at.exception
+    assert any("Tidak ada koperasi" in i.value for i in at.info)
+
+
+def test_the_intervention_list_of_a_kabupaten_user_holds_its_kabupaten_only_even_after_a_national_user(kantor):
+    # the national user fills the cache for ?prov=52 first; the kabupaten user must not be served it
+    semua = buka("pusat1", "pages/intervensi.py", prov="52").dataframe[0].value
+    assert set(semua["Kabupaten/kota"]) > {"Kabupaten Lombok Barat"}
+    sendiri = buka("lobar", "pages/intervensi.py", prov="52").dataframe[0].value
+    assert set(sendiri["Kabupaten/kota"]) == {"Kabupaten Lombok Barat"}
+    harap = queries.daftar_intervensi(store.sambungan_baca(kantor), None, "52.01")
+    assert sendiri["Kode koperasi"].tolist() == harap["kode_koperasi"].tolist()
+
+
+@pytest.mark.parametrize("halaman", ["pages/unggah.py", "pages/admin.py"])
+def test_pages_a_role_may_not_use_are_not_offered_while_the_admin_has_them(kantor, halaman):
+    at = buka("pusat1")
+    with pytest.raises(Exception):  # not in this user's navigation: AppTest cannot even switch to it
+        at.switch_page(halaman).run()
+    at = buka("admin1", halaman)
+    assert at.title[0].value in ("Unggah data mingguan", "Pengguna & audit")
