@@ -437,6 +437,22 @@ def baca_jejak(dari: date | datetime | None = None, sampai: date | datetime | No
     return df
 
 
+KOLOM_JEJAK_ORANG = {"id": "No.", "waktu": "Waktu (WIB)", "oleh": "Oleh", "label": "Peristiwa",
+                     "wilayah": "Wilayah", "rincian": "Rincian"}
+
+
+def jejak_untuk_orang(df: pd.DataFrame) -> pd.DataFrame:
+    """The audit frame for people (screen, CSV): time in WIB without zone, Indonesian event label."""
+    return pd.DataFrame({
+        "id": df["id"],
+        "waktu": df["pada"].dt.tz_convert(WIB).dt.strftime("%Y-%m-%d %H:%M:%S"),
+        "oleh": df["oleh"],
+        "label": df["peristiwa"].map(lambda p: PERISTIWA.get(p, p)),
+        "wilayah": df["wilayah"],
+        "rincian": df["rincian"],
+    }).rename(columns=KOLOM_JEJAK_ORANG)
+
+
 # ---------------------------------------------------------------- accounts
 
 _POLA_NAMA = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}")

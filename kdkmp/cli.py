@@ -1,4 +1,5 @@
-"""`python -m kdkmp …`: demo, ingest, summary, export, rules check, score, minggu (withdraw/restore).
+"""`python -m kdkmp …`: demo, ingest, summary, export, rules check, score, minggu (withdraw/restore),
+pengguna (accounts) and jejak (the audit trail).
 
 Messages to the user are Indonesian. Decisions, each in one line:
 - Exit codes: 0 done; 2 a documented refusal (a refused file or database, a busy writer, invalid
@@ -13,6 +14,12 @@ Messages to the user are Indonesian. Decisions, each in one line:
 - Options are validated where they are parsed: --max-reject is a fraction 0..1 (decimal comma
   accepted), --weeks 1..104, --seed 0..2³²−1; a date is YYYY-MM-DD and a week is its Monday.
 - Dates are printed ISO (date.isoformat), so a year below 1000 keeps its zeros.
+- `pengguna` and `jejak` work on the state store (kdkmp.catatan: $KDKMP_STATE_URL, else beside the
+  database of --db). Whoever has a shell on the server is trusted to manage accounts (that is how
+  the first admin is made); every change records --oleh (default: the OS user) and, beside it,
+  the OS user and `lewat: cli`, so a borrowed --oleh is visible in the trail.
+- A password comes from standard input, never from the command line (where `ps` and the shell
+  history would show it): one line from a pipe, or typed twice without echo at a terminal.
 """
 
 from __future__ import annotations
@@ -296,6 +303,170 @@ def perintah_minggu_pulihkan(args) -> int:
     return _ubah_minggu(args, ingest.pulihkan, "dipulihkan")
 
 
+# ---------------------------------------------------------------- pengguna and jejak (kdkmp.catatan)
+
+def _oleh(args) -> str:
+    return (getattr(args, "oleh", None) or "").strip() or store._pengguna()
+
+
+def _konteks_cli() -> dict:
+    return {"lewat": "cli", "pengguna_os": store._pengguna()}
+
+
+def _url_catatan(args) -> str:
+    from kdkmp import catatan
+
+    return catatan.url_bawaan(args.db)
+
+
+def _baca_sandi() -> str:
+    """A password from standard input: typed twice without echo at a terminal, else one line."""
+    import getpass
+
+    if sys.stdin is None:
+        raise Ditolak("Tidak ada masukan standar untuk membaca sandi.")
+    if sys.stdin.isatty():
+        pertama = getpass.getpass("Sandi baru: ")
+        if getpass.getpass("Ulangi sandi baru: ") != pertama:
+            raise Ditolak("Kedua sandi yang diketik tidak sama; tidak ada yang diubah.")
+        return pertama
+    baris = sys.stdin.readline()
+    if not baris.strip("\r\n"):
+        raise Ditolak("Tidak ada sandi di masukan standar; kirim satu baris, misalnya "
+                      "`printf '%s\\n' \"$SANDI\" | python -m kdkmp pengguna sandi NAMA`.")
+    return baris.rstrip("\r\n")
+
+
+def _label_wilayah(kode) -> str:
+    from kdkmp import wilayah
+
+    if kode is None or (isinstance(kode, float) and math.isnan(kode)):
+        return "nasional"
+    try:
+        return f"{kode} ({wilayah.nama(kode)})"
+    except wilayah.KodeTidakDikenal:
+        return str(kode)
+
+
+def _kabar_htpasswd() -> None:
+    import os
+
+    if os.environ.get("KDKMP_HTPASSWD", "").strip():
+        print(f"Berkas htpasswd {os.environ['KDKMP_HTPASSWD'].strip()} diperbarui.")
+
+
+def perintah_pengguna_tambah(args) -> int:
+    from kdkmp import catatan
+
+    sandi = _baca_sandi() if args.sandi_stdin else None
+    akun = catatan.tambah_akun(args.nama, args.peran, args.wilayah, oleh=_oleh(args), sandi=sandi,
+                               konteks=_konteks_cli(), url=_url_catatan(args))
+    print(f"Akun {akun['nama_pengguna']} ditambahkan: peran {akun['peran']}, wilayah {_label_wilayah(akun['wilayah'])}"
+          f"{', dengan sandi' if sandi is not None else ', tanpa sandi'}.")
+    _kabar_htpasswd()
+    return 0
+
+
+def perintah_pengguna_daftar(args) -> int:
+    from kdkmp import catatan
+
+    df = catatan.daftar_akun(url=_url_catatan(args))
+    if df.empty:
+        print("Belum ada akun. Tambahkan admin pertama: python -m kdkmp pengguna tambah NAMA --peran admin --sandi-stdin")
+        return 0
+    print(f"{len(df)} akun ({int(df['aktif'].sum())} aktif):")
+    lebar = max(df["nama_pengguna"].str.len().max(), 4)
+    for r in df.itertuples():
+        print(f"  {r.nama_pengguna:<{lebar}}  {r.peran:<9}  {'aktif' if r.aktif else 'nonaktif':<8}  "
+              f"{'bersandi' if r.ada_sandi else 'tanpa sandi':<11}  {_label_wilayah(r.wilayah)}  "
+              f"(diubah {_waktu(r.diubah_pada.tz_convert(catatan.WIB).tz_localize(None))} WIB oleh {r.diubah_oleh})")
+    return 0
+
+
+def perintah_pengguna_ubah(args) -> int:
+    from kdkmp import catatan
+
+    ubah = {}
+    if args.peran is not None:
+        ubah["peran"] = args.peran
+    if args.wilayah is not None:
+        ubah["wilayah"] = args.wilayah.strip() or None
+    if args.aktif is not None:
+        ubah["aktif"] = args.aktif
+    akun = catatan.ubah_akun(args.nama, oleh=_oleh(args), konteks=_konteks_cli(), url=_url_catatan(args), **ubah)
+    return _cetak_ubah(args.nama, akun)
+
+
+def _cetak_ubah(nama: str, akun) -> int:
+    if akun is None:
+        print(f"Akun {nama} sudah seperti itu; tidak ada yang diubah.")
+        return 0
+    print(f"Akun {akun['nama_pengguna']} kini: peran {akun['peran']}, wilayah {_label_wilayah(akun['wilayah'])}, "
+          f"{'aktif' if akun['aktif'] else 'nonaktif'}.")
+    _kabar_htpasswd()
+    return 0
+
+
+def perintah_pengguna_nonaktif(args) -> int:
+    from kdkmp import catatan
+
+    return _cetak_ubah(args.nama, catatan.nonaktifkan_akun(args.nama, oleh=_oleh(args), konteks=_konteks_cli(),
+                                                           url=_url_catatan(args)))
+
+
+def perintah_pengguna_sandi(args) -> int:
+    from kdkmp import catatan
+
+    url = _url_catatan(args)
+    if catatan.cari_akun(args.nama, url=url) is None:  # before asking for a password nobody can use
+        raise Ditolak(f"Akun '{args.nama}' tidak terdaftar; tidak ada yang diubah.")
+    catatan.ganti_sandi(args.nama, _baca_sandi(), oleh=_oleh(args), konteks=_konteks_cli(), url=url)
+    print(f"Sandi akun {args.nama} diganti.")
+    _kabar_htpasswd()
+    return 0
+
+
+def perintah_pengguna_htpasswd(args) -> int:
+    from kdkmp import catatan
+
+    n = catatan.tulis_htpasswd(args.out, url=_url_catatan(args))
+    print(f"{n} akun aktif bersandi ditulis ke {args.out} (untuk auth_basic_user_file nginx).")
+    return 0
+
+
+def perintah_jejak(args) -> int:
+    from kdkmp import catatan, export
+
+    if args.dari and args.sampai and args.sampai < args.dari:
+        raise Ditolak(f"--sampai {args.sampai.isoformat()} lebih awal daripada --dari {args.dari.isoformat()}.")
+    url = _url_catatan(args)
+    df = catatan.baca_jejak(args.dari, args.sampai, args.oleh, args.peristiwa,
+                            batas=None if args.csv else args.batas, url=url)
+    saringan = {k: (v.isoformat() if isinstance(v, date) else v)
+                for k, v in (("dari", args.dari), ("sampai", args.sampai), ("oleh", args.oleh),
+                             ("peristiwa", args.peristiwa)) if v}
+    orang = catatan.jejak_untuk_orang(df)
+    if args.csv:
+        keluaran = Path(args.csv)
+        try:
+            keluaran.write_bytes(export.ke_csv(orang))
+        except OSError as e:
+            raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
+        catatan.catat("ekspor", _oleh(args), url=url, isi="jejak", format="csv", file=str(keluaran),
+                      baris=len(df), saringan=saringan, **_konteks_cli())
+        print(f"{_angka(len(df))} catatan jejak ditulis ke {keluaran}.")
+        return 0
+    if df.empty:
+        print("Tidak ada catatan jejak yang cocok.")
+        return 0
+    print(f"{_angka(len(df))} catatan jejak, terbaru dulu"
+          f"{f' (paling banyak {_angka(args.batas)}; --batas untuk lebih)' if len(df) == args.batas else ''}:")
+    for r in orang.itertuples(index=False):
+        wil = r[4] if isinstance(r[4], str) else "-"
+        print(f"  {r[1]} WIB  {r[2]}  {r[3]}  {wil}  {r[5]}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = Pengurai(prog="python -m kdkmp", description="Dasbor zonasi KDKMP: alat baris perintah.",
                   epilog="Kode keluar: 0 selesai; 2 ditolak (satu kalimat alasan); 64 salah penggunaan; "
@@ -374,13 +545,91 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--oleh", help="nama petugas (bawaan: pengguna sistem)")
     db(q)
     q.set_defaults(fungsi=perintah_minggu_pulihkan)
+
+    from kdkmp import akses, catatan
+
+    p = sub.add_parser("pengguna", help="akun pengguna dasbor: tambah, daftar, ubah, nonaktif, sandi, htpasswd",
+                       description="Akun pengguna dasbor (peran dan wilayah), disimpan di penyimpanan catatan "
+                                   "($KDKMP_STATE_URL, atau kdkmp_catatan.sqlite di samping basis data). Setiap "
+                                   "perubahan dicatat di jejak.")
+    akun_sub = p.add_subparsers(dest="aksi", required=True, title="aksi", metavar="AKSI")
+
+    def oleh(q):
+        q.add_argument("--oleh", metavar="NAMA", help="nama petugas yang mengubah (bawaan: pengguna sistem)")
+
+    q = akun_sub.add_parser("tambah", help="tambah akun", description="Tambah akun dengan peran dan wilayahnya.")
+    q.add_argument("nama", metavar="NAMA_PENGGUNA", help="nama pengguna (huruf, angka, . _ - @ +)")
+    q.add_argument("--peran", required=True, choices=list(akses.PERAN), help="peran akun")
+    q.add_argument("--wilayah", metavar="KODE", help="kode provinsi (peran provinsi, misalnya 52) atau kabupaten/kota "
+                                                     "(peran kabupaten, misalnya 52.01)")
+    q.add_argument("--sandi-stdin", action="store_true",
+                   help="baca sandi dari masukan standar (untuk login lewat nginx)")
+    oleh(q)
+    db(q)
+    q.set_defaults(fungsi=perintah_pengguna_tambah)
+
+    q = akun_sub.add_parser("daftar", help="daftar semua akun", description="Daftar semua akun.")
+    db(q)
+    q.set_defaults(fungsi=perintah_pengguna_daftar)
+
+    q = akun_sub.add_parser("ubah", help="ubah peran, wilayah atau status akun",
+                            description="Ubah peran, wilayah atau status akun. Peran nasional (admin, pusat) "
+                                        "melepas wilayahnya sendiri.")
+    q.add_argument("nama", metavar="NAMA_PENGGUNA", help="nama pengguna")
+    q.add_argument("--peran", choices=list(akses.PERAN), help="peran baru")
+    q.add_argument("--wilayah", metavar="KODE", help="kode wilayah baru")
+    status = q.add_mutually_exclusive_group()
+    status.add_argument("--aktif", dest="aktif", action="store_const", const=True, help="aktifkan akun")
+    status.add_argument("--nonaktif", dest="aktif", action="store_const", const=False, help="nonaktifkan akun")
+    oleh(q)
+    db(q)
+    q.set_defaults(fungsi=perintah_pengguna_ubah)
+
+    q = akun_sub.add_parser("nonaktif", help="nonaktifkan akun (tetap tersimpan beserta riwayatnya)",
+                            description="Nonaktifkan akun: tidak bisa masuk lagi, riwayatnya tetap tersimpan.")
+    q.add_argument("nama", metavar="NAMA_PENGGUNA", help="nama pengguna")
+    oleh(q)
+    db(q)
+    q.set_defaults(fungsi=perintah_pengguna_nonaktif)
+
+    q = akun_sub.add_parser("sandi", help="ganti sandi akun (dibaca dari masukan standar)",
+                            description="Ganti sandi akun. Sandi dibaca dari masukan standar (satu baris), atau "
+                                        "diketik dua kali tanpa tampil di terminal.")
+    q.add_argument("nama", metavar="NAMA_PENGGUNA", help="nama pengguna")
+    oleh(q)
+    db(q)
+    q.set_defaults(fungsi=perintah_pengguna_sandi)
+
+    q = akun_sub.add_parser("htpasswd", help="tulis berkas htpasswd nginx dari akun aktif bersandi",
+                            description="Tulis berkas htpasswd (bcrypt) untuk auth_basic nginx dari akun aktif yang "
+                                        "punya sandi. Bila $KDKMP_HTPASSWD diisi, berkas itu ditulis ulang pada "
+                                        "setiap perubahan akun.")
+    q.add_argument("--out", required=True, metavar="BERKAS", help="berkas htpasswd yang ditulis")
+    db(q)
+    q.set_defaults(fungsi=perintah_pengguna_htpasswd)
+
+    p = sub.add_parser("jejak", help="jejak audit: siapa melakukan apa dan kapan",
+                       description="Jejak audit (login, akses ditolak, muat, ekspor, perubahan akun, …), terbaru dulu. "
+                                   "Tanggal dibaca sebagai hari penuh WIB.")
+    p.add_argument("--dari", type=_tanggal, metavar="YYYY-MM-DD", help="mulai tanggal ini (WIB)")
+    p.add_argument("--sampai", type=_tanggal, metavar="YYYY-MM-DD", help="sampai tanggal ini, termasuk (WIB)")
+    p.add_argument("--oleh", metavar="NAMA", help="hanya pengguna ini (huruf besar/kecil tidak dibedakan)")
+    p.add_argument("--peristiwa", choices=list(catatan.PERISTIWA), metavar="JENIS",
+                   help=f"hanya jenis peristiwa ini: {', '.join(catatan.PERISTIWA)}")
+    p.add_argument("--batas", type=_bulat(1, 1_000_000), default=200, metavar="N",
+                   help="paling banyak N baris di layar (bawaan 200; --csv menulis semuanya)")
+    p.add_argument("--csv", metavar="BERKAS", help="tulis ke berkas CSV (UTF-8, untuk Excel) alih-alih ke layar")
+    db(p)
+    p.set_defaults(fungsi=perintah_jejak)
     return ap
 
 
 def _pesan_galat(e: Exception) -> str | None:
     """The Indonesian sentence for a documented refusal; None for anything else (a bug)."""
-    from kdkmp import rules, snapshot, wilayah
+    from kdkmp import catatan, rules, snapshot, wilayah
 
+    if isinstance(e, (catatan.CatatanDitolak, catatan.CatatanTidakTersedia)):
+        return str(e)
     if isinstance(e, store.BasisDataKosong):
         return f"{e} Jalankan `python -m kdkmp demo` atau muat file dengan `python -m kdkmp ingest`."
     if isinstance(e, rules.AturanTidakValid):
