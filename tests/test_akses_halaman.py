@@ -93,11 +93,16 @@ def test_a_koperasi_of_another_province_is_refused_on_its_page(kantor):
     assert ditolak(at).startswith(f"Koperasi {kalbar} berada di luar cakupan akun Anda (provinsi {NTB} (52))")
 
 
-def test_search_finds_nothing_outside_the_scope(kantor):
+def test_search_finds_nothing_outside_the_scope_even_right_after_a_national_user_searched_the_same(kantor):
+    # same function, same arguments: only the scope differs, so only a scope-keyed cache keeps them apart
+    pusat = buka("pusat1", "pages/koperasi.py")
+    pusat.text_input[0].input("KDKMP-61").run()
+    assert len(pusat.get("page_link")) == 20  # the first 20 matches, as links
     at = buka("ntb", "pages/koperasi.py")
     at.text_input[0].input("KDKMP-61").run()
     assert not at.exception
     assert any("Tidak ada koperasi" in i.value for i in at.info)
+    assert not [p for p in at.get("page_link") if "KDKMP-61" in p.proto.label]
 
 
 def test_the_intervention_list_of_a_kabupaten_user_holds_its_kabupaten_only_even_after_a_national_user(kantor):
