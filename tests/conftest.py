@@ -97,15 +97,16 @@ def _port_bebas() -> int:
 
 
 @contextlib.contextmanager
-def jalankan_server(db: Path, log: Path):
-    """`streamlit run app.py` on a database; yields its base URL, stops it afterwards."""
+def jalankan_server(db: Path, log: Path, *, argumen: list[str] = (), env: dict[str, str] | None = None):
+    """`streamlit run app.py` on a database (with extra options and environment); yields its base
+    URL, stops it afterwards."""
     port = _port_bebas()
-    env = {**os.environ, "KDKMP_DB": str(db)}
+    env = {**os.environ, "KDKMP_DB": str(db), **(env or {})}
     with open(log, "w") as keluaran:
         proses = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(AKAR / "app.py"), "--server.headless", "true",
              "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none"],
+             "--server.fileWatcherType", "none", *argumen],
             cwd=AKAR, env=env, stdout=keluaran, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:

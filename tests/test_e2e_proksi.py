@@ -1,0 +1,143 @@
+"""Sign-in behind a real nginx (Debian's package) with auth_basic, in real headless Chromium
+(issue 10): deploy/nginx-kdkmp.conf in front of `streamlit run` bound to 127.0.0.1, accounts and
+the htpasswd file from the app's own account table."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from kdkmp import catatan
+from tests.conftest import _port_bebas, jalankan_server
+
+pytestmark = pytest.mark.e2e
+AKAR = Path(__file__).resolve().parent.parent
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+SANDI = "rahasia-ntb-2026"
+
+
+def konfigurasi_nginx(folder: Path, port_nginx: int, port_app: int, htpasswd: Path) -> Path:
+    """The shipped server block, unchanged but for its port, upstream and password file, inside a
+    minimal main configuration that keeps every file in `folder`."""
+    blok = (AKAR / "deploy" / "nginx-kdkmp.conf").read_text()
+    for lama, baru in (("listen 80;", f"listen 127.0.0.1:{port_nginx};"),
+                       ("http://127.0.0.1:8501", f"http://127.0.0.1:{port_app}"),
+                       ("/etc/kdkmp/htpasswd", str(htpasswd))):
+        assert lama in blok, lama
+        blok = blok.replace(lama, baru)
+    (folder / "kdkmp.conf").write_text(blok)
+    sementara = "\n".join(f"    {jenis}_temp_path {folder / jenis};" for jenis in ("client_body", "proxy", "fastcgi",
+                                                                                "uwsgi", "scgi"))
+    utama = folder / "nginx.conf"
+    utama.write_text(f"""{"user root;" if os.geteuid() == 0 else ""}
+daemon off;
+pid {folder / 'nginx.pid'};
+error_log {folder / 'error.log'};
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+{sementara}
+    include {folder / 'kdkmp.conf'};
+}}
+""")
+    return utama
+
+
+@pytest.fixture(scope="module")
+def dasbor_proksi(db_demo, tmp_path_factory):
+    """(nginx URL, direct Streamlit URL) with accounts ntb (provinsi 52) and lama (deactivated)."""
+    if not os.path.exists(NGINX):
+        if os.environ.get("CI"):
+            pytest.fail("nginx tidak terpasang; .ci/run seharusnya memasangnya (apt-get install nginx)")
+        pytest.skip("nginx tidak terpasang (apt-get install nginx)")
+    folder = tmp_path_factory.mktemp("proksi")
+    url_catatan = f"sqlite:///{folder / 'catatan.sqlite'}"
+    catatan.tambah_akun("ntb", "provinsi", "52", oleh="uji", sandi=SANDI, url=url_catatan)
+    catatan.tambah_akun("lama", "provinsi", "61", oleh="uji", sandi=SANDI, url=url_catatan)
+    catatan.ubah_akun("lama", oleh="uji", aktif=False, url=url_catatan)
+    htpasswd = folder / "htpasswd"
+    catatan.tulis_htpasswd(htpasswd, url=url_catatan)
+    port_nginx = _port_bebas()
+    env = {"KDKMP_STATE_URL": url_catatan}
+    argumen = ["--server.trustedUserHeaders", '{"X-Remote-User": "username"}']
+    with jalankan_server(db_demo, folder / "streamlit.log", argumen=argumen, env=env) as url_app:
+        port_app = int(url_app.rsplit(":", 1)[1])
+        conf = konfigurasi_nginx(folder, port_nginx, port_app, htpasswd)
+        nginx = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.STDOUT)
+        url = f"http://127.0.0.1:{port_nginx}"
+        try:
+            batas = time.monotonic() + 20
+            while True:
+                try:
+                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                        if r.status == 200:
+                            break
+                except OSError:
+                    pass
+                if nginx.poll() is not None or time.monotonic() > batas:
+                    raise RuntimeError("nginx tidak menyala:\n" + (folder / "error.log").read_text())
+                time.sleep(0.2)
+            yield url, url_app, url_catatan
+        finally:
+            nginx.terminate()
+            nginx.wait(timeout=10)
+
+
+def tunggu_selesai(page) -> None:
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
+
+
+def test_without_a_password_nginx_answers_401(dasbor_proksi):
+    url, _, _ = dasbor_proksi
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(url + "/", timeout=5)
+    assert e.value.code == 401
+
+
+def test_a_provinsi_user_signs_in_lands_on_its_province_and_is_refused_another(dasbor_proksi, browser: Browser):
+    url, _, url_catatan = dasbor_proksi
+    konteks = browser.new_context(http_credentials={"username": "ntb", "password": SANDI},
+                                  viewport={"width": 1400, "height": 1200}, locale="id-ID")
+    page = konteks.new_page()
+    page.goto(url + "/")
+    tunggu_selesai(page)
+    expect(page.get_by_test_id("stHeading").filter(has_text="Provinsi Nusa Tenggara Barat").first).to_be_visible()
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Masuk sebagai ntb")
+    page.goto(url + "/wilayah?prov=61")
+    tunggu_selesai(page)
+    galat = page.get_by_test_id("stAlertContentError")
+    expect(galat).to_contain_text("Wilayah 61 (Kalimantan Barat) berada di luar cakupan akun Anda")
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
+    konteks.close()
+    jejak = catatan.baca_jejak(oleh="ntb", url=url_catatan)
+    assert {"masuk", "akses_ditolak"} <= set(jejak["peristiwa"])
+
+
+def test_a_deactivated_account_is_not_let_through_by_nginx(dasbor_proksi):
+    url, _, _ = dasbor_proksi
+    permintaan = urllib.request.Request(url + "/")
+    import base64
+
+    permintaan.add_header("Authorization", "Basic " + base64.b64encode(f"lama:{SANDI}".encode()).decode())
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(permintaan, timeout=5)
+    assert e.value.code == 401  # not in the htpasswd file: the app's account table wrote it
+
+
+def test_a_session_that_reaches_streamlit_without_the_header_is_refused(dasbor_proksi, browser: Browser):
+    _, url_app, _ = dasbor_proksi
+    page = browser.new_page()
+    page.goto(url_app + "/")
+    tunggu_selesai(page)
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("tidak membawa identitas pengguna")
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
+    page.close()
