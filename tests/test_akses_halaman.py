@@ -122,3 +122,72 @@ def test_pages_a_role_may_not_use_are_not_offered_while_the_admin_has_them(kanto
         at.switch_page(halaman).run()
     at = buka("admin1", halaman)
     assert at.title[0].value in ("Unggah data mingguan", "Pengguna & audit")
+
+
+# ---------------------------------------------------------------- single sign-on (st.login), offline
+
+AUTH = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "uji-bukan-rahasia",
+        "client_id": "kdkmp", "client_secret": "uji", "server_metadata_url": "https://sso.contoh.go.id/.well-known/openid-configuration"}
+
+
+@pytest.fixture
+def kantor_sso(db_demo, tmp_path, monkeypatch):
+    monkeypatch.setenv("KDKMP_DB", str(db_demo))
+    monkeypatch.setenv("KDKMP_STATE_URL", f"sqlite:///{tmp_path / 'catatan.sqlite'}")
+    catatan.tambah_akun("ntb@diskop.ntbprov.go.id", "provinsi", "52", oleh="uji")
+    yield
+    catatan.tutup_semua()
+    store.tutup_semua()
+
+
+def buka_sso(user: dict) -> AppTest:
+    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60)
+    at.secrets["auth"] = AUTH
+    at.user = user
+    return at.run()
+
+
+def test_with_sso_configured_a_visitor_not_signed_in_sees_only_the_sign_in_button(kantor_sso):
+    at = buka_sso({})
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Masuk"]
+    assert not at.metric and not at.dataframe and not at.error
+
+
+def test_with_sso_the_email_claim_is_the_account_name(kantor_sso):
+    at = buka_sso({"is_logged_in": True, "email": "NTB@diskop.ntbprov.go.id"})
+    assert not at.exception
+    assert at.title[0].value == f"Provinsi {NTB}"
+    assert [b.label for b in at.sidebar.button] == ["Keluar"]
+
+
+def test_with_sso_a_signed_in_stranger_is_refused(kantor_sso):
+    at = buka_sso({"is_logged_in": True, "email": "orang@lain.id"})
+    assert "Akun 'orang@lain.id' belum terdaftar" in ditolak(at)
+
+
+# ---------------------------------------------------------------- the admin page
+
+def test_the_admin_adds_an_account_on_its_page_and_sees_it_in_the_audit_trail(kantor):
+    at = buka("admin1", "pages/admin.py")
+    at.text_input(key="akun_nama").input("sumbawa")
+    at.selectbox(key="akun_peran").select("kabupaten")
+    at.text_input(key="akun_wilayah").input("52.04")
+    at.button[0].click().run()  # the form's submit button
+    assert not at.exception
+    assert any("Akun sumbawa ditambahkan" in s.value for s in at.success)
+    assert catatan.cari_akun("sumbawa") == ("kabupaten", "52.04", True)
+    jejak = at.dataframe[1].value
+    assert jejak.iloc[0][["Oleh", "Peristiwa"]].tolist() == ["admin1", "Akun ditambahkan"]
+
+
+def test_a_wrong_account_on_the_admin_page_is_one_sentence_and_nothing_is_added(kantor):
+    at = buka("admin1", "pages/admin.py")
+    at.text_input(key="akun_nama").input("salah")
+    at.selectbox(key="akun_peran").select("kabupaten")
+    at.text_input(key="akun_wilayah").input("52")
+    at.button[0].click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == [
+        "Peran kabupaten butuh kode wilayah tingkat kabupaten/kota, bukan provinsi (52 Nusa Tenggara Barat)."]
+    assert catatan.cari_akun("salah") is None
