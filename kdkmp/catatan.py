@@ -53,6 +53,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from pathlib import Path
+from time import monotonic, sleep
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -224,6 +225,25 @@ class _Toko:
         con.execute("PRAGMA synchronous = FULL")
         return con
 
+    def _wal(self) -> None:
+        """WAL is a property of the file: set once, kept by every later connection. Switching to it
+        needs the file to itself and answers 'locked' at once, without the busy handler, while
+        another process holds it (seen with four processes starting together): so wait here."""
+        con = self._sqlite()
+        try:
+            batas = monotonic() + TUNGGU_SQLITE_MS / 1000
+            while True:
+                try:
+                    if con.execute("PRAGMA journal_mode").fetchall()[0][0] != "wal":
+                        con.execute("PRAGMA journal_mode = WAL").fetchall()
+                    return
+                except sqlite3.OperationalError as e:
+                    if "locked" not in str(e) or monotonic() > batas:
+                        raise
+                    sleep(0.02)
+        finally:
+            con.close()
+
     # -- PostgreSQL: a small pool per URL
 
     def _pool(self):
@@ -294,11 +314,7 @@ class _Toko:
             return
         with self._kunci:
             if self.dialek is _SQLITE:
-                con = self._sqlite()
-                try:  # WAL is a property of the file: set once, kept by every later connection
-                    con.execute("PRAGMA journal_mode = WAL").fetchall()
-                finally:
-                    con.close()
+                self._wal()
             with self._transaksi_mentah(tulis=True) as k:
                 if self.dialek is _POSTGRES:
                     k.jalankan("SELECT pg_advisory_xact_lock(?)", [_KUNCI_MIGRASI_PG])
