@@ -107,11 +107,14 @@ def masuk() -> akses.Pengguna:
 
 
 def pengguna() -> akses.Pengguna:
-    """The signed-in user of this session (set by masuk() in app.py)."""
+    """The signed-in user of this session (set by masuk() in app.py on every rerun).
+
+    A page can run without app.py: while no session of a fresh server process has opened the
+    root URL, Streamlit serves a direct page URL (/unggah, /wilayah?…) in its old `pages/`-folder
+    mode, which skips the entry script. Such a run signs the user in here, so no page is ever
+    served without a Pengguna, whichever way it was reached."""
     p = st.session_state.get(_KUNCI_PENGGUNA)
-    if p is None:  # a page run without app.py (never in the app itself)
-        raise RuntimeError("ui.masuk() belum dipanggil untuk sesi ini")
-    return p
+    return p if p is not None else masuk()
 
 
 def tolak(e: akses.AksesDitolak):

@@ -139,3 +139,14 @@ def test_upload_a_week_then_download_the_red_list(page: Page, server_salinan, tm
     harap = queries.daftar_intervensi(con, None, "52", (("zona", "merah"),))
     assert isi["Kode koperasi"].tolist() == harap["kode_koperasi"].tolist()
     con.close()
+    # the load and the export are in the audit trail, by the signed-in user (the local admin here)
+    import json
+
+    from kdkmp import catatan
+
+    url_catatan = "sqlite:///" + str(db.resolve().parent / catatan.NAMA_BERKAS)
+    muat = catatan.baca_jejak(peristiwa="muat", url=url_catatan).iloc[0]
+    assert muat["oleh"] == "lokal" and json.loads(muat["rincian"])["file"] == "laporan_23_nov.csv"
+    ekspor = catatan.baca_jejak(peristiwa="ekspor", url=url_catatan).iloc[0]
+    rincian = json.loads(ekspor["rincian"])
+    assert (ekspor["oleh"], ekspor["wilayah"], rincian["format"], rincian["baris"]) == ("lokal", "52", "csv", len(harap))

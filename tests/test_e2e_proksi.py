@@ -96,6 +96,25 @@ def tunggu_selesai(page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
 
 
+def test_a_direct_link_to_the_upload_page_of_a_fresh_server_is_refused_to_a_provinsi_user(dasbor_proksi,
+                                                                                         browser: Browser):
+    # First in this module on purpose: until a session opens the root URL, Streamlit serves a
+    # page URL in its pages/-folder mode without running app.py; access must hold there too.
+    url, _, _ = dasbor_proksi
+    konteks = browser.new_context(http_credentials={"username": "ntb", "password": SANDI})
+    page = konteks.new_page()
+    page.goto(url + "/unggah")
+    tunggu_selesai(page)
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
+        "Halaman ini tidak tersedia untuk peran PMO provinsi / Diskop.")
+    expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
+    page.goto(url + "/wilayah?prov=61")
+    tunggu_selesai(page)
+    expect(page.get_by_test_id("stAlertContentError")).to_contain_text("berada di luar cakupan akun Anda")
+    expect(page.get_by_test_id("stMetric")).to_have_count(0)
+    konteks.close()
+
+
 def test_without_a_password_nginx_answers_401(dasbor_proksi):
     url, _, _ = dasbor_proksi
     with pytest.raises(urllib.error.HTTPError) as e:
