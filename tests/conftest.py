@@ -49,10 +49,16 @@ def db_kosong(tmp_path) -> Path:
     return tmp_path / "kosong.duckdb"
 
 
+_MAIN_ASLI = sys.modules["__main__"]
+
+
 @pytest.fixture(autouse=True)
 def _bersihkan_tembolok():
-    """Streamlit's caches outlive AppTest instances; start every test clean."""
+    """Streamlit's caches outlive AppTest instances; start every test clean. AppTest also leaves
+    app.py as `__main__`, which a later `spawn` child would run again (signing in, writing audit
+    rows): put pytest's back."""
     yield
+    sys.modules["__main__"] = _MAIN_ASLI
     if "streamlit" in sys.modules:
         import streamlit as st
 
@@ -150,12 +156,12 @@ def server_salinan(db_demo, tmp_path_factory):
 # ---------------------------------------------------------------- the state store (kdkmp.catatan)
 
 @pytest.fixture
-def catatan_sqlite(tmp_path, monkeypatch) -> str:
-    """A fresh SQLite state store in tmp_path; also the default ($KDKMP_STATE_URL) for the test."""
+def catatan_sqlite(tmp_path) -> str:
+    """The URL of a fresh SQLite state store in tmp_path. Pass it as `url=` (or set $KDKMP_STATE_URL
+    yourself): threads other tests leave behind write to the default store, never to this one."""
     from kdkmp import catatan
 
     url = "sqlite:///" + str(tmp_path / "catatan" / "kdkmp_catatan.sqlite")
-    monkeypatch.setenv("KDKMP_STATE_URL", url)
     yield url
     catatan.tutup_semua()
 
@@ -175,9 +181,9 @@ def lewati_tanpa_pg() -> str:
 
 
 @pytest.fixture
-def catatan_pg(monkeypatch) -> str:
-    """A fresh PostgreSQL state store: its own schema in the test database (search_path in the URL),
-    dropped afterwards; also the default ($KDKMP_STATE_URL) for the test."""
+def catatan_pg() -> str:
+    """The URL of a fresh PostgreSQL state store: its own schema in the test database (search_path in
+    the URL), dropped afterwards. Pass it as `url=`, as with catatan_sqlite."""
     import uuid
     from urllib.parse import quote, urlsplit, urlunsplit
 
@@ -192,7 +198,6 @@ def catatan_pg(monkeypatch) -> str:
     bagian = urlsplit(dasar)
     opsi = "options=" + quote(f"-csearch_path={skema}", safe="")
     url = urlunsplit(bagian._replace(query=f"{bagian.query}&{opsi}" if bagian.query else opsi))
-    monkeypatch.setenv("KDKMP_STATE_URL", url)
     yield url
     catatan.tutup_semua()
     with psycopg.connect(dasar, autocommit=True) as con:

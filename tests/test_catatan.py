@@ -74,7 +74,7 @@ def test_processes_starting_at_once_migrate_exactly_once(url_catatan):
         p.join(timeout=120)
     assert [p.exitcode for p in proses] == [0, 0, 0, 0]
     assert catatan.versi_skema(url_catatan) == 1
-    assert sorted(jejak(url_catatan)["oleh"]) == ["proses0", "proses1", "proses2", "proses3"]
+    assert sorted(jejak(url_catatan, peristiwa="masuk")["oleh"]) == ["proses0", "proses1", "proses2", "proses3"]
 
 
 def test_an_unknown_store_address_is_refused_with_a_sentence():
@@ -415,7 +415,7 @@ def test_concurrent_writers_lose_nothing_while_weeks_are_loaded_and_the_duckdb_f
     url = url_catatan
     if url_catatan.startswith("sqlite"):
         # the default place: beside the DuckDB file that the loads replace
-        monkeypatch.delenv("KDKMP_STATE_URL")
+        monkeypatch.delenv("KDKMP_STATE_URL", raising=False)
         url = catatan.url_bawaan(db)
         assert Path(url[len("sqlite:///"):]).parent == db.parent
     catatan.siapkan(url)
@@ -429,7 +429,7 @@ def test_concurrent_writers_lose_nothing_while_weeks_are_loaded_and_the_duckdb_f
     pemuat = ctx.Process(target=_pemuat, args=(str(db), 3))
     pemuat.start()
     pemuat.join(timeout=240)
-    sebelum_berhenti = len(jejak(url))
+    sebelum_berhenti = len(jejak(url, peristiwa="ekspor"))
     berhenti.write_text("")
     for p in penambah:
         p.join(timeout=120)
@@ -441,7 +441,7 @@ def test_concurrent_writers_lose_nothing_while_weeks_are_loaded_and_the_duckdb_f
     assert con.execute("SELECT count(*) FROM batch WHERE status = 'aktif'").fetchall() == [(3,)]
     con.close()
     dikembalikan = [tuple(x) + (n,) for n in range(2) for x in json.loads((tmp_path / f"id{n}.json").read_text())]
-    j = jejak(url)
+    j = jejak(url, peristiwa="ekspor")
     assert len(j) == len(dikembalikan) >= sebelum_berhenti > 0
     assert sorted(j["id"]) == sorted(x[0] for x in dikembalikan)
     tersimpan = {(r["proses"], r["utas"], r["urut"]) for r in rincian(j)}
