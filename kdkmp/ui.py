@@ -669,6 +669,9 @@ def pilih_wilayah(kunci_awalan: str = "") -> str | None:
             terpilih = kode_cakupan
             continue
         pilihan = dict(zip(anak["kode"], anak["nama"]))
+        diminta = ref.normalisasi_kode(st.query_params.get(kunci_awalan + PARAM_TINGKAT[tingkat]))
+        if cakupan is not None and diminta and diminta not in pilihan and not akses.di_dalam(diminta, cakupan):
+            tolak(akses.AksesDitolak(akses.kalimat_di_luar(diminta, cakupan)))
         with kolom[i]:
             nilai = widget_url(st.selectbox, ref.LABEL_TINGKAT[tingkat], kunci_awalan + PARAM_TINGKAT[tingkat],
                                options=list(pilihan), index=None, format_func=lambda k, p=pilihan: f"{p[k]} ({k})",

@@ -80,11 +80,23 @@ def test_a_provinsi_user_lands_on_its_province_and_sign_in_is_logged(kantor):
     ("pages/intervensi.py", {"prov": "61"}, "Wilayah 61 (Kalimantan Barat)"),
     ("pages/intervensi.py", {"prov": "52", "kab": "52.02"}, "Wilayah 52.02"),
     ("pages/kualitas.py", {"prov": "35"}, "Wilayah 35"),
+    ("pages/intervensi.py", {"prov": "52", "kab": "52.01", "kec": "52.02.01"}, "Wilayah 52.02.01"),
+    ("pages/wilayah.py", {"prov": "52", "kab": "52.02", "kec": "52.02.01"}, "Wilayah 52.02.01"),
 ])
 def test_a_kabupaten_user_is_refused_every_url_outside_its_kabupaten(kantor, halaman, param, apa):
     at = buka("lobar", halaman, **param)
     kalimat = ditolak(at)
     assert kalimat.startswith(apa) and "berada di luar cakupan akun Anda (kabupaten/kota" in kalimat
+
+
+def test_with_nothing_configured_the_local_admin_sees_the_banner(db_demo, monkeypatch, tmp_path):
+    monkeypatch.setenv("KDKMP_DB", str(db_demo))
+    monkeypatch.setenv("KDKMP_STATE_URL", f"sqlite:///{tmp_path / 'catatan.sqlite'}")
+    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert any("mode lokal — tanpa login" in i.value for i in at.sidebar.info)
+    assert at.title[0].value == "Ringkasan nasional KDKMP"
+    catatan.tutup_semua()
 
 
 def test_a_koperasi_of_another_province_is_refused_on_its_page(kantor):
