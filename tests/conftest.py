@@ -102,6 +102,22 @@ def _port_bebas() -> int:
         return s.getsockname()[1]
 
 
+def tunggu_sehat(url: str, proses: subprocess.Popen, pesan_gagal, detik: float) -> None:
+    """Wait until `url`/_stcore/health answers 200 (through a proxy too); RuntimeError with
+    pesan_gagal() when the process ends or the time runs out."""
+    batas = time.monotonic() + detik
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            pass
+        if proses.poll() is not None or time.monotonic() > batas:
+            raise RuntimeError(pesan_gagal())
+        time.sleep(0.3)
+
+
 @contextlib.contextmanager
 def jalankan_server(db: Path, log: Path, *, argumen: list[str] = (), env: dict[str, str] | None = None):
     """`streamlit run app.py` on a database (with extra options and environment); yields its base
@@ -116,17 +132,7 @@ def jalankan_server(db: Path, log: Path, *, argumen: list[str] = (), env: dict[s
             cwd=AKAR, env=env, stdout=keluaran, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
-        batas = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proses.poll() is not None or time.monotonic() > batas:
-                raise RuntimeError("streamlit tidak menyala:\n" + log.read_text())
-            time.sleep(0.3)
+        tunggu_sehat(url, proses, lambda: "streamlit tidak menyala:\n" + log.read_text(), detik=60)
         yield url
     finally:
         proses.terminate()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -16,7 +15,7 @@ import pytest
 from playwright.sync_api import Browser, expect
 
 from kdkmp import catatan
-from tests.conftest import _port_bebas, jalankan_server
+from tests.conftest import _port_bebas, jalankan_server, tunggu_sehat
 
 pytestmark = pytest.mark.e2e
 AKAR = Path(__file__).resolve().parent.parent
@@ -75,17 +74,7 @@ def dasbor_proksi(db_demo, tmp_path_factory):
                                  stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port_nginx}"
         try:
-            batas = time.monotonic() + 20
-            while True:
-                try:
-                    with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                        if r.status == 200:
-                            break
-                except OSError:
-                    pass
-                if nginx.poll() is not None or time.monotonic() > batas:
-                    raise RuntimeError("nginx tidak menyala:\n" + (folder / "error.log").read_text())
-                time.sleep(0.2)
+            tunggu_sehat(url, nginx, lambda: "nginx tidak menyala:\n" + (folder / "error.log").read_text(), detik=20)
             yield url, url_app, url_catatan
         finally:
             nginx.terminate()
