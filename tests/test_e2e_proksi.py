@@ -149,3 +149,15 @@ def test_a_session_that_reaches_streamlit_without_the_header_is_refused(dasbor_p
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text("tidak membawa identitas pengguna")
     expect(page.get_by_test_id("stMetric")).to_have_count(0)
     page.close()
+
+
+def test_a_forged_identity_header_is_overwritten_by_nginx(dasbor_proksi, browser: Browser):
+    url, _, _ = dasbor_proksi
+    konteks = browser.new_context(http_credentials={"username": "ntb", "password": SANDI},
+                                  extra_http_headers={"X-Remote-User": "lama"})
+    page = konteks.new_page()
+    page.goto(url + "/")
+    tunggu_selesai(page)
+    expect(page.get_by_test_id("stSidebar")).to_contain_text("Masuk sebagai ntb")
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    konteks.close()
