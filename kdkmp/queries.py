@@ -122,7 +122,10 @@ def ringkasan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilaya
             f"SELECT {kolom}, count(*) FROM laporan WHERE minggu = $minggu AND {syarat} GROUP BY 1",
             param).fetchall())
         hasil[kolom] = {nilai: int(hitung.get(nilai, 0)) for nilai in kontrak.KOLOM_PER_NAMA[kolom].nilai}
-    hasil["zona"] = hitung_zona(con, minggu, wilayah)["zona"]
+    zona = hitung_zona(con, minggu, wilayah)
+    hasil["zona"] = zona["zona"]
+    hasil["tanpa_laporan_dizonakan"] = zona["tanpa_laporan_dizonakan"]
+    hasil["pergerakan"] = hitung_pergerakan(con, minggu, wilayah)  # the page's three movement counts
     return hasil
 
 
@@ -205,7 +208,9 @@ def _jumlah_desa(con, wilayah: str | None) -> int:
 @tercakup("agregat")
 def hitung_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> dict:
     """Zone counts of an area this week and last week: {'zona': {z: n}, 'zona_lalu': {z: n} or None,
-    'melapor': n, 'jumlah': n (koperasi known), 'jumlah_desa': n (expected, from the reference)}."""
+    'melapor': n (koperasi that sent a report this week), 'tanpa_laporan_dizonakan': n (no report
+    this week, zoned by a lateness gate), 'jumlah': n (koperasi known), 'jumlah_desa': n (expected,
+    from the reference)}; jumlah = melapor + tanpa_laporan_dizonakan + tidak_melapor."""
     minggu = _minggu(con, minggu)
     lalu = minggu_sebelumnya(con, minggu)
     syarat, param = saring_wilayah(wilayah)
@@ -216,8 +221,12 @@ def hitung_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wila
     sebelum = {z: 0 for z in URUTAN_ZONA} if lalu else None
     for m, z, n in baris:
         (kini if m == minggu else sebelum)[z] = int(n)
-    return {"zona": kini, "zona_lalu": sebelum, "minggu_lalu": lalu,
-            "jumlah": sum(kini.values()), "melapor": sum(kini.values()) - kini["tidak_melapor"],
+    # "melapor" is a report received, not a zone given: a silent koperasi a gate zoned is apart
+    melapor = con.execute(f"SELECT count(*) FROM laporan WHERE minggu = $minggu AND {syarat}",
+                          {**param, "minggu": minggu}).fetchall()[0][0]
+    jumlah = sum(kini.values())
+    return {"zona": kini, "zona_lalu": sebelum, "minggu_lalu": lalu, "jumlah": jumlah, "melapor": int(melapor),
+            "tanpa_laporan_dizonakan": jumlah - kini["tidak_melapor"] - int(melapor),
             "jumlah_desa": _jumlah_desa(con, wilayah)}
 
 

@@ -418,7 +418,9 @@ def cap(minggu: date, jumlah: dict) -> None:
     st.caption(
         f"Data minggu **{fmt.tanggal(minggu)}** · {dimuat} · aturan versi `{c['versi_aturan'] or '–'}` · "
         f"melapor {fmt.angka(jumlah['melapor'])} dari {fmt.angka(jumlah['jumlah_desa'])} desa/kelurahan "
-        f"({fmt.rasio_persen(jumlah['melapor'], jumlah['jumlah_desa'])})")
+        f"({fmt.rasio_persen(jumlah['melapor'], jumlah['jumlah_desa'])})"
+        + (f" · {fmt.angka(jumlah['tanpa_laporan_dizonakan'])} koperasi tanpa laporan minggu ini tetap diberi zona "
+           "oleh gerbang laporan terlambat" if jumlah["tanpa_laporan_dizonakan"] else ""))
 
 
 def garis_zona(zona: str) -> None:

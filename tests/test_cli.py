@@ -105,7 +105,9 @@ def test_database_path_from_the_environment(tmp_path, monkeypatch):
 def test_summary_json_for_any_level_and_clear_errors(db_demo):
     ringkas = json.loads(jalankan("summary", "--json", "--db", str(db_demo), "--wilayah", "5201").stdout)
     assert ringkas["wilayah"] == "52.01" and set(ringkas) == {
-        "minggu", "wilayah", "jumlah_koperasi", "masuk_portal", "tahap_pembangunan", "kendala_utama", "zona"}
+        "minggu", "wilayah", "jumlah_koperasi", "masuk_portal", "tahap_pembangunan", "kendala_utama", "zona",
+        "tanpa_laporan_dizonakan", "pergerakan"}
+    assert set(ringkas["pergerakan"]) == {"baru_merah", "pulih", "merah_kronis"}
     lama = json.loads(jalankan("summary", "--json", "--db", str(db_demo), "--week", "2026-11-02").stdout)
     assert lama["minggu"] == "2026-11-02"
     salah = jalankan("summary", "--json", "--db", str(db_demo), "--wilayah", "99")

@@ -51,8 +51,11 @@ def test_children_recap_covers_every_province_and_adds_up(con):
 
 def test_zone_counts_add_up_and_compare_with_last_week(con):
     z = queries.hitung_zona(con, MINGGU, "52")
-    assert sum(z["zona"].values()) == z["jumlah"] == z["melapor"] + z["zona"]["tidak_melapor"]
-    assert z["melapor"] == 1166 and z["jumlah_desa"] == 1166
+    assert sum(z["zona"].values()) == z["jumlah"] == (z["melapor"] + z["tanpa_laporan_dizonakan"]
+                                                       + z["zona"]["tidak_melapor"])
+    assert z["melapor"] == con.execute("SELECT count(*) FROM laporan WHERE minggu = ? AND kode_provinsi = '52'",
+                                       [MINGGU]).fetchall()[0][0]
+    assert z["jumlah_desa"] == 1166
     assert z["minggu_lalu"] == date(2026, 11, 9) and sum(z["zona_lalu"].values()) > 0
 
 
@@ -165,3 +168,22 @@ def test_silent_koperasi_are_exactly_those_without_a_report_in_the_last_weeks(co
     hasil = queries.koperasi_tanpa_laporan(con, minggu, None, n)
     assert set(hasil["kode_koperasi"]) == harap
     assert (hasil["minggu_tanpa_laporan"] >= n).all()
+
+
+def test_melapor_counts_reports_received_and_gate_zoned_silent_koperasi_apart(tmp_path):
+    # worked by hand: A reports every week; B reports in week 0 only, so by week 3 it is 21 days
+    # silent and the no-report gate makes it merah; C reports in weeks 0-2 and misses week 3
+    # (7 days: grey). Week 3: one report received, one zoned without a report, one grey.
+    from tests.test_rules import db, minggu, riwayat
+
+    con = db(tmp_path, riwayat("A", 4) + riwayat("B", 1) + riwayat("C", 3))
+    from kdkmp import rules
+
+    rules.skor(con, rules.muat_aturan())
+    z = queries.hitung_zona(con, minggu(3))
+    assert (z["melapor"], z["tanpa_laporan_dizonakan"], z["zona"]["tidak_melapor"], z["jumlah"]) == (1, 1, 1, 3)
+    assert z["zona"]["merah"] == 1
+    # the summary (summary --json) carries the same stamp and B's move to merah this week
+    ringkas = queries.ringkasan(con, minggu(3))
+    assert ringkas["jumlah_koperasi"] == 1 and ringkas["tanpa_laporan_dizonakan"] == 1
+    assert ringkas["pergerakan"] == {"baru_merah": 1, "pulih": 0, "merah_kronis": 0}
