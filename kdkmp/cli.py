@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import re
 import sys
 from datetime import date, timedelta
@@ -651,6 +652,10 @@ def main(argv: list[str] | None = None) -> int:
         return e.code if isinstance(e.code, int) else KELUAR_PENGGUNAAN
     try:
         return args.fungsi(args)
+    except BrokenPipeError:
+        # the reader stopped early (`… | head`): what was asked was printed as far as it was read
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as e:
         pesan = _pesan_galat(e)
         if pesan is not None:
