@@ -158,11 +158,23 @@ def _waktu(t) -> str:
 def perintah_ingest(args) -> int:
     from kdkmp import ingest, snapshot
 
+    from kdkmp import queries
+
+    terakhir = None
+    if store.lokasi_db(args.db).exists():
+        con = store.sambungan_baca(args.db)
+        minggu_terakhir = queries.minggu_terakhir(con)
+        terakhir = queries.batch_aktif(con, minggu_terakhir) if minggu_terakhir else None
+        con.close()
     try:
         hasil = ingest.muat_file(Path(args.file), db_path=args.db, minggu=args.week, ganti=args.replace,
                                  batas_tolak=args.max_reject, sheet=args.sheet)
     except (snapshot.FileDitolak, store.GagalMuat) as e:
         raise Ditolak(f"DITOLAK: {e}") from None
+    peringatan = ingest.peringatan_cakupan(hasil.minggu, hasil.baris_dimuat, terakhir)
+    if peringatan:
+        print(f"PERINGATAN: {peringatan} Bila keliru, tarik dengan: python -m kdkmp minggu tarik "
+              f"{hasil.minggu.isoformat()} --alasan \"…\"", file=sys.stderr)
     print(f"Minggu {hasil.minggu.isoformat()} dimuat sebagai batch {hasil.batch_id} ke {store.lokasi_db(args.db)}.")
     if hasil.lembar:
         print(f"Dibaca dari lembar '{hasil.lembar}'.")

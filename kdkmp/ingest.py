@@ -24,6 +24,23 @@ class HasilMuat:
     lembar: str | None = None  # the XLSX sheet read
 
 
+# A new latest week with fewer rows than this share of the week before is probably one area's
+# file (a province's spreadsheet), not the national week: it would become "this week" for every
+# user, with everyone else grey. Said before loading; the whole-area loads are issue 15's.
+PORSI_CAKUPAN_WAJAR = 0.5
+
+
+def peringatan_cakupan(minggu_baru: date, baris_baru: int, terakhir: dict | None) -> str | None:
+    """The warning for a file that would become the latest week with far fewer rows than the
+    latest loaded week (`terakhir`: queries.batch_aktif of that week, with its 'minggu'), else None."""
+    if not terakhir or minggu_baru <= terakhir["minggu"] or baris_baru >= PORSI_CAKUPAN_WAJAR * terakhir["baris_dimuat"]:
+        return None
+    angka = lambda n: f"{n:,}".replace(",", ".")  # noqa: E731
+    return (f"File ini hanya berisi {angka(baris_baru)} baris, padahal minggu terakhir ({terakhir['minggu'].isoformat()}) "
+            f"berisi {angka(terakhir['baris_dimuat'])} laporan. Bila dimuat, minggu {minggu_baru.isoformat()} menjadi "
+            "minggu terbaru di semua halaman dan koperasi lain tampil tidak melapor.")
+
+
 def skor_ulang_semua(con: duckdb.DuckDBPyConnection, aturan) -> None:
     """Rescore every week (inside a penulisan), with the memory that needs."""
     from kdkmp import rules

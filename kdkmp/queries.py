@@ -623,11 +623,11 @@ def tingkat_lapor_provinsi(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 @tercakup("nasional")
 def batch_aktif(con: duckdb.DuckDBPyConnection, minggu: date) -> dict | None:
     """The batch that holds a week now (to name it before replacing), or None."""
-    r = con.execute("""SELECT batch_id, nama_file, dimuat_pada, dimuat_oleh, baris_dimuat FROM batch
+    r = con.execute("""SELECT batch_id, nama_file, dimuat_pada, dimuat_oleh, baris_dimuat, minggu FROM batch
                        WHERE minggu = ? AND status = 'aktif'""", [minggu]).fetchall()
     if not r:
         return None
-    return dict(zip(("batch_id", "nama_file", "dimuat_pada", "dimuat_oleh", "baris_dimuat"), r[0]))
+    return dict(zip(("batch_id", "nama_file", "dimuat_pada", "dimuat_oleh", "baris_dimuat", "minggu"), r[0]))
 
 
 def _ada_tabel(con: duckdb.DuckDBPyConnection, nama: str) -> bool:

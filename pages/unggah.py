@@ -64,7 +64,14 @@ if st.session_state.get("hasil_muat"):
     ui.riwayat_dan_penarikan()
     st.stop()
 
-sudah_ada = ui.tanya(queries.batch_aktif, hasil.minggu) if ui.daftar_minggu() else None
+dimuat = ui.daftar_minggu()
+sudah_ada = ui.tanya(queries.batch_aktif, hasil.minggu) if dimuat else None
+peringatan = ingest.peringatan_cakupan(hasil.minggu, hasil.baris_dimuat,
+                                       ui.tanya(queries.batch_aktif, dimuat[0]) if dimuat else None)
+yakin_cakupan = True
+if peringatan:
+    st.warning(peringatan)
+    yakin_cakupan = st.checkbox("Ya, file ini memang seluruh data minggu itu", key="konfirmasi_cakupan")
 ganti = False
 if sudah_ada:
     st.warning(f"Minggu {fmt.tanggal(hasil.minggu)} sudah dimuat: batch {sudah_ada['batch_id']}, file "
@@ -73,7 +80,8 @@ if sudah_ada:
     ganti = st.checkbox(f"Ya, ganti data minggu ini (batch {sudah_ada['batch_id']}) dengan file ini", key="konfirmasi_ganti")
 
 st.caption(f"Dimuat oleh: **{pengguna.nama}** (akun yang masuk).")
-if st.button("Muat ke basis data", type="primary", disabled=bool(sudah_ada) and not ganti, icon=":material/upload:"):
+if st.button("Muat ke basis data", type="primary", disabled=(bool(sudah_ada) and not ganti) or not yakin_cakupan,
+             icon=":material/upload:"):
     with st.status(f"Memuat {fmt.angka(hasil.baris_dimuat)} baris minggu {fmt.tanggal(hasil.minggu)}…") as status:
         batch_id, galat = ui.tulis(ingest.simpan, hasil, isi_file=isi, nama_file=berkas.name, ganti=ganti,
                                    dimuat_oleh=pengguna.nama, konteks=f"muat {berkas.name}")

@@ -160,3 +160,13 @@ def test_ingest_of_an_xlsx_names_the_sheet_it_read(tmp_path, db):
     hasil = jalankan("ingest", str(berkas), "--db", str(db))
     assert hasil.returncode == 0, hasil.stderr
     assert "Dibaca dari lembar 'Data'." in hasil.stdout
+
+
+def test_ingest_of_a_much_smaller_new_week_loads_but_warns_how_to_undo(tmp_path, db):
+    assert jalankan("ingest", str(tulis_csv(tmp_path / "a.csv", 20)), "--db", str(db)).returncode == 0
+    kecil = tulis_csv(tmp_path / "b.csv", 5, minggu=date(2026, 11, 23))
+    hasil = jalankan("ingest", str(kecil), "--db", str(db))
+    assert hasil.returncode == 0, hasil.stderr
+    assert hasil.stderr.startswith("PERINGATAN: File ini hanya berisi 5 baris, padahal minggu terakhir (2026-11-16) "
+                                   "berisi 20 laporan.")
+    assert "python -m kdkmp minggu tarik 2026-11-23" in hasil.stderr

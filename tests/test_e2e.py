@@ -124,6 +124,7 @@ def test_upload_a_week_then_download_the_red_list(page: Page, server_salinan, tm
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(berkas))
     expect(page.get_by_test_id("stMetric").filter(has_text="Baris ditolak")).to_contain_text("1", timeout=60_000)
     expect(page.get_by_test_id("stMetric").filter(has_text="Minggu terdeteksi")).to_contain_text("23 Nov 2026")
+    page.get_by_test_id("stCheckbox").filter(has_text="Ya, file ini memang seluruh data minggu itu").click()
     page.get_by_role("button", name="Muat ke basis data").click()
     expect(page.get_by_text("dimuat sebagai batch")).to_be_visible(timeout=60_000)
     con = store.sambungan_baca(db)

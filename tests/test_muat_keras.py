@@ -398,3 +398,32 @@ def test_a_parquet_text_column_with_bytes_that_are_not_utf8_rejects_those_rows(t
     hasil = baca_snapshot(tmp_path / "m.parquet", batas=BATAS, batas_tolak=0.5)
     assert hasil.data["baris"].tolist() == [2, 4]
     assert hasil.ditolak[["baris", "kolom"]].values.tolist() == [[3, "nama_koperasi"]]
+
+
+# --------------------------------------------------------------------------- a partial file as the latest week
+
+TERAKHIR = {"minggu": dt.date(2026, 11, 16), "baris_dimuat": 79_618}
+
+
+@pytest.mark.parametrize("minggu, baris, peringatan", [
+    (dt.date(2026, 11, 23), 1_166, True),      # one province's file for a new week
+    (dt.date(2026, 11, 23), 39_808, True),     # just under half of 79.618
+    (dt.date(2026, 11, 23), 39_809, False),    # half (rounded up): a plausible national week
+    (dt.date(2026, 11, 16), 1_166, False),     # the same week: replacing is confirmed separately
+    (dt.date(2026, 11, 9), 1_166, False),      # an earlier week never becomes the latest
+])
+def test_a_much_smaller_file_that_would_become_the_latest_week_is_warned_about(minggu, baris, peringatan):
+    from kdkmp import ingest
+
+    pesan = ingest.peringatan_cakupan(minggu, baris, TERAKHIR)
+    assert (pesan is not None) is peringatan
+    if peringatan and baris == 1_166:
+        assert pesan == ("File ini hanya berisi 1.166 baris, padahal minggu terakhir (2026-11-16) berisi 79.618 "
+                         "laporan. Bila dimuat, minggu 2026-11-23 menjadi minggu terbaru di semua halaman dan koperasi "
+                         "lain tampil tidak melapor.")
+
+
+def test_the_first_week_of_an_empty_database_needs_no_warning():
+    from kdkmp import ingest
+
+    assert ingest.peringatan_cakupan(dt.date(2026, 11, 23), 5, None) is None

@@ -76,6 +76,11 @@ def test_an_upload_of_a_good_file_previews_then_loads(salinan_demo):
     metrik = {m.label: m.value for m in at.metric}
     assert metrik == {"Minggu terdeteksi": "23 Nov 2026", "Baris dibaca": "12", "Baris akan dimuat": "12",
                       "Baris ditolak": "0"}
+    # 12 rows would become the latest week for everyone: said, and confirmed before loading
+    assert any(w.value.startswith("File ini hanya berisi 12 baris, padahal minggu terakhir (2026-11-16)")
+               for w in at.warning)
+    assert at.button[0].disabled
+    at.checkbox(key="konfirmasi_cakupan").check().run()
     at.button[0].click().run()
     assert not at.exception
     assert any("dimuat sebagai batch" in s.value for s in at.success)
@@ -95,6 +100,7 @@ def test_an_upload_with_bad_rows_lists_every_rejected_row(salinan_demo):
     assert {m.label: m.value for m in at.metric}["Baris ditolak"] == "2"
     ditolak = at.dataframe[0].value
     assert sorted(ditolak["baris"]) == [4, 7] and set(ditolak["kolom"]) == {"kode_desa", "gerai_aktif"}
+    at.checkbox(key="konfirmasi_cakupan").check().run()
     at.button[0].click().run()
     assert not at.exception
     con = store.sambungan_baca(salinan_demo)
@@ -273,6 +279,7 @@ def test_an_internal_error_while_loading_is_one_sentence_and_changes_nothing(sal
     at = buka("pages/unggah.py")
     isi = frame_contoh(6, minggu=date(2026, 11, 23)).to_csv(index=False).encode()
     at.file_uploader[0].set_value(("minggu_23.csv", isi, "text/csv")).run()
+    at.checkbox(key="konfirmasi_cakupan").check().run()
     at.button[0].click().run()
     assert not at.exception
     assert any("galat internal (KeyError)" in e.value and "tidak ada data di basis data yang diubah" in e.value

@@ -56,6 +56,7 @@ def test_the_rejects_file_fixed_and_uploaded_again_through_the_page_loads(salina
     assert metrik(at) == {"Minggu terdeteksi": "23 Nov 2026", "Baris dibaca": "2", "Baris akan dimuat": "2",
                           "Baris ditolak": "0"}
     assert any("baris, alasan_penolakan" in c.value for c in at.caption)
+    at.checkbox(key="konfirmasi_cakupan").check().run()  # 2 rows for a new week: confirmed as meant
     tombol_muat(at).click().run()
     assert not at.exception
     con = store.sambungan_baca(salinan_demo)
