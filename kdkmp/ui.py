@@ -181,10 +181,20 @@ def tabel_jejak(jejak):
     """The audit trail as people read it (also what its CSV download holds)."""
     from kdkmp import catatan
 
+    import json
+
+    def rincian(teks) -> str:
+        try:
+            isi = json.loads(teks)
+        except (TypeError, ValueError):
+            return "" if not isinstance(teks, str) else teks
+        return " · ".join(f"{k}: {v}" for k, v in isi.items()) if isinstance(isi, dict) else str(isi)
+
     return jejak.assign(
         pada=jejak["pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None),
         peristiwa=jejak["peristiwa"].map(lambda p: catatan.PERISTIWA.get(p, p)),
         wilayah=jejak["wilayah"].map(_label_wilayah),
+        rincian=jejak["rincian"].map(rincian),
     ).rename(columns={"id": "No", "pada": "Waktu (WIB)", "oleh": "Oleh", "peristiwa": "Peristiwa",
                       "wilayah": "Wilayah", "rincian": "Rincian"})
 

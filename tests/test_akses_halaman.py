@@ -191,6 +191,7 @@ def test_the_admin_adds_an_account_on_its_page_and_sees_it_in_the_audit_trail(ka
     assert catatan.cari_akun("sumbawa") == ("kabupaten", "52.04", True)
     jejak = at.dataframe[1].value
     assert jejak.iloc[0][["Oleh", "Peristiwa"]].tolist() == ["admin1", "Akun ditambahkan"]
+    assert "peran: kabupaten" in jejak.iloc[0]["Rincian"] and "{" not in jejak.iloc[0]["Rincian"]
 
 
 def test_a_wrong_account_on_the_admin_page_is_one_sentence_and_nothing_is_added(kantor):
