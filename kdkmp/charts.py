@@ -148,7 +148,8 @@ def batang_pilar(pilar: pd.DataFrame, judul: str | None = None) -> go.Figure:
     fig = go.Figure(go.Bar(
         y=[LABEL_PILAR.get(p, p) for p in data["pilar"]], x=data["skor_rata"], orientation="h",
         marker_color=["#c62828" if p == terlemah else "#78909c" for p in data["pilar"]],
-        text=[fmt.angka(v, 1) for v in data["skor_rata"]], textposition="auto",
+        # outside the bar, so that a pillar at 0 still shows its "0,0" instead of nothing
+        text=[fmt.angka(v, 1) for v in data["skor_rata"]], textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>"))
     fig = _tata_letak(fig, judul, 280)
     fig.update_xaxes(range=[0, 100])
