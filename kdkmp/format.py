@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 _BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
@@ -42,5 +42,18 @@ def tanggal(d: date | datetime | None) -> str:
     return f"{d.day} {_BULAN[d.month - 1]} {d.year}"
 
 
+# The PMO's clock (the audit trail uses it too); Indonesia has no daylight saving.
+WIB = timezone(timedelta(hours=7), "WIB")
+
+
 def waktu(d: datetime | None) -> str:
-    return "–" if d is None else f"{tanggal(d)} {d:%H:%M}"
+    """A moment in WIB, said so: '16 Nov 2026 09:05 WIB'. A naive time is the server's local time
+    (how the store writes load times), whatever zone the server runs in."""
+    if d is None or d != d:  # None, NaN or NaT
+        return "–"
+    if hasattr(d, "to_pydatetime"):
+        d = d.to_pydatetime()
+    if d.tzinfo is None:
+        d = d.astimezone()  # read as the server's local time
+    d = d.astimezone(WIB)
+    return f"{tanggal(d)} {d:%H:%M} WIB"

@@ -1,6 +1,6 @@
 """Numbers and dates in the Indonesian way."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import pytest
 
@@ -27,4 +27,22 @@ def test_selisih(nilai, teks):
 
 def test_tanggal_and_waktu():
     assert fmt.tanggal(date(2026, 8, 17)) == "17 Agu 2026"
-    assert fmt.waktu(datetime(2026, 11, 16, 9, 5)) == "16 Nov 2026 09:05"
+    # 02:05 UTC is 09:05 in Jakarta; 23:30 UTC is already the next day there
+    assert fmt.waktu(datetime(2026, 11, 16, 2, 5, tzinfo=timezone.utc)) == "16 Nov 2026 09:05 WIB"
+    assert fmt.waktu(datetime(2026, 11, 15, 23, 30, tzinfo=timezone.utc)) == "16 Nov 2026 06:30 WIB"
+    assert fmt.waktu(None) == "–"
+
+
+def test_a_naive_time_is_the_servers_local_time_shown_in_wib(monkeypatch):
+    import time
+
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    try:
+        assert fmt.waktu(datetime(2026, 11, 16, 2, 5)) == "16 Nov 2026 09:05 WIB"
+        monkeypatch.setenv("TZ", "Asia/Makassar")  # a server set to WITA (UTC+8)
+        time.tzset()
+        assert fmt.waktu(datetime(2026, 11, 16, 10, 5)) == "16 Nov 2026 09:05 WIB"
+    finally:
+        monkeypatch.undo()
+        time.tzset()
