@@ -654,12 +654,24 @@ def test_invalid_rules_are_refused_with_path_line_and_fix(nama, jalur, baris, ka
 
 
 def test_invalid_rules_leave_previous_scores_intact(tmp_path):
-    con = db(tmp_path, riwayat("K1", 2))
-    rules.skor(con, rules.muat_aturan())
-    sebelum = con.execute("SELECT * FROM zona ORDER BY minggu").df()
-    with pytest.raises(rules.AturanTidakValid):
-        rules.skor(con, rules.muat_aturan(DATA / "ambang_terbalik.yaml"))
-    pd.testing.assert_frame_equal(sebelum, con.execute("SELECT * FROM zona ORDER BY minggu").df())
+    # Through the path a user takes (`python -m kdkmp score --rules FILE`): the file is refused
+    # with its path and line, and the database, zones included, stays byte for byte.
+    import hashlib
+    import subprocess
+    import sys
+
+    from kdkmp import ingest, snapshot
+    from tests.snapshot_factory import frame_contoh
+
+    path = tmp_path / "kdkmp.duckdb"
+    ingest.simpan(snapshot.validasi_frame(frame_contoh(5)), isi_file=None, nama_file="a.csv", db_path=path)
+    store.tutup_semua()
+    sebelum = hashlib.sha256(path.read_bytes()).hexdigest()
+    hasil = subprocess.run([sys.executable, "-m", "kdkmp", "score", "--rules", str(DATA / "ambang_terbalik.yaml"),
+                            "--db", str(path)], cwd=Path(__file__).resolve().parent.parent, capture_output=True,
+                           text=True)
+    assert hasil.returncode == 2 and "ambang_terbalik.yaml" in hasil.stderr and "baris" in hasil.stderr
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == sebelum
 
 
 def test_main_rules_check_prints_ok_summary_or_error(capsys):
@@ -671,9 +683,13 @@ def test_main_rules_check_prints_ok_summary_or_error(capsys):
 
 
 def test_every_check_type_is_used_or_documented_in_the_default_file():
+    import re
+
     teks = Path("config/zones.yaml").read_text(encoding="utf-8")
     for nama in rules.CEK:
-        assert nama in teks, f"jenis cek '{nama}' tidak disebut di config/zones.yaml"
+        # a whole word: "min" inside "minggu" does not count
+        assert re.search(rf"(?<![\w]){re.escape(nama)}(?![\w])", teks), \
+            f"jenis cek '{nama}' tidak disebut di config/zones.yaml"
 
 
 # ------------------------------------------------------------------ version
