@@ -35,9 +35,10 @@ def peringatan_cakupan(minggu_baru: date, baris_baru: int, terakhir: dict | None
     latest loaded week (`terakhir`: queries.batch_aktif of that week, with its 'minggu'), else None."""
     if not terakhir or minggu_baru <= terakhir["minggu"] or baris_baru >= PORSI_CAKUPAN_WAJAR * terakhir["baris_dimuat"]:
         return None
-    angka = lambda n: f"{n:,}".replace(",", ".")  # noqa: E731
-    return (f"File ini hanya berisi {angka(baris_baru)} baris, padahal minggu terakhir ({terakhir['minggu'].isoformat()}) "
-            f"berisi {angka(terakhir['baris_dimuat'])} laporan. Bila dimuat, minggu {minggu_baru.isoformat()} menjadi "
+    from kdkmp import format as fmt
+
+    return (f"File ini hanya berisi {fmt.angka(baris_baru)} baris, padahal minggu terakhir "
+            f"({terakhir['minggu'].isoformat()}) berisi {fmt.angka(terakhir['baris_dimuat'])} laporan. Bila dimuat, minggu {minggu_baru.isoformat()} menjadi "
             "minggu terbaru di semua halaman dan koperasi lain tampil tidak melapor.")
 
 

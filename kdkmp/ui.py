@@ -120,8 +120,7 @@ def pengguna() -> akses.Pengguna:
 def tolak(e: akses.AksesDitolak):
     """Stop the page with the refusal's sentence (and record it): no data, no half page."""
     p = st.session_state.get(_KUNCI_PENGGUNA)
-    catat("akses_ditolak", p.nama if p else "(tanpa identitas)", alasan=str(e),
-          halaman=st.context.url if hasattr(st.context, "url") else None)
+    catat("akses_ditolak", p.nama if p else "(tanpa identitas)", alasan=str(e), halaman=st.context.url)
     st.error(str(e))
     if p is not None and p.wilayah is not None:
         st.page_link(HALAMAN_WILAYAH, label=f"Ke {akses.label_cakupan(p.wilayah)}", query_params=param_wilayah(p.wilayah),

@@ -69,6 +69,30 @@ def _bersihkan_tembolok():
     store.tutup_semua()
 
 
+# ---------------------------------------------------------------- AppTest
+
+def buka_app(halaman: str | None = None, *, user: dict | None = None, secrets: dict | None = None, **param):
+    """The app as a browser opens it: app.py runs (signing the user in), then `halaman` with the
+    URL parameters; no exception may reach the page."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60)
+    if user is not None:
+        at.user = user
+    for kunci, nilai in (secrets or {}).items():
+        at.secrets[kunci] = nilai
+    for k, v in param.items():
+        at.query_params[k] = v
+    at.run()
+    if halaman:
+        at.switch_page(halaman)
+        for k, v in param.items():
+            at.query_params[k] = v
+        at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 # ---------------------------------------------------------------- browser tests
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

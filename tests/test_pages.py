@@ -11,22 +11,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from kdkmp import queries, store
+from tests.conftest import buka_app
 
 AKAR = Path(__file__).resolve().parent.parent
 HALAMAN = sorted(p.relative_to(AKAR).as_posix() for p in (AKAR / "pages").glob("*.py"))
 
 
 def buka(halaman: str | None = None, **param) -> AppTest:
-    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60)
-    for k, v in param.items():
-        at.query_params[k] = v
-    at.run()
-    if halaman:
-        at.switch_page(halaman)
-        for k, v in param.items():
-            at.query_params[k] = v
-        at.run()
-    return at
+    return buka_app(halaman, **param)
 
 
 def teks_metric(at: AppTest) -> dict[str, str]:

@@ -15,7 +15,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from kdkmp import export, queries, rules, store
-from tests.conftest import MINGGU_UJI
+from tests.conftest import MINGGU_UJI, buka_app
 from tests.snapshot_factory import frame_contoh
 
 AKAR = Path(__file__).resolve().parent.parent
@@ -23,14 +23,7 @@ MINGGU = date(2026, 11, 16)
 
 
 def buka(halaman: str, **param) -> AppTest:
-    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page(halaman)
-    for k, v in param.items():
-        at.query_params[k] = v
-    at.run()
-    assert not at.exception, at.exception
-    return at
+    return buka_app(halaman, **param)
 
 
 @pytest.fixture

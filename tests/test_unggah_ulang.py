@@ -11,6 +11,7 @@ import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from kdkmp import store
+from tests.conftest import buka_app
 from tests.snapshot_factory import frame_contoh
 
 AKAR = Path(__file__).resolve().parent.parent
@@ -18,11 +19,7 @@ MINGGU_BARU = date(2026, 11, 23)
 
 
 def halaman_unggah() -> AppTest:
-    at = AppTest.from_file(str(AKAR / "app.py"), default_timeout=60)
-    at.run()
-    at.switch_page("pages/unggah.py").run()
-    assert not at.exception, at.exception
-    return at
+    return buka_app("pages/unggah.py")
 
 
 def metrik(at: AppTest) -> dict[str, str]:
