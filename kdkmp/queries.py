@@ -20,7 +20,7 @@ import inspect
 import duckdb
 import pandas as pd
 
-from kdkmp import akses, kontrak, store, wilayah as ref
+from kdkmp import akses, kontrak, rules, store, wilayah as ref
 
 # Column of `laporan` that holds each level's code; a fixed mapping, never user text.
 _KOLOM_TINGKAT = {"provinsi": "kode_provinsi", "kabupaten": "kode_kabupaten",
@@ -292,29 +292,16 @@ def transisi_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wi
         {**param, "minggu": minggu, "lalu": lalu}).df()
 
 
-# Movement lists: each a condition on this week's row `k` and last week's `l`.
-PERGERAKAN = {
-    "baru_merah": ("Baru merah", "merah minggu ini, belum merah minggu lalu",
-                   "k.zona = 'merah' AND coalesce(l.zona, '') <> 'merah'"),
-    "pulih": ("Pulih", "keluar dari merah minggu ini", "l.zona = 'merah' AND k.zona IN ('hijau', 'kuning')"),
-    "merah_kronis": ("Merah kronis", "merah {n} minggu berturut-turut atau lebih",
-                     "k.zona = 'merah' AND k.minggu_di_zona >= $kronis"),
-}
-MINGGU_KRONIS = 4
-
-
 @tercakup("agregat")
-def hitung_pergerakan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
-                      kronis: int = MINGGU_KRONIS) -> dict:
-    """{'baru_merah': n, 'pulih': n, 'merah_kronis': n} for an area and week."""
+def hitung_pergerakan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> dict:
+    """{'baru_merah': n, 'pulih': n, 'merah_kronis': n} for an area and week (defined where the
+    engine computes them: rules.PERGERAKAN, rules._sql_zona_akhir)."""
     minggu = _minggu(con, minggu)
     syarat, param = saring_wilayah(wilayah, "k")
-    kolom = ", ".join(f"count(*) FILTER (WHERE {s})" for _, _, s in PERGERAKAN.values())
-    r = con.execute(f"""
-        SELECT {kolom} FROM zona k LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
-        WHERE k.minggu = $minggu AND {syarat}""",
-        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu), "kronis": kronis}).fetchall()[0]
-    return dict(zip(PERGERAKAN, (int(n) for n in r)))
+    kolom = ", ".join(f"count(*) FILTER (WHERE k.pergerakan = '{j}')" for j in rules.PERGERAKAN)
+    r = con.execute(f"SELECT {kolom} FROM zona k WHERE k.minggu = $minggu AND {syarat}",
+                    {**param, "minggu": minggu}).fetchall()[0]
+    return dict(zip(rules.PERGERAKAN, (int(n) for n in r)))
 
 
 def _kolom_daftar(alias_z: str = "k") -> str:
@@ -325,21 +312,20 @@ def _kolom_daftar(alias_z: str = "k") -> str:
 
 @tercakup("wilayah")
 def daftar_pergerakan(con: duckdb.DuckDBPyConnection, jenis: str, minggu: date | None = None,
-                      wilayah: str | None = None, kronis: int = MINGGU_KRONIS) -> pd.DataFrame:
+                      wilayah: str | None = None) -> pd.DataFrame:
     """The koperasi behind one movement count, longest in merah first."""
+    if jenis not in rules.PERGERAKAN:
+        raise ValueError(f"jenis pergerakan tidak dikenal: {jenis!r}")
     minggu = _minggu(con, minggu)
-    _, _, kondisi = PERGERAKAN[jenis]
     syarat, param = saring_wilayah(wilayah, "k")
     return con.execute(f"""
         SELECT {_kolom_daftar()}, coalesce(l.zona, 'baru') AS zona_lalu
         FROM zona k LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
-        LEFT JOIN laporan lp ON lp.minggu = k.minggu AND lp.kode_koperasi = k.kode_koperasi
         LEFT JOIN wilayah wd ON wd.kode = k.kode_desa
         LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
-        WHERE k.minggu = $minggu AND {syarat} AND {kondisi}
+        WHERE k.minggu = $minggu AND {syarat} AND k.pergerakan = $jenis
         ORDER BY k.minggu_di_zona DESC, k.skor_total ASC NULLS LAST, k.kode_koperasi""",
-        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu),
-         **({"kronis": kronis} if "$kronis" in kondisi else {})}).df()
+        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu), "jenis": jenis}).df()
 
 
 @tercakup("agregat")
@@ -486,8 +472,7 @@ SARINGAN = (
     Saringan("tahap", "Tahap pembangunan", "lp.tahap_pembangunan = $tahap", "tahap pembangunan {nilai}"),
     Saringan("min_minggu", "Minggu di zona ini (≥)", "k.minggu_di_zona >= CAST($min_minggu AS INTEGER)",
              "sudah {nilai} minggu atau lebih di zona ini"),
-    Saringan("baru_merah", "Baru merah minggu ini", "k.zona = 'merah' AND coalesce(l.zona, '') <> 'merah'",
-             "baru merah minggu ini"),
+    Saringan("baru_merah", "Baru merah minggu ini", "k.pergerakan = 'baru_merah'", "baru merah minggu ini"),
     Saringan("stagnan", "Konstruksi stagnan", "list_contains(k.gerbang, $id_stagnan)",
              "konstruksi stagnan"),
 )
@@ -527,13 +512,12 @@ def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None
                wk.nama AS kabupaten, wc.nama AS kecamatan, wd.nama AS desa, lp.kendala_utama, lp.tahap_pembangunan,
                lp.progres_fisik, lp.laporan_terakhir
         FROM zona k
-        LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
         LEFT JOIN laporan lp ON lp.minggu = k.minggu AND lp.kode_koperasi = k.kode_koperasi
         LEFT JOIN wilayah wp ON wp.kode = k.kode_provinsi LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
         LEFT JOIN wilayah wc ON wc.kode = k.kode_kecamatan LEFT JOIN wilayah wd ON wd.kode = k.kode_desa
         WHERE k.minggu = $minggu AND {" AND ".join(syarat)}
         ORDER BY len(k.gerbang) > 0 DESC, k.minggu_di_zona DESC, k.skor_total ASC NULLS FIRST, k.kode_koperasi""",
-        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu)}).df()
+        {**param, "minggu": minggu}).df()
 
 
 def kalimat_saringan(wilayah: str | None, saringan: tuple[tuple[str, str], ...]) -> str:

@@ -13,6 +13,7 @@ and free text (gate reasons, labels) travels as query parameters.
 from __future__ import annotations
 
 import difflib
+import enum
 import hashlib
 import json
 import math
@@ -36,6 +37,12 @@ ZONA = ("hijau", "kuning", "merah")  # from best to worst; the rank is the index
 TIDAK_MELAPOR = "tidak_melapor"
 SEMUA_ZONA = ZONA + (TIDAK_MELAPOR,)
 KEPARAHAN = ("kritis", "tinggi", "sedang", "rendah")  # worst first
+# Movement signals of the weekly meeting, stored per row in zona_inti.pergerakan by
+# _sql_zona_akhir; their definitions, in the words of the page's help, are definisi_pergerakan.
+PERGERAKAN = ("baru_merah", "pulih", "merah_kronis")
+# The longest look-back a stability or movement window may ask for: a quarter. A koperasi that
+# had to qualify longer than that would stay merah a season after everything was fixed.
+RIWAYAT_MAKS = 12
 
 # Columns a rule may not score on: identity and location say nothing about readiness.
 _KOLOM_TERLARANG = {"tanggal_data", "kode_koperasi", "nama_koperasi", "kode_desa", "latitude", "longitude"}
@@ -64,6 +71,7 @@ CREATE TABLE IF NOT EXISTS zona_inti (
     pilar_terlemah VARCHAR,
     id_penjelasan INTEGER,
     minggu_di_zona INTEGER,
+    pergerakan VARCHAR,  -- 'baru_merah' | 'pulih' | 'merah_kronis' | NULL (see PERGERAKAN)
     versi_aturan VARCHAR,
     nama_koperasi VARCHAR,
     kode_desa VARCHAR
@@ -83,7 +91,7 @@ DDL_VIEW_ZONA = """
 CREATE OR REPLACE VIEW zona AS
 SELECT z.minggu, z.kode_koperasi, z.zona, z.skor_total, z.skor_kelembagaan, z.skor_legalitas_kepatuhan,
        z.skor_infrastruktur, z.skor_usaha, z.pilar_terlemah, p.gerbang, p.alasan, p.langkah_berikut,
-       z.minggu_di_zona, z.versi_aturan, z.nama_koperasi, z.kode_desa, left(z.kode_desa, 8) AS kode_kecamatan,
+       z.minggu_di_zona, z.pergerakan, z.versi_aturan, z.nama_koperasi, z.kode_desa, left(z.kode_desa, 8) AS kode_kecamatan,
        left(z.kode_desa, 5) AS kode_kabupaten, left(z.kode_desa, 2) AS kode_provinsi
 FROM zona_inti z LEFT JOIN penjelasan p ON p.id = z.id_penjelasan"""
 # Not declared as a PRIMARY KEY: the ART index added ≈ 2.7 s to a full rescoring (measured);
@@ -93,7 +101,7 @@ FROM zona_inti z LEFT JOIN penjelasan p ON p.id = z.id_penjelasan"""
 # desa code, taken in the view (storing them cost ≈ 0.3 s of a national rescoring, measured).
 _KOLOM_INTI = ("minggu, kode_koperasi, zona, skor_total, skor_kelembagaan, skor_legalitas_kepatuhan, "
                "skor_infrastruktur, skor_usaha, pilar_terlemah, id_penjelasan, "
-               "minggu_di_zona, versi_aturan, nama_koperasi, kode_desa")
+               "minggu_di_zona, pergerakan, versi_aturan, nama_koperasi, kode_desa")
 _KOLOM_INTI_SET = {k.strip() for k in _KOLOM_INTI.split(",")}
 
 
@@ -187,7 +195,13 @@ class Ambang(_Dasar):
 
 
 class Stabilitas(_Dasar):
-    minggu_keluar_merah: Bulat = 0
+    # zone -> reported weeks in a row that must qualify for a better zone before leaving it
+    minggu_keluar: dict[str, Bulat] = {}
+
+
+class Pergerakan(_Dasar):
+    minggu_baru_merah: Bulat = 4  # baru merah: not merah in any of this many earlier zoned weeks
+    minggu_kronis: Bulat = 4      # merah kronis: merah for at least this many weeks
 
 
 class ModelAturan(_Dasar):
@@ -196,6 +210,7 @@ class ModelAturan(_Dasar):
     gerbang: list[Gerbang] = []
     zona: Ambang
     stabilitas: Stabilitas = Stabilitas()
+    pergerakan: Pergerakan = Pergerakan()
 
 
 @dataclass(frozen=True)
@@ -863,8 +878,27 @@ def _periksa_makna(m: ModelAturan, P: _Pemeriksa) -> None:
                            for n in ("skor_total", "pilar_terendah")):
         P.salah("zona.hijau", "batas hijau sama persis dengan batas kuning, sehingga zona kuning tidak mungkin terjadi.",
                 "buat salah satu batas hijau lebih ketat.")
-    if m.stabilitas.minggu_keluar_merah < 0:
-        P.salah("stabilitas.minggu_keluar_merah", "tidak boleh negatif.", "tulis 0 (mati) atau jumlah minggu, mis. 2.")
+    for zona, n in m.stabilitas.minggu_keluar.items():
+        jalur = f"stabilitas.minggu_keluar.{zona}"
+        if zona not in ZONA:
+            usul = difflib.get_close_matches(zona, ZONA, n=1)
+            P.salah(jalur, f"zona '{zona}' tidak dikenal.",
+                    "pakai merah atau kuning" + (f" (mungkin '{usul[0]}')." if usul else "."))
+        elif zona == ZONA[0]:
+            P.salah(jalur, "hijau adalah zona terbaik: tidak ada zona lebih baik untuk dituju.",
+                    "hapus baris ini; stabilitas hanya berlaku untuk merah dan kuning.")
+        if n < 1:
+            P.salah(jalur, f"{n} minggu tidak mungkin: jendela stabilitas minimal 1 minggu laporan.",
+                    "tulis 1 (langsung keluar, tanpa stabilitas) atau jumlah minggu, mis. 2.")
+        elif n > RIWAYAT_MAKS:
+            P.salah(jalur, f"{n} minggu lebih panjang dari riwayat yang ditinjau ({RIWAYAT_MAKS} minggu).",
+                    f"tulis antara 1 dan {RIWAYAT_MAKS}, mis. 2.")
+    # kronis from 2: a koperasi merah for one week is baru merah, not kronis
+    for nama, bawah in (("minggu_baru_merah", 1), ("minggu_kronis", 2)):
+        n = getattr(m.pergerakan, nama)
+        if not bawah <= n <= RIWAYAT_MAKS:
+            P.salah(f"pergerakan.{nama}", f"{n} minggu di luar rentang {bawah}–{RIWAYAT_MAKS}.",
+                    f"tulis jumlah minggu antara {bawah} dan {RIWAYAT_MAKS}, mis. 4.")
 
 
 def _versi(data: Any) -> str:
@@ -949,28 +983,33 @@ def _kolom_dipakai(m: ModelAturan) -> list[str]:
     return [k for k in kontrak.NAMA_KOLOM if k in kolom]
 
 
-def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
-               langsung: bool = False, satu_minggu: bool = False,
-               dari_keadaan: bool = False) -> tuple[str, dict[str, Any]]:
-    """SELECT producing the zona columns for every grid row in [$dari, $sampai].
+class Cara(enum.Enum):
+    """Which weeks one compiled SELECT scores, and where the history before them comes from."""
+    SEMUA = "semua"      # every loaded week at once; identity in the temp table `_kenal`
+    LANJUT = "lanjut"    # one week ($dari = $sampai), continuing from the state in keadaan_skor
+    RENTANG = "rentang"  # weeks [$dari, $sampai], history before them aggregated (what-if)
 
-    lengkap=False skips reasons and next steps (what-if only needs the zone); penuh=True
-    (all weeks at once) takes the state after $sampai from the aggregates. The caller counts
-    minggu_di_zona from the rows' _ki, _ord and _rank_akhir (3 = tidak melapor).
-    langsung=True explains every row itself instead of once per signature: slower, kept as
-    the reference the tests compare with.
-    With lengkap=True the SELECT yields, instead of gerbang/alasan/langkah_berikut, the row's
-    signature `_ciri`; param["_jelas"] is then a template whose {sumber} is a relation of
-    (_kunci, _ciri) and which yields (_kunci, gerbang, alasan, langkah_berikut) for each of
-    its rows. Entries of param starting with "_" describe the statement; the rest are its
-    SQL parameters.
-    satu_minggu=True promises $dari = $sampai - horizon weeks (param["_horizon"]), so that
-    with a horizon of 0 the range holds one week and each running window is the row's own value.
-    dari_keadaan=True (one week, horizon 0) takes the known koperasi, their first week, name,
-    area and history from `keadaan_skor`, the state the previous loaded week's scoring left
-    (see _keadaan_berlaku), instead of aggregating every earlier report; param["_zona_lalu"]
-    says whether it did. The state after $sampai that keadaan_skor keeps (_pertama, _s*) is
-    in the rows of one week, in `_kenal` for all weeks; param["_penanda"] names its meaning.
+
+# The state columns a week continues from (keadaan_skor), besides the running history values;
+# _sql_zona_akhir computes them, the one-week SELECT carries last week's as `_s_<name>`.
+LANJUT_KOLOM = ("zona", "minggu_di_zona", "lapor_sejak_merah", "lapor_sejak_kuning", "zona_nyata",
+                "minggu_zona_nyata", "zona_sejak_merah")
+
+
+def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bool = False) -> tuple[str, dict[str, Any]]:
+    """SELECT producing, for every grid row (koperasi × loaded week from its first) in
+    [$simpan_dari, $sampai], the scores, the raw rank (`_rank_mentah`: score and gates;
+    `_rank_gerbang`: gates alone) and the koperasi's `_ki` and week `_ord`; the zone itself,
+    which depends on earlier weeks, is computed over these by _sql_zona_akhir.
+
+    lengkap=False skips reasons and next steps (what-if only needs the zone). With
+    lengkap=True the SELECT also yields the row's signature `_ciri`; param["_jelas"] is then a
+    template whose {sumber} is a relation of (_kunci, _ciri, _tahan) and which yields
+    (_kunci, gerbang, alasan, langkah_berikut) for each of its rows. langsung=True masks
+    nothing in the signature (slower, the reference the tests compare with).
+    Entries of param starting with "_" describe the statement; the rest are its SQL parameters.
+    The state after each row's week that keadaan_skor keeps is in the rows (`_s*`); for all
+    weeks, identity is in `_kenal` (param["_kenal"]); param["_penanda"] names the state's meaning.
     """
     m = aturan.model
     ctx = _Konteks()
@@ -1028,58 +1067,35 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
     rank_mentah = ("CASE WHEN _melapor THEN greatest(_rank_skor, coalesce(_rank_gerbang, 0)) "
                    "ELSE _rank_gerbang END")
 
-    # stability: leaving merah needs N consecutive qualifying weeks (off when N <= 1)
-    n_stabil = int(m.stabilitas.minggu_keluar_merah)
-    if n_stabil > 1:
-        ctx.horizon = max(ctx.horizon, n_stabil - 1)
-        kol_stabil = (f"CASE WHEN _rank_mentah IS NOT NULL AND _rank_mentah < 2 AND max(CASE WHEN _rank_mentah = 2 THEN 1 ELSE 0 END) "
-                      f"OVER ({_W} RANGE BETWEEN INTERVAL {7 * (n_stabil - 1)} DAY PRECEDING AND CURRENT ROW) = 1 "
-                      f"THEN TRUE ELSE FALSE END AS _ditahan")
-    else:
-        kol_stabil = "FALSE AS _ditahan"
-    # rank 3 = tidak melapor (grey), so a run of grey weeks counts like any other zone
-    rank_akhir = "coalesce(CASE WHEN _ditahan THEN 2 ELSE _rank_mentah END, 3)"
-    nama_zona = (f"CASE _rank_akhir WHEN 0 THEN 'hijau' WHEN 1 THEN 'kuning' WHEN 2 THEN 'merah' "
-                 f"ELSE '{TIDAK_MELAPOR}' END")
-    bersigna = lengkap and not langsung
-    terakhir = "ciri" if bersigna else "stabil2"
-    cepat = dari_keadaan and satu_minggu and not ctx.horizon  # continues from keadaan_skor
-    kol_akhir = ["minggu", f"{nama_zona} AS zona", "skor_total"]
-    kol_akhir += [f'"skor_{n}"' for n in PILAR]
+    lapor = LANJUT_KOLOM if cara is Cara.LANJUT else ()
+    kol_akhir = ["minggu", "skor_total"] + [f'"skor_{n}"' for n in PILAR]
     kol_akhir.append("CASE WHEN _melapor THEN pilar_terlemah END AS pilar_terlemah")
-    kol_akhir.append("_melapor")
-    komponen: list[tuple[str, str]] = []
-    if lengkap:
-        penjelasan = _kolom_penjelasan(m, pilar, gerbang, skor_p, ctx, n_stabil, komponen)
-        if not bersigna:  # the signature is the explanation itself
-            ruas_langsung = [f"'{e.rsplit(' AS ', 1)[1]}': {e.rsplit(' AS ', 1)[0]}" for e in penjelasan]
-            kol_akhir.append(f"{{{', '.join(ruas_langsung)}}} AS _ciri")
-            ctx.param["_jelas"] = ("SELECT _kunci, _ciri.gerbang AS gerbang, _ciri.alasan AS alasan, "
-                                   "_ciri.langkah_berikut AS langkah_berikut FROM {sumber}")
-    else:
-        kol_akhir += ["NULL::VARCHAR[] AS gerbang", f"NULL::{_TIPE_ALASAN}[] AS alasan", "NULL::VARCHAR AS langkah_berikut"]
-    # minggu_di_zona is counted by the caller (_tulis) over these three narrow columns
-    kol_akhir += ["_ki", "_ord", "_rank_akhir"]
-    if not penuh:  # identity and the state after $sampai (see keadaan_skor); all weeks take them from `_kenal`
+    # the zone itself needs the koperasi's earlier weeks: _sql_zona_akhir, over these columns
+    kol_akhir += ["_melapor", "_rank_mentah", "_rank_gerbang", "_ki", "_ord"]
+    if cara is not Cara.SEMUA:  # identity; all weeks take it from `_kenal`
         kol_akhir += ["kode_koperasi", "_kode_desa", "_nama_koperasi", "_pertama"]
-        if cepat:
-            kol_akhir += ["_zona_lalu", "_dz_lalu"]
-        kol_akhir += [f"{a} AS {a.replace('_k', '_s', 1)}" for a in ctx.kumulatif.values()]
+    kol_akhir += [f"_s_{k}" for k in lapor]
+    # the running history values: the state after the row's week (see keadaan_skor)
+    kol_akhir += [f"{a} AS {a.replace('_k', '_s', 1)}" for a in ctx.kumulatif.values()]
 
-    if bersigna:
+    lapis_ciri = ""
+    if lengkap:
+        komponen: list[tuple[str, str]] = []
+        penjelasan = _kolom_penjelasan(m, pilar, gerbang, skor_p, ctx, komponen)
         # Reasons and next step are a function of few values (which checks fail, which gates
         # fire, and the values their texts quote): ~24 k distinct signatures among 2.2 M rows
         # nationally. Each is explained once and joined back; a value a part of the text does
-        # not read in that row is masked to NULL so it does not split signatures. The explained
-        # rows see only the signature's fields, so a value missing from it fails loudly.
+        # not read in that row is masked to NULL so it does not split signatures (langsung:
+        # nothing is masked, the reference the tests compare with). The explained rows see only
+        # the signature's fields, so a value missing from it fails loudly. Whether history holds
+        # the zone (`_tahan`) is known only after _sql_zona_akhir and is joined to the signature.
         calon = (set(_kolom_dipakai(m)) | set(ctx.kumulatif.values())
                  | {a.replace("_k", "_rw", 1) for a in ctx.kumulatif.values()} | set(ctx.turunan.values()) | set(ctx.lalu.values())
                  | {f"_pb_{n}" for n, _ in pilar} | {f"skor_{n}" for n in PILAR}
                  | {"minggu", "_ord", "_ki", "_pertama", "_kode_desa", "_nama_koperasi", "skor_total",
-                    "_pilar_terendah", "_bobot_berlaku", "pilar_terlemah", "_rank_skor", "_rank_gerbang",
-                    "_rank_akhir", "minggu_di_zona"})
+                    "_pilar_terendah", "_bobot_berlaku", "pilar_terlemah", "_rank_skor", "_rank_gerbang"})
         # never NULL (coalesced or IS NOT NULL above), so a bit each loses nothing
-        bendera = (["_melapor", "_ditahan"] + [f"_g_{g.id}" for g in gerbang]
+        bendera = (["_melapor"] + [f"_g_{g.id}" for g in gerbang]
                    + [f"_f_{i.id}" for _, p in pilar for i in p.indikator])
         kelompok = [bendera[i:i + 62] for i in range(0, len(bendera), 62)]
         kapan: dict[str, list[str]] = {}
@@ -1089,33 +1105,25 @@ def _kompilasi(aturan: Aturan, *, lengkap: bool = True, penuh: bool = False,
         ruas = [f"'_bit{j}': " + " + ".join(f'CASE WHEN "{b}" THEN {1 << k} ELSE 0 END' for k, b in enumerate(grup))
                 for j, grup in enumerate(kelompok)]
         ruas.append("'_rank_mentah': _rank_mentah")
-        ruas += [f"'{n}': CASE WHEN {' OR '.join(f'({k})' for k in kapan[n])} THEN \"{n}\" END" for n in sorted(kapan)]
+        if langsung:
+            ruas += [f"'{n}': \"{n}\"" for n in sorted(kapan)]
+        else:
+            ruas += [f"'{n}': CASE WHEN {' OR '.join(f'({k})' for k in kapan[n])} THEN \"{n}\" END" for n in sorted(kapan)]
         buka = ", ".join(f'(_bit{j} & {1 << k}) <> 0 AS "{b}"' for j, grup in enumerate(kelompok) for k, b in enumerate(grup))
         lapis_ciri = f"""
 ), ciri AS (
-    SELECT *, {{{', '.join(ruas)}}} AS _ciri FROM stabil2"""
+    SELECT *, {{{', '.join(ruas)}}} AS _ciri FROM mentah2"""
         kol_akhir.append("_ciri")
         ctx.param["_jelas"] = (f"SELECT _kunci, {', '.join(penjelasan)} "
-                               f"FROM (SELECT *, {buka} FROM (SELECT _kunci, unnest(_ciri) FROM {{sumber}}))")
-        akhir = f"""
-)
-SELECT {', '.join(kol_akhir)} FROM pilih"""
-    else:
-        lapis_ciri = ""
-        akhir = f"""
-)
-SELECT {', '.join(kol_akhir)} FROM pilih"""
+                               f"FROM (SELECT *, {buka}, _tahan IS NOT NULL AS _ditahan "
+                               f"FROM (SELECT _kunci, _tahan, unnest(_ciri) FROM {{sumber}}))")
     kolom_pakai = ", ".join(f"l.{_q(k)}" for k in _kolom_dipakai(m))
     # history: `_rwN` before $dari, `_kN` up to the row's week (see _Konteks.k)
-    satu_baris = satu_minggu and not ctx.horizon
+    satu_baris = cara is Cara.LANJUT
     riwayat, jendela, rw_kol = "", "", ""
     for (nilai, syarat), a in ctx.kumulatif.items():
-        rw, st = a.replace("_k", "_rw", 1), a.replace("_k", "_s", 1)
+        rw = a.replace("_k", "_rw", 1)
         riwayat += f", max({nilai}) FILTER (WHERE minggu < $dari AND {syarat}) AS {rw}"
-        # the state after $sampai (see keadaan_skor): all weeks at once take it from the
-        # aggregate (it would ride through the window sort otherwise), one week from its row
-        if penuh:
-            riwayat += f", max({nilai}) FILTER (WHERE {syarat}) AS {st}"
         rw_kol += f", k.{rw}"
         dilapor = f"CASE WHEN _melapor AND {syarat} THEN {nilai} END"
         # a running max over a partition of one row is that row's value: the window sort of
@@ -1126,17 +1134,16 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
         _FORMAT_KEADAAN, sorted(ctx.kumulatif.items()), sorted((k, v) for k, v in ctx.param.items() if k[0] != "_")
     )).encode()).hexdigest()[:12]
     ctx.param["_kumulatif"] = list(ctx.kumulatif.values())
-    ctx.param["_zona_lalu"] = cepat  # the SELECT yields last week's zone and run
     # one week has no sorts: code, name and area ride along from `kenal` (see below)
-    identitas = "" if penuh else ", k.kode_koperasi, k._kode_desa, k._nama_koperasi"
-    identitas += ", k._zona_lalu, k._dz_lalu" if ctx.param["_zona_lalu"] else ""
-    if ctx.param["_zona_lalu"]:
+    identitas = "" if cara is Cara.SEMUA else ", k.kode_koperasi, k._kode_desa, k._nama_koperasi"
+    identitas += "".join(f", k._s_{k}" for k in lapor)
+    if cara is Cara.LANJUT:
         rw_keadaan = "".join(f", s.{a} AS {a.replace('_k', '_rw', 1)}" for a in ctx.kumulatif.values())
+        keadaan_lalu = "".join(f", s.{k} AS _s_{k}" for k in lapor)
         kenal = f"""
     SELECT coalesce(l.kode_koperasi, s.kode_koperasi) AS kode_koperasi, coalesce(s._pertama, $sampai) AS _pertama,
            CASE WHEN l.kode_koperasi IS NULL THEN s.kode_desa ELSE l.kode_desa END AS _kode_desa,
-           CASE WHEN l.kode_koperasi IS NULL THEN s.nama_koperasi ELSE l.nama_koperasi END AS _nama_koperasi{rw_keadaan},
-           s.zona AS _zona_lalu, s.minggu_di_zona AS _dz_lalu,
+           CASE WHEN l.kode_koperasi IS NULL THEN s.nama_koperasi ELSE l.nama_koperasi END AS _nama_koperasi{rw_keadaan}{keadaan_lalu},
            row_number() OVER () AS _ki
     FROM (FROM keadaan_skor WHERE minggu = (SELECT max(minggu) FROM keadaan_skor WHERE minggu < $sampai)) s
     FULL JOIN (SELECT kode_koperasi, kode_desa, nama_koperasi FROM laporan WHERE minggu = $sampai) l
@@ -1162,7 +1169,7 @@ SELECT {', '.join(kol_akhir)} FROM pilih"""
 WITH minggu_ada AS (
     SELECT minggu, row_number() OVER (ORDER BY minggu) AS _ord
     FROM (SELECT DISTINCT minggu FROM laporan WHERE minggu BETWEEN $dari AND $sampai)
-), kenal AS ({"FROM _kenal" if penuh else kenal}
+), kenal AS ({"FROM _kenal" if cara is Cara.SEMUA else kenal}
 ), basis AS (
     SELECT m.minggu, m._ord, k._ki, k._pertama{rw_kol}{identitas}, {kolom_pakai}{lalu_kol},
            l.kode_koperasi IS NOT NULL AS _melapor
@@ -1182,15 +1189,10 @@ WITH minggu_ada AS (
 ), mentah AS (
     SELECT *, {', '.join(kol_mentah)} FROM total
 ), mentah2 AS (
-    SELECT *, {rank_mentah} AS _rank_mentah FROM mentah
-), stabil AS (
-    SELECT *, {kol_stabil} FROM mentah2
-), stabil2 AS (
-    SELECT *, {rank_akhir} AS _rank_akhir FROM stabil{lapis_ciri}
-), pilih AS (
-    SELECT * FROM {terakhir} WHERE minggu >= $simpan_dari{akhir}"""
-    ctx.param["_kenal"] = kenal if penuh else None
-    ctx.param["_horizon"] = ctx.horizon
+    SELECT *, {rank_mentah} AS _rank_mentah FROM mentah{lapis_ciri}
+)
+SELECT {', '.join(kol_akhir)} FROM {"ciri" if lengkap else "mentah2"} WHERE minggu >= $simpan_dari"""
+    ctx.param["_kenal"] = kenal if cara is Cara.SEMUA else None
     return sql, ctx.param
 
 
@@ -1207,7 +1209,30 @@ def _teks_amatan(s: Syarat, ctx: _Konteks) -> str:
     return (f"{ctx.p(_label(s) + ': ')} || coalesce({_sql_label_nilai(s.kolom)}, 'tidak dilaporkan')")
 
 
-def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_stabil: int,
+def _minggu_keluar(m: ModelAturan, zona: str) -> int:
+    """Reported weeks in a row a koperasi must qualify for a better zone before leaving `zona`."""
+    return int(m.stabilitas.minggu_keluar.get(zona, 1))
+
+
+def definisi_pergerakan(aturan: Aturan) -> dict[str, tuple[str, str]]:
+    """{jenis: (judul, definisi)} for PERGERAKAN, with the windows of these rules."""
+    m = aturan.model
+    return {
+        "baru_merah": ("Baru merah", f"Merah minggu ini dan tidak merah pada {m.pergerakan.minggu_baru_merah} minggu "
+                                     "berzona sebelumnya (minggu tanpa laporan dilewati: bolos satu minggu bukan baru merah)."),
+        "pulih": ("Pulih", f"Keluar dari merah ke kuning atau hijau minggu ini, setelah {_minggu_keluar(m, 'merah')} minggu "
+                           "laporan berturut-turut memenuhi syarat (kembali dari tanpa laporan ke zona yang sama bukan pulih)."),
+        "merah_kronis": ("Merah kronis", f"Merah selama {m.pergerakan.minggu_kronis} minggu atau lebih; minggu tanpa laporan "
+                                         "tidak memutus hitungan."),
+    }
+
+
+def _sql_nama_zona(rank: str) -> str:
+    """SQL: the zone name of a rank (0 hijau … 3 tidak_melapor)."""
+    return f"[{', '.join(repr(z) for z in SEMUA_ZONA)}][{rank} + 1]"
+
+
+def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks,
                       komponen: list[tuple[str, str]]) -> list[str]:
     """gerbang, alasan and langkah_berikut; `komponen` receives (when it is evaluated, SQL) for
     every part, so the caller knows which values each part reads and when."""
@@ -1220,10 +1245,15 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_s
         teks = f"{ctx.p(g.teks + ' (')} || {detail} || ')'"
         alasan_g.append(f"CASE WHEN \"_g_{g.id}\" THEN {_alasan_sql(g.id, 'gerbang', None, teks, None, g.keparahan, ctx)} END")
         komponen.append((f'"_g_{g.id}"', alasan_g[-1]))
-    if n_stabil > 1:
-        teks = ctx.p(f"Masih dalam masa pemantauan: merah dalam {n_stabil} minggu terakhir; keluar dari merah "
-                     f"setelah {n_stabil} minggu berturut-turut memenuhi syarat")
-        alasan_g.append(f"CASE WHEN _ditahan THEN {_alasan_sql('stabilitas', 'gerbang', None, teks, None, 'sedang', ctx)} END")
+    # held by history (_tahan, the zone history gives; see _sql_zona_akhir): a reported week
+    # that does not yet qualify to leave, or a silent one that may not improve on its last report
+    n_keluar = f"CASE _tahan WHEN 2 THEN {_minggu_keluar(m, 'merah')} ELSE {_minggu_keluar(m, 'kuning')} END"
+    teks = (f"CASE WHEN _melapor THEN 'Masih ' || {_sql_nama_zona('_tahan')} || ': minggu ini sudah memenuhi syarat ' "
+            f"|| {_sql_nama_zona('_rank_mentah')} || ', tetapi keluar dari ' || {_sql_nama_zona('_tahan')} || ' perlu ' "
+            f"|| CAST({n_keluar} AS VARCHAR) || ' minggu laporan berturut-turut yang memenuhi syarat' "
+            f"ELSE 'Tidak melapor: zona tidak membaik tanpa laporan (zona pada laporan terakhir: ' "
+            f"|| {_sql_nama_zona('_tahan')} || ')' END")
+    alasan_g.append(f"CASE WHEN _ditahan THEN {_alasan_sql('stabilitas', 'gerbang', None, teks, None, 'sedang', ctx)} END")
     # failed checks, sorted by what they cost the total score
     alasan_c = []
     for n, p in pilar:
@@ -1264,15 +1294,17 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks, n_s
                 cabang.append(f'WHEN "_g_{g.id}" THEN {pesan}')
         return f"CASE {' '.join(cabang)} END" if cabang else "NULL::VARCHAR"
 
-    tunggu = ctx.p(f"tetap merah sampai {n_stabil} minggu berturut-turut memenuhi syarat")
+    tunggu = (f"'tetap ' || {_sql_nama_zona('_tahan')} || ' sampai ' || CAST({n_keluar} AS VARCHAR) "
+              f"|| ' minggu laporan berturut-turut memenuhi syarat; pertahankan'")
     langkah = f"""CASE
         WHEN NOT _melapor THEN {ctx.p('kirim laporan minggu ini agar koperasi dapat dinilai')}
         WHEN _ditahan THEN {tunggu}
         WHEN _rank_mentah = 0 THEN {ctx.p('sudah hijau: pertahankan')}
         WHEN _rank_mentah = 1 THEN coalesce({penghalang(1)}, {langkah_ke('hijau')})
         ELSE coalesce({penghalang(2)}, {langkah_ke('kuning')}) END"""
-    # the score columns are read only past the first three branches (_rank_mentah is never NULL when reporting)
-    komponen.append(("_melapor AND NOT _ditahan AND _rank_mentah > 0", langkah))
+    # the score columns are read only past the first three branches (_rank_mentah is never NULL
+    # when reporting; whether the row is held is not known when the signature is made)
+    komponen.append(("_melapor AND _rank_mentah > 0", langkah))
     return [f"{gerbang_list} AS gerbang", f"{alasan} AS alasan", f"{langkah} AS langkah_berikut"]
 
 
@@ -1324,58 +1356,125 @@ def skor(con, aturan: Aturan, minggu: date | None = None) -> None:
     _skor(con, aturan, minggu)
 
 
+def _sql_zona_akhir(m: ModelAturan, cara: Cara, sumber: str) -> str:
+    """Zone, weeks in zone and movement of each row of `sumber` (the SELECT of _kompilasi) from
+    its raw rank and the koperasi's earlier weeks — the rows before it in `sumber` (all weeks,
+    a range), or last week's state carried as `_s_*` (one week). Both read the same counters:
+      lapor_sejak_merah/kuning: reported weeks since the last report whose raw rank was merah /
+        at least kuning (0 = this week's). A reported week stays merah while one of its last
+        N reports (minggu_keluar.merah) was merah: worsening is immediate, leaving needs N
+        qualifying reports in a row; silent weeks neither count nor reset.
+      A silent week is grey unless a gate fires; then it is the worse of the gate and the zone
+        of its last report (silence never improves a zone).
+      zona_nyata, minggu_zona_nyata: the last zone that was not grey and the weeks since the
+        koperasi entered it, grey weeks included (a missed report does not restart the run).
+      zona_sejak_merah: zoned weeks since the last merah one (0 = this week's), for baru merah.
+    The counters are the state keadaan_skor keeps, so one week continues exactly where all
+    weeks at once would be (tested row for row)."""
+    nm, nk = _minggu_keluar(m, "merah"), _minggu_keluar(m, "kuning")
+    w = "PARTITION BY _ki ORDER BY _ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
+    sebelum = "PARTITION BY _ki ORDER BY _ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+    if cara is Cara.LANJUT:
+        lapor = f"""
+        SELECT *, CASE WHEN NOT _melapor THEN _s_lapor_sejak_merah WHEN _rank_mentah = 2 THEN 0
+                       ELSE _s_lapor_sejak_merah + 1 END AS _lsm,
+                  CASE WHEN NOT _melapor THEN _s_lapor_sejak_kuning WHEN _rank_mentah >= 1 THEN 0
+                       ELSE _s_lapor_sejak_kuning + 1 END AS _lsk
+        FROM {sumber}"""
+    else:
+        lapor = f"""
+        SELECT *, _nlap - max(CASE WHEN _melapor AND _rank_mentah = 2 THEN _nlap END) OVER ({w}) AS _lsm,
+                  _nlap - max(CASE WHEN _melapor AND _rank_mentah >= 1 THEN _nlap END) OVER ({w}) AS _lsk
+        FROM (SELECT _ki, _ord, _melapor, _rank_mentah, _rank_gerbang,
+                     count(*) FILTER (WHERE _melapor) OVER ({w}) AS _nlap FROM {sumber})"""
+    akhir = f"""
+        SELECT *, CASE WHEN _melapor THEN _rank_lapor WHEN _rank_gerbang IS NOT NULL
+                       THEN greatest(_rank_gerbang, _rank_lapor) ELSE 3 END AS _rank_akhir
+        FROM (SELECT *, CASE WHEN _lsm < {nm} THEN 2 WHEN _lsk < {nk} THEN 1 ELSE 0 END AS _rank_lapor FROM ({lapor}))"""
+    if cara is Cara.LANJUT:
+        lari = f"""
+        SELECT *, _s_zona_nyata AS _zn_lalu, _s_zona_sejak_merah AS _zsm_lalu,
+               CAST(CASE WHEN _rank_akhir < 3 AND _rank_akhir IS DISTINCT FROM _s_zona_nyata THEN 1
+                         ELSE _s_minggu_zona_nyata + 1 END AS INTEGER) AS minggu_zona_nyata,
+               CAST(CASE WHEN _rank_akhir < 3 THEN NULL WHEN _s_zona = '{TIDAK_MELAPOR}' THEN _s_minggu_di_zona + 1
+                         ELSE 1 END AS INTEGER) AS _minggu_abu
+        FROM ({akhir})"""
+    else:
+        lari = f"""
+        SELECT *, CAST(_ord + 1 - _masuk AS INTEGER) AS minggu_zona_nyata,
+               CAST(CASE WHEN _rank_akhir = 3 THEN _ord + 1 - _masuk_abu END AS INTEGER) AS _minggu_abu,
+               (_nzona - CASE WHEN _rank_akhir < 3 THEN 1 ELSE 0 END) - _nz_merah_lalu AS _zsm_lalu
+        FROM (SELECT *, max(CASE WHEN _rank_akhir < 3 AND _rank_akhir IS DISTINCT FROM _zn_lalu THEN _ord END) OVER ({w}) AS _masuk,
+                        max(CASE WHEN _rank_akhir = 3 AND _rank_lalu IS DISTINCT FROM 3 THEN _ord END) OVER ({w}) AS _masuk_abu,
+                        max(CASE WHEN _rank_akhir = 2 THEN _nzona END) OVER ({sebelum}) AS _nz_merah_lalu
+              FROM (SELECT *, last_value(CASE WHEN _rank_akhir < 3 THEN _rank_akhir END IGNORE NULLS) OVER ({sebelum}) AS _zn_lalu,
+                              lag(_rank_akhir) OVER (PARTITION BY _ki ORDER BY _ord) AS _rank_lalu,
+                              count(*) FILTER (WHERE _rank_akhir < 3) OVER ({w}) AS _nzona
+                    FROM ({akhir})))"""
+    return f"""
+    SELECT _ki, _ord, _rank_akhir,
+           CASE WHEN _rank_akhir < 3 AND _rank_akhir > CASE WHEN _melapor THEN _rank_mentah ELSE _rank_gerbang END
+                THEN _rank_akhir END AS _tahan,
+           coalesce(_minggu_abu, minggu_zona_nyata) AS minggu_di_zona,
+           CASE WHEN _rank_akhir = 2 AND coalesce(_zsm_lalu >= {int(m.pergerakan.minggu_baru_merah)}, TRUE) THEN 'baru_merah'
+                WHEN _rank_akhir = 2 AND coalesce(_minggu_abu, minggu_zona_nyata) >= {int(m.pergerakan.minggu_kronis)}
+                     THEN 'merah_kronis'
+                WHEN _rank_akhir < 2 AND _zn_lalu = 2 THEN 'pulih' END AS pergerakan,
+           _lsm AS lapor_sejak_merah, _lsk AS lapor_sejak_kuning,
+           CASE WHEN _rank_akhir < 3 THEN _rank_akhir ELSE _zn_lalu END AS zona_nyata, minggu_zona_nyata,
+           CASE WHEN _rank_akhir = 2 THEN 0 WHEN _rank_akhir < 3 THEN _zsm_lalu + 1 ELSE _zsm_lalu END AS zona_sejak_merah
+    FROM ({lari})"""
+
+
 def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = False) -> None:
     if not isinstance(aturan, Aturan):
         raise TypeError("skor() butuh Aturan yang sudah divalidasi (muat_aturan)")
     if _pastikan_tabel(con):
-        minggu = None  # no stored zones to continue from: one week alone would count its run from 1
+        minggu = None  # no stored zones to continue from: every week is scored
     semua = _minggu_laporan(con)
     if not semua:
-        con.execute("DELETE FROM zona_inti").fetchall()
-        con.execute("DELETE FROM penjelasan").fetchall()
+        for t in ("zona_inti", "penjelasan"):
+            con.execute(f"DELETE FROM {t}").fetchall()
         con.execute("DROP TABLE IF EXISTS keadaan_skor").fetchall()
         _simpan_versi(con, aturan)
         return
-    if minggu is None:
-        sql, param = _kompilasi(aturan, penuh=True, langsung=langsung)
+    if isinstance(minggu, pd.Timestamp):
+        minggu = minggu.date()
+    sql, param = _kompilasi(aturan, Cara.LANJUT, langsung=langsung)
+    ulang = [x for x in semua if minggu is not None and x >= minggu]
+    # One week continues from the state the scoring of the loaded week before it kept; without
+    # one (an earlier week changed, or another layout), every week is scored at once.
+    sebelumnya = max((x for x in semua if minggu is not None and x < minggu), default=None)
+    if not ulang or sebelumnya is None or not _keadaan_berlaku(con, sebelumnya, param["_penanda"]):
+        sql, param = _kompilasi(aturan, Cara.SEMUA, langsung=langsung)
         con.execute("DELETE FROM zona_inti").fetchall()
         con.execute("DELETE FROM penjelasan").fetchall()  # rebuilt: no explanation outlives its rows
-        _tulis(con, sql, param, aturan, semua[0], semua[-1], semua[0], penuh=True)
+        _tulis(con, sql, param, aturan, Cara.SEMUA, semua[0], semua[-1], semua[-2:])
     else:
-        sql, param = _kompilasi(aturan, langsung=langsung, satu_minggu=True)
-        horizon = param["_horizon"]
-        cepat = _kompilasi(aturan, langsung=langsung, satu_minggu=True, dari_keadaan=True) if not horizon else None
-        if isinstance(minggu, pd.Timestamp):
-            minggu = minggu.date()
         # A week is ~83 k rows, less than one row group: DuckDB runs its pipelines on one
         # thread anyway, and a second one only adds synchronisation (≈ 0.05 s, measured).
         threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
         con.execute("SET threads = 1").fetchall()
         try:
-            for w in [x for x in semua if x >= minggu]:
+            for w in ulang:
                 con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": w}).fetchall()
-                dari = w - timedelta(weeks=horizon)
-                sebelumnya = max((x for x in semua if x < w), default=None)
-                if cepat and sebelumnya and _keadaan_berlaku(con, sebelumnya, param["_penanda"]):
-                    _tulis(con, *cepat, aturan, dari, w, w, penuh=False)
-                else:
-                    _tulis(con, sql, param, aturan, dari, w, w, penuh=False)
+                _tulis(con, sql, param, aturan, Cara.LANJUT, w, w, [w])
         finally:
             con.execute(f"SET threads = {int(threads)}").fetchall()
-        if minggu not in semua:  # a week that was emptied: nothing left to score
-            con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": minggu}).fetchall()
+    if minggu is not None and minggu not in semua:  # a week that was emptied: nothing left to score
+        con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": minggu}).fetchall()
     _simpan_versi(con, aturan)
 
 
-_FORMAT_KEADAAN = 2  # the columns of keadaan_skor; part of its penanda
+_FORMAT_KEADAAN = 3  # the columns of keadaan_skor; part of its penanda
 
 
 def _keadaan_berlaku(con, minggu: date, penanda: str) -> bool:
     """Whether `keadaan_skor` holds the state after `minggu` (the loaded week before the one
-    to score) under the same history definitions. A one-week scoring keeps the state before
-    its week beside its own, so that a new week and then corrected files for it all continue
-    from a kept state; a rescoring of all weeks keeps the latest only. Every scoring rewrites
-    the states from its week on, in the same transaction as the zones, and a change to
+    to score) under the same rules and history definitions. Scoring keeps the states of the
+    last two weeks it wrote (a rescoring of all weeks: the last two loaded weeks), so that a
+    new week, and then corrected files for it, all continue from a kept state. Every scoring
+    rewrites the states from its week on, in the same transaction as the zones, and a change to
     laporan is always followed by scoring the weeks from the changed one on: a kept state is
     never stale."""
     if not _keadaan_sejenis(con, penanda):
@@ -1399,71 +1498,62 @@ def _parameter(sql: str, param: dict) -> dict:
     return {k: v for k, v in param.items() if k in nama}
 
 
-def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date, simpan_dari: date, *, penuh: bool):
+def _tulis(con, sql: str, param: dict, aturan: Aturan, cara: Cara, dari: date, sampai: date, simpan: list[date]):
+    """Score [dari, sampai] and write its zones; keep the state after each week in `simpan`."""
     jelas = param["_jelas"]
     p = {k: v for k, v in param.items() if not k.startswith("_")}  # "_…" entries describe, they are not SQL parameters
-    p.update(dari=dari, sampai=sampai, versi=aturan.versi, simpan_dari=simpan_dari)
-    # Consecutive weeks in the same zone (rank 3 = tidak melapor counts like a zone).
-    if penuh:
-        # A koperasi has a row for every loaded week from its first, so its rows are
-        # consecutive in _ord and a run starts where the zone differs from the row before.
-        # Counted over three narrow columns: the same window over the wide rows cost ≈ 1 s
-        # more of a national rescoring (measured).
-        di_zona = """
-            SELECT _ki, _ord, CAST(_ord + 1 - max(CASE WHEN _awal THEN _ord END) OVER (PARTITION BY _ki ORDER BY _ord
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS INTEGER) AS minggu_di_zona
-            FROM (SELECT _ki, _ord, _rank_akhir IS DISTINCT FROM lag(_rank_akhir) OVER (PARTITION BY _ki ORDER BY _ord) AS _awal
-                  FROM _hasil)"""
-        q = f"CREATE OR REPLACE TEMP TABLE _hasil AS {sql}"
-        gabung_di_zona = "JOIN _di_zona d USING (_ki, _ord)"
-    else:  # one week continues the run of the loaded week before it (kept state, or zona_inti)
-        di_zona = None
-        lalu = "" if param["_zona_lalu"] else """ LEFT JOIN (
-                    SELECT kode_koperasi, zona AS _zona_lalu, minggu_di_zona AS _dz_lalu FROM zona_inti
-                    WHERE minggu = (SELECT max(minggu) FROM laporan WHERE minggu < $sampai)) z USING (kode_koperasi)"""
-        q = f"""CREATE OR REPLACE TEMP TABLE _hasil AS
-                SELECT *, CAST(CASE WHEN _zona_lalu = zona THEN _dz_lalu + 1 ELSE 1 END AS INTEGER) AS minggu_di_zona
-                FROM ({sql}) h{lalu}"""
-        gabung_di_zona = ""
+    p.update(dari=dari, sampai=sampai, versi=aturan.versi, simpan_dari=dari)
+    semua = cara is Cara.SEMUA
     # identity columns: from `_kenal` for all weeks, in the rows for one week (see _kompilasi)
-    gabung_kenal = "JOIN _kenal USING (_ki)" if penuh else ""
+    gabung_kenal = "JOIN _kenal USING (_ki)" if semua else ""
     try:
-        if penuh:
+        if semua:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _kenal AS {param['_kenal']}", _parameter(param["_kenal"], p)).fetchall()
+        q = f"CREATE OR REPLACE TEMP TABLE _hasil AS {sql}"
         con.execute(q, _parameter(q, p)).fetchall()
-        if di_zona:
-            con.execute(f"CREATE OR REPLACE TEMP TABLE _di_zona AS {di_zona}").fetchall()
-        # signatures as text; those already explained under these rules keep their id, new ones
-        # are numbered on after the largest (ids are never changed, only appended)
+        # the zone over narrow columns: the same windows over the wide rows cost ≈ 1 s more of
+        # a national rescoring (measured)
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _zona AS {_sql_zona_akhir(aturan.model, cara, '_hasil')}").fetchall()
+        # Signatures as text; those already explained under these rules keep their id, new ones
+        # are numbered on after the largest (ids are never changed, only appended). A row held
+        # by history (few) is explained with its `_tahan`.
         con.execute("""CREATE OR REPLACE TEMP TABLE _ciri_ada AS
-                       SELECT c._ciri, c._kunci, j.id IS NULL AS _baru,
+                       SELECT c._ciri, c._tahan, c._kunci, j.id IS NULL AS _baru,
                               coalesce(j.id, (SELECT coalesce(max(id), 0) FROM penjelasan)
                                              + CAST(row_number() OVER (PARTITION BY j.id IS NULL ORDER BY c._kunci) AS INTEGER)) AS id
-                       FROM (SELECT _ciri, CAST(_ciri AS VARCHAR) AS _kunci FROM (SELECT DISTINCT _ciri FROM _hasil)) c
+                       FROM (SELECT _ciri, _tahan, CAST({'c': _ciri, 't': _tahan} AS VARCHAR) AS _kunci FROM (
+                                 SELECT DISTINCT _ciri, -1 AS _tahan FROM _hasil
+                                 UNION SELECT DISTINCT h._ciri, z._tahan FROM _zona z JOIN _hasil h USING (_ki, _ord)
+                                 WHERE z._tahan IS NOT NULL)) c
                        LEFT JOIN penjelasan j ON j.versi_aturan = $versi AND j.kunci = c._kunci""",
                     {"versi": aturan.versi}).fetchall()
         q = (f"INSERT INTO penjelasan (id, versi_aturan, kunci, gerbang, alasan, langkah_berikut) "
              f"SELECT c.id, $versi, j._kunci, j.gerbang, j.alasan, j.langkah_berikut FROM ("
-             + jelas.replace("{sumber}", "(SELECT _kunci, _ciri FROM _ciri_ada WHERE _baru)")
+             + jelas.replace("{sumber}", "(SELECT _kunci, _ciri, nullif(_tahan, -1) AS _tahan FROM _ciri_ada WHERE _baru)")
              + ") j JOIN _ciri_ada c ON c._kunci = j._kunci")
         con.execute(q, _parameter(q, p)).fetchall()
-        kolom = (_KOLOM_INTI.replace("versi_aturan", "$versi").replace("id_penjelasan", "c.id")
-                 .replace("nama_koperasi", "_nama_koperasi").replace("kode_desa", "_kode_desa"))
+        sumber_kolom = {"minggu": "h.minggu", "zona": f"{_sql_nama_zona('z._rank_akhir')}", "id_penjelasan": "c.id",
+                        "minggu_di_zona": "z.minggu_di_zona", "pergerakan": "z.pergerakan", "versi_aturan": "$versi",
+                        "nama_koperasi": "_nama_koperasi", "kode_desa": "_kode_desa"}
+        kolom = ", ".join(sumber_kolom.get(k.strip(), k.strip()) for k in _KOLOM_INTI.split(","))
         con.execute(f"""INSERT INTO zona_inti ({_KOLOM_INTI})
-                        SELECT {kolom} FROM _hasil JOIN _ciri_ada c USING (_ciri)  -- struct '=' treats NULL fields as equal
-                        {gabung_kenal} {gabung_di_zona}""",
+                        SELECT {kolom} FROM _hasil h JOIN _zona z USING (_ki, _ord)
+                        JOIN _ciri_ada c ON c._ciri = h._ciri AND c._tahan = coalesce(z._tahan, -1)  -- struct '=' treats NULL fields as equal
+                        {gabung_kenal}""",
                     {"versi": aturan.versi}).fetchall()
-        # the state after $sampai, which the next week's scoring continues from: every known
-        # koperasi has a row in that week
-        keadaan = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
-        minggu_ini = ("_kenal JOIN _hasil USING (_ki) JOIN _di_zona USING (_ki, _ord)" if penuh else "_hasil")
-        keadaan = f"""SELECT minggu, $penanda AS penanda, kode_koperasi, _pertama, _kode_desa AS kode_desa,
-                             _nama_koperasi AS nama_koperasi, zona, minggu_di_zona{keadaan}
-                      FROM {minggu_ini} WHERE minggu = $sampai"""
-        nilai = {"penanda": param["_penanda"], "sampai": sampai}
+        # the state after each week in `simpan`, which the next week's scoring continues from:
+        # every known koperasi has a row in that week
+        riwayat = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
+        keadaan = f"""SELECT h.minggu, $penanda AS penanda, kode_koperasi, _pertama, _kode_desa AS kode_desa,
+                             _nama_koperasi AS nama_koperasi,
+                             {_sql_nama_zona('z._rank_akhir')} AS zona,
+                             z.minggu_di_zona, z.lapor_sejak_merah, z.lapor_sejak_kuning, z.zona_nyata,
+                             z.minggu_zona_nyata, z.zona_sejak_merah{riwayat}
+                      FROM _hasil h JOIN _zona z USING (_ki, _ord) {gabung_kenal} WHERE h.minggu IN $simpan"""
+        nilai = {"penanda": param["_penanda"], "simpan": simpan}
         # one week keeps the latest state before it (still valid: the weeks up to it are
         # unchanged) beside its own; all weeks, or states of other rules, start afresh
-        if not penuh and _keadaan_sejenis(con, param["_penanda"]):
+        if not semua and _keadaan_sejenis(con, param["_penanda"]):
             con.execute("""DELETE FROM keadaan_skor WHERE minggu >= $sampai
                            OR minggu < (SELECT max(minggu) FROM keadaan_skor WHERE minggu < $sampai)""",
                         {"sampai": sampai}).fetchall()
@@ -1471,7 +1561,7 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, dari: date, sampai: date,
         else:
             con.execute(f"CREATE OR REPLACE TABLE keadaan_skor AS {keadaan}", nilai).fetchall()
     finally:
-        for t in ("_kenal", "_hasil", "_di_zona", "_ciri_ada"):
+        for t in ("_kenal", "_hasil", "_zona", "_ciri_ada"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}").fetchall()
 
 
@@ -1544,16 +1634,22 @@ def bagaimana_jika(con, teks_yaml_kandidat: str, minggu: date | None = None) -> 
         minggu = con.execute("SELECT max(minggu) FROM laporan").fetchall()[0][0]
         if minggu is None:
             raise ValueError("Belum ada data laporan untuk dinilai.")
-    sql, param = _kompilasi(kandidat, lengkap=False, satu_minggu=True)
+    # A zone needs the koperasi's last reports (stability) and, when it is silent, its last
+    # reported zone: the candidate scores the weeks a stability window and a lateness gate
+    # (three weeks) reach back. A koperasi silent for longer keeps the gate's zone.
+    kembali = max(_minggu_keluar(kandidat.model, "merah"), _minggu_keluar(kandidat.model, "kuning")) + 3
+    dari = con.execute(f"""SELECT min(minggu) FROM (SELECT DISTINCT minggu FROM laporan WHERE minggu <= $m
+                           ORDER BY minggu DESC LIMIT {kembali})""", {"m": minggu}).fetchall()[0][0] or minggu
+    sql, param = _kompilasi(kandidat, Cara.RENTANG, lengkap=False)
     p = {k: v for k, v in param.items() if not k.startswith("_")}
-    p.update(dari=minggu - timedelta(weeks=param["_horizon"]), sampai=minggu, simpan_dari=minggu)
+    p.update(dari=dari, sampai=minggu, simpan_dari=dari)
     # name and area as of this week (latest report up to it) come with the scored rows
     df = con.execute(f"""
-        WITH hasil AS ({sql})
+        WITH hasil AS ({sql}), akhir AS ({_sql_zona_akhir(kandidat.model, Cara.RENTANG, 'hasil')})
         SELECT h.kode_koperasi, h._nama_koperasi AS nama_koperasi, left(h._kode_desa, 2) AS kode_provinsi,
                left(h._kode_desa, 5) AS kode_kabupaten,
-               coalesce(z.zona, '{TIDAK_MELAPOR}') AS zona_sekarang, h.zona AS zona_kandidat
-        FROM hasil h
+               coalesce(z.zona, '{TIDAK_MELAPOR}') AS zona_sekarang, {_sql_nama_zona('a._rank_akhir')} AS zona_kandidat
+        FROM hasil h JOIN akhir a USING (_ki, _ord)
         LEFT JOIN zona z ON z.minggu = h.minggu AND z.kode_koperasi = h.kode_koperasi
         WHERE h.minggu = $sampai
         ORDER BY h.kode_koperasi""", p).df()
@@ -1603,8 +1699,12 @@ def ringkas_aturan(aturan: Aturan) -> str:
         a = getattr(m.zona, z)
         baris.append(f"Zona {z}: {_uraian_batas('skor total', a.skor_total)} dan {_uraian_batas('pilar terendah', a.pilar_terendah)}")
     baris.append("Zona merah: selain itu, atau bila gerbang merah terpicu")
-    n = m.stabilitas.minggu_keluar_merah
-    baris.append(f"Stabilitas: keluar dari merah setelah {n} minggu memenuhi syarat" if n > 1 else "Stabilitas: mati")
+    for z in ("merah", "kuning"):
+        n = _minggu_keluar(m, z)
+        baris.append(f"Stabilitas {z}: keluar setelah {n} minggu laporan berturut-turut memenuhi syarat zona yang lebih baik"
+                     if n > 1 else f"Stabilitas {z}: mati (langsung keluar)")
+    baris.append(f"Pergerakan: baru merah = merah dan tidak merah dalam {m.pergerakan.minggu_baru_merah} minggu "
+                 f"berzona sebelumnya; merah kronis = merah ≥ {m.pergerakan.minggu_kronis} minggu")
     return "\n".join(baris)
 
 

@@ -12,7 +12,7 @@ from datetime import date
 
 import streamlit as st
 
-from kdkmp import akses, queries, store
+from kdkmp import akses, queries, rules, store
 from kdkmp import format as fmt
 
 
@@ -261,7 +261,6 @@ def widget_url(fungsi, label: str, kunci: str, *, bawaan=None, **kw):
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def _perlu_skor_ulang(identitas: tuple, versi: str, db: str) -> bool:
-    from kdkmp import rules
 
     con = store.sambungan_baca(db)
     try:
@@ -273,7 +272,6 @@ def _perlu_skor_ulang(identitas: tuple, versi: str, db: str) -> bool:
 def pastikan_skor_terkini() -> None:
     """When config/zones.yaml changed, rescore every week once so that every view compares
     like with like. An invalid file is reported and the zones of the last valid rules stay."""
-    from kdkmp import rules
 
     db = store.lokasi_db()
     if not db.exists():
@@ -465,9 +463,9 @@ def pergerakan(minggu: date, kode: str | None) -> None:
     """The three movement counts of a weekly meeting, each opening its list."""
     hitung = tanya(queries.hitung_pergerakan, minggu, kode)
     kolom = st.columns(3)
-    for (jenis, (judul, keterangan, _)), k in zip(queries.PERGERAKAN.items(), kolom):
+    for (jenis, (judul, definisi)), k in zip(rules.definisi_pergerakan(rules.muat_aturan()).items(), kolom):
         with k:
-            st.metric(judul, fmt.angka(hitung[jenis]), help=keterangan.format(n=queries.MINGGU_KRONIS))
+            st.metric(judul, fmt.angka(hitung[jenis]), help=definisi)
             if hitung[jenis]:
                 with st.expander(f"Lihat {fmt.angka(hitung[jenis])} koperasi"):
                     tabel_koperasi(tanya(queries.daftar_pergerakan, jenis, minggu, kode))
@@ -695,7 +693,7 @@ def pilih_wilayah(kunci_awalan: str = "") -> str | None:
 
 def pilih_saringan() -> tuple[tuple[str, str], ...]:
     """The intervention filters as widgets bound to the URL; returns ((kunci, nilai), …)."""
-    from kdkmp import charts, kontrak, rules
+    from kdkmp import charts, kontrak
 
     aturan = rules.muat_aturan()
     pilihan_alasan = {g.id: f"Gerbang: {g.teks}" for g in aturan.model.gerbang}
@@ -786,7 +784,6 @@ def periksa_file(isi: bytes, nama_file: str, minggu: date | None, sheet: str | N
 def tulis(fungsi, *args, konteks: str, **kwargs):
     """Run a write (ingest.simpan, ingest.tarik, ingest.pulihkan): (result, None), or (None, the
     sentence to show) for a refusal, invalid rules or an internal error (logged)."""
-    from kdkmp import rules
 
     try:
         return fungsi(*args, **kwargs), None
@@ -922,7 +919,6 @@ def tampilkan_aturan(aturan) -> None:
     """Pillars with weights and indicators, gates, thresholds: the running rules, readable."""
     import pandas as pd
 
-    from kdkmp import rules
 
     m = aturan.model
     total = sum(p.bobot for p in m.pilar.values())

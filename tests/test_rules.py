@@ -346,14 +346,28 @@ def test_gate_text_with_quotes_is_passed_safely(tmp_path):
     assert con.execute("SELECT count(*) FROM laporan").fetchall()[0][0] == 1
 
 
+def aturan_stabilitas(merah: int, kuning: int) -> rules.Aturan:
+    """The default rules with other stability windows (1 and 1 = off)."""
+    teks = Path("config/zones.yaml").read_text(encoding="utf-8")
+    blok = "  minggu_keluar:\n    merah: 2\n    kuning: 2\n"
+    assert blok in teks  # the default this replaces
+    return rules.muat_aturan_teks(teks.replace(blok, f"  minggu_keluar:\n    merah: {merah}\n    kuning: {kuning}\n"))
+
+
 def test_stability_keeps_merah_until_n_qualifying_weeks(tmp_path):
-    teks = (Path("config/zones.yaml").read_text(encoding="utf-8")
-            .replace("minggu_keluar_merah: 0", "minggu_keluar_merah: 2"))
+    # a gate makes week 0 merah; weeks 1-3 qualify for hijau. The default needs 2 reports in a row
     lahan = ["bermasalah", "siap", "siap", "siap"]
     con = db(tmp_path, riwayat("K1", 4, status_lahan=lahan, tahap_pembangunan=["tertunda", "selesai", "selesai", "selesai"]))
-    rules.skor(con, rules.muat_aturan_teks(teks))
+    rules.skor(con, rules.muat_aturan())
     assert [zona_dari(con, "K1", minggu(i)) for i in range(4)] == ["merah", "merah", "hijau", "hijau"]
-    assert rules.jelaskan(con, "K1", minggu(1))["alasan"][0]["id"] == "stabilitas"
+    h = rules.jelaskan(con, "K1", minggu(1))
+    assert h["alasan"][0]["id"] == "stabilitas"
+    assert h["alasan"][0]["teks"] == ("Masih merah: minggu ini sudah memenuhi syarat hijau, tetapi keluar dari merah "
+                                      "perlu 2 minggu laporan berturut-turut yang memenuhi syarat")
+    assert h["langkah_berikut"].startswith("tetap merah sampai 2 minggu laporan berturut-turut")
+    # off: the zone follows each week's report
+    rules.skor(con, aturan_stabilitas(1, 1))
+    assert [zona_dari(con, "K1", minggu(i)) for i in range(4)] == ["merah", "hijau", "hijau", "hijau"]
 
 
 # ------------------------------------------------------------------ history columns
@@ -362,7 +376,7 @@ def test_weeks_in_zone_counts_the_current_run(tmp_path):
     nib = [True, True, False, False, False, True]
     lahan = ["siap", "siap", "bermasalah", "bermasalah", "bermasalah", "siap"]
     con = db(tmp_path, riwayat("K1", 6, status_lahan=lahan, kendala_utama="lahan", nib=nib))
-    rules.skor(con, rules.muat_aturan())
+    rules.skor(con, aturan_stabilitas(1, 1))  # each week's report alone decides (runs, not stability)
     df = con.execute("SELECT zona, minggu_di_zona FROM zona ORDER BY minggu").df()
     assert df["zona"].tolist() == ["hijau", "hijau", "merah", "merah", "merah", "hijau"]
     assert df["minggu_di_zona"].tolist() == [1, 2, 1, 2, 3, 1]
@@ -403,11 +417,11 @@ def test_scoring_one_week_equals_rescoring_all_weeks(tmp_path, monkeypatch):
     assert e["zona"].tolist() == ["kuning", "merah", "kuning"]
     assert [list(g) for g in e["gerbang"]] == [["laporan_terlambat", "belum_siap_berjalan"],
                                                ["tanpa_laporan_lama", "laporan_terlambat"], ["belum_siap_berjalan"]]
-    # the latest week scored again after a full rescoring, which keeps only the latest state:
-    # the slow path runs, and gives the same
+    # the latest week scored again after a full rescoring, which keeps the two latest states:
+    # it continues from the state before it, and gives the same
     jalur.clear()
     rules.skor(con, aturan, minggu(5))
-    assert jalur == [False]
+    assert jalur == [True]
     pd.testing.assert_frame_equal(semua, con.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df())
     # a new week continues from the latest state; corrected files for it (B's progress
     # revised, twice) continue from the state before it, kept beside the latest one
@@ -465,9 +479,7 @@ def demo_kecil(tmp_path_factory):
     return jalur
 
 
-def _aturan_demo(stabil: int) -> rules.Aturan:
-    teks = Path("config/zones.yaml").read_text(encoding="utf-8")
-    return rules.muat_aturan_teks(teks.replace("minggu_keluar_merah: 0", f"minggu_keluar_merah: {stabil}"))
+STABILITAS_UJI = [(1, 1), (3, 2)]  # off, and windows longer than the default
 
 
 def _beda_zona(con) -> tuple[int, int]:
@@ -477,12 +489,12 @@ def _beda_zona(con) -> tuple[int, int]:
     return a, b
 
 
-@pytest.mark.parametrize("stabil", [0, 3])
+@pytest.mark.parametrize("stabil", STABILITAS_UJI)
 def test_explaining_once_per_signature_equals_explaining_every_row(demo_kecil, tmp_path, stabil):
     salinan = tmp_path / "demo.duckdb"
     shutil.copyfile(demo_kecil, salinan)
     con = duckdb.connect(str(salinan))
-    aturan = _aturan_demo(stabil)
+    aturan = aturan_stabilitas(*stabil)
     rules._skor(con, aturan, langsung=True)  # the reference: every row explains itself
     con.execute("CREATE TEMP TABLE awal AS SELECT * FROM zona").fetchall()
     rules.skor(con, aturan)
@@ -495,29 +507,33 @@ def test_explaining_once_per_signature_equals_explaining_every_row(demo_kecil, t
     assert ragam[0] == 4 and ragam[1] > 20 and ragam[2] >= 20 and ragam[3] > 50, ragam
 
 
-@pytest.mark.parametrize("stabil", [0, 3])
+@pytest.mark.parametrize("stabil", STABILITAS_UJI)
 def test_scoring_week_by_week_equals_rescoring_all_on_demo_data(demo_kecil, tmp_path, stabil, monkeypatch):
     salinan = tmp_path / "demo.duckdb"
     shutil.copyfile(demo_kecil, salinan)
     con = duckdb.connect(str(salinan))
-    aturan = _aturan_demo(stabil)
+    aturan = aturan_stabilitas(*stabil)
     rules.skor(con, aturan)
     con.execute("CREATE TEMP TABLE awal AS SELECT * FROM zona").fetchall()
     minggu_semua = [r[0] for r in con.execute("SELECT DISTINCT minggu FROM laporan ORDER BY 1").fetchall()]
-    con.execute("DELETE FROM zona_inti").fetchall()
+    # as the weekly loads came: the first week alone, then each week added and scored on its own
+    con.execute("CREATE TEMP TABLE semua_laporan AS FROM laporan").fetchall()
+    con.execute("DELETE FROM laporan WHERE minggu > $m", {"m": minggu_semua[0]}).fetchall()
+    rules.skor(con, aturan)
     jalur = []
     asli = rules._keadaan_berlaku
     monkeypatch.setattr(rules, "_keadaan_berlaku", lambda *a: jalur.append(asli(*a)) or jalur[-1])
-    for m in minggu_semua:
+    for m in minggu_semua[1:]:
+        con.execute("INSERT INTO laporan FROM semua_laporan WHERE minggu = $m", {"m": m}).fetchall()
         rules.skor(con, aturan, m)
+    # and a corrected file for the latest week, which continues from the state before it
+    rules.skor(con, aturan, minggu_semua[-1])
+    assert jalur == [True] * len(minggu_semua)  # every week continued from the kept state
     assert _beda_zona(con) == (0, 0)
-    # Each call rescored its week and every later one: the others continue from the state the
-    # week before left; the first starts from the aggregates, as only the states after the
-    # two latest weeks are kept, except when it is the latest week itself (a corrected file).
-    # With stability on, a week looks back further than any kept state: always the slow path.
-    n = len(minggu_semua)
-    harap = [j > 0 or i == n - 1 for i in range(n) for j in range(n - i) if i + j > 0]
-    assert jalur == (harap if stabil == 0 else [])
+    # an earlier week changed: nothing kept to continue from, every week is scored at once
+    jalur.clear()
+    rules.skor(con, aturan, minggu_semua[2])
+    assert jalur == [False] and _beda_zona(con) == (0, 0)
     stagnan = con.execute("SELECT count(*) FROM zona WHERE list_contains(gerbang, 'konstruksi_stagnan')").fetchall()
     assert stagnan[0][0] > 0  # the 6-week look-back did fire somewhere
 
@@ -541,7 +557,7 @@ def test_zona_inti_of_another_layout_is_rebuilt(tmp_path):
 def test_older_physical_zona_table_is_replaced_by_the_view_and_read_only_readers_see_it(demo_kecil, tmp_path):
     salinan = tmp_path / "demo.duckdb"
     shutil.copyfile(demo_kecil, salinan)
-    aturan = _aturan_demo(0)
+    aturan = aturan_stabilitas(1, 1)
     with store.penulisan(salinan) as con:
         rules.skor(con, aturan)
         con.execute("CREATE TEMP TABLE awal AS SELECT * FROM zona").fetchall()
