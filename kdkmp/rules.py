@@ -1004,7 +1004,7 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
 
     lengkap=False skips reasons and next steps (what-if only needs the zone). With
     lengkap=True the SELECT also yields the row's signature `_ciri`; param["_jelas"] is then a
-    template whose {sumber} is a relation of (_kunci, _ciri, _tahan) and which yields
+    template whose {sumber} is a relation of (_kunci, _ciri) and which yields
     (_kunci, gerbang, alasan, langkah_berikut) for each of its rows. langsung=True masks
     nothing in the signature (slower, the reference the tests compare with).
     Entries of param starting with "_" describe the statement; the rest are its SQL parameters.
@@ -1072,11 +1072,13 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
     kol_akhir.append("CASE WHEN _melapor THEN pilar_terlemah END AS pilar_terlemah")
     # the zone itself needs the koperasi's earlier weeks: _sql_zona_akhir, over these columns
     kol_akhir += ["_melapor", "_rank_mentah", "_rank_gerbang", "_ki", "_ord"]
+    if cara is not Cara.LANJUT:  # reports so far, counted in the window sort the look-backs make anyway
+        kol_akhir.append("_nlap")
     if cara is not Cara.SEMUA:  # identity; all weeks take it from `_kenal`
         kol_akhir += ["kode_koperasi", "_kode_desa", "_nama_koperasi", "_pertama"]
     kol_akhir += [f"_s_{k}" for k in lapor]
-    # the running history values: the state after the row's week (see keadaan_skor)
-    kol_akhir += [f"{a} AS {a.replace('_k', '_s', 1)}" for a in ctx.kumulatif.values()]
+    if cara is Cara.LANJUT:  # the running history values: the state after the week (see keadaan_skor)
+        kol_akhir += [f"{a} AS {a.replace('_k', '_s', 1)}" for a in ctx.kumulatif.values()]
 
     lapis_ciri = ""
     if lengkap:
@@ -1088,7 +1090,7 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
         # not read in that row is masked to NULL so it does not split signatures (langsung:
         # nothing is masked, the reference the tests compare with). The explained rows see only
         # the signature's fields, so a value missing from it fails loudly. Whether history holds
-        # the zone (`_tahan`) is known only after _sql_zona_akhir and is joined to the signature.
+        # the zone is known only after _sql_zona_akhir: see _sql_penjelasan_ditahan.
         calon = (set(_kolom_dipakai(m)) | set(ctx.kumulatif.values())
                  | {a.replace("_k", "_rw", 1) for a in ctx.kumulatif.values()} | set(ctx.turunan.values()) | set(ctx.lalu.values())
                  | {f"_pb_{n}" for n, _ in pilar} | {f"skor_{n}" for n in PILAR}
@@ -1115,20 +1117,28 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
     SELECT *, {{{', '.join(ruas)}}} AS _ciri FROM mentah2"""
         kol_akhir.append("_ciri")
         ctx.param["_jelas"] = (f"SELECT _kunci, {', '.join(penjelasan)} "
-                               f"FROM (SELECT *, {buka}, _tahan IS NOT NULL AS _ditahan "
-                               f"FROM (SELECT _kunci, _tahan, unnest(_ciri) FROM {{sumber}}))")
+                               f"FROM (SELECT *, {buka} FROM (SELECT _kunci, unnest(_ciri) FROM {{sumber}}))")
     kolom_pakai = ", ".join(f"l.{_q(k)}" for k in _kolom_dipakai(m))
     # history: `_rwN` before $dari, `_kN` up to the row's week (see _Konteks.k)
     satu_baris = cara is Cara.LANJUT
     riwayat, jendela, rw_kol = "", "", ""
     for (nilai, syarat), a in ctx.kumulatif.items():
+        dilapor = f"CASE WHEN _melapor AND {syarat} THEN {nilai} END"
+        if cara is Cara.SEMUA:
+            # nothing before the first week; the state after the weeks kept (see _tulis) is an
+            # aggregate here, rather than a column riding through the window sort
+            for ke in ("a", "b"):
+                riwayat += f", max({nilai}) FILTER (WHERE minggu <= $simpan_{ke} AND {syarat}) AS {a.replace('_k', '_s' + ke, 1)}"
+            jendela += f", max({dilapor}) OVER {_W_KUMULATIF} AS {a}"
+            continue
         rw = a.replace("_k", "_rw", 1)
         riwayat += f", max({nilai}) FILTER (WHERE minggu < $dari AND {syarat}) AS {rw}"
         rw_kol += f", k.{rw}"
-        dilapor = f"CASE WHEN _melapor AND {syarat} THEN {nilai} END"
         # a running max over a partition of one row is that row's value: the window sort of
         # the 83 k rows of one week cost ≈ 0.1 s of scoring it (measured nationally)
         jendela += f", greatest({dilapor if satu_baris else f'max({dilapor}) OVER {_W_KUMULATIF}'}, {rw}) AS {a}"
+    if cara is not Cara.LANJUT:
+        jendela += f", count(*) FILTER (WHERE _melapor) OVER {_W_KUMULATIF} AS _nlap"
     turunan = "".join(f", {e} AS {a}" for e, a in ctx.turunan.items())
     ctx.param["_penanda"] = f"{aturan.versi}:" + hashlib.sha256(repr((
         _FORMAT_KEADAAN, sorted(ctx.kumulatif.items()), sorted((k, v) for k, v in ctx.param.items() if k[0] != "_")
@@ -1228,8 +1238,30 @@ def definisi_pergerakan(aturan: Aturan) -> dict[str, tuple[str, str]]:
 
 
 def _sql_nama_zona(rank: str) -> str:
-    """SQL: the zone name of a rank (0 hijau … 3 tidak_melapor)."""
-    return f"[{', '.join(repr(z) for z in SEMUA_ZONA)}][{rank} + 1]"
+    """SQL: the zone name of a rank (0 hijau … 3 tidak_melapor). A CASE: a list literal indexed
+    per row cost ≈ 0.45 s of a national rescoring (measured)."""
+    return f"CASE {rank} " + " ".join(f"WHEN {i} THEN '{z}'" for i, z in enumerate(SEMUA_ZONA)) + " END"
+
+
+def _sql_penjelasan_ditahan(m: ModelAturan, sumber: str) -> str:
+    """The explanation of a row whose history holds its zone (_tahan, see _sql_zona_akhir), from
+    the explanation of its signature: a reported week that does not yet qualify to leave, or a
+    silent one that may not improve on its last report. `sumber` has (id, dasar, _tahan,
+    _melapor, _rank_mentah): the new id, the signature's explanation id and what it needs."""
+    n_keluar = f"CASE _tahan WHEN 2 THEN {_minggu_keluar(m, 'merah')} ELSE {_minggu_keluar(m, 'kuning')} END"
+    zona = _sql_nama_zona("_tahan")
+    teks = (f"CASE WHEN _melapor THEN 'Masih ' || {zona} || ': minggu ini sudah memenuhi syarat ' "
+            f"|| {_sql_nama_zona('_rank_mentah')} || ', tetapi keluar dari ' || {zona} || ' perlu ' "
+            f"|| CAST({n_keluar} AS VARCHAR) || ' minggu laporan berturut-turut yang memenuhi syarat' "
+            f"ELSE 'Tidak melapor: zona tidak membaik tanpa laporan (zona pada laporan terakhir: ' || {zona} || ')' END")
+    alasan = (f"{{'id': 'stabilitas', 'jenis': 'gerbang', 'pilar': NULL::VARCHAR, 'teks': {teks}, "
+              f"'poin_hilang': NULL::DOUBLE, 'keparahan': 'sedang'}}")
+    langkah = (f"CASE WHEN _melapor THEN 'tetap ' || {zona} || ' sampai ' || CAST({n_keluar} AS VARCHAR) "
+               f"|| ' minggu laporan berturut-turut memenuhi syarat; pertahankan' ELSE p.langkah_berikut END")
+    # the reason the zone is what it is comes first
+    return f"""SELECT s.id, p.versi_aturan, p.kunci, p.gerbang, list_prepend({alasan}, p.alasan) AS alasan,
+                      {langkah} AS langkah_berikut
+               FROM {sumber} s JOIN penjelasan p ON p.id = s.dasar"""
 
 
 def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks,
@@ -1245,15 +1277,6 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks,
         teks = f"{ctx.p(g.teks + ' (')} || {detail} || ')'"
         alasan_g.append(f"CASE WHEN \"_g_{g.id}\" THEN {_alasan_sql(g.id, 'gerbang', None, teks, None, g.keparahan, ctx)} END")
         komponen.append((f'"_g_{g.id}"', alasan_g[-1]))
-    # held by history (_tahan, the zone history gives; see _sql_zona_akhir): a reported week
-    # that does not yet qualify to leave, or a silent one that may not improve on its last report
-    n_keluar = f"CASE _tahan WHEN 2 THEN {_minggu_keluar(m, 'merah')} ELSE {_minggu_keluar(m, 'kuning')} END"
-    teks = (f"CASE WHEN _melapor THEN 'Masih ' || {_sql_nama_zona('_tahan')} || ': minggu ini sudah memenuhi syarat ' "
-            f"|| {_sql_nama_zona('_rank_mentah')} || ', tetapi keluar dari ' || {_sql_nama_zona('_tahan')} || ' perlu ' "
-            f"|| CAST({n_keluar} AS VARCHAR) || ' minggu laporan berturut-turut yang memenuhi syarat' "
-            f"ELSE 'Tidak melapor: zona tidak membaik tanpa laporan (zona pada laporan terakhir: ' "
-            f"|| {_sql_nama_zona('_tahan')} || ')' END")
-    alasan_g.append(f"CASE WHEN _ditahan THEN {_alasan_sql('stabilitas', 'gerbang', None, teks, None, 'sedang', ctx)} END")
     # failed checks, sorted by what they cost the total score
     alasan_c = []
     for n, p in pilar:
@@ -1294,16 +1317,12 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks,
                 cabang.append(f'WHEN "_g_{g.id}" THEN {pesan}')
         return f"CASE {' '.join(cabang)} END" if cabang else "NULL::VARCHAR"
 
-    tunggu = (f"'tetap ' || {_sql_nama_zona('_tahan')} || ' sampai ' || CAST({n_keluar} AS VARCHAR) "
-              f"|| ' minggu laporan berturut-turut memenuhi syarat; pertahankan'")
     langkah = f"""CASE
         WHEN NOT _melapor THEN {ctx.p('kirim laporan minggu ini agar koperasi dapat dinilai')}
-        WHEN _ditahan THEN {tunggu}
         WHEN _rank_mentah = 0 THEN {ctx.p('sudah hijau: pertahankan')}
         WHEN _rank_mentah = 1 THEN coalesce({penghalang(1)}, {langkah_ke('hijau')})
         ELSE coalesce({penghalang(2)}, {langkah_ke('kuning')}) END"""
-    # the score columns are read only past the first three branches (_rank_mentah is never NULL
-    # when reporting; whether the row is held is not known when the signature is made)
+    # the score columns are read only past the first two branches (_rank_mentah is never NULL when reporting)
     komponen.append(("_melapor AND _rank_mentah > 0", langkah))
     return [f"{gerbang_list} AS gerbang", f"{alasan} AS alasan", f"{langkah} AS langkah_berikut"]
 
@@ -1374,6 +1393,9 @@ def _sql_zona_akhir(m: ModelAturan, cara: Cara, sumber: str) -> str:
     nm, nk = _minggu_keluar(m, "merah"), _minggu_keluar(m, "kuning")
     w = "PARTITION BY _ki ORDER BY _ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
     sebelum = "PARTITION BY _ki ORDER BY _ord ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+    rank_lapor = f"CASE WHEN {{m}} < {nm} THEN 2 WHEN {{k}} < {nk} THEN 1 ELSE 0 END"
+    rank_akhir = ("CASE WHEN _melapor THEN _rank_lapor WHEN _rank_gerbang IS NOT NULL "
+                  "THEN greatest(_rank_gerbang, _rank_lapor) ELSE 3 END")
     if cara is Cara.LANJUT:
         lapor = f"""
         SELECT *, CASE WHEN NOT _melapor THEN _s_lapor_sejak_merah WHEN _rank_mentah = 2 THEN 0
@@ -1381,17 +1403,9 @@ def _sql_zona_akhir(m: ModelAturan, cara: Cara, sumber: str) -> str:
                   CASE WHEN NOT _melapor THEN _s_lapor_sejak_kuning WHEN _rank_mentah >= 1 THEN 0
                        ELSE _s_lapor_sejak_kuning + 1 END AS _lsk
         FROM {sumber}"""
-    else:
-        lapor = f"""
-        SELECT *, _nlap - max(CASE WHEN _melapor AND _rank_mentah = 2 THEN _nlap END) OVER ({w}) AS _lsm,
-                  _nlap - max(CASE WHEN _melapor AND _rank_mentah >= 1 THEN _nlap END) OVER ({w}) AS _lsk
-        FROM (SELECT _ki, _ord, _melapor, _rank_mentah, _rank_gerbang,
-                     count(*) FILTER (WHERE _melapor) OVER ({w}) AS _nlap FROM {sumber})"""
-    akhir = f"""
-        SELECT *, CASE WHEN _melapor THEN _rank_lapor WHEN _rank_gerbang IS NOT NULL
-                       THEN greatest(_rank_gerbang, _rank_lapor) ELSE 3 END AS _rank_akhir
-        FROM (SELECT *, CASE WHEN _lsm < {nm} THEN 2 WHEN _lsk < {nk} THEN 1 ELSE 0 END AS _rank_lapor FROM ({lapor}))"""
-    if cara is Cara.LANJUT:
+        akhir = f"""
+        SELECT *, {rank_akhir} AS _rank_akhir
+        FROM (SELECT *, {rank_lapor.format(m="_lsm", k="_lsk")} AS _rank_lapor FROM ({lapor}))"""
         lari = f"""
         SELECT *, _s_zona_nyata AS _zn_lalu, _s_zona_sejak_merah AS _zsm_lalu,
                CAST(CASE WHEN _rank_akhir < 3 AND _rank_akhir IS DISTINCT FROM _s_zona_nyata THEN 1
@@ -1400,17 +1414,34 @@ def _sql_zona_akhir(m: ModelAturan, cara: Cara, sumber: str) -> str:
                          ELSE 1 END AS INTEGER) AS _minggu_abu
         FROM ({akhir})"""
     else:
+        # Two window levels over the narrow rows (each costs ≈ 0.3 s nationally): the first gives
+        # the counters, and also those of the last zoned week before the row (`_p` packs its
+        # week, whether it reported and its gate), from which that week's zone follows as it
+        # does for the row itself: nothing in between reported. The second needs the zones.
+        dizonakan = "(_melapor OR _rank_gerbang IS NOT NULL)"  # a row is grey when neither
+        tanpa_ini = "(_nlap - CASE WHEN _melapor THEN 1 ELSE 0 END)"
+        tingkat1 = f"""
+        SELECT _ki, _ord, _melapor, _rank_mentah, _rank_gerbang,
+               _nlap - max(CASE WHEN _melapor AND _rank_mentah = 2 THEN _nlap END) OVER ({w}) AS _lsm,
+               _nlap - max(CASE WHEN _melapor AND _rank_mentah >= 1 THEN _nlap END) OVER ({w}) AS _lsk,
+               {tanpa_ini} - max(CASE WHEN _melapor AND _rank_mentah = 2 THEN _nlap END) OVER ({sebelum}) AS _lsm_p,
+               {tanpa_ini} - max(CASE WHEN _melapor AND _rank_mentah >= 1 THEN _nlap END) OVER ({sebelum}) AS _lsk_p,
+               count(*) FILTER (WHERE {dizonakan}) OVER ({w}) AS _nzona,
+               max(CASE WHEN {dizonakan} THEN _ord * 8 + CASE WHEN _melapor THEN 4 ELSE 0 END
+                        + coalesce(_rank_gerbang + 1, 0) END) OVER ({sebelum}) AS _p
+        FROM {sumber}"""
+        zona_p = "CASE WHEN _p % 8 >= 4 THEN _rank_lapor_p ELSE greatest(_p % 4 - 1, _rank_lapor_p) END"
+        akhir = f"""
+        SELECT *, {rank_akhir} AS _rank_akhir, CASE WHEN _p IS NOT NULL THEN {zona_p} END AS _zn_lalu
+        FROM (SELECT *, {rank_lapor.format(m="_lsm", k="_lsk")} AS _rank_lapor,
+                        {rank_lapor.format(m="_lsm_p", k="_lsk_p")} AS _rank_lapor_p FROM ({tingkat1}))"""
         lari = f"""
         SELECT *, CAST(_ord + 1 - _masuk AS INTEGER) AS minggu_zona_nyata,
-               CAST(CASE WHEN _rank_akhir = 3 THEN _ord + 1 - _masuk_abu END AS INTEGER) AS _minggu_abu,
+               CAST(CASE WHEN _rank_akhir = 3 THEN _ord - _p // 8 END AS INTEGER) AS _minggu_abu,
                (_nzona - CASE WHEN _rank_akhir < 3 THEN 1 ELSE 0 END) - _nz_merah_lalu AS _zsm_lalu
         FROM (SELECT *, max(CASE WHEN _rank_akhir < 3 AND _rank_akhir IS DISTINCT FROM _zn_lalu THEN _ord END) OVER ({w}) AS _masuk,
-                        max(CASE WHEN _rank_akhir = 3 AND _rank_lalu IS DISTINCT FROM 3 THEN _ord END) OVER ({w}) AS _masuk_abu,
                         max(CASE WHEN _rank_akhir = 2 THEN _nzona END) OVER ({sebelum}) AS _nz_merah_lalu
-              FROM (SELECT *, last_value(CASE WHEN _rank_akhir < 3 THEN _rank_akhir END IGNORE NULLS) OVER ({sebelum}) AS _zn_lalu,
-                              lag(_rank_akhir) OVER (PARTITION BY _ki ORDER BY _ord) AS _rank_lalu,
-                              count(*) FILTER (WHERE _rank_akhir < 3) OVER ({w}) AS _nzona
-                    FROM ({akhir})))"""
+              FROM ({akhir}))"""
     return f"""
     SELECT _ki, _ord, _rank_akhir,
            CASE WHEN _rank_akhir < 3 AND _rank_akhir > CASE WHEN _melapor THEN _rank_mentah ELSE _rank_gerbang END
@@ -1502,10 +1533,10 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, cara: Cara, dari: date, s
     """Score [dari, sampai] and write its zones; keep the state after each week in `simpan`."""
     jelas = param["_jelas"]
     p = {k: v for k, v in param.items() if not k.startswith("_")}  # "_…" entries describe, they are not SQL parameters
-    p.update(dari=dari, sampai=sampai, versi=aturan.versi, simpan_dari=dari)
+    p.update(dari=dari, sampai=sampai, versi=aturan.versi, simpan_dari=dari, simpan_a=simpan[0], simpan_b=simpan[-1])
     semua = cara is Cara.SEMUA
     # identity columns: from `_kenal` for all weeks, in the rows for one week (see _kompilasi)
-    gabung_kenal = "JOIN _kenal USING (_ki)" if semua else ""
+    gabung_kenal = "JOIN _kenal k ON k._ki = h._ki" if semua else ""
     try:
         if semua:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _kenal AS {param['_kenal']}", _parameter(param["_kenal"], p)).fetchall()
@@ -1514,52 +1545,66 @@ def _tulis(con, sql: str, param: dict, aturan: Aturan, cara: Cara, dari: date, s
         # the zone over narrow columns: the same windows over the wide rows cost ≈ 1 s more of
         # a national rescoring (measured)
         con.execute(f"CREATE OR REPLACE TEMP TABLE _zona AS {_sql_zona_akhir(aturan.model, cara, '_hasil')}").fetchall()
-        # Signatures as text; those already explained under these rules keep their id, new ones
-        # are numbered on after the largest (ids are never changed, only appended). A row held
-        # by history (few) is explained with its `_tahan`.
+        # Signatures as text; those already explained under these rules keep their number, new
+        # ones are numbered on after the largest (ids are never changed, only appended). A row's
+        # id is 4 × its signature's number + the zone its history holds it in (0: none, see
+        # _sql_penjelasan_ditahan), so the few held rows need no join of their own.
         con.execute("""CREATE OR REPLACE TEMP TABLE _ciri_ada AS
-                       SELECT c._ciri, c._tahan, c._kunci, j.id IS NULL AS _baru,
-                              coalesce(j.id, (SELECT coalesce(max(id), 0) FROM penjelasan)
-                                             + CAST(row_number() OVER (PARTITION BY j.id IS NULL ORDER BY c._kunci) AS INTEGER)) AS id
-                       FROM (SELECT _ciri, _tahan, CAST({'c': _ciri, 't': _tahan} AS VARCHAR) AS _kunci FROM (
-                                 SELECT DISTINCT _ciri, -1 AS _tahan FROM _hasil
-                                 UNION SELECT DISTINCT h._ciri, z._tahan FROM _zona z JOIN _hasil h USING (_ki, _ord)
-                                 WHERE z._tahan IS NOT NULL)) c
-                       LEFT JOIN penjelasan j ON j.versi_aturan = $versi AND j.kunci = c._kunci""",
+                       SELECT c._ciri, c._kunci, j.dasar IS NULL AS _baru,
+                              coalesce(j.dasar, (SELECT coalesce(max(id) // 4, 0) FROM penjelasan)
+                                       + CAST(row_number() OVER (PARTITION BY j.dasar IS NULL ORDER BY c._kunci) AS INTEGER)) AS dasar
+                       FROM (SELECT _ciri, CAST(_ciri AS VARCHAR) AS _kunci FROM (SELECT DISTINCT _ciri FROM _hasil)) c
+                       LEFT JOIN (SELECT kunci, id // 4 AS dasar FROM penjelasan WHERE versi_aturan = $versi AND id % 4 = 0) j
+                           ON j.kunci = c._kunci""",
                     {"versi": aturan.versi}).fetchall()
         q = (f"INSERT INTO penjelasan (id, versi_aturan, kunci, gerbang, alasan, langkah_berikut) "
-             f"SELECT c.id, $versi, j._kunci, j.gerbang, j.alasan, j.langkah_berikut FROM ("
-             + jelas.replace("{sumber}", "(SELECT _kunci, _ciri, nullif(_tahan, -1) AS _tahan FROM _ciri_ada WHERE _baru)")
+             f"SELECT c.dasar * 4, $versi, j._kunci, j.gerbang, j.alasan, j.langkah_berikut FROM ("
+             + jelas.replace("{sumber}", "(SELECT _kunci, _ciri FROM _ciri_ada WHERE _baru)")
              + ") j JOIN _ciri_ada c ON c._kunci = j._kunci")
         con.execute(q, _parameter(q, p)).fetchall()
-        sumber_kolom = {"minggu": "h.minggu", "zona": f"{_sql_nama_zona('z._rank_akhir')}", "id_penjelasan": "c.id",
+        nama_zona = _sql_nama_zona("z._rank_akhir")
+        # joined back on (_ki, _ord): a POSITIONAL JOIN of _zona made in _hasil's order ran on
+        # one thread and cost ≈ 1.9 s more (measured)
+        sumber_kolom = {"minggu": "h.minggu", "zona": nama_zona, "id_penjelasan": "c.dasar * 4 + coalesce(z._tahan, 0)",
                         "minggu_di_zona": "z.minggu_di_zona", "pergerakan": "z.pergerakan", "versi_aturan": "$versi",
                         "nama_koperasi": "_nama_koperasi", "kode_desa": "_kode_desa"}
         kolom = ", ".join(sumber_kolom.get(k.strip(), k.strip()) for k in _KOLOM_INTI.split(","))
         con.execute(f"""INSERT INTO zona_inti ({_KOLOM_INTI})
-                        SELECT {kolom} FROM _hasil h JOIN _zona z USING (_ki, _ord)
-                        JOIN _ciri_ada c ON c._ciri = h._ciri AND c._tahan = coalesce(z._tahan, -1)  -- struct '=' treats NULL fields as equal
+                        SELECT {kolom} FROM _hasil h JOIN _zona z ON z._ki = h._ki AND z._ord = h._ord
+                        JOIN _ciri_ada c USING (_ciri)  -- struct '=' treats NULL fields as equal
                         {gabung_kenal}""",
                     {"versi": aturan.versi}).fetchall()
+        ditahan = f"""(SELECT v.id, v.id // 4 * 4 AS dasar, v.id % 4 AS _tahan, (c._ciri._bit0 & 1) <> 0 AS _melapor,
+                              c._ciri._rank_mentah AS _rank_mentah
+                       FROM (SELECT DISTINCT id_penjelasan AS id FROM zona_inti
+                             WHERE minggu BETWEEN $dari AND $sampai AND id_penjelasan % 4 <> 0
+                             EXCEPT SELECT id FROM penjelasan) v
+                       JOIN _ciri_ada c ON c.dasar = v.id // 4)"""
+        q = f"INSERT INTO penjelasan BY NAME {_sql_penjelasan_ditahan(aturan.model, ditahan)}"
+        con.execute(q, _parameter(q, p)).fetchall()
         # the state after each week in `simpan`, which the next week's scoring continues from:
         # every known koperasi has a row in that week
-        riwayat = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
+        if semua:  # the aggregates of `_kenal` (see _kompilasi) for the two weeks kept
+            riwayat = "".join(f", CASE WHEN h.minggu = $simpan_b THEN {k.replace('_k', '_sb', 1)} "
+                              f"ELSE {k.replace('_k', '_sa', 1)} END AS {k}" for k in param["_kumulatif"])
+        else:
+            riwayat = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in param["_kumulatif"])
         keadaan = f"""SELECT h.minggu, $penanda AS penanda, kode_koperasi, _pertama, _kode_desa AS kode_desa,
-                             _nama_koperasi AS nama_koperasi,
-                             {_sql_nama_zona('z._rank_akhir')} AS zona,
+                             _nama_koperasi AS nama_koperasi, {nama_zona} AS zona,
                              z.minggu_di_zona, z.lapor_sejak_merah, z.lapor_sejak_kuning, z.zona_nyata,
                              z.minggu_zona_nyata, z.zona_sejak_merah{riwayat}
-                      FROM _hasil h JOIN _zona z USING (_ki, _ord) {gabung_kenal} WHERE h.minggu IN $simpan"""
-        nilai = {"penanda": param["_penanda"], "simpan": simpan}
+                      FROM (FROM _hasil WHERE minggu IN $simpan) h JOIN _zona z ON z._ki = h._ki AND z._ord = h._ord
+                      {gabung_kenal}"""
+        nilai = {"penanda": param["_penanda"], "simpan": simpan, "simpan_b": simpan[-1]}
         # one week keeps the latest state before it (still valid: the weeks up to it are
         # unchanged) beside its own; all weeks, or states of other rules, start afresh
         if not semua and _keadaan_sejenis(con, param["_penanda"]):
             con.execute("""DELETE FROM keadaan_skor WHERE minggu >= $sampai
                            OR minggu < (SELECT max(minggu) FROM keadaan_skor WHERE minggu < $sampai)""",
                         {"sampai": sampai}).fetchall()
-            con.execute(f"INSERT INTO keadaan_skor BY NAME {keadaan}", nilai).fetchall()
+            con.execute(f"INSERT INTO keadaan_skor BY NAME {keadaan}", _parameter(keadaan, nilai)).fetchall()
         else:
-            con.execute(f"CREATE OR REPLACE TABLE keadaan_skor AS {keadaan}", nilai).fetchall()
+            con.execute(f"CREATE OR REPLACE TABLE keadaan_skor AS {keadaan}", _parameter(keadaan, nilai)).fetchall()
     finally:
         for t in ("_kenal", "_hasil", "_zona", "_ciri_ada"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}").fetchall()
