@@ -1219,6 +1219,18 @@ def _teks_amatan(s: Syarat, ctx: _Konteks) -> str:
     return (f"{ctx.p(_label(s) + ': ')} || coalesce({_sql_label_nilai(s.kolom)}, 'tidak dilaporkan')")
 
 
+def keluarga_cek(p: Pilar) -> list[list[Indikator]]:
+    """The pillar's indicators grouped by the value they judge, in config order: the checks of
+    one column (status lahan: teridentifikasi, siap, tidak bermasalah) are one problem when it
+    fails, named once with what it costs together, and filtered by the first one's id. A check
+    that looks back over weeks is its own family."""
+    keluarga: dict[str, list[Indikator]] = {}
+    for i in p.indikator:
+        kunci = i.kolom if i.kolom and not CEK[i.cek].lihat_belakang else f"#{i.id}"
+        keluarga.setdefault(kunci, []).append(i)
+    return list(keluarga.values())
+
+
 def _minggu_keluar(m: ModelAturan, zona: str) -> int:
     """Reported weeks in a row a koperasi must qualify for a better zone before leaving `zona`."""
     return int(m.stabilitas.minggu_keluar.get(zona, 1))
@@ -1277,16 +1289,33 @@ def _kolom_penjelasan(m: ModelAturan, pilar, gerbang, skor_p, ctx: _Konteks,
         teks = f"{ctx.p(g.teks + ' (')} || {detail} || ')'"
         alasan_g.append(f"CASE WHEN \"_g_{g.id}\" THEN {_alasan_sql(g.id, 'gerbang', None, teks, None, g.keparahan, ctx)} END")
         komponen.append((f'"_g_{g.id}"', alasan_g[-1]))
-    # failed checks, sorted by what they cost the total score
+    # failed checks, sorted by what they cost the total score; the checks of one value (a
+    # family, see keluarga_cek) are one reason with what they cost together
     alasan_c = []
     for n, p in pilar:
-        for ind in p.indikator:
-            hilang = f"round(100.0 * {_lit_angka(ind.poin)} / \"_pb_{n}\", 1)"
-            dampak = f"{hilang} * {_lit_angka(p.bobot)} / _bobot_berlaku"
-            teks = CEK[ind.cek].teks_sql(ind, ctx)
-            struk = _alasan_sql(ind.id, "cek", n, teks, hilang, ind.keparahan, ctx)
-            alasan_c.append(f"CASE WHEN \"_f_{ind.id}\" THEN {{'u': -({dampak}), 'a': {struk}}} END")
-            komponen.append((f'"_f_{ind.id}"', alasan_c[-1]))
+        for anggota in keluarga_cek(p):
+            hilang = {i.id: f"round(100.0 * {_lit_angka(i.poin)} / \"_pb_{n}\", 1)" for i in anggota}
+            gagal = {i.id: f'"_f_{i.id}"' for i in anggota}
+            if len(anggota) == 1:
+                ind = anggota[0]
+                teks, keparahan = CEK[ind.cek].teks_sql(ind, ctx), ctx.p(ind.keparahan)
+                jumlah_hilang, kena = hilang[ind.id], gagal[ind.id]
+            else:
+                kena = "(" + " OR ".join(gagal.values()) + ")"
+                jumlah_hilang = " + ".join(f"CASE WHEN {gagal[i.id]} THEN {hilang[i.id]} ELSE 0 END" for i in anggota)
+                n_gagal = " + ".join(f"CASE WHEN {gagal[i.id]} THEN 1 ELSE 0 END" for i in anggota)
+                sendiri = " ".join(f"WHEN {gagal[i.id]} THEN {CEK[i.cek].teks_sql(i, ctx)}" for i in anggota)
+                syarat = ", ".join(f"CASE WHEN {gagal[i.id]} THEN {ctx.p(uraikan_syarat(i))} END" for i in anggota)
+                teks = (f"CASE WHEN {n_gagal} = 1 THEN CASE {sendiri} END ELSE {_teks_amatan(anggota[0], ctx)} || ' (' "
+                        f"|| CAST({n_gagal} AS VARCHAR) || ' cek gagal: ' "
+                        f"|| array_to_string(list_filter([{syarat}], lambda x: x IS NOT NULL), '; ') || ')' END")
+                terburuk = sorted(anggota, key=lambda i: KEPARAHAN.index(i.keparahan))
+                keparahan = "CASE " + " ".join(f"WHEN {gagal[i.id]} THEN {ctx.p(i.keparahan)}" for i in terburuk) + " END"
+            dampak = f"({jumlah_hilang}) * {_lit_angka(p.bobot)} / _bobot_berlaku"
+            struk = (f"{{'id': {ctx.p(anggota[0].id)}, 'jenis': 'cek', 'pilar': {ctx.p(n)}, 'teks': {teks}, "
+                     f"'poin_hilang': CAST({jumlah_hilang} AS DOUBLE), 'keparahan': {keparahan}}}")
+            alasan_c.append(f"CASE WHEN {kena} THEN {{'u': -({dampak}), 'a': {struk}}} END")
+            komponen.append((kena, alasan_c[-1]))
     kosong = f"[]::{_TIPE_ALASAN}[]"
     bag_g = f"list_filter([{', '.join(alasan_g)}], lambda x: x IS NOT NULL)" if alasan_g else kosong
     # sorted by the first struct field: the cost to the total score, largest first

@@ -697,8 +697,9 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
 
     aturan = rules.muat_aturan()
     pilihan_alasan = {g.id: f"Gerbang: {g.teks}" for g in aturan.model.gerbang}
-    pilihan_alasan |= {i.id: f"Cek {p.label}: {rules.uraikan_syarat(i)}"
-                       for p in aturan.model.pilar.values() for i in p.indikator}
+    # the checks of one value are one reason (rules.keluarga_cek), filtered by the first one's id
+    pilihan_alasan |= {k[0].id: f"Cek {p.label}: " + "; ".join(rules.uraikan_syarat(i) for i in k)
+                       for p in aturan.model.pilar.values() for k in rules.keluarga_cek(p)}
     hasil: list[tuple[str, str]] = []
     k1, k2, k3, k4 = st.columns(4)
     with k1:
@@ -997,7 +998,11 @@ def penjelasan(hasil: dict | None) -> None:
         if not hasil["alasan"]:
             st.write("Semua cek yang berlaku terpenuhi.")
         for a in hasil["alasan"]:
-            if a["jenis"] == "gerbang":
+            if a["id"] == "stabilitas":  # history holds the zone (rules._sql_penjelasan_ditahan)
+                skor = hasil.get("skor_total")
+                st.markdown(f"- :orange[**Stabilitas**] {a['teks']}"
+                            + (f" (skor minggu ini {fmt.angka(skor, 1)})" if skor is not None else ""))
+            elif a["jenis"] == "gerbang":
                 st.markdown(f"- :red[**Gerbang**] {a['teks']} ({a['keparahan']})")
             else:
                 pilar = charts.LABEL_PILAR.get(a["pilar"], a["pilar"])

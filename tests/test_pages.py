@@ -92,6 +92,19 @@ def test_koperasi_page_explains_the_zone(demo_env):
     assert spec["data"], "zone history chart has data"
 
 
+def test_koperasi_page_says_when_history_holds_the_zone(demo_env):
+    # a koperasi whose report this week qualifies for kuning or hijau, yet is merah (the
+    # engine's `_tahan`): the page names stability and this week's score
+    con = store.sambungan_baca(demo_env)
+    kode, skor = con.execute("""SELECT kode_koperasi, skor_total FROM zona
+                                WHERE minggu = (SELECT max(minggu) FROM zona) AND zona = 'merah'
+                                  AND alasan[1].id = 'stabilitas' AND skor_total IS NOT NULL LIMIT 1""").fetchall()[0]
+    at = buka("pages/koperasi.py", kode=kode)
+    teks = semua_teks(at)
+    assert "Stabilitas" in teks and "Masih merah: minggu ini sudah memenuhi syarat" in teks
+    assert f"skor minggu ini {str(round(skor, 1)).replace('.', ',')}" in teks
+
+
 def test_unknown_koperasi_gets_a_clear_message(demo_env):
     at = buka("pages/koperasi.py", kode="TIDAK-ADA")
     assert not at.exception

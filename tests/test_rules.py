@@ -370,6 +370,27 @@ def test_stability_keeps_merah_until_n_qualifying_weeks(tmp_path):
     assert [zona_dari(con, "K1", minggu(i)) for i in range(4)] == ["merah", "hijau", "hijau", "hijau"]
 
 
+def test_one_problem_is_one_reason_with_what_it_costs_together(tmp_path):
+    # Land bermasalah fails three checks of the same value. Worked by hand: before construction
+    # (belum_mulai) the infrastruktur checks that apply are lahan ×3 (20 each) and kendala (15):
+    # 75 points, each land check costs round(100 × 20 / 75, 1) = 26,7 → 80,1 together.
+    con = db(tmp_path, [baris_baik("K1", W0, status_lahan="bermasalah", tahap_pembangunan="belum_mulai",
+                                   progres_fisik=0.0, status_operasional="belum", gerai_aktif=0,
+                                   omzet_bulanan=None, tunggakan_persen=None),
+                        baris_baik("K2", W0, status_lahan="verifikasi", tahap_pembangunan="belum_mulai",
+                                   progres_fisik=0.0, status_operasional="belum", gerai_aktif=0,
+                                   omzet_bulanan=None, tunggakan_persen=None)])
+    rules.skor(con, rules.muat_aturan())
+    lahan = [a for a in rules.jelaskan(con, "K1", W0)["alasan"] if a["pilar"] == "infrastruktur"]
+    assert len(lahan) == 1
+    assert lahan[0]["id"] == "lahan_teridentifikasi" and lahan[0]["poin_hilang"] == pytest.approx(80.1)
+    assert lahan[0]["teks"].startswith("status lahan: bermasalah (3 cek gagal: ")
+    # one check of the family failing reads as that check alone, still under the family's id
+    lahan = [a for a in rules.jelaskan(con, "K2", W0)["alasan"] if a["pilar"] == "infrastruktur"]
+    assert [(a["id"], a["teks"], a["poin_hilang"]) for a in lahan] == [
+        ("lahan_teridentifikasi", "status lahan: verifikasi (harus siap)", pytest.approx(26.7))]
+
+
 # ------------------------------------------------------------------ history columns
 
 def test_weeks_in_zone_counts_the_current_run(tmp_path):
@@ -669,7 +690,40 @@ def test_invalid_rules_are_refused_with_path_line_and_fix(nama, jalur, baris, ka
     assert "Perbaikan:" in pesan
 
 
-def test_invalid_rules_leave_previous_scores_intact(tmp_path):
+STABILITAS_SALAH = [
+    # (the stability block, the key refused, words of the message)
+    ("  minggu_keluar:\n    merah: -1\n    kuning: 2\n", "stabilitas.minggu_keluar.merah", "-1 minggu tidak mungkin"),
+    ("  minggu_keluar:\n    merah: 30\n    kuning: 2\n", "stabilitas.minggu_keluar.merah", "lebih panjang dari riwayat"),
+    ("  minggu_keluar:\n    merah: 2\n    oranye: 2\n", "stabilitas.minggu_keluar.oranye", "zona 'oranye' tidak dikenal"),
+    ("  minggu_keluar:\n    merah: 2\n    hijau: 2\n", "stabilitas.minggu_keluar.hijau", "hijau adalah zona terbaik"),
+    ("  minggu_keluar_merah: 2\n", "stabilitas.minggu_keluar_merah", "kunci tidak dikenal"),
+]
+
+
+@pytest.mark.parametrize("blok, jalur, kata", STABILITAS_SALAH)
+def test_a_bad_stability_window_is_refused_with_path_line_and_fix(blok, jalur, kata):
+    teks = Path("config/zones.yaml").read_text(encoding="utf-8")
+    bawaan = "  minggu_keluar:\n    merah: 2\n    kuning: 2\n"
+    teks = teks.replace(bawaan, blok)
+    # the line of the refused key, counted in the text itself
+    kunci = jalur.rsplit(".", 1)[1] + ":"
+    awal = teks.index("\nstabilitas:")
+    baris = teks[:teks.index(kunci, awal)].count("\n") + 1
+    with pytest.raises(rules.AturanTidakValid) as e:
+        rules.muat_aturan_teks(teks)
+    pesan = str(e.value)
+    assert f"baris {baris}, {jalur}:" in pesan and kata in pesan and "Perbaikan:" in pesan
+
+
+def test_movement_windows_out_of_range_are_refused():
+    teks = Path("config/zones.yaml").read_text(encoding="utf-8")
+    with pytest.raises(rules.AturanTidakValid) as e:
+        rules.muat_aturan_teks(teks.replace("  minggu_kronis: 4", "  minggu_kronis: 1"))
+    assert "pergerakan.minggu_kronis" in str(e.value) and "rentang 2–12" in str(e.value)
+
+
+@pytest.mark.parametrize("salah", ["ambang_terbalik.yaml", "stabilitas negatif"])
+def test_invalid_rules_leave_previous_scores_intact(tmp_path, salah):
     # Through the path a user takes (`python -m kdkmp score --rules FILE`): the file is refused
     # with its path and line, and the database, zones included, stays byte for byte.
     import hashlib
@@ -683,10 +737,15 @@ def test_invalid_rules_leave_previous_scores_intact(tmp_path):
     ingest.simpan(snapshot.validasi_frame(frame_contoh(5)), isi_file=None, nama_file="a.csv", db_path=path)
     store.tutup_semua()
     sebelum = hashlib.sha256(path.read_bytes()).hexdigest()
-    hasil = subprocess.run([sys.executable, "-m", "kdkmp", "score", "--rules", str(DATA / "ambang_terbalik.yaml"),
+    berkas = DATA / salah
+    if not berkas.exists():  # the default rules with a negative stability window
+        berkas = tmp_path / "stabilitas_negatif.yaml"
+        berkas.write_text(Path("config/zones.yaml").read_text(encoding="utf-8")
+                          .replace("    merah: 2\n    kuning: 2\n", "    merah: -2\n    kuning: 2\n"), encoding="utf-8")
+    hasil = subprocess.run([sys.executable, "-m", "kdkmp", "score", "--rules", str(berkas),
                             "--db", str(path)], cwd=Path(__file__).resolve().parent.parent, capture_output=True,
                            text=True)
-    assert hasil.returncode == 2 and "ambang_terbalik.yaml" in hasil.stderr and "baris" in hasil.stderr
+    assert hasil.returncode == 2 and berkas.name in hasil.stderr and "baris" in hasil.stderr
     assert hashlib.sha256(path.read_bytes()).hexdigest() == sebelum
 
 
