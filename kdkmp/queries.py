@@ -472,13 +472,13 @@ SARINGAN = (
     Saringan("tahap", "Tahap pembangunan", "lp.tahap_pembangunan = $tahap", "tahap pembangunan {nilai}"),
     Saringan("min_minggu", "Minggu di zona ini (≥)", "k.minggu_di_zona >= CAST($min_minggu AS INTEGER)",
              "sudah {nilai} minggu atau lebih di zona ini"),
-    Saringan("baru_merah", "Baru merah minggu ini", "k.pergerakan = 'baru_merah'", "baru merah minggu ini"),
+    Saringan("gerak", "Pergerakan minggu ini", "k.pergerakan = $gerak", "{nilai} minggu ini"),
     Saringan("stagnan", "Konstruksi stagnan", "list_contains(k.gerbang, $id_stagnan)",
              "konstruksi stagnan"),
 )
 SARINGAN_PER_KUNCI = {s.kunci: s for s in SARINGAN}
 # Flags: present or absent, no value of their own.
-SARINGAN_BENDERA = ("baru_merah", "stagnan")
+SARINGAN_BENDERA = ("stagnan",)
 ID_GERBANG_STAGNAN = "konstruksi_stagnan"
 
 KOLOM_INTERVENSI = {  # in the order shown and exported: who, why, what it takes, then where and what
@@ -523,7 +523,7 @@ def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None
 def kalimat_saringan(wilayah: str | None, saringan: tuple[tuple[str, str], ...]) -> str:
     """The filters as one Indonesian sentence for the export's keterangan sheet."""
     bagian = [f"wilayah {ref.cari(wilayah).label}" if wilayah else "seluruh Indonesia"]
-    bagian += [SARINGAN_PER_KUNCI[k].kalimat.format(nilai=v) for k, v in saringan]
+    bagian += [SARINGAN_PER_KUNCI[k].kalimat.format(nilai=str(v).replace("_", " ")) for k, v in saringan]
     return "; ".join(bagian)
 
 

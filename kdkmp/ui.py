@@ -459,16 +459,33 @@ def kartu_zona(jumlah: dict) -> None:
             st.markdown(f"**{fmt.rasio_persen(kini[z], jumlah['jumlah'])}**")
 
 
+HALAMAN_INTERVENSI = "pages/intervensi.py"
+
+
+def param_daftar(minggu: date, kode: str | None, **saringan) -> dict:
+    """URL parameters of the intervention list of an area and week (a desa: its kecamatan's list,
+    the finest area the list filters on)."""
+    from kdkmp import wilayah as ref
+
+    if kode is not None and ref.tingkat(kode) == "desa":
+        kode = ref.induk(kode)
+    return {**param_wilayah(kode), "minggu": minggu.isoformat(), **saringan}
+
+
 def pergerakan(minggu: date, kode: str | None) -> None:
-    """The three movement counts of a weekly meeting, each opening its list."""
+    """The three movement counts of a weekly meeting, each opening its list on the intervention
+    page (filtered the same way, ready to export)."""
     hitung = tanya(queries.hitung_pergerakan, minggu, kode)
     kolom = st.columns(3)
     for (jenis, (judul, definisi)), k in zip(rules.definisi_pergerakan(rules.muat_aturan()).items(), kolom):
         with k:
             st.metric(judul, fmt.angka(hitung[jenis]), help=definisi)
             if hitung[jenis]:
-                with st.expander(f"Lihat {fmt.angka(hitung[jenis])} koperasi"):
-                    tabel_koperasi(tanya(queries.daftar_pergerakan, jenis, minggu, kode))
+                # pulih koperasi are kuning or hijau now: the list must not keep its merah default
+                st.page_link(HALAMAN_INTERVENSI, label=f"Daftar {fmt.angka(hitung[jenis])} koperasi",
+                             icon=":material/list:",
+                             query_params=param_daftar(minggu, kode, gerak=jenis,
+                                                       zona="semua" if jenis == "pulih" else "merah"))
 
 
 def tabel_koperasi(df) -> None:
@@ -528,6 +545,11 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
         st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
         return
     kartu_zona(jumlah)
+    if jumlah["zona"]["merah"]:
+        st.page_link(HALAMAN_INTERVENSI, icon=":material/assignment_late:",
+                     label=f"Daftar intervensi {w.label if w else 'nasional'}: {fmt.angka(jumlah['zona']['merah'])} "
+                           "koperasi merah, siap diunduh",
+                     query_params=param_daftar(minggu, kode, zona="merah"))
     if kode is not None and kode == pengguna().wilayah:
         perbandingan_provinsi(minggu, kode)
     st.subheader("Pergerakan minggu ini")
@@ -703,9 +725,10 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
     hasil: list[tuple[str, str]] = []
     k1, k2, k3, k4 = st.columns(4)
     with k1:
-        zona = widget_url(st.selectbox, "Zona", "zona", options=["merah", "kuning", "hijau", "tidak_melapor"],
-                          index=0, bawaan="merah", format_func=charts.LABEL_ZONA.get)
-        hasil.append(("zona", zona))
+        zona = widget_url(st.selectbox, "Zona", "zona", options=["merah", "kuning", "hijau", "tidak_melapor", "semua"],
+                          index=0, bawaan="merah", format_func=lambda z: charts.LABEL_ZONA.get(z, "Semua zona"))
+        if zona != "semua":
+            hasil.append(("zona", zona))
     with k2:
         pilar = widget_url(st.selectbox, "Pilar terlemah", "pilar", options=list(charts.LABEL_PILAR), index=None,
                            placeholder="Semua", format_func=charts.LABEL_PILAR.get)
@@ -723,16 +746,15 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
         min_minggu = widget_url(st.number_input, "Minggu di zona ini (≥)", "min_minggu", min_value=0, max_value=104,
                                 value=0, step=1, bawaan=0)
     with k3:
-        baru_merah = widget_url(st.checkbox, "Baru merah minggu ini", "baru_merah")
+        gerak = widget_url(st.selectbox, "Pergerakan minggu ini", "gerak", options=list(rules.PERGERAKAN), index=None,
+                           placeholder="Semua", format_func=lambda j: j.replace("_", " ").capitalize())
     with k4:
         stagnan = widget_url(st.checkbox, "Konstruksi stagnan", "stagnan")
-    for kunci, nilai in (("pilar", pilar), ("alasan", alasan), ("kendala", kendala), ("tahap", tahap)):
+    for kunci, nilai in (("pilar", pilar), ("alasan", alasan), ("kendala", kendala), ("tahap", tahap), ("gerak", gerak)):
         if nilai:
             hasil.append((kunci, nilai))
     if min_minggu:
         hasil.append(("min_minggu", str(int(min_minggu))))
-    if baru_merah:
-        hasil.append(("baru_merah", "ya"))
     if stagnan:
         hasil.append(("stagnan", "ya"))
     return tuple(hasil)

@@ -105,6 +105,24 @@ def test_koperasi_page_says_when_history_holds_the_zone(demo_env):
     assert f"skor minggu ini {str(round(skor, 1)).replace('.', ',')}" in teks
 
 
+def test_an_area_view_opens_its_own_lists_in_one_click(demo_env):
+    # From the province's page: its merah list and the list behind each movement count. Each list
+    # holds exactly as many koperasi as the link on the area page said (two different queries).
+    from urllib.parse import parse_qsl
+
+    wilayah = buka("pages/wilayah.py", prov="52")
+    tautan = [p.proto for p in wilayah.get("page_link") if p.proto.page == "intervensi"]
+    assert len(tautan) == 4, [t.label for t in tautan]
+    for t in tautan:
+        param = dict(parse_qsl(t.query_string))
+        assert param["prov"] == "52"
+        jumlah = int(t.label.split(": ")[-1].split()[0].replace(".", "") if ": " in t.label
+                     else t.label.split()[1].replace(".", ""))
+        daftar = buka("pages/intervensi.py", **param)
+        assert teks_metric(daftar)["Koperasi sesuai saringan"] == f"{jumlah:,}".replace(",", "."), (t.label, param)
+        assert "Nusa Tenggara Barat" in semua_teks(daftar)
+
+
 def test_unknown_koperasi_gets_a_clear_message(demo_env):
     at = buka("pages/koperasi.py", kode="TIDAK-ADA")
     assert not at.exception

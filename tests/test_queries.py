@@ -112,14 +112,16 @@ def test_intervention_list_defaults_to_merah_by_priority(con):
     (("zona", "merah"), ("tahap", "tertunda")),
     (("zona", "kuning"), ("pilar", "infrastruktur")),
     (("zona", "merah"), ("min_minggu", "2")),
-    (("zona", "merah"), ("baru_merah", "ya")),
+    (("zona", "merah"), ("gerak", "baru_merah")),
+    (("zona", "merah"), ("gerak", "merah_kronis")),
+    (("gerak", "pulih"),),
     (("zona", "merah"), ("alasan", "lahan_bermasalah_tertunda")),
 ])
 def test_every_filter_narrows_the_list(con, saringan):
-    semua = queries.daftar_intervensi(con, MINGGU, "52", saringan[:1])
+    semua = queries.daftar_intervensi(con, MINGGU, "52", saringan[:-1])
     sempit = queries.daftar_intervensi(con, MINGGU, "52", saringan)
     assert set(sempit["kode_koperasi"]) <= set(semua["kode_koperasi"])
-    kunci, nilai = saringan[1]
+    kunci, nilai = saringan[-1]
     if kunci == "kendala":
         assert (sempit["kendala_utama"] == nilai).all() and len(sempit) > 0
     if kunci == "tahap":
@@ -128,8 +130,9 @@ def test_every_filter_narrows_the_list(con, saringan):
         assert (sempit["pilar_terlemah"] == nilai).all()
     if kunci == "min_minggu":
         assert (sempit["minggu_di_zona"] >= int(nilai)).all()
-    if kunci == "baru_merah":
-        assert len(sempit) == queries.hitung_pergerakan(con, MINGGU, "52")["baru_merah"]
+    if kunci == "gerak":  # the list behind each movement count is exactly that count
+        assert len(sempit) == queries.hitung_pergerakan(con, MINGGU, "52")[nilai] > 0
+        assert set(sempit["zona"]) <= ({"kuning", "hijau"} if nilai == "pulih" else {"merah"})
 
 
 def test_completeness_shows_full_reporting_where_the_calibration_says_so(con):
