@@ -151,3 +151,26 @@ def test_upload_a_week_then_download_the_red_list(page: Page, server_salinan, tm
     ekspor = catatan.baca_jejak(peristiwa="ekspor", url=url_catatan).iloc[0]
     rincian = json.loads(ekspor["rincian"])
     assert (ekspor["oleh"], ekspor["wilayah"], rincian["format"], rincian["baris"]) == ("lokal", "52", "csv", len(harap))
+
+
+def test_from_a_province_to_its_red_list_and_csv_in_two_clicks(page: Page, server_streamlit, db_demo):
+    # The meeting's fifth question from the province's own page: one click to its list, one to
+    # the CSV. The file holds as many koperasi as the province's merah card says (summary --json).
+    import pandas as pd
+
+    page.goto(f"{server_streamlit}/wilayah?prov=52")
+    tunggu_selesai(page)
+    expect(page.get_by_role("heading", name="Provinsi Nusa Tenggara Barat")).to_be_visible(timeout=60_000)
+    merah = ringkasan_cli(db_demo, "52")["zona"]["merah"]
+    klik = 0
+    page.get_by_test_id("stPageLink").filter(has_text="Daftar intervensi Nusa Tenggara Barat").first.click()
+    klik += 1
+    tunggu_selesai(page)
+    expect(page.get_by_role("heading", name="Daftar intervensi")).to_be_visible(timeout=60_000)
+    assert nilai_metric(page, "Koperasi sesuai saringan") == merah
+    with page.expect_download(timeout=60_000) as unduhan:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Unduh CSV").first.click()
+    klik += 1
+    isi = pd.read_csv(unduhan.value.path(), encoding="utf-8-sig")
+    assert klik == 2 and len(isi) == merah
+    assert set(isi["Zona"]) == {"Merah"} and isi["Provinsi"].eq("Nusa Tenggara Barat").all()
