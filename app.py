@@ -20,6 +20,7 @@ halaman = st.navigation({
         st.Page(HALAMAN / "ringkasan.py", title="Ringkasan nasional" if pengguna.wilayah is None else "Beranda",
                 icon=":material/dashboard:", default=True),
         st.Page(HALAMAN / "wilayah.py", title="Wilayah", icon=":material/map:"),
+        st.Page(HALAMAN / "rapat.py", title="Rapat mingguan", icon=":material/co_present:"),
         st.Page(HALAMAN / "koperasi.py", title="Koperasi", icon=":material/storefront:"),
     ],
     "Tindak lanjut": [

@@ -304,6 +304,21 @@ def hitung_pergerakan(con: duckdb.DuckDBPyConnection, minggu: date | None = None
     return dict(zip(rules.PERGERAKAN, (int(n) for n in r)))
 
 
+@tercakup("agregat")
+def masih_merah(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> tuple[int, int]:
+    """Last week's red list a week on: (koperasi merah last week in the area, of which merah now)."""
+    minggu = _minggu(con, minggu)
+    lalu = minggu_sebelumnya(con, minggu)
+    if lalu is None:
+        return 0, 0
+    syarat, param = saring_wilayah(wilayah, "l")
+    r = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE k.zona = 'merah')
+        FROM zona l LEFT JOIN zona k ON k.kode_koperasi = l.kode_koperasi AND k.minggu = $minggu
+        WHERE l.minggu = $lalu AND l.zona = 'merah' AND {syarat}""", {**param, "minggu": minggu, "lalu": lalu}).fetchall()[0]
+    return int(r[0]), int(r[1])
+
+
 def _kolom_daftar(alias_z: str = "k") -> str:
     return f"""{alias_z}.kode_koperasi, {alias_z}.nama_koperasi, wd.nama AS desa, wk.nama AS kabupaten,
                {alias_z}.kode_desa, {alias_z}.zona, {alias_z}.skor_total, {alias_z}.pilar_terlemah,

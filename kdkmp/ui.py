@@ -7,6 +7,7 @@ changes with every load and every rescoring, so nothing stale is ever served.
 
 from __future__ import annotations
 
+import importlib
 import time
 from datetime import date
 
@@ -18,7 +19,8 @@ from kdkmp import format as fmt
 
 @st.cache_data(max_entries=1024, show_spinner=False)
 def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, args: tuple, kwargs: tuple):
-    fungsi = getattr(queries, nama_fungsi)
+    modul, nama = nama_fungsi.rsplit(".", 1)
+    fungsi = getattr(importlib.import_module(modul), nama)
     if getattr(fungsi, "cara_cakupan", None):
         kwargs = (*kwargs, ("cakupan", cakupan))
     con = store.sambungan_baca(db)
@@ -29,12 +31,13 @@ def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, 
 
 
 def tanya(fungsi, *args, **kwargs):
-    """Call a kdkmp.queries function on the live database for the signed-in user, cached per
+    """Call a read function (kdkmp.queries, or one built on them that declares its scope with
+    queries.tercakup) on the live database for the signed-in user, cached per
     data version and per scope: the scope is an argument of the cache, so a result is never served
     across scopes. A request outside the scope stops the page with one sentence (tolak)."""
     db = str(store.lokasi_db())
     try:
-        return _tembolok(fungsi.__name__, store.identitas_file(db), db, pengguna().cakupan, args,
+        return _tembolok(f"{fungsi.__module__}.{fungsi.__name__}", store.identitas_file(db), db, pengguna().cakupan, args,
                          tuple(sorted(kwargs.items())))
     except akses.AksesDitolak as e:
         tolak(e)
@@ -550,6 +553,9 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
                      label=f"Daftar intervensi {w.label if w else 'nasional'}: {fmt.angka(jumlah['zona']['merah'])} "
                            "koperasi merah, siap diunduh",
                      query_params=param_daftar(minggu, kode, zona="merah"))
+    if w is None or w.tingkat != "desa":
+        st.page_link(HALAMAN_RAPAT, icon=":material/co_present:", label="Rapat mingguan wilayah ini",
+                     query_params={**param_wilayah(kode), "minggu": minggu.isoformat()})
     if kode is not None and kode == pengguna().wilayah:
         perbandingan_provinsi(minggu, kode)
     st.subheader("Pergerakan minggu ini")
@@ -635,6 +641,59 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
 
 
 # ---------------------------------------------------------------- one koperasi
+
+HALAMAN_RAPAT = "pages/rapat.py"
+
+# A projector at the back of a meeting room: no sidebar, larger numbers and sentences.
+_GAYA_PRESENTASI = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header { display: none !important; }
+[data-testid="stMetricValue"] { font-size: 3.2rem !important; }
+[data-testid="stMarkdownContainer"] li { font-size: 1.6rem; line-height: 1.5; }
+</style>"""
+
+
+def tampilkan_rapat(kode: str | None, minggu: date) -> None:
+    """The weekly meeting of one area: the headline in sentences, the cards, the children compared,
+    the list to send out."""
+    from kdkmp import rapat
+    from kdkmp import wilayah as ref
+
+    try:
+        pengguna().periksa(kode)
+    except akses.AksesDitolak as e:
+        tolak(e)
+    presentasi = widget_url(st.toggle, "Mode presentasi", "presentasi",
+                            help="Menyembunyikan menu samping dan memperbesar angka untuk layar proyektor.")
+    if presentasi:
+        st.markdown(_GAYA_PRESENTASI, unsafe_allow_html=True)
+    else:
+        remah_roti(kode)
+    data = tanya(rapat.susun, minggu, kode)
+    st.title(f"Rapat mingguan · {data.nama}")
+    jumlah = tanya(queries.hitung_zona, minggu, kode)
+    cap(minggu, jumlah)
+    if jumlah["jumlah"] == 0:
+        st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
+        return
+    st.markdown("\n".join(f"- {k}" for k in rapat.kalimat_utama(data)))
+    kartu_zona(jumlah)
+    st.subheader("Pergerakan minggu ini")
+    pergerakan(minggu, kode)
+    if jumlah["zona"]["merah"]:
+        st.page_link(HALAMAN_INTERVENSI, icon=":material/assignment_late:",
+                     label=f"Daftar intervensi: {fmt.angka(jumlah['zona']['merah'])} koperasi merah, siap diunduh",
+                     query_params=param_daftar(minggu, kode, zona="merah"))
+    anak = [a for a in data.anak if a.dinilai]
+    if anak:
+        import pandas as pd
+
+        st.subheader(f"Per {data.tingkat_anak}, terberat di atas")
+        tabel = pd.DataFrame([{"Wilayah": a.nama, "Dinilai": a.dinilai, "Merah": a.merah,
+                               "% merah": round(a.persen_merah, 1),
+                               "Merah minggu lalu": a.merah_lalu,
+                               "Perubahan": None if a.merah_lalu is None else a.merah - a.merah_lalu} for a in anak])
+        tabel_data(tabel.sort_values(["% merah", "Merah"], ascending=False))
+
 
 def sebagai_tanggal(nilai) -> date | None:
     """A date from a frame cell (Timestamp / date / NaT)."""

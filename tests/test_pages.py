@@ -123,6 +123,20 @@ def test_an_area_view_opens_its_own_lists_in_one_click(demo_env):
         assert "Nusa Tenggara Barat" in semua_teks(daftar)
 
 
+def test_the_meeting_view_speaks_in_sentences_and_has_a_projector_mode(demo_env):
+    biasa = buka("pages/rapat.py", prov="52")
+    assert biasa.title[0].value == "Rapat mingguan · Provinsi Nusa Tenggara Barat"
+    kalimat = next(m.value for m in biasa.markdown if m.value.startswith("- Merah"))
+    assert "koperasi yang dinilai" in kalimat and "baru merah" in kalimat and "masih merah" in kalimat
+    assert any(p.proto.page == "intervensi" for p in biasa.get("page_link"))
+    proyektor = buka("pages/rapat.py", prov="52", presentasi="true")
+    assert any('[data-testid="stSidebar"]' in m.value for m in proyektor.markdown)
+    assert not [p for p in proyektor.get("page_link") if p.proto.label == "Nasional"]  # no breadcrumbs
+    # the area view leads to it
+    wilayah = buka("pages/wilayah.py", prov="52")
+    assert any(p.proto.page == "rapat" and "prov=52" in p.proto.query_string for p in wilayah.get("page_link"))
+
+
 def test_unknown_koperasi_gets_a_clear_message(demo_env):
     at = buka("pages/koperasi.py", kode="TIDAK-ADA")
     assert not at.exception
