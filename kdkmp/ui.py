@@ -631,16 +631,21 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
                         width="stretch", key="kendala_per_anak")
 
     st.subheader("Peta")
-    peta = charts.peta_zona(tanya(queries.titik_peta, minggu, kode), batas=batas_wilayah())
+    titik = tanya(queries.titik_peta, minggu, kode)
+    peta = charts.peta_zona(titik, batas=batas_wilayah())
     if peta is None:
         st.info("Belum ada koordinat untuk wilayah ini.")
     else:
         st.pydeck_chart(peta, height=520)
         st.caption("Posisi perkiraan: titik per wilayah di rata-rata koordinat koperasinya, ukuran menurut jumlah "
                    "koperasi, warna menurut bagian merah. Tanpa peta dasar (tidak ada akses internet).")
+    # an area whose position is unknown is said to be missing, never drawn at an invented place
+    tanpa_posisi = anak[(anak["jumlah"] > 0) & ~anak["kode"].isin(titik["kode"])]
+    if not tanpa_posisi.empty:
+        st.caption(f"Posisi tidak diketahui, tidak digambar di peta: {', '.join(tanpa_posisi['nama'])}.")
 
 
-# ---------------------------------------------------------------- one koperasi
+# ---------------------------------------------------------------- the weekly meeting
 
 HALAMAN_RAPAT = "pages/rapat.py"
 
@@ -694,6 +699,8 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
                                "Perubahan": None if a.merah_lalu is None else a.merah - a.merah_lalu} for a in anak])
         tabel_data(tabel.sort_values(["% merah", "Merah"], ascending=False))
 
+
+# ---------------------------------------------------------------- one koperasi
 
 def sebagai_tanggal(nilai) -> date | None:
     """A date from a frame cell (Timestamp / date / NaT)."""

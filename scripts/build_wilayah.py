@@ -4,10 +4,12 @@
     python scripts/build_wilayah.py --tgz F    # uses an already downloaded tarball
 
 The package has no village coordinates. Its islands table carries a coordinate per
-coastal kabupaten/kota; an approximate kabupaten position is the median of its
-islands, otherwise its province's centre (hand-entered below) nudged by a
-deterministic offset so that inland kabupaten do not stack on one point. The
-positions are for orientation on a map, not for surveying.
+coastal kabupaten/kota; an approximate kabupaten position is the median of its islands
+(`sumber_koordinat` "pulau"). A kota without islands takes the position of the kabupaten of
+the same name in its province, which surrounds it (Kota Bima → Kabupaten Bima: "kabupaten_senama").
+Any other position is unknown and left empty ("tidak_diketahui"): a point invented near the
+province's centre put Kota Bima beside Mataram, 200 km from Bima, on a projector in front of
+people who know where Bima is. The positions are for orientation on a map, not for surveying.
 """
 
 from __future__ import annotations
@@ -15,7 +17,6 @@ from __future__ import annotations
 import argparse
 import csv
 import gzip
-import hashlib
 import io
 import re
 import subprocess
@@ -53,10 +54,10 @@ def _derajat(teks: str) -> list[float]:
     return nilai
 
 
-def _geser(kode: str, skala: float) -> tuple[float, float]:
-    """Deterministic offset in [-skala, skala] from the code's hash."""
-    h = hashlib.sha256(kode.encode()).digest()
-    return ((h[0] / 255 - 0.5) * 2 * skala, (h[1] / 255 - 0.5) * 2 * skala)
+
+def _inti_nama(nama: str) -> str:
+    """'Kota Bima' and 'Kabupaten Bima' -> 'bima'."""
+    return re.sub(r"^(Kota|Kabupaten)\s+", "", nama).strip().lower()
 
 
 def _baca(tar: tarfile.TarFile, nama: str) -> list[dict]:
@@ -88,20 +89,27 @@ def bangun(tgz: Path) -> None:
         if len(v) == 2 and p["regency_code"]:
             koordinat_pulau.setdefault(p["regency_code"], []).append((v[0], v[1]))
 
+    posisi: dict[str, tuple[float, float]] = {}
+    for k in kabupaten:
+        titik = koordinat_pulau.get(k["code"])
+        if not titik:
+            continue
+        lat, lon = median(t[0] for t in titik), median(t[1] for t in titik)
+        plat, plon = PUSAT_PROVINSI[k["province_code"]]
+        # Islands far offshore (outer islands) would drag the point into the sea.
+        if abs(lat - plat) <= 4 and abs(lon - plon) <= 6:
+            posisi[k["code"]] = (lat, lon)
+    senama = {(k["province_code"], _inti_nama(k["name"])): k["code"] for k in kabupaten
+              if k["code"] in posisi and not k["name"].startswith("Kota ")}
     baris_kab = []
     for k in sorted(kabupaten, key=lambda r: r["code"]):
-        titik = koordinat_pulau.get(k["code"])
-        plat, plon = PUSAT_PROVINSI[k["province_code"]]
-        if titik:
-            lat, lon = median(t[0] for t in titik), median(t[1] for t in titik)
-            sumber = "pulau"
-            # Islands far offshore (outer islands) would drag the point into the sea.
-            if abs(lat - plat) > 4 or abs(lon - plon) > 6:
-                dlat, dlon = _geser(k["code"], 0.6)
-                lat, lon, sumber = plat + dlat, plon + dlon, "provinsi"
+        if k["code"] in posisi:
+            (lat, lon), sumber = posisi[k["code"]], "pulau"
+        elif k["name"].startswith("Kota ") and (k["province_code"], _inti_nama(k["name"])) in senama:
+            (lat, lon), sumber = posisi[senama[(k["province_code"], _inti_nama(k["name"]))]], "kabupaten_senama"
         else:
-            dlat, dlon = _geser(k["code"], 0.6)
-            lat, lon, sumber = plat + dlat, plon + dlon, "provinsi"
+            baris_kab.append([k["code"], k["province_code"], k["name"], "", "", "tidak_diketahui"])
+            continue
         baris_kab.append([k["code"], k["province_code"], k["name"], round(lat, 4), round(lon, 4), sumber])
 
     _tulis("provinsi.csv.gz", ["kode", "nama", "lat", "lon"],

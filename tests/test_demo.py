@@ -292,7 +292,11 @@ def test_koordinat_tetap_dan_dekat_pusat_kabupaten(akhir, ringkasan):
     pusat = kab.reindex(ada["kode_desa"].str[:5])
     assert (np.abs(ada["latitude"].to_numpy() - pusat["lat"].to_numpy()) <= 0.19 + 1e-9).all()
     assert (np.abs(ada["longitude"].to_numpy() - pusat["lon"].to_numpy()) <= 0.19 + 1e-9).all()
-    assert 0.01 < akhir["latitude"].isna().mean() < 0.06
+    # a koperasi in a kabupaten/kota whose position is unknown gets none (never an invented one);
+    # elsewhere a few reports leave it empty, as the field does
+    dikenal = akhir["kode_desa"].str[:5].map(kab["lat"].notna())
+    assert akhir.loc[~dikenal, "latitude"].isna().all() and (~dikenal).any()
+    assert 0.01 < akhir.loc[dikenal, "latitude"].isna().mean() < 0.06
 
 
 # ---------------------------------------------------------------- through the real ingestion path

@@ -137,6 +137,14 @@ def test_the_meeting_view_speaks_in_sentences_and_has_a_projector_mode(demo_env)
     assert any(p.proto.page == "rapat" and "prov=52" in p.proto.query_string for p in wilayah.get("page_link"))
 
 
+def test_the_map_says_which_areas_it_cannot_place(demo_env):
+    # Kota Mataram has no position in the reference and its demo koperasi none either: the page
+    # names it instead of drawing it somewhere; Kota Bima is drawn (inside Kabupaten Bima)
+    at = buka("pages/wilayah.py", prov="52")
+    keterangan = [c.value for c in at.caption if c.value.startswith("Posisi tidak diketahui")]
+    assert keterangan == ["Posisi tidak diketahui, tidak digambar di peta: Kota Mataram."]
+
+
 def test_unknown_koperasi_gets_a_clear_message(demo_env):
     at = buka("pages/koperasi.py", kode="TIDAK-ADA")
     assert not at.exception

@@ -81,6 +81,12 @@ def test_children_of_a_kabupaten_are_its_kecamatan():
     assert len(wilayah.anak(None)) == 38
 
 
-def test_every_kabupaten_has_a_position_inside_the_contract_bounds():
-    kab = wilayah.tabel().query("tingkat == 'kabupaten'")
-    assert kab["lat"].between(-11.5, 6.5).all() and kab["lon"].between(94.5, 141.5).all()
+def test_a_kabupaten_position_is_inside_the_contract_bounds_or_unknown_never_invented():
+    kab = wilayah.tabel().query("tingkat == 'kabupaten'").set_index("kode")
+    dikenal = kab.dropna(subset=["lat", "lon"])
+    assert dikenal["lat"].between(-11.5, 6.5).all() and dikenal["lon"].between(94.5, 141.5).all()
+    # Kota Bima lies inside Kabupaten Bima (east Sumbawa, ≈ 118.7° E), not beside Mataram on Lombok
+    assert tuple(kab.loc["52.72", ["lat", "lon"]]) == tuple(kab.loc["52.06", ["lat", "lon"]])
+    assert kab.loc["52.72", "lon"] > 118.5
+    # Kota Mataram has no islands and no kabupaten of its name in the reference: unknown, not guessed
+    assert kab.loc["52.71", ["lat", "lon"]].isna().all()
