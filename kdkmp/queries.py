@@ -319,6 +319,21 @@ def masih_merah(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wila
     return int(r[0]), int(r[1])
 
 
+@tercakup("agregat")
+def alasan_merah_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None,
+                          wilayah: str | None = None) -> pd.DataFrame:
+    """What keeps the area's merah koperasi merah, per child area: kode (the child), id (a gate,
+    a check family or 'stabilitas'), jumlah (merah koperasi with that reason)."""
+    minggu = _minggu(con, minggu)
+    tingkat_anak = _TINGKAT_ANAK[ref.cari(wilayah).tingkat if wilayah else None]
+    syarat, param = saring_wilayah(wilayah, "z")
+    return con.execute(f"""
+        SELECT kode, id, count(*) AS jumlah
+        FROM (SELECT z.{_KOLOM_TINGKAT[tingkat_anak]} AS kode, unnest(list_distinct(list_transform(z.alasan, lambda a: a.id))) AS id
+              FROM zona z WHERE z.minggu = $minggu AND z.zona = 'merah' AND {syarat})
+        GROUP BY 1, 2 ORDER BY 1, 3 DESC, 2""", {**param, "minggu": minggu}).df()
+
+
 def _kolom_daftar(alias_z: str = "k") -> str:
     return f"""{alias_z}.kode_koperasi, {alias_z}.nama_koperasi, wd.nama AS desa, wk.nama AS kabupaten,
                {alias_z}.kode_desa, {alias_z}.zona, {alias_z}.skor_total, {alias_z}.pilar_terlemah,

@@ -91,6 +91,36 @@ def kalimat_utama(d: DataRapat) -> list[str]:
     return kalimat
 
 
+def label_alasan(aturan: rules.Aturan) -> dict[str, str]:
+    """A reason's id as the meeting names it: a gate by its text, a check family by its pillar and
+    what it checks (the ids reasons carry, see rules.keluarga_cek)."""
+    label = {g.id: g.teks for g in aturan.model.gerbang}
+    for p in aturan.model.pilar.values():
+        for k in rules.keluarga_cek(p):
+            label[k[0].id] = f"{p.label}: " + "; ".join(rules.uraikan_syarat(i) for i in k)
+    label["stabilitas"] = "Masih dalam masa stabilitas (belum cukup minggu memenuhi syarat)"
+    return label
+
+
+def pareto(alasan: pd.DataFrame, anak: pd.DataFrame, label: dict[str, str], merah: int, n: int = 8) -> pd.DataFrame:
+    """The reasons behind the area's merah, most frequent first: Alasan, Koperasi merah, % merah (a
+    koperasi has several reasons: the shares add up past 100 %), and per child area its count.
+    `alasan` is queries.alasan_merah_per_anak, `anak` the children (kode, nama)."""
+    if alasan.empty or not merah:
+        return pd.DataFrame(columns=["Alasan", "Koperasi merah", "% merah"])
+    jumlah = alasan.groupby("id")["jumlah"].sum().sort_values(ascending=False, kind="stable").head(n)
+    tabel = pd.DataFrame({"Alasan": [label.get(i, i) for i in jumlah.index], "Koperasi merah": jumlah.to_numpy(),
+                          "% merah": (100 * jumlah.to_numpy() / merah).round(1)})
+    nama = dict(zip(anak["kode"], anak["nama"]))
+    per_anak = alasan[alasan["id"].isin(jumlah.index)].pivot_table(index="id", columns="kode", values="jumlah",
+                                                                  aggfunc="sum", fill_value=0)
+    # the children with the most merah reasons first, so the heaviest columns are on the left
+    urut = per_anak.sum().sort_values(ascending=False, kind="stable").index
+    for kode in urut:
+        tabel[nama.get(kode, kode)] = per_anak[kode].reindex(jumlah.index, fill_value=0).to_numpy()
+    return tabel
+
+
 def _anak(df: pd.DataFrame, lalu: pd.DataFrame | None) -> list[AnakRapat]:
     merah_lalu = dict(zip(lalu["kode"], lalu["merah"])) if lalu is not None else {}
     return [AnakRapat(nama=r.nama, dinilai=int(r.melapor), merah=int(r.merah),

@@ -673,6 +673,7 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
         st.markdown(_GAYA_PRESENTASI, unsafe_allow_html=True)
     else:
         remah_roti(kode)
+    w = ref.cari(kode) if kode else None
     data = tanya(rapat.susun, minggu, kode)
     st.title(f"Rapat mingguan · {data.nama}")
     jumlah = tanya(queries.hitung_zona, minggu, kode)
@@ -698,6 +699,13 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
                                "Merah minggu lalu": a.merah_lalu,
                                "Perubahan": None if a.merah_lalu is None else a.merah - a.merah_lalu} for a in anak])
         tabel_data(tabel.sort_values(["% merah", "Merah"], ascending=False))
+    if jumlah["zona"]["merah"] and (w is None or w.tingkat != "desa"):
+        st.subheader("Yang paling sering membuat merah")
+        st.caption("Alasan koperasi merah, terbanyak dulu, dan per wilayah di bawahnya. Satu koperasi bisa punya "
+                   "beberapa alasan.")
+        alasan = tanya(queries.alasan_merah_per_anak, minggu, kode)
+        anak_df = tanya(queries.zona_per_anak, minggu, kode)
+        tabel_data(rapat.pareto(alasan, anak_df, rapat.label_alasan(rules.muat_aturan()), jumlah["zona"]["merah"]))
 
 
 # ---------------------------------------------------------------- one koperasi

@@ -94,3 +94,22 @@ def test_a_scope_below_the_peers_gets_no_rank_rather_than_their_data(tmp_path):
     with pytest.raises(akses.AksesDitolak):
         rapat.susun(con, minggu(0), "52.01", cakupan="52.01.01")
     assert queries.masih_merah(con, minggu(0), "52.01") == (0, 0)
+
+
+def test_pareto_of_reasons_counted_by_hand():
+    import pandas as pd
+
+    # 10 merah koperasi in two kabupaten: A has 6 (4 with gate g, 5 with check c), B has 4 (all c,
+    # 1 with g). Totals: c 9 (90,0 %), g 5 (50,0 %); A's column first (more reasons)
+    alasan = pd.DataFrame({"kode": ["A", "A", "B", "B"], "id": ["g", "c", "c", "g"], "jumlah": [4, 5, 4, 1]})
+    anak = pd.DataFrame({"kode": ["A", "B"], "nama": ["Kab A", "Kab B"]})
+    tabel = rapat.pareto(alasan, anak, {"g": "Gerbang G", "c": "Cek C"}, merah=10)
+    assert tabel.to_dict("list") == {"Alasan": ["Cek C", "Gerbang G"], "Koperasi merah": [9, 5],
+                                     "% merah": [90.0, 50.0], "Kab A": [5, 4], "Kab B": [4, 1]}
+
+
+def test_every_reason_id_the_rules_can_give_has_a_label():
+    aturan = rules.muat_aturan()
+    label = rapat.label_alasan(aturan)
+    assert {g.id for g in aturan.model.gerbang} <= set(label) and "stabilitas" in label
+    assert label["lahan_teridentifikasi"].startswith("Infrastruktur & pembangunan fisik: status lahan")
