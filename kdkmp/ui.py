@@ -714,7 +714,8 @@ def sebagai_tanggal(nilai) -> date | None:
     """A date from a frame cell (Timestamp / date / NaT)."""
     import pandas as pd
 
-    if nilai is None or (not isinstance(nilai, date) and pd.isna(nilai)):
+    # NaT is an instance of date too: an empty laporan_terakhir must read as no date
+    if nilai is None or pd.isna(nilai):
         return None
     return nilai.date() if hasattr(nilai, "date") and callable(nilai.date) else nilai
 

@@ -98,7 +98,8 @@ def test_koperasi_page_says_when_history_holds_the_zone(demo_env):
     con = store.sambungan_baca(demo_env)
     kode, skor = con.execute("""SELECT kode_koperasi, skor_total FROM zona
                                 WHERE minggu = (SELECT max(minggu) FROM zona) AND zona = 'merah'
-                                  AND alasan[1].id = 'stabilitas' AND skor_total IS NOT NULL LIMIT 1""").fetchall()[0]
+                                  AND alasan[1].id = 'stabilitas' AND skor_total IS NOT NULL
+                                ORDER BY kode_koperasi LIMIT 1""").fetchall()[0]
     at = buka("pages/koperasi.py", kode=kode)
     teks = semua_teks(at)
     assert "Stabilitas" in teks and "Masih merah: minggu ini sudah memenuhi syarat" in teks
@@ -143,6 +144,15 @@ def test_the_map_says_which_areas_it_cannot_place(demo_env):
     at = buka("pages/wilayah.py", prov="52")
     keterangan = [c.value for c in at.caption if c.value.startswith("Posisi tidak diketahui")]
     assert keterangan == ["Posisi tidak diketahui, tidak digambar di peta: Kota Mataram."]
+
+
+def test_a_koperasi_whose_report_has_no_date_opens(demo_env):
+    # an empty laporan_terakhir (NaT in the frame) once crashed the page's date formatting
+    con = store.sambungan_baca(demo_env)
+    kode = con.execute("""SELECT kode_koperasi FROM laporan WHERE laporan_terakhir IS NULL
+                          AND minggu = (SELECT max(minggu) FROM laporan) ORDER BY kode_koperasi LIMIT 1""").fetchall()[0][0]
+    at = buka("pages/koperasi.py", kode=kode)
+    assert not at.exception
 
 
 def test_unknown_koperasi_gets_a_clear_message(demo_env):
