@@ -1,4 +1,4 @@
-"""`python -m kdkmp …`: demo, ingest, summary, export, rules check, score, minggu (withdraw/restore),
+"""`python -m kdkmp …`: demo, ingest, summary, export, brief, rules check, score, minggu (withdraw/restore),
 pengguna (accounts) and jejak (the audit trail).
 
 Messages to the user are Indonesian. Decisions, each in one line:
@@ -252,6 +252,33 @@ def perintah_export(args) -> int:
     except OSError as e:
         raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
     print(f"{_angka(len(tabel))} koperasi ditulis ke {keluaran}.")
+    return 0
+
+
+def perintah_brief(args) -> int:
+    from kdkmp import brief
+    from kdkmp import wilayah as ref
+
+    keluaran = Path(args.out)
+    ekstensi = keluaran.suffix.lower()
+    if ekstensi not in brief.FORMAT:
+        raise Ditolak(f"Berkas keluaran harus berakhiran .pptx atau .pdf, bukan '{keluaran.suffix or keluaran.name}'.")
+    if not keluaran.absolute().parent.is_dir():  # said before the brief is built, not after
+        raise Ditolak(f"Folder {keluaran.absolute().parent} tidak ada; buat dulu foldernya atau pilih folder lain.")
+    kode = ref.cari(args.wilayah).kode
+    con = store.sambungan_baca(args.db)
+    minggu = _minggu_dimuat(con, args.week)
+    oleh = (args.oleh or "").strip() or store._pengguna() + " (CLI)"
+    try:
+        isi = brief.FORMAT[ekstensi](con, minggu, kode, oleh=oleh)
+    except brief.BriefDitolak as e:
+        raise Ditolak(str(e)) from None
+    try:
+        brief.tulis_atomik(keluaran, isi)
+    except OSError as e:
+        raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
+    print(f"Ringkasan rapat {ref.cari(kode).label} minggu {minggu.isoformat()} ditulis ke {keluaran} "
+          f"({_angka(round(len(isi) / 1024))} KB).")
     return 0
 
 
@@ -525,6 +552,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--sep", choices=[",", ";"], default=",", help="pemisah CSV (';' untuk Excel berbahasa Indonesia)")
     db(p)
     p.set_defaults(fungsi=perintah_export)
+
+    p = sub.add_parser("brief", help="ringkasan rapat mingguan satu wilayah (PPTX atau PDF)",
+                       description="Ringkasan rapat mingguan satu wilayah sekali klik: PPTX (tabel dan grafik yang "
+                                   "dapat diedit) atau PDF, dengan cap data (minggu, versi aturan, kapan, oleh siapa).")
+    p.add_argument("--wilayah", required=True, metavar="KODE", help="kode wilayah tingkat apa pun: 52, 52.01, …")
+    p.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD", help="minggu data (bawaan: minggu terbaru)")
+    p.add_argument("--out", required=True, metavar="BERKAS", help="berkas keluaran .pptx atau .pdf")
+    p.add_argument("--oleh", metavar="NAMA", help="nama penyusun di cap (bawaan: pengguna sistem)")
+    db(p)
+    p.set_defaults(fungsi=perintah_brief)
 
     p = sub.add_parser("score", help="nilai ulang semua minggu dengan config/zones.yaml", description="Nilai ulang.")
     p.add_argument("--rules", help="berkas aturan (bawaan config/zones.yaml)")

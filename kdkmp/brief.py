@@ -1,0 +1,581 @@
+"""Ringkasan rapat sekali klik (issue 12): one area's weekly meeting as a PPTX with native,
+editable charts and tables, or as a PDF, in Indonesian, with the stamp. Plain functions returning
+bytes (no Streamlit): the page wraps them in a download button, the CLI writes them to a file.
+
+Decisions, each in one line:
+- One gathering (`kumpulkan`) feeds both formats, and both render the same rows (`tabel_*`), so
+  the PPTX and the PDF say the same thing; every number comes from the queries the page and
+  `summary --json` read (hitung_zona, hitung_pergerakan through rapat.susun), never recounted here.
+- Zone shares are of every koperasi known in the area (as the page's cards); the headline's share
+  of merah is of those zoned this week (as rapat.kalimat_utama says).
+- The children table lists the children with a zone this week, worst share of merah first (as the
+  meeting page); the chart has every child with a koperasi, so its bars add up to the zone counts.
+- The intervention list shows the first 15 merah koperasi in the list's priority order, says how
+  many there are in all and where the full list is (the Intervensi page, `export`).
+- Times are WIB (fmt.waktu); "dibuat oleh" is whoever asked (the signed-in user, or --oleh).
+- PPTX: 16:9, real title placeholders moved to the wide slide, the stamp on every slide's foot,
+  movement definitions in the notes. A long table continues on the next slide, never shrinks.
+- PDF: A4 landscape; matplotlib's bundled DejaVu Sans (always there with the pip package, unlike
+  a Debian font; fpdf2's core fonts are latin-1 only and lack "≥", "–", "·", "−"); the chart is a
+  matplotlib PNG drawn without pyplot (no global state, safe in Streamlit's threads).
+- A brief that cannot be made (week not loaded, no koperasi in the area) is BriefDitolak with
+  one sentence, raised before anything is built; the scope (`cakupan`) goes to every query.
+- `tulis_atomik`: a temp file in the same folder, then os.replace: a failure never leaves a
+  partial or empty file where the brief was asked.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from kdkmp import format as fmt
+from kdkmp import queries, rapat, rules
+from kdkmp import wilayah as ref
+
+BARIS_DAFTAR = 15          # intervention list rows in the brief
+BARIS_ANAK_PER_SLIDE = 14  # a longer children table continues on the next slide
+BARIS_DAFTAR_PER_SLIDE = 8  # reasons wrap to two lines
+JUDUL_APLIKASI = "Dasbor Zonasi KDKMP"
+
+
+class BriefDitolak(Exception):
+    """A brief that cannot be made; str(e) is one Indonesian sentence for the user."""
+
+
+@dataclass(frozen=True)
+class IsiBrief:
+    """Everything a brief says, gathered once for both formats."""
+    kode: str | None
+    rapat: rapat.DataRapat
+    kalimat: list[str]
+    jumlah: dict                 # queries.hitung_zona
+    cap: dict                    # queries.cap_data
+    anak_zona: pd.DataFrame      # queries.zona_per_anak, children with a koperasi, worst first
+    daftar: pd.DataFrame         # the first BARIS_DAFTAR of the merah list
+    jumlah_daftar: int           # koperasi on the whole merah list
+    definisi_pergerakan: dict[str, tuple[str, str]]
+    oleh: str
+    dibuat_pada: datetime
+
+    @property
+    def nama(self) -> str:
+        return nama_wilayah(self.kode)
+
+    @property
+    def judul(self) -> str:
+        return f"Rapat mingguan · {self.nama}"
+
+    @property
+    def dengan_kabupaten(self) -> bool:
+        """The list names the kabupaten/kota when the area holds several."""
+        return self.kode is None or ref.tingkat(self.kode) == "provinsi"
+
+
+def nama_wilayah(kode: str | None) -> str:
+    """'Provinsi Nusa Tenggara Barat', 'Kabupaten Lombok Barat' / 'Kota Bima' (the reference name
+    already says which), 'Kecamatan Gerung', 'Desa/Kelurahan …', or 'Nasional'."""
+    if kode is None:
+        return "Nasional"
+    w = ref.cari(kode)
+    return w.nama if w.tingkat == "kabupaten" else f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}"
+
+
+def kumpulkan(con: duckdb.DuckDBPyConnection, minggu: date | None, wilayah: str | None, *, oleh: str,
+              cakupan: str | None = None, pada: datetime | None = None) -> IsiBrief:
+    """The brief's content for an area and week, read through the scoped queries; BriefDitolak
+    when the week is not loaded or the area has no koperasi."""
+    kode = ref.cari(wilayah).kode if wilayah else None
+    dimuat = queries.daftar_minggu(con)
+    if not dimuat:
+        raise BriefDitolak("Belum ada data mingguan yang dimuat; ringkasan rapat tidak dibuat.")
+    minggu = minggu or dimuat[0]
+    if minggu not in dimuat:
+        raise BriefDitolak(f"Minggu {minggu.isoformat()} belum dimuat; ringkasan rapat tidak dibuat.")
+    jumlah = queries.hitung_zona(con, minggu, kode, cakupan=cakupan)
+    if jumlah["jumlah"] == 0:
+        raise BriefDitolak(f"{nama_wilayah(kode) if kode else 'Indonesia'} belum punya koperasi yang melapor sampai minggu {fmt.tanggal(minggu)}; "
+                           "ringkasan rapat tidak dibuat.")
+    data = rapat.susun(con, minggu, kode, cakupan=cakupan)
+    anak_zona = pd.DataFrame()
+    if kode is None or ref.tingkat(kode) != "desa":
+        anak_zona = queries.zona_per_anak(con, minggu, kode, cakupan=cakupan)
+        anak_zona = (anak_zona[anak_zona["jumlah"] > 0]
+                     .sort_values(["persen_merah", "merah"], ascending=False, na_position="last")
+                     .reset_index(drop=True))
+    daftar = queries.daftar_intervensi(con, minggu, kode, (("zona", "merah"),), cakupan=cakupan)
+    return IsiBrief(
+        kode=kode, rapat=data, kalimat=rapat.kalimat_utama(data), jumlah=jumlah, cap=queries.cap_data(con, minggu),
+        anak_zona=anak_zona, daftar=daftar.head(BARIS_DAFTAR).reset_index(drop=True), jumlah_daftar=len(daftar),
+        definisi_pergerakan=rules.definisi_pergerakan(rules.muat_aturan()), oleh=oleh,
+        dibuat_pada=pada or datetime.now(fmt.WIB))
+
+
+# ---------------------------------------------------------------- the rows both formats render
+
+def baris_cap(isi: IsiBrief) -> list[str]:
+    """The stamp: data week, rules version, the load, reporting, when and by whom."""
+    c, j = isi.cap, isi.jumlah
+    baris = [f"Minggu data: {fmt.tanggal(isi.rapat.minggu)}",
+             f"Versi aturan: {c['versi_aturan'] or '–'}"]
+    if c["batch_id"] is not None:
+        baris.append(f"Data dimuat: {fmt.waktu(c['dimuat_pada'])} dari {c['nama_file']}")
+    lapor = (f"Melapor: {fmt.angka(j['melapor'])} dari {fmt.angka(j['jumlah_desa'])} desa/kelurahan "
+             f"({fmt.rasio_persen(j['melapor'], j['jumlah_desa'])})")
+    if j["tanpa_laporan_dizonakan"]:
+        lapor += (f"; {fmt.angka(j['tanpa_laporan_dizonakan'])} koperasi tanpa laporan tetap diberi zona "
+                  "oleh gerbang laporan terlambat")
+    baris.append(lapor)
+    baris.append(f"Dibuat: {fmt.waktu(isi.dibuat_pada)} oleh {isi.oleh}")
+    return baris
+
+
+def kaki(isi: IsiBrief) -> str:
+    """The stamp in one line, at the foot of every slide and page."""
+    return (f"KDKMP · {isi.nama} · data minggu {fmt.tanggal(isi.rapat.minggu)} · aturan versi "
+            f"{isi.cap['versi_aturan'] or '–'} · dibuat {fmt.waktu(isi.dibuat_pada)} oleh {isi.oleh}")
+
+
+def tabel_zona(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
+    """Zone counts with their share of every koperasi and the change since last week."""
+    kini, lalu, total = isi.jumlah["zona"], isi.jumlah["zona_lalu"], isi.jumlah["jumlah"]
+    from kdkmp.kontrak import LABEL_ZONA
+
+    baris = [[LABEL_ZONA[z], fmt.angka(kini[z]), fmt.rasio_persen(kini[z], total),
+              "–" if lalu is None else fmt.selisih(kini[z] - lalu[z])] for z in queries.URUTAN_ZONA]
+    baris.append(["Jumlah koperasi", fmt.angka(total), fmt.rasio_persen(total, total),
+                  "–" if lalu is None else fmt.selisih(total - sum(lalu.values()))])
+    return ["Zona", "Koperasi", "% dari semua", "Sejak minggu lalu"], baris
+
+
+def tabel_pergerakan(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
+    gerak = isi.rapat.pergerakan
+    return ["Pergerakan minggu ini", "Koperasi"], [
+        [judul, fmt.angka(gerak[jenis])] for jenis, (judul, _) in isi.definisi_pergerakan.items()]
+
+
+def tabel_anak(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
+    """The children with a zone this week, worst share of merah first (as the meeting page)."""
+    anak = sorted((a for a in isi.rapat.anak if a.dinilai), key=lambda a: (a.persen_merah, a.merah), reverse=True)
+    kolom = [isi.rapat.tingkat_anak[0].upper() + isi.rapat.tingkat_anak[1:], "Dinilai", "Merah", "% merah",
+             "Perubahan merah"]
+    return kolom, [[a.nama, fmt.angka(a.dinilai), fmt.angka(a.merah), fmt.persen(a.persen_merah),
+                    "–" if a.merah_lalu is None else fmt.selisih(a.merah - a.merah_lalu)] for a in anak]
+
+
+def tabel_daftar(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
+    """The head of the merah list: who, where, why, how long."""
+    kolom = ["Kode koperasi", "Nama koperasi", "Desa/kelurahan"]
+    if isi.dengan_kabupaten:
+        kolom.append("Kabupaten/kota")
+    kolom += ["Alasan utama", "Minggu di zona"]
+    baris = []
+    for r in isi.daftar.itertuples():
+        b = [r.kode_koperasi, r.nama_koperasi, r.desa or "–"]
+        if isi.dengan_kabupaten:
+            b.append(r.kabupaten or "–")
+        b += [r.alasan_utama or "–", fmt.angka(r.minggu_di_zona)]
+        baris.append(b)
+    return kolom, baris
+
+
+def judul_daftar(isi: IsiBrief) -> str:
+    if not isi.jumlah_daftar:
+        return "Daftar intervensi: tidak ada koperasi merah minggu ini"
+    if isi.jumlah_daftar <= BARIS_DAFTAR:
+        return f"Daftar intervensi: {fmt.angka(isi.jumlah_daftar)} koperasi merah"
+    return f"Daftar intervensi: {BARIS_DAFTAR} teratas dari {fmt.angka(isi.jumlah_daftar)} koperasi merah"
+
+
+def catatan_daftar(isi: IsiBrief) -> str:
+    wilayah = f" --wilayah {isi.kode}" if isi.kode else ""
+    return (f"Urutan prioritas: gerbang dulu, lalu paling lama di zona, lalu skor terendah. Daftar lengkap "
+            f"({fmt.angka(isi.jumlah_daftar)} koperasi, dengan yang dibutuhkan tiap koperasi) ada di halaman "
+            f"Intervensi dan dapat diunduh sebagai CSV/XLSX, atau: python -m kdkmp export{wilayah} --zona merah "
+            f"--week {isi.rapat.minggu.isoformat()} --out merah.csv")
+
+
+def judul_anak(isi: IsiBrief) -> str:
+    return f"Per {isi.rapat.tingkat_anak}, terberat di atas"
+
+
+def _irisan(baris: list, n: int) -> list[list]:
+    return [baris[i:i + n] for i in range(0, len(baris), n)] or [[]]
+
+
+def _warna_zona() -> dict[str, str]:
+    from kdkmp.charts import WARNA_ZONA  # the one zone → colour map
+
+    return WARNA_ZONA
+
+
+# ---------------------------------------------------------------- PPTX
+
+def buat_pptx(con: duckdb.DuckDBPyConnection, minggu: date | None, wilayah: str | None, *, oleh: str,
+              cakupan: str | None = None, pada: datetime | None = None) -> bytes:
+    """The brief as a PowerPoint file: native, editable tables and a chart."""
+    return pptx_dari(kumpulkan(con, minggu, wilayah, oleh=oleh, cakupan=cakupan, pada=pada))
+
+
+def pptx_dari(isi: IsiBrief) -> bytes:
+    from pptx import Presentation
+    from pptx.util import Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.core_properties.title = isi.judul
+    prs.core_properties.author = isi.oleh
+    prs.core_properties.language = "id-ID"
+    prs.core_properties.created = isi.dibuat_pada.replace(tzinfo=None)
+    prs.core_properties.last_modified_by = isi.oleh
+
+    # 1. title and stamp
+    s = prs.slides.add_slide(prs.slide_layouts[0])
+    _letak(s.shapes.title, 0.6, 1.2, 12.1, 1.6)
+    s.shapes.title.text = isi.judul
+    sub = s.placeholders[1]
+    _letak(sub, 0.6, 3.1, 12.1, 3.4)
+    _paragraf(sub.text_frame, baris_cap(isi), Pt(20))
+    _kaki(s, isi)
+
+    # 2. the headline
+    s = _slide_judul(prs, "Pokok minggu ini")
+    kotak = s.shapes.add_textbox(Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.4))
+    kotak.text_frame.word_wrap = True
+    _paragraf(kotak.text_frame, [f"• {k}" for k in isi.kalimat], Pt(22), spasi=Pt(14))
+    _kaki(s, isi)
+
+    # 3. zones, movement, zones per child
+    s = _slide_judul(prs, "Zona dan pergerakan")
+    kolom, baris = tabel_zona(isi)
+    _tabel(s, kolom, baris, 0.5, 1.4, [2.1, 1.2, 1.3, 1.7], Pt(14), tebal_akhir=True)
+    kolom, baris = tabel_pergerakan(isi)
+    _tabel(s, kolom, baris, 0.5, 4.4, [3.3, 1.2], Pt(14))
+    s.notes_slide.notes_text_frame.text = "\n".join(
+        f"{judul}: {definisi}" for judul, definisi in isi.definisi_pergerakan.values())
+    if not isi.anak_zona.empty:
+        _grafik(s, isi, 7.0, 1.3, 5.9, 5.6)
+    _kaki(s, isi)
+
+    # 4. the children compared
+    kolom, baris = tabel_anak(isi)
+    if baris:
+        for i, bagian in enumerate(_irisan(baris, BARIS_ANAK_PER_SLIDE)):
+            s = _slide_judul(prs, f"Per {isi.rapat.tingkat_anak} (lanjutan)" if i else judul_anak(isi))
+            _tabel(s, kolom, bagian, 0.6, 1.4, [5.6, 1.6, 1.6, 1.6, 1.7], Pt(14))
+            _kaki(s, isi)
+
+    # 5. the head of the intervention list
+    kolom, baris = tabel_daftar(isi)
+    lebar = ([1.9, 2.6, 1.6, 1.6, 3.6, 0.8] if isi.dengan_kabupaten else [1.9, 2.9, 1.9, 4.6, 0.8])
+    for i, bagian in enumerate(_irisan(baris, BARIS_DAFTAR_PER_SLIDE)):
+        s = _slide_judul(prs, "Daftar intervensi (lanjutan)" if i else judul_daftar(isi))
+        if bagian:
+            _tabel(s, kolom, bagian, 0.4, 1.3, lebar, Pt(10))
+        catatan = s.shapes.add_textbox(Inches(0.4), Inches(6.35), Inches(12.5), Inches(0.6))
+        catatan.text_frame.word_wrap = True
+        _paragraf(catatan.text_frame, [catatan_daftar(isi)], Pt(11))
+        _kaki(s, isi)
+
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+def _letak(shape, x: float, y: float, lebar: float, tinggi: float) -> None:
+    from pptx.util import Inches
+
+    shape.left, shape.top, shape.width, shape.height = Inches(x), Inches(y), Inches(lebar), Inches(tinggi)
+
+
+def _slide_judul(prs, judul: str):
+    from pptx.util import Pt
+
+    s = prs.slides.add_slide(prs.slide_layouts[5])  # "Title Only"
+    _letak(s.shapes.title, 0.4, 0.25, 12.5, 0.9)
+    s.shapes.title.text = judul
+    for p in s.shapes.title.text_frame.paragraphs:
+        for r in p.runs:
+            r.font.size = Pt(30)
+    return s
+
+
+def _paragraf(tf, baris: list[str], ukuran, spasi=None) -> None:
+    tf.clear()
+    for i, teks in enumerate(baris):
+        p = tf.paragraphs[0] if i == 0 else tf.add_paragraph()
+        p.text = teks
+        p.font.size = ukuran
+        if spasi is not None:
+            p.space_after = spasi
+
+
+def _kaki(slide, isi: IsiBrief) -> None:
+    from pptx.dml.color import RGBColor
+    from pptx.util import Inches, Pt
+
+    kotak = slide.shapes.add_textbox(Inches(0.4), Inches(7.0), Inches(12.5), Inches(0.35))
+    kotak.text_frame.word_wrap = True
+    _paragraf(kotak.text_frame, [kaki(isi)], Pt(10))
+    kotak.text_frame.paragraphs[0].font.color.rgb = RGBColor(0x60, 0x60, 0x60)
+
+
+def _rata_kanan(teks: str) -> bool:
+    """Numbers (1.234, 12,5 %, +3, −2, ±0, –) are right-aligned."""
+    return bool(teks) and all(c.isdigit() or c in ".,%+−±– " for c in teks)
+
+
+def _tabel(slide, kolom: list[str], baris: list[list[str]], x: float, y: float, lebar: list[float], ukuran,
+           tebal_akhir: bool = False):
+    from pptx.enum.text import PP_ALIGN
+    from pptx.util import Inches
+
+    bentuk = slide.shapes.add_table(len(baris) + 1, len(kolom), Inches(x), Inches(y), Inches(sum(lebar)),
+                                    Inches(0.4 * (len(baris) + 1)))
+    tabel = bentuk.table
+    for j, w in enumerate(lebar):
+        tabel.columns[j].width = Inches(w)
+    angka = [all(_rata_kanan(b[j]) for b in baris) if baris else False for j in range(len(kolom))]
+    for i, isi_baris in enumerate([kolom, *baris]):
+        for j, teks in enumerate(isi_baris):
+            sel = tabel.cell(i, j)
+            sel.text = teks
+            for p in sel.text_frame.paragraphs:
+                p.font.size = ukuran
+                if angka[j]:
+                    p.alignment = PP_ALIGN.RIGHT
+                if tebal_akhir and i == len(baris):
+                    p.font.bold = True
+    return tabel
+
+
+def _grafik(slide, isi: IsiBrief, x: float, y: float, lebar: float, tinggi: float) -> None:
+    """Zones per child area as a native stacked bar chart (data editable in PowerPoint)."""
+    from pptx.chart.data import CategoryChartData
+    from pptx.dml.color import RGBColor
+    from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
+    from pptx.util import Inches, Pt
+
+    from kdkmp.kontrak import LABEL_ZONA
+
+    anak = isi.anak_zona
+    data = CategoryChartData(number_format="#,##0")
+    data.categories = list(anak["nama"])
+    for z in queries.URUTAN_ZONA:
+        data.add_series(LABEL_ZONA[z], [int(v) for v in anak[z]])
+    grafik = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, Inches(x), Inches(y), Inches(lebar), Inches(tinggi),
+                                    data).chart
+    grafik.has_title = True
+    grafik.chart_title.text_frame.text = f"Zona per {isi.rapat.tingkat_anak}"
+    grafik.chart_title.text_frame.paragraphs[0].font.size = Pt(14)
+    grafik.has_legend = True
+    grafik.legend.position = XL_LEGEND_POSITION.BOTTOM
+    grafik.legend.include_in_layout = False
+    grafik.legend.font.size = Pt(11)
+    grafik.category_axis.reverse_order = True  # the worst child on top, as in the table
+    # ... and the value axis at the bottom: it crosses the category axis at its last category
+    # (c:crosses of c:valAx; python-pptx offers `crosses` on the value axis only, for the other side)
+    for silang in grafik.value_axis._element.xpath("c:crosses"):
+        silang.set("val", "max")
+    grafik.category_axis.tick_labels.font.size = Pt(11 if len(anak) <= 15 else 8 if len(anak) <= 30 else 7)
+    _setiap_label(grafik.category_axis._element)
+    grafik.value_axis.tick_labels.font.size = Pt(10)
+    grafik.value_axis.tick_labels.number_format = "#,##0"  # thousands as the viewer's locale writes them
+    grafik.value_axis.tick_labels.number_format_is_linked = False
+    grafik.value_axis.has_major_gridlines = True
+    grafik.plots[0].gap_width = 40
+    warna = _warna_zona()
+    for seri, z in zip(grafik.plots[0].series, queries.URUTAN_ZONA):
+        seri.format.fill.solid()
+        seri.format.fill.fore_color.rgb = RGBColor.from_string(warna[z].lstrip("#").upper())
+
+
+def _setiap_label(sumbu) -> None:
+    """Every category labelled (c:tickLblSkip 1): a viewer may otherwise skip every other name of
+    38 provinces. python-pptx has no property for it; the element goes where the schema puts it."""
+    from pptx.oxml import parse_xml
+    from pptx.oxml.ns import nsdecls
+
+    lewati = parse_xml(f'<c:tickLblSkip {nsdecls("c")} val="1"/>')
+    for nama in ("c:tickMarkSkip", "c:noMultiLvlLbl", "c:extLst"):
+        sesudah = sumbu.find(f"{{{sumbu.nsmap['c']}}}{nama.split(':')[1]}")
+        if sesudah is not None:
+            sesudah.addprevious(lewati)
+            return
+    sumbu.append(lewati)
+
+
+# ---------------------------------------------------------------- PDF
+
+def buat_pdf(con: duckdb.DuckDBPyConnection, minggu: date | None, wilayah: str | None, *, oleh: str,
+             cakupan: str | None = None, pada: datetime | None = None) -> bytes:
+    """The brief as a PDF (A4 landscape), the chart as a static image."""
+    return pdf_dari(kumpulkan(con, minggu, wilayah, oleh=oleh, cakupan=cakupan, pada=pada))
+
+
+def jalur_huruf() -> dict[str, Path]:
+    """matplotlib's bundled DejaVu Sans (regular, bold): Indonesian text and ≥ – · − render."""
+    import matplotlib
+
+    akar = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+    return {"": akar / "DejaVuSans.ttf", "B": akar / "DejaVuSans-Bold.ttf"}
+
+
+def pdf_dari(isi: IsiBrief) -> bytes:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
+    teks_kaki = kaki(isi)
+
+    class _Pdf(FPDF):
+        def footer(self):
+            self.set_y(-11)
+            self.set_font("DejaVu", "", 7.5)
+            self.set_text_color(96)
+            self.cell(0, 5, f"{teks_kaki} · halaman {self.page_no()} dari {{nb}}", align="C")
+            self.set_text_color(0)
+
+    pdf = _Pdf(orientation="L", unit="mm", format="A4")
+    pdf.set_margins(12, 12, 12)
+    pdf.set_auto_page_break(True, margin=16)
+    for gaya, jalur in jalur_huruf().items():
+        pdf.add_font("DejaVu", gaya, str(jalur))
+    pdf.set_title(isi.judul)
+    pdf.set_author(isi.oleh)
+    pdf.set_creator(JUDUL_APLIKASI)
+    pdf.set_lang("id")
+    pdf.set_creation_date(isi.dibuat_pada)
+    kepala = FontFace(emphasis="BOLD", fill_color=(225, 230, 240))
+
+    def judul(teks: str, ukuran: float = 18) -> None:
+        pdf.set_font("DejaVu", "B", ukuran)
+        pdf.multi_cell(0, ukuran * 0.5, teks, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        pdf.set_font("DejaVu", "", 10)
+
+    def tabel(kolom, baris, lebar, *, ukuran=10, tebal_akhir=False) -> None:
+        pdf.set_font("DejaVu", "", ukuran)
+        angka = [all(_rata_kanan(b[j]) for b in baris) if baris else False for j in range(len(kolom))]
+        rata = tuple("RIGHT" if a else "LEFT" for a in angka)
+        with pdf.table(col_widths=lebar, width=sum(lebar), align="LEFT", text_align=rata,
+                       headings_style=kepala, line_height=ukuran * 0.5, first_row_as_headings=True) as t:
+            for i, isi_baris in enumerate([kolom, *baris]):
+                gaya = FontFace(emphasis="BOLD") if tebal_akhir and i == len(baris) else None
+                r = t.row(style=gaya)
+                for sel in isi_baris:
+                    r.cell(sel)
+        pdf.ln(4)
+
+    # 1. title, stamp and headline
+    pdf.add_page()
+    judul(isi.judul, 22)
+    pdf.set_font("DejaVu", "", 10.5)
+    for b in baris_cap(isi):
+        pdf.multi_cell(0, 5.5, b, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    judul("Pokok minggu ini", 16)
+    pdf.set_font("DejaVu", "", 13)
+    for k in isi.kalimat:
+        pdf.multi_cell(0, 7, f"•  {k}", align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+
+    # 2. zones, movement, zones per child
+    pdf.add_page()
+    judul("Zona dan pergerakan")
+    atas = pdf.get_y()
+    if not isi.anak_zona.empty:
+        pdf.image(io.BytesIO(_png_zona_per_anak(isi)), x=142, y=atas, w=143)
+        pdf.set_y(atas)
+    kolom, baris = tabel_zona(isi)
+    tabel(kolom, baris, [38, 24, 30, 40], ukuran=11, tebal_akhir=True)
+    kolom, baris = tabel_pergerakan(isi)
+    tabel(kolom, baris, [60, 25], ukuran=11)
+    pdf.set_font("DejaVu", "", 8)
+    for judul_gerak, definisi in isi.definisi_pergerakan.values():
+        pdf.multi_cell(125, 4, f"{judul_gerak}: {definisi}", align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+
+    # 3. the children compared
+    kolom, baris = tabel_anak(isi)
+    if baris:
+        pdf.add_page()
+        judul(judul_anak(isi))
+        tabel(kolom, baris, [110, 30, 30, 30, 40], ukuran=10.5)
+
+    # 4. the head of the intervention list
+    pdf.add_page()
+    judul(judul_daftar(isi))
+    kolom, baris = tabel_daftar(isi)
+    if baris:
+        lebar = [34, 50, 32, 32, 106, 19] if isi.dengan_kabupaten else [34, 56, 38, 126, 19]
+        tabel(kolom, baris, lebar, ukuran=8.5)
+    pdf.set_font("DejaVu", "", 9)
+    pdf.multi_cell(0, 4.5, catatan_daftar(isi), align="L", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _png_zona_per_anak(isi: IsiBrief) -> bytes:
+    """Zones per child area as a stacked bar chart (matplotlib, no pyplot)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
+    from kdkmp.kontrak import LABEL_ZONA
+
+    anak = isi.anak_zona
+    n = len(anak)
+    fig = Figure(figsize=(7.2, min(7.4, max(4.8, 1.2 + 0.3 * n))), dpi=170, layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    posisi = list(range(n))
+    kiri = [0] * n
+    warna = _warna_zona()
+    for z in queries.URUTAN_ZONA:
+        nilai = [int(v) for v in anak[z]]
+        ax.barh(posisi, nilai, left=kiri, color=warna[z], label=LABEL_ZONA[z], height=0.72)
+        kiri = [a + b for a, b in zip(kiri, nilai)]
+    ax.set_yticks(posisi, list(anak["nama"]), fontsize=9 if n <= 15 else 7)
+    ax.invert_yaxis()  # the worst child on top, as in the table
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.angka(v)))
+    ax.tick_params(axis="x", labelsize=9)
+    ax.grid(axis="x", color="#dddddd", linewidth=0.6)
+    ax.set_axisbelow(True)
+    for sisi in ("top", "right"):
+        ax.spines[sisi].set_visible(False)
+    ax.set_title(f"Zona per {isi.rapat.tingkat_anak}", fontsize=11, loc="left")
+    ax.legend(ncols=4, loc="upper center", bbox_to_anchor=(0.5, -0.06 if n <= 15 else -0.03), frameon=False,
+              fontsize=9)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
+
+
+# ---------------------------------------------------------------- writing
+
+FORMAT = {".pptx": buat_pptx, ".pdf": buat_pdf}
+
+
+def tulis_atomik(jalur: str | os.PathLike, isi: bytes) -> None:
+    """Write `isi` to a temp file beside `jalur`, then os.replace it there: whoever opens `jalur`
+    sees the whole file or none. An existing file keeps its mode; a new one gets 0666 − umask."""
+    jalur = Path(jalur)
+    sementara = jalur.with_name(f".{jalur.name}.{secrets.token_hex(4)}.tmp")
+    fd = os.open(sementara, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(isi)
+            f.flush()
+            os.fsync(f.fileno())
+        if jalur.exists():
+            os.chmod(sementara, jalur.stat().st_mode & 0o7777)
+        os.replace(sementara, jalur)
+    except BaseException:
+        sementara.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,261 @@
+"""The one-click brief of the weekly meeting (issue 12), as a user gets it from
+`python -m kdkmp brief`: the PPTX read back with python-pptx (shapes, table cells, the chart's
+categories and values), the PDF read back with Debian's pdftotext. Expected figures come from
+`summary --json` for the same area and week, the rules version from the database's own meta
+table, names from the Kemendagri reference; numbers are formatted here, not by kdkmp.format."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kdkmp import akses, brief, store
+from kdkmp import wilayah as ref
+
+AKAR = Path(__file__).resolve().parent.parent
+OLEH = "Ibu Sari Wulandari"
+LABEL = {"hijau": "Hijau", "kuning": "Kuning", "merah": "Merah", "tidak_melapor": "Tidak melapor"}
+LABEL_GERAK = {"baru_merah": "Baru merah", "pulih": "Pulih", "merah_kronis": "Merah kronis"}
+BULAN = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def jalankan(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kdkmp", *args], cwd=AKAR, capture_output=True, text=True)
+
+
+def angka(n: int) -> str:
+    """1166 → '1.166' (Indonesian thousands), written independently of kdkmp.format."""
+    return f"{n:,}".replace(",", ".")
+
+
+def tanggal(iso: str) -> str:
+    d = date.fromisoformat(iso)
+    return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+
+
+def ringkasan(db: Path, wilayah: str) -> dict:
+    hasil = jalankan("summary", "--json", "--wilayah", wilayah, "--db", str(db))
+    assert hasil.returncode == 0, hasil.stderr
+    return json.loads(hasil.stdout)
+
+
+def versi_aturan(db: Path) -> str:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute("SELECT nilai FROM meta WHERE kunci = 'versi_aturan'").fetchall()[0][0]
+
+
+def pdftotext(path: Path, *opsi: str) -> str:
+    if shutil.which("pdftotext") is None:
+        if os.environ.get("CI"):
+            pytest.fail("pdftotext tidak terpasang; .ci/run seharusnya memasangnya (apt-get install poppler-utils)")
+        pytest.skip("pdftotext tidak terpasang (apt-get install poppler-utils); PDF tidak dapat dibaca ulang")
+    return subprocess.run(["pdftotext", *opsi, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+# ---------------------------------------------------------------- reading a PPTX back
+
+def isi_pptx(path: Path) -> dict:
+    """Every text of every shape and table cell, the tables (rows of cell texts) and the charts
+    ({categories, {series: values}}) of a PPTX file."""
+    from pptx import Presentation
+
+    teks, tabel, grafik = [], [], []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                teks.append(shape.text_frame.text)
+            if shape.has_table:
+                baris = [[sel.text for sel in r.cells] for r in shape.table.rows]
+                tabel.append(baris)
+                teks.extend(t for b in baris for t in b)
+            if shape.has_chart:
+                plot = shape.chart.plots[0]
+                grafik.append({"kategori": list(plot.categories),
+                               "seri": {s.name: list(s.values) for s in plot.series}})
+    return {"teks": "\n".join(teks), "tabel": tabel, "grafik": grafik}
+
+
+def tabel_berjudul(tabel: list, kepala: str) -> list[list[str]]:
+    """The body rows of every table (continued ones too) whose first header cell is `kepala`."""
+    cocok = [t for t in tabel if t[0][0] == kepala]
+    assert cocok, f"tidak ada tabel '{kepala}'"
+    return [b for t in cocok for b in t[1:]]
+
+
+# ---------------------------------------------------------------- the briefs, built once
+
+@pytest.fixture(scope="module")
+def brief_52(db_demo, tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("brief_52")
+    hasil = {}
+    for ekstensi in ("pptx", "pdf"):
+        keluaran = folder / f"ntb.{ekstensi}"
+        jalan = jalankan("brief", "--wilayah", "52", "--out", str(keluaran), "--db", str(db_demo), "--oleh", OLEH)
+        assert jalan.returncode == 0, jalan.stderr
+        assert str(keluaran) in jalan.stdout and jalan.stderr == ""
+        hasil[ekstensi] = keluaran
+    assert sorted(p.name for p in folder.iterdir()) == ["ntb.pdf", "ntb.pptx"]  # no temp file left
+    return hasil
+
+
+@pytest.fixture(scope="module")
+def brief_5201(db_demo, tmp_path_factory) -> dict:
+    folder = tmp_path_factory.mktemp("brief_5201")
+    hasil = {}
+    for ekstensi in ("pptx", "pdf"):
+        keluaran = folder / f"lombok_barat.{ekstensi}"
+        jalan = jalankan("brief", "--wilayah", "5201", "--out", str(keluaran), "--db", str(db_demo))
+        assert jalan.returncode == 0, jalan.stderr
+        hasil[ekstensi] = keluaran
+    return hasil
+
+
+def test_pptx_of_a_province_has_the_summary_numbers_in_its_tables_chart_and_headline(db_demo, brief_52):
+    ringkas = ringkasan(db_demo, "52")
+    isi = isi_pptx(brief_52["pptx"])
+    zona = {b[0]: b[1] for b in tabel_berjudul(isi["tabel"], "Zona")}
+    assert zona == {**{LABEL[z]: angka(n) for z, n in ringkas["zona"].items()},
+                    "Jumlah koperasi": angka(sum(ringkas["zona"].values()))}
+    gerak = {b[0]: b[1] for b in tabel_berjudul(isi["tabel"], "Pergerakan minggu ini")}
+    assert gerak == {LABEL_GERAK[j]: angka(n) for j, n in ringkas["pergerakan"].items()}
+    p = ringkas["pergerakan"]
+    assert (f"{angka(p['baru_merah'])} baru merah, {angka(p['pulih'])} pulih, "
+            f"{angka(p['merah_kronis'])} merah kronis") in isi["teks"]
+    # the native chart: one bar per kabupaten/kota of NTB, its series adding up to the zone counts
+    [grafik] = isi["grafik"]
+    assert set(grafik["kategori"]) == set(ref.anak("52")["nama"])
+    assert {s: sum(v) for s, v in grafik["seri"].items()} == {LABEL[z]: n for z, n in ringkas["zona"].items()}
+    # the children table: every kabupaten/kota once, its merah as the chart's
+    anak = tabel_berjudul(isi["tabel"], "Kabupaten/kota")
+    merah_grafik = dict(zip(grafik["kategori"], grafik["seri"]["Merah"]))
+    assert {b[0]: b[2] for b in anak} == {k: angka(int(v)) for k, v in merah_grafik.items()}
+    # the head of the merah list, and its total
+    daftar = tabel_berjudul(isi["tabel"], "Kode koperasi")
+    assert len(daftar) == min(15, ringkas["zona"]["merah"])
+    assert all(b[0].startswith("KDKMP-52") for b in daftar)
+    assert f"dari {angka(ringkas['zona']['merah'])} koperasi merah" in isi["teks"]
+
+
+def test_pptx_stamp_names_the_week_the_rules_version_and_who_made_it(db_demo, brief_52):
+    ringkas = ringkasan(db_demo, "52")
+    teks = isi_pptx(brief_52["pptx"])["teks"]
+    assert f"Minggu data: {tanggal(ringkas['minggu'])}" in teks
+    assert f"Versi aturan: {versi_aturan(db_demo)}" in teks
+    assert re.search(rf"Dibuat: \d{{1,2}} \w{{3}} \d{{4}} \d\d:\d\d WIB oleh {OLEH}", teks)
+    assert "Provinsi Nusa Tenggara Barat" in teks
+
+
+def test_pdf_of_a_province_has_the_summary_numbers_and_the_stamp(db_demo, brief_52):
+    ringkas = ringkasan(db_demo, "52")
+    teks = pdftotext(brief_52["pdf"], "-layout")
+    for z, n in ringkas["zona"].items():
+        assert re.search(rf"^\s*{re.escape(LABEL[z])}\s+{re.escape(angka(n))}\s+\d", teks, re.M), (z, n)
+    assert re.search(rf"^\s*Jumlah koperasi\s+{re.escape(angka(sum(ringkas['zona'].values())))}\s", teks, re.M)
+    for j, n in ringkas["pergerakan"].items():
+        assert re.search(rf"^\s*{LABEL_GERAK[j]}\s+{re.escape(angka(n))}\s*$", teks, re.M), (j, n)
+    datar = " ".join(teks.split())
+    p = ringkas["pergerakan"]
+    assert (f"{angka(p['baru_merah'])} baru merah, {angka(p['pulih'])} pulih, "
+            f"{angka(p['merah_kronis'])} merah kronis (≥ 4 minggu)") in datar  # "≥" survives the font
+    assert f"Minggu data: {tanggal(ringkas['minggu'])}" in datar
+    assert f"Versi aturan: {versi_aturan(db_demo)}" in datar
+    assert f"WIB oleh {OLEH}" in datar
+    assert f"dari {angka(ringkas['zona']['merah'])} koperasi merah" in datar
+
+
+@pytest.mark.parametrize("ekstensi", ["pptx", "pdf"])
+def test_a_kabupaten_brief_names_its_kabupaten_and_no_other_of_the_province(db_demo, brief_5201, ekstensi):
+    path = brief_5201[ekstensi]
+    if ekstensi == "pptx":
+        isi = isi_pptx(path)
+        teks = isi["teks"]
+        anak = tabel_berjudul(isi["tabel"], "Kecamatan")
+        assert {b[0] for b in anak} <= set(ref.anak("52.01")["nama"]) and anak
+        assert all(b[0].startswith("KDKMP-5201") for b in tabel_berjudul(isi["tabel"], "Kode koperasi"))
+    else:
+        teks = " ".join(pdftotext(path).split())
+    assert "Kabupaten Lombok Barat" in teks
+    lain = ref.anak("52").query("kode != '52.01'")["nama"]
+    assert [n for n in lain if n in teks] == []
+    ringkas = ringkasan(db_demo, "52.01")
+    assert angka(sum(ringkas["zona"].values())) in teks
+
+
+@pytest.mark.parametrize("argumen, pesan", [
+    (["--wilayah", "52.99"], "tidak ada dalam daftar wilayah"),
+    (["--wilayah", "52", "--week", "2025-06-02"], "Minggu 2025-06-02 belum dimuat"),
+    (["--wilayah", "11"], "Provinsi Aceh belum punya koperasi"),  # a real province with no report here
+])
+@pytest.mark.parametrize("ekstensi", ["pptx", "pdf"])
+def test_refused_brief_says_one_sentence_and_writes_no_file(db_demo, tmp_path, argumen, pesan, ekstensi):
+    keluaran = tmp_path / f"brief.{ekstensi}"
+    hasil = jalankan("brief", *argumen, "--out", str(keluaran), "--db", str(db_demo))
+    assert hasil.returncode == 2, hasil.stderr
+    assert pesan in hasil.stderr and "Traceback" not in hasil.stderr
+    assert hasil.stderr.count("\n") == 1 and hasil.stderr.rstrip().endswith(".")
+    assert list(tmp_path.iterdir()) == []  # neither the file nor a temp file
+
+
+@pytest.mark.parametrize("nama, pesan", [
+    ("brief.docx", ".pptx atau .pdf, bukan '.docx'"),
+    ("brief", ".pptx atau .pdf, bukan 'brief'"),
+    ("tidak_ada/brief.pptx", "tidak ada"),
+])
+def test_unsupported_output_is_refused_before_any_work(db_demo, tmp_path, nama, pesan):
+    hasil = jalankan("brief", "--wilayah", "52", "--out", str(tmp_path / nama), "--db", str(db_demo))
+    assert hasil.returncode == 2 and pesan in hasil.stderr and hasil.stderr.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_file_is_left_as_it_was_when_the_brief_is_refused(db_demo, tmp_path):
+    keluaran = tmp_path / "rapat.pptx"
+    keluaran.write_bytes(b"versi lama")
+    hasil = jalankan("brief", "--wilayah", "11", "--out", str(keluaran), "--db", str(db_demo))
+    assert hasil.returncode == 2
+    assert keluaran.read_bytes() == b"versi lama" and list(tmp_path.iterdir()) == [keluaran]
+
+
+def test_atomic_write_leaves_the_old_file_whole_when_the_swap_fails(tmp_path, monkeypatch):
+    keluaran = tmp_path / "rapat.pdf"
+    keluaran.write_bytes(b"lama")
+
+    def gagal(*_):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", gagal)
+    with pytest.raises(OSError):
+        brief.tulis_atomik(keluaran, b"baru" * 1000)
+    assert keluaran.read_bytes() == b"lama" and list(tmp_path.iterdir()) == [keluaran]
+    monkeypatch.undo()
+    brief.tulis_atomik(keluaran, b"baru")
+    assert keluaran.read_bytes() == b"baru" and list(tmp_path.iterdir()) == [keluaran]
+
+
+def test_a_desa_brief_has_no_children_but_its_zones_and_list(db_demo, tmp_path):
+    """A desa has no child areas: no chart, no children table, the rest as for any area."""
+    desa = sorted(d for d in ref.desa()["kode_desa"] if d.startswith("52.01.01."))[0]
+    ringkas = ringkasan(db_demo, desa)
+    con = store.sambungan_baca(db_demo)
+    path = tmp_path / "desa.pptx"
+    path.write_bytes(brief.buat_pptx(con, None, desa, oleh=OLEH))
+    isi = isi_pptx(path)
+    assert isi["grafik"] == [] and not [t for t in isi["tabel"] if t[0][0] in ("Kecamatan", "Desa/kelurahan")]
+    assert {b[0]: b[1] for b in tabel_berjudul(isi["tabel"], "Zona")}["Merah"] == angka(ringkas["zona"]["merah"])
+    assert brief.buat_pdf(con, None, desa, oleh=OLEH).startswith(b"%PDF-")
+
+
+def test_a_provinsi_scope_may_brief_inside_it_but_not_another_province(db_demo):
+    con = store.sambungan_baca(db_demo)
+    with pytest.raises(akses.AksesDitolak):
+        brief.buat_pdf(con, None, "61", oleh="diskop52", cakupan="52")
+    isi = brief.kumpulkan(con, None, "52.01", oleh="diskop52", cakupan="52")
+    assert isi.judul == "Rapat mingguan · Kabupaten Lombok Barat" and isi.jumlah["jumlah"] > 0
