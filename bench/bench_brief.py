@@ -1,0 +1,68 @@
+"""What the one-click meeting brief costs (issue 12): building a province's brief (PPTX and PDF)
+on the 26-week national demo database, from the queries to the bytes, and the same through the
+CLI as a user runs it (a fresh process: imports included).
+
+    python bench/bench_brief.py [--wilayah 52] [--ulang 5] [--db PATH] [--baru]
+
+--db: another database built by `python -m kdkmp demo --db PATH`; --baru rebuilds the shared one
+(bench/out/kdkmp_nasional.duckdb), e.g. when it predates the current schema.
+
+Target: ≤ 5 s for a province.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from _bersama import AKAR, db_nasional, median_detik
+
+from kdkmp import brief, store
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--wilayah", default="52")
+    ap.add_argument("--ulang", type=int, default=5)
+    ap.add_argument("--db", type=Path, help="database (default: the shared national demo)")
+    ap.add_argument("--baru", action="store_true", help="rebuild the shared national demo first")
+    args = ap.parse_args()
+    db = args.db or db_nasional(baru=args.baru)
+    con = store.sambungan_baca(db)
+
+    t = time.perf_counter()
+    isi = brief.kumpulkan(con, None, args.wilayah, oleh="bench")
+    pertama = time.perf_counter() - t
+    print(f"{isi.judul}, minggu {isi.rapat.minggu}: {isi.jumlah['jumlah']:,} koperasi, "
+          f"{isi.jumlah_daftar:,} merah")
+    print(f"first gathering in this process (cold imports and reader): {pertama:.2f} s")
+
+    kumpul = median_detik(lambda: brief.kumpulkan(con, None, args.wilayah, oleh="bench"), args.ulang)
+    pptx = median_detik(lambda: brief.pptx_dari(isi), args.ulang)
+    pdf = median_detik(lambda: brief.pdf_dari(isi), args.ulang)
+    print(f"gathering (queries), median of {args.ulang}: {kumpul:.3f} s")
+    print(f"rendering PPTX / PDF, median of {args.ulang}: {pptx:.3f} s / {pdf:.3f} s")
+    ganda = median_detik(lambda: brief.buat_pptx(con, None, args.wilayah, oleh="bench"), args.ulang)
+    print(f"buat_pptx, median of {args.ulang}: {ganda:.3f} s")
+    ganda = median_detik(lambda: brief.buat_pdf(con, None, args.wilayah, oleh="bench"), args.ulang)
+    print(f"buat_pdf, median of {args.ulang}: {ganda:.3f} s")
+
+    with tempfile.TemporaryDirectory() as folder:
+        for ekstensi in ("pptx", "pdf"):
+            keluaran = Path(folder) / f"brief.{ekstensi}"
+            waktu = []
+            for _ in range(3):
+                t = time.perf_counter()
+                subprocess.run([sys.executable, "-m", "kdkmp", "brief", "--wilayah", args.wilayah, "--out",
+                                str(keluaran), "--db", str(db)], cwd=AKAR, check=True, capture_output=True)
+                waktu.append(time.perf_counter() - t)
+            print(f"python -m kdkmp brief … --out {keluaran.name} (fresh process), runs: "
+                  + ", ".join(f"{w:.2f}" for w in waktu) + f" s; {keluaran.stat().st_size / 1024:.0f} KB")
+
+
+if __name__ == "__main__":
+    main()
