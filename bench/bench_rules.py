@@ -116,8 +116,8 @@ def main() -> int:
             con.execute("DELETE FROM laporan WHERE minggu = $m", {"m": minggu[-1]}).fetchall()
             rules.skor(con, aturan)
         jalur_cepat = []
-        asli = rules._keadaan_berlaku
-        rules._keadaan_berlaku = lambda *a: jalur_cepat.append(asli(*a)) or jalur_cepat[-1]
+        asli = rules.penilaian._keadaan_berlaku  # replaced where scoring looks it up
+        rules.penilaian._keadaan_berlaku = lambda *a: jalur_cepat.append(asli(*a)) or jalur_cepat[-1]
 
         def minggu_baru() -> tuple[float, float]:
             berkas = Path(tmp) / "minggu_baru.duckdb"

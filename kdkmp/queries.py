@@ -469,14 +469,37 @@ def laporan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, minggu:
 
 @tercakup("koperasi")
 def penjelasan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, minggu: date | None = None, *,
-                        cakupan: str | None = None) -> dict | None:
-    """Why a koperasi is in its zone this week (rules.jelaskan: zone, pillar scores, reasons worst
-    first, what it would take), or None when it has no zone that week."""
-    from kdkmp import rules
-
+                        cakupan: str | None = None) -> dict:
+    """Why a koperasi is in its zone this week: zone, pillar scores, reasons worst first, what it
+    would take (as the rules engine stored them). Without a zone that week, `zona` is None."""
     _periksa_koperasi(con, kode_koperasi, cakupan)
+    minggu = _minggu(con, minggu)
+    df = con.execute("""SELECT * FROM zona WHERE kode_koperasi = $k AND minggu = $m""",
+                     {"k": kode_koperasi, "m": minggu}).df()
+    if df.empty:
+        return {"kode_koperasi": kode_koperasi, "minggu": minggu, "zona": None, "alasan": [],
+                "langkah_berikut": "belum ada penilaian untuk minggu ini", "skor_pilar": {}}
+    r = df.iloc[0]
 
-    return rules.jelaskan(con, kode_koperasi, _minggu(con, minggu))
+    def angka(v):
+        return None if v is None or pd.isna(v) else float(v)
+
+    alasan = [dict(a) for a in (r["alasan"] if r["alasan"] is not None else [])]
+    for a in alasan:
+        a["poin_hilang"] = angka(a.get("poin_hilang"))
+    return {
+        "kode_koperasi": kode_koperasi,
+        "minggu": minggu,
+        "zona": r["zona"],
+        "skor_total": angka(r["skor_total"]),
+        "skor_pilar": {n: angka(r[f"skor_{n}"]) for n in rules.PILAR},
+        "pilar_terlemah": None if pd.isna(r["pilar_terlemah"]) else r["pilar_terlemah"],
+        "gerbang": list(r["gerbang"]) if r["gerbang"] is not None else [],
+        "alasan": alasan,
+        "langkah_berikut": None if pd.isna(r["langkah_berikut"]) else r["langkah_berikut"],
+        "minggu_di_zona": int(r["minggu_di_zona"]) if not pd.isna(r["minggu_di_zona"]) else None,
+        "versi_aturan": r["versi_aturan"],
+    }
 
 
 # ---------------------------------------------------------------- intervention list

@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kdkmp import demo, kontrak, rules, store
+from kdkmp import demo, kontrak, queries, rules, store
+from kdkmp.rules import penilaian
 
 DATA = Path(__file__).parent / "data" / "rules"
 W0 = date(2026, 6, 1)  # a Monday
@@ -125,7 +126,7 @@ CEK_KASUS = [
 def test_each_check_type_scores_and_explains_with_numbers(tmp_path, cek, ubah, lolos, teks):
     con = db(tmp_path, [baris_baik("K1", W0, **ubah)])
     rules.skor(con, rules.muat_aturan_teks(yaml_satu(cek)))
-    hasil = rules.jelaskan(con, "K1", W0)
+    hasil = queries.penjelasan_koperasi(con, "K1", W0)
     assert hasil["skor_pilar"]["kelembagaan"] == (100.0 if lolos else 50.0)
     cek_gagal = [a for a in hasil["alasan"] if a["jenis"] == "cek"]
     if lolos:
@@ -143,14 +144,14 @@ def test_indicator_that_does_not_apply_neither_earns_nor_loses(tmp_path, status,
                 '            nilai: ["uji_coba", "beroperasi"]')
     con = db(tmp_path, [baris_baik("K1", W0, status_operasional=status, omzet_bulanan=None)])
     rules.skor(con, rules.muat_aturan_teks(yaml_satu(cek, tambahan)))
-    assert rules.jelaskan(con, "K1", W0)["skor_pilar"]["kelembagaan"] == (50.0 if berlaku else 100.0)
+    assert queries.penjelasan_koperasi(con, "K1", W0)["skor_pilar"]["kelembagaan"] == (50.0 if berlaku else 100.0)
 
 
 def test_pillar_without_applicable_points_is_left_out_of_the_total(tmp_path):
     con = db(tmp_path, [baris_baik("K1", W0, status_operasional="belum", gerai_aktif=0, omzet_bulanan=None,
                                    tunggakan_persen=None, tahap_pembangunan="konstruksi", progres_fisik=40.0)])
     rules.skor(con, rules.muat_aturan())
-    h = rules.jelaskan(con, "K1", W0)
+    h = queries.penjelasan_koperasi(con, "K1", W0)
     assert h["skor_pilar"]["usaha"] is None
     assert h["skor_total"] == 100.0  # the three judged pillars are perfect
 
@@ -187,7 +188,7 @@ def test_zone_boundaries_follow_inclusivity(tmp_path, skor, zona):
     con = db(tmp_path, [baris_baik("K1", W0, nib=False, npwp=False)])
     rules.skor(con, rules.muat_aturan_teks(yaml_batas(skor)))
     assert zona_dari(con, "K1", W0) == zona
-    assert rules.jelaskan(con, "K1", W0)["skor_total"] == skor
+    assert queries.penjelasan_koperasi(con, "K1", W0)["skor_total"] == skor
 
 
 @pytest.mark.parametrize("pilar_lemah, zona", [(51, "hijau"), (50, "kuning"), (26, "kuning"), (25, "merah")])
@@ -217,7 +218,7 @@ pilar:
 def test_sentinel_with_everything_is_hijau(tmp_path):
     con = db(tmp_path, [baris_baik("BAIK", W0)])
     rules.skor(con, rules.muat_aturan())
-    h = rules.jelaskan(con, "BAIK", W0)
+    h = queries.penjelasan_koperasi(con, "BAIK", W0)
     assert h["zona"] == "hijau"
     assert h["alasan"] == []
     assert h["skor_total"] == 100.0
@@ -228,7 +229,7 @@ def test_sentinel_land_disputed_and_delayed_is_merah_with_that_reason_first(tmp_
                                    progres_fisik=0.0, kendala_utama="lahan", status_operasional="belum",
                                    gerai_aktif=0, omzet_bulanan=None, tunggakan_persen=None)])
     rules.skor(con, rules.muat_aturan())
-    h = rules.jelaskan(con, "BURUK", W0)
+    h = queries.penjelasan_koperasi(con, "BURUK", W0)
     assert h["zona"] == "merah"
     assert h["alasan"][0]["id"] == "lahan_bermasalah_tertunda"
     assert "status lahan: bermasalah" in h["alasan"][0]["teks"]
@@ -240,7 +241,7 @@ def test_not_operating_yet_is_not_painted_red_by_default(tmp_path):
     con = db(tmp_path, [baris_baik("K1", W0, tahap_pembangunan="konstruksi", progres_fisik=40.0,
                                    status_operasional="belum", gerai_aktif=0, omzet_bulanan=None, tunggakan_persen=None)])
     rules.skor(con, rules.muat_aturan())
-    h = rules.jelaskan(con, "K1", W0)
+    h = queries.penjelasan_koperasi(con, "K1", W0)
     assert h["zona"] == "kuning"
     assert h["gerbang"] == ["belum_siap_berjalan"]
     assert h["langkah_berikut"].startswith('gerbang "Bangunan belum selesai')
@@ -270,7 +271,7 @@ TERTUNDA = dict(tahap_pembangunan="tertunda", progres_fisik=0.0, status_operasio
 def test_gate_delayed_for_four_consecutive_weeks(tmp_path, tahap, minggu_ke, kena):
     con = db(tmp_path, riwayat("K1", len(tahap), **{**TERTUNDA, "tahap_pembangunan": tahap}))
     rules.skor(con, rules.muat_aturan())
-    h = rules.jelaskan(con, "K1", minggu(minggu_ke))
+    h = queries.penjelasan_koperasi(con, "K1", minggu(minggu_ke))
     assert ("tertunda_lama" in h["gerbang"]) is kena
     if kena:
         teks = next(a["teks"] for a in h["alasan"] if a["id"] == "tertunda_lama")
@@ -287,7 +288,7 @@ def test_gate_construction_stagnant_six_weeks(tmp_path, progres, kena):
     con = db(tmp_path, riwayat("K1", 7, tahap_pembangunan="konstruksi", progres_fisik=progres,
                                status_operasional="belum", gerai_aktif=0, omzet_bulanan=None, tunggakan_persen=None))
     rules.skor(con, rules.muat_aturan())
-    h = rules.jelaskan(con, "K1", minggu(6))
+    h = queries.penjelasan_koperasi(con, "K1", minggu(6))
     assert ("konstruksi_stagnan" in h["gerbang"]) is kena
     if kena:
         assert "progres fisik tidak naik dalam 6 minggu (20 % → 20 %)" in h["alasan"][0]["teks"]
@@ -300,7 +301,7 @@ def test_missing_row_is_tidak_melapor_until_the_no_report_gates_fire(tmp_path):
     zona = [zona_dari(con, "HILANG", minggu(i)) for i in range(5)]
     # 7 days: grey; 14 days: kuning gate; 21 days and more: merah gate
     assert zona == ["hijau", "tidak_melapor", "kuning", "merah", "merah"]
-    h = rules.jelaskan(con, "HILANG", minggu(3))
+    h = queries.penjelasan_koperasi(con, "HILANG", minggu(3))
     assert h["skor_total"] is None
     assert h["alasan"][0]["teks"].endswith("(tidak ada laporan selama 21 hari (batas 21 hari))")
     assert h["langkah_berikut"].startswith("kirim laporan")
@@ -318,7 +319,7 @@ def test_missing_row_without_gates_is_grey_never_red_or_green(tmp_path):
 def test_stale_laporan_terakhir_fires_even_with_a_row(tmp_path):
     con = db(tmp_path, [baris_baik("K1", W0, laporan_terakhir=W0 - timedelta(days=30))])
     rules.skor(con, rules.muat_aturan())
-    h = rules.jelaskan(con, "K1", W0)
+    h = queries.penjelasan_koperasi(con, "K1", W0)
     assert h["zona"] == "merah"
     assert {"tanpa_laporan_lama", "laporan_terlambat"} <= set(h["gerbang"])
 
@@ -327,7 +328,7 @@ def test_kuning_gate_never_improves_a_merah_score(tmp_path):
     con = db(tmp_path, [baris_baik("K1", W0, pengurus_lengkap=False, musdesus=False, pendamping_ba=False,
                                    jumlah_anggota=3, laporan_terakhir=W0 - timedelta(days=15))])
     rules.skor(con, rules.muat_aturan())
-    h = rules.jelaskan(con, "K1", W0)
+    h = queries.penjelasan_koperasi(con, "K1", W0)
     assert h["gerbang"] == ["laporan_terlambat"]
     assert h["zona"] == "merah"  # kelembagaan 0 ≤ 25
 
@@ -341,7 +342,7 @@ def test_gate_text_with_quotes_is_passed_safely(tmp_path):
     syarat: [{kolom: "nib", cek: "equals", nilai: false}]"""
     con = db(tmp_path, [baris_baik("K1", W0, nib=False)])
     rules.skor(con, rules.muat_aturan_teks(yaml_satu('        kolom: "npwp"\n        cek: "not_null"', gerbang=gerbang)))
-    h = rules.jelaskan(con, "K1", W0)
+    h = queries.penjelasan_koperasi(con, "K1", W0)
     assert h["alasan"][0]["teks"].startswith("Tanpa NIB 'resmi'; DROP TABLE laporan; --\" ")
     assert con.execute("SELECT count(*) FROM laporan").fetchall()[0][0] == 1
 
@@ -360,7 +361,7 @@ def test_stability_keeps_merah_until_n_qualifying_weeks(tmp_path):
     con = db(tmp_path, riwayat("K1", 4, status_lahan=lahan, tahap_pembangunan=["tertunda", "selesai", "selesai", "selesai"]))
     rules.skor(con, rules.muat_aturan())
     assert [zona_dari(con, "K1", minggu(i)) for i in range(4)] == ["merah", "merah", "hijau", "hijau"]
-    h = rules.jelaskan(con, "K1", minggu(1))
+    h = queries.penjelasan_koperasi(con, "K1", minggu(1))
     assert h["alasan"][0]["id"] == "stabilitas"
     assert h["alasan"][0]["teks"] == ("Masih merah: minggu ini sudah memenuhi syarat hijau, tetapi keluar dari merah "
                                       "perlu 2 minggu laporan berturut-turut yang memenuhi syarat")
@@ -381,12 +382,12 @@ def test_one_problem_is_one_reason_with_what_it_costs_together(tmp_path):
                                    progres_fisik=0.0, status_operasional="belum", gerai_aktif=0,
                                    omzet_bulanan=None, tunggakan_persen=None)])
     rules.skor(con, rules.muat_aturan())
-    lahan = [a for a in rules.jelaskan(con, "K1", W0)["alasan"] if a["pilar"] == "infrastruktur"]
+    lahan = [a for a in queries.penjelasan_koperasi(con, "K1", W0)["alasan"] if a["pilar"] == "infrastruktur"]
     assert len(lahan) == 1
     assert lahan[0]["id"] == "lahan_teridentifikasi" and lahan[0]["poin_hilang"] == pytest.approx(80.1)
     assert lahan[0]["teks"].startswith("status lahan: bermasalah (3 cek gagal: ")
     # one check of the family failing reads as that check alone, still under the family's id
-    lahan = [a for a in rules.jelaskan(con, "K2", W0)["alasan"] if a["pilar"] == "infrastruktur"]
+    lahan = [a for a in queries.penjelasan_koperasi(con, "K2", W0)["alasan"] if a["pilar"] == "infrastruktur"]
     assert [(a["id"], a["teks"], a["poin_hilang"]) for a in lahan] == [
         ("lahan_teridentifikasi", "status lahan: verifikasi (harus siap)", pytest.approx(26.7))]
 
@@ -418,8 +419,8 @@ def test_scoring_one_week_equals_rescoring_all_weeks(tmp_path, monkeypatch):
     con = db(tmp_path, [])
     aturan = rules.muat_aturan()
     jalur = []
-    asli = rules._keadaan_berlaku
-    monkeypatch.setattr(rules, "_keadaan_berlaku", lambda *a: jalur.append(asli(*a)) or jalur[-1])
+    asli = penilaian._keadaan_berlaku  # patched where scoring looks it up
+    monkeypatch.setattr(penilaian, "_keadaan_berlaku", lambda *a: jalur.append(asli(*a)) or jalur[-1])
     for i in range(6):  # as weekly loads do: each week continues from the state the week before left
         tulis(con, [b for b in baris if b["tanggal_data"] == minggu(i)])
         rules.skor(con, aturan, minggu(i))
@@ -542,8 +543,8 @@ def test_scoring_week_by_week_equals_rescoring_all_on_demo_data(demo_kecil, tmp_
     con.execute("DELETE FROM laporan WHERE minggu > $m", {"m": minggu_semua[0]}).fetchall()
     rules.skor(con, aturan)
     jalur = []
-    asli = rules._keadaan_berlaku
-    monkeypatch.setattr(rules, "_keadaan_berlaku", lambda *a: jalur.append(asli(*a)) or jalur[-1])
+    asli = penilaian._keadaan_berlaku  # patched where scoring looks it up
+    monkeypatch.setattr(penilaian, "_keadaan_berlaku", lambda *a: jalur.append(asli(*a)) or jalur[-1])
     for m in minggu_semua[1:]:
         con.execute("INSERT INTO laporan FROM semua_laporan WHERE minggu = $m", {"m": m}).fetchall()
         rules.skor(con, aturan, m)
@@ -604,7 +605,7 @@ def test_older_physical_zona_table_is_replaced_by_the_view_and_read_only_readers
     try:
         dibaca = baca.execute("SELECT * FROM zona ORDER BY minggu, kode_koperasi").df()
         kode = harap.loc[harap["alasan"].map(len) > 0, "kode_koperasi"].iloc[0]
-        assert rules.jelaskan(baca, kode, terakhir)["alasan"]
+        assert queries.penjelasan_koperasi(baca, kode, terakhir)["alasan"]
     finally:
         baca.close()
         store.tutup_semua()

@@ -143,7 +143,8 @@ def dimuat(tmp_path_factory, tabel):
     terlihat = {}
     with pytest.MonkeyPatch.context() as mp:
         # a load scores with rules.muat_aturan() without a path, i.e. the default rules file
-        mp.setattr(rules, "JALUR_BAWAAN", ATURAN)
+        # (named in the module that reads it)
+        mp.setattr(rules.model, "JALUR_BAWAAN", ATURAN)
         for minggu in MINGGU:
             hasil = ingest.muat_file(tulis_snapshot(folder, tabel, minggu), db_path=db, minggu=minggu)
             assert (hasil.minggu, hasil.baris_ditolak) == (minggu, 0)
