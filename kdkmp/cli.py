@@ -187,11 +187,17 @@ def perintah_ingest(args) -> int:
 
 def _minggu_dimuat(con, minggu: date | None) -> date:
     """The asked week (its Monday) when it is loaded, else the latest; a refusal otherwise."""
-    from kdkmp import queries
+    from kdkmp import queries, rules
 
     daftar = queries.daftar_minggu(con)
     if not daftar:
         raise store.BelumAdaData("Belum ada data mingguan yang dimuat.")
+    # zones made by other rules or an older layout (a database from an earlier version) would
+    # answer with stale or missing columns: the reader says how to refresh them instead
+    if rules.perlu_skor_ulang(con, rules.muat_aturan()):
+        raise Ditolak("Zona di basis data ini dinilai dengan aturan atau tata letak lain (mis. dari versi dasbor "
+                      "sebelumnya); jalankan dulu `python -m kdkmp score` untuk basis data ini, atau buka dasbornya "
+                      "(yang menilai ulang sendiri).")
     if minggu is None:
         return daftar[0]
     senin = _senin(minggu)

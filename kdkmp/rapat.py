@@ -160,7 +160,9 @@ def susun(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: s
     tingkat_anak = {None: "provinsi", "provinsi": "kabupaten/kota", "kabupaten": "kecamatan",
                     "kecamatan": "desa/kelurahan"}.get(w.tingkat if w else None, "desa/kelurahan")
     return DataRapat(
-        nama=f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}" if w else "Nasional", minggu=minggu, dinilai=dinilai,
+        # a kabupaten/kota's own name already says which it is ("Kota Bima")
+        nama=("Nasional" if w is None else w.nama if w.tingkat == "kabupaten" else f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}"),
+        minggu=minggu, dinilai=dinilai,
         merah=jumlah["zona"]["merah"], merah_lalu=jumlah["zona_lalu"]["merah"] if jumlah["zona_lalu"] else None,
         pergerakan=queries.hitung_pergerakan(con, minggu, wilayah, cakupan=cakupan),
         anak=_anak(anak, anak_lalu) if not anak.empty else [], tingkat_anak=tingkat_anak,

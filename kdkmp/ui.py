@@ -682,6 +682,8 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
         st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
         return
     st.markdown("\n".join(f"- {k}" for k in rapat.kalimat_utama(data)))
+    if not presentasi:
+        unduh_brief(minggu, kode)
     kartu_zona(jumlah)
     st.subheader("Pergerakan minggu ini")
     pergerakan(minggu, kode)
@@ -706,6 +708,32 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
         alasan = tanya(queries.alasan_merah_per_anak, minggu, kode)
         anak_df = tanya(queries.zona_per_anak, minggu, kode)
         tabel_data(rapat.pareto(alasan, anak_df, rapat.label_alasan(rules.muat_aturan()), jumlah["zona"]["merah"]))
+
+
+def unduh_brief(minggu: date, kode: str | None) -> None:
+    """The meeting's brief to take away: PPTX (editable) and PDF, made when clicked, audited."""
+    from kdkmp import brief, export
+
+    p = pengguna()
+
+    def buat(pembuat):
+        def isi() -> bytes:
+            con = store.sambungan_baca(store.lokasi_db())
+            try:
+                return pembuat(con, minggu, kode, oleh=p.nama, cakupan=p.cakupan)
+            finally:
+                con.close()
+        return isi
+
+    def catat_brief(format_: str) -> None:
+        catat("ekspor", p.nama, isi="brief rapat mingguan", wilayah=kode, format=format_, minggu=minggu.isoformat())
+
+    k1, k2 = st.columns(2)
+    k1.download_button("Unduh brief (PPTX)", buat(brief.buat_pptx), export.nama_file("brief", kode, minggu, "pptx"), icon=":material/slideshow:",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       on_click=catat_brief, args=("pptx",), help="Slide yang bisa diubah: tabel dan grafik asli PowerPoint.")
+    k2.download_button("Unduh brief (PDF)", buat(brief.buat_pdf), export.nama_file("brief", kode, minggu, "pdf"), icon=":material/picture_as_pdf:",
+                       mime="application/pdf", on_click=catat_brief, args=("pdf",))
 
 
 # ---------------------------------------------------------------- one koperasi

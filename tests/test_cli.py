@@ -170,3 +170,25 @@ def test_ingest_of_a_much_smaller_new_week_loads_but_warns_how_to_undo(tmp_path,
     assert hasil.stderr.startswith("PERINGATAN: File ini hanya berisi 5 baris, padahal minggu terakhir (2026-11-16) "
                                    "berisi 20 laporan.")
     assert "python -m kdkmp minggu tarik 2026-11-23" in hasil.stderr
+
+
+def test_a_database_scored_by_an_older_version_is_refused_with_how_to_refresh_it(db_demo, tmp_path):
+    # zona_inti of an earlier layout (here one column more): summary, export and brief answer
+    # with a sentence naming the fix instead of a traceback; `score` then makes it current
+    import shutil
+
+    import duckdb
+
+    salinan = tmp_path / "lama.duckdb"
+    shutil.copyfile(db_demo, salinan)
+    con = duckdb.connect(str(salinan))
+    con.execute("ALTER TABLE zona_inti ADD COLUMN kode_provinsi VARCHAR").fetchall()
+    con.close()
+    for perintah in (["summary", "--json"], ["export", "--out", str(tmp_path / "x.csv")],
+                     ["brief", "--wilayah", "52", "--out", str(tmp_path / "x.pptx")]):
+        hasil = jalankan(*perintah, "--db", str(salinan))
+        assert hasil.returncode == 2, (perintah, hasil.stderr)
+        assert "python -m kdkmp score" in hasil.stderr and "Traceback" not in hasil.stderr
+    assert not (tmp_path / "x.csv").exists() and not (tmp_path / "x.pptx").exists()
+    assert jalankan("score", "--db", str(salinan)).returncode == 0
+    assert jalankan("summary", "--json", "--db", str(salinan)).returncode == 0

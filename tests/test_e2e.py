@@ -174,3 +174,26 @@ def test_from_a_province_to_its_red_list_and_csv_in_two_clicks(page: Page, serve
     isi = pd.read_csv(unduhan.value.path(), encoding="utf-8-sig")
     assert klik == 2 and len(isi) == merah
     assert set(isi["Zona"]) == {"Merah"} and isi["Provinsi"].eq("Nusa Tenggara Barat").all()
+
+
+def test_the_meeting_view_hands_out_its_brief(page: Page, server_streamlit, db_demo):
+    # From the meeting view of NTB: the PPTX brief, read back, carries the province's merah count
+    # as summary --json gives it
+    from pptx import Presentation
+
+    page.goto(f"{server_streamlit}/rapat?prov=52")
+    tunggu_selesai(page)
+    expect(page.get_by_role("heading", name="Rapat mingguan · Provinsi Nusa Tenggara Barat")).to_be_visible(timeout=60_000)
+    with page.expect_download(timeout=60_000) as unduhan:
+        page.get_by_test_id("stDownloadButton").filter(has_text="Unduh brief (PPTX)").first.click()
+    assert unduhan.value.suggested_filename.endswith(".pptx")
+    teks = []
+    for slide in Presentation(unduhan.value.path()).slides:
+        for bentuk in slide.shapes:
+            if bentuk.has_text_frame:
+                teks.append(bentuk.text_frame.text)
+            if bentuk.has_table:
+                teks += [sel.text for baris in bentuk.table.rows for sel in baris.cells]
+    semua = "\n".join(teks)
+    merah = ringkasan_cli(db_demo, "52")["zona"]["merah"]
+    assert "Nusa Tenggara Barat" in semua and f"{merah:,}".replace(",", ".") in semua
