@@ -429,7 +429,7 @@ def _sql_nama_zona(rank: str) -> str:
     return f"CASE {rank} " + " ".join(f"WHEN {i} THEN '{z}'" for i, z in enumerate(SEMUA_ZONA)) + " END"
 
 
-def _sql_zona_akhir(m: ModelAturan, cara: Cara, sumber: str) -> str:
+def _sql_zona_akhir(m: ModelAturan, cara: Cara, sumber: str, bawa: tuple[str, ...] = ()) -> str:
     """Zone, weeks in zone and movement of each row of `sumber` (the SELECT of _kompilasi) from
     its raw rank and the koperasi's earlier weeks — the rows before it in `sumber` (all weeks,
     a range), or last week's state carried as `_s_*` (one week). Both read the same counters:
@@ -481,7 +481,7 @@ def _sql_zona_akhir(m: ModelAturan, cara: Cara, sumber: str) -> str:
         SELECT *, CASE WHEN _melapor AND _rank_mentah = 2 THEN 0 ELSE _nlap - _mm_p END AS _lsm,
                   CASE WHEN _melapor AND _rank_mentah >= 1 THEN 0 ELSE _nlap - _mk_p END AS _lsk,
                   {tanpa_ini} - _mm_p AS _lsm_p, {tanpa_ini} - _mk_p AS _lsk_p
-        FROM (SELECT _ki, _ord, _melapor, _rank_mentah, _rank_gerbang, _nlap,
+        FROM (SELECT _ki, _ord, _melapor, _rank_mentah, _rank_gerbang, _nlap{"".join(", " + b for b in bawa)},
                      max(CASE WHEN _melapor AND _rank_mentah = 2 THEN _nlap END) OVER ({sebelum}) AS _mm_p,
                      max(CASE WHEN _melapor AND _rank_mentah >= 1 THEN _nlap END) OVER ({sebelum}) AS _mk_p,
                      count(*) FILTER (WHERE {dizonakan}) OVER ({w}) AS _nzona,
@@ -501,7 +501,7 @@ def _sql_zona_akhir(m: ModelAturan, cara: Cara, sumber: str) -> str:
                         max(CASE WHEN _rank_akhir = 2 THEN _nzona END) OVER ({sebelum}) AS _nz_merah_lalu
               FROM ({akhir}))"""
     return f"""
-    SELECT _ki, _ord, _rank_akhir,
+    SELECT _ki, _ord, _rank_akhir{"".join(", " + b for b in bawa)},
            CASE WHEN _rank_akhir < 3 AND _rank_akhir > CASE WHEN _melapor THEN _rank_mentah ELSE _rank_gerbang END
                 THEN _rank_akhir END AS _tahan,
            coalesce(_minggu_abu, minggu_zona_nyata) AS minggu_di_zona,

@@ -16,7 +16,7 @@ import pandas as pd
 
 from kdkmp.rules.kompilasi import (_TIPE_ALASAN, Cara, Kueri, _kompilasi, _minggu_keluar, _sql_nama_zona,
                                    _sql_penjelasan_ditahan, _sql_zona_akhir)
-from kdkmp.rules.model import SEMUA_ZONA, TIDAK_MELAPOR, ZONA, Aturan, muat_aturan_teks
+from kdkmp.rules.model import PILAR, SEMUA_ZONA, TIDAK_MELAPOR, ZONA, Aturan, muat_aturan_teks
 # ---------------------------------------------------------------------------------------
 # Storage
 # ---------------------------------------------------------------------------------------
@@ -195,15 +195,12 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
          "simpan_a": simpan[0], "simpan_b": simpan[-1]}
     semua = kueri.cara is Cara.SEMUA
     # identity columns: from `_kenal` for all weeks, in the rows for one week (see _kompilasi)
-    gabung_kenal = "JOIN _kenal k ON k._ki = h._ki" if semua else ""
+    gabung_kenal = "JOIN _kenal k ON k._ki = z._ki" if semua else ""
     try:
         if semua:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _kenal AS {kueri.kenal}", _parameter(kueri.kenal, p)).fetchall()
         q = f"CREATE OR REPLACE TEMP TABLE _hasil AS {kueri.sql}"
         con.execute(q, _parameter(q, p)).fetchall()
-        # the zone over narrow columns: the same windows over the wide rows cost ≈ 1 s more of
-        # a national rescoring (measured)
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _zona AS {_sql_zona_akhir(aturan.model, kueri.cara, '_hasil')}").fetchall()
         # Signatures as text; those already explained under these rules keep their number, new
         # ones are numbered on after the largest (ids are never changed, only appended). A row's
         # id is 4 × its signature's number + the zone its history holds it in (0: none, see
@@ -221,17 +218,22 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
              + kueri.jelas.replace("{sumber}", "(SELECT _kunci, _ciri FROM _ciri_ada WHERE _baru)")
              + ") j JOIN _ciri_ada c ON c._kunci = j._kunci")
         con.execute(q, _parameter(q, p)).fetchall()
+        # The zone over narrow rows, carrying what the writes below need (the signature's number
+        # instead of the signature), so that nothing joins 2.2 M rows back: joining _zona back to
+        # _hasil on (_ki, _ord) cost ≈ 0.5 s of a national rescoring, the same windows over the
+        # wide rows ≈ 1 s (measured). One week also carries its identity and kept history.
+        bawa = ("minggu", "skor_total", *(f"skor_{n}" for n in PILAR), "pilar_terlemah", "dasar")
+        if not semua:
+            bawa += ("kode_koperasi", "_kode_desa", "_nama_koperasi", "_pertama",
+                     *(k.replace("_k", "_s", 1) for k in kueri.kumulatif))
+        sumber = "(SELECT h.*, c.dasar FROM _hasil h JOIN _ciri_ada c USING (_ciri))"  # struct '=': NULL fields equal
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _zona AS {_sql_zona_akhir(aturan.model, kueri.cara, sumber, bawa)}").fetchall()
         nama_zona = _sql_nama_zona("z._rank_akhir")
-        # joined back on (_ki, _ord): a POSITIONAL JOIN of _zona made in _hasil's order ran on
-        # one thread and cost ≈ 1.9 s more (measured)
-        sumber_kolom = {"minggu": "h.minggu", "zona": nama_zona, "id_penjelasan": "c.dasar * 4 + coalesce(z._tahan, 0)",
+        sumber_kolom = {"minggu": "z.minggu", "zona": nama_zona, "id_penjelasan": "z.dasar * 4 + coalesce(z._tahan, 0)",
                         "minggu_di_zona": "z.minggu_di_zona", "pergerakan": "z.pergerakan", "versi_aturan": "$versi",
-                        "nama_koperasi": "_nama_koperasi", "kode_desa": "_kode_desa"}
-        kolom = ", ".join(sumber_kolom.get(k.strip(), k.strip()) for k in _KOLOM_INTI.split(","))
-        con.execute(f"""INSERT INTO zona_inti ({_KOLOM_INTI})
-                        SELECT {kolom} FROM _hasil h JOIN _zona z ON z._ki = h._ki AND z._ord = h._ord
-                        JOIN _ciri_ada c USING (_ciri)  -- struct '=' treats NULL fields as equal
-                        {gabung_kenal}""",
+                        "kode_koperasi": "kode_koperasi", "nama_koperasi": "_nama_koperasi", "kode_desa": "_kode_desa"}
+        kolom = ", ".join(sumber_kolom.get(k.strip(), "z." + k.strip()) for k in _KOLOM_INTI.split(","))
+        con.execute(f"INSERT INTO zona_inti ({_KOLOM_INTI}) SELECT {kolom} FROM _zona z {gabung_kenal}",
                     {"versi": aturan.versi}).fetchall()
         ditahan = f"""(SELECT v.id, v.id // 4 * 4 AS dasar, v.id % 4 AS _tahan, (c._ciri._bit0 & 1) <> 0 AS _melapor,
                               c._ciri._rank_mentah AS _rank_mentah
@@ -244,22 +246,16 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
         # the state after each week in `simpan`, which the next week's scoring continues from:
         # every known koperasi has a row in that week
         if semua:  # the aggregates of `_kenal` (see _kompilasi) for the two weeks kept
-            riwayat = "".join(f", CASE WHEN h.minggu = $simpan_b THEN {k.replace('_k', '_sb', 1)} "
+            riwayat = "".join(f", CASE WHEN z.minggu = $simpan_b THEN {k.replace('_k', '_sb', 1)} "
                               f"ELSE {k.replace('_k', '_sa', 1)} END AS {k}" for k in kueri.kumulatif)
         else:
             riwayat = "".join(f", {k.replace('_k', '_s', 1)} AS {k}" for k in kueri.kumulatif)
-        keadaan = f"""SELECT h.minggu, $penanda AS penanda, kode_koperasi, _pertama, _kode_desa AS kode_desa,
+        keadaan = f"""SELECT z.minggu, $penanda AS penanda, kode_koperasi, _pertama, _kode_desa AS kode_desa,
                              _nama_koperasi AS nama_koperasi, {nama_zona} AS zona,
                              z.minggu_di_zona, z.lapor_sejak_merah, z.lapor_sejak_kuning, z.zona_nyata,
                              z.minggu_zona_nyata, z.zona_sejak_merah{riwayat}
-                      FROM (FROM _hasil WHERE minggu IN $simpan) h
-                      JOIN (FROM _zona WHERE _ord >= $ord_simpan) z ON z._ki = h._ki AND z._ord = h._ord
-                      {gabung_kenal}"""
-        # both sides cut to the kept weeks (their _ord: the loaded weeks from $dari), so the join
-        # builds on ≈ 170 k rows, not 2.2 M
-        ord_simpan = con.execute("SELECT count(DISTINCT minggu) FROM laporan WHERE minggu BETWEEN $dari AND $a",
-                                 {"dari": dari, "a": simpan[0]}).fetchall()[0][0]
-        nilai = {"penanda": kueri.penanda, "simpan": simpan, "simpan_b": simpan[-1], "ord_simpan": ord_simpan}
+                      FROM (FROM _zona WHERE minggu IN $simpan) z {gabung_kenal}"""
+        nilai = {"penanda": kueri.penanda, "simpan": simpan, "simpan_b": simpan[-1]}
         # one week keeps the latest state before it (still valid: the weeks up to it are
         # unchanged) beside its own; all weeks, or states of other rules, start afresh
         if not semua and _keadaan_sejenis(con, kueri.penanda):
