@@ -145,9 +145,14 @@ def klien_lokal(alamat: str | None) -> bool:
     if alamat is None:
         return True
     try:
-        return ipaddress.ip_address(alamat.split("%")[0]).is_loopback
+        ip = ipaddress.ip_address(alamat.split("%")[0])
     except ValueError:
         return False
+    # a server listening on '::' (dual stack, Streamlit's default) sees 127.0.0.1 as
+    # ::ffff:127.0.0.1, which ipaddress does not call loopback
+    if ip.version == 6 and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_loopback
 
 
 NAMA_LOKAL = "lokal"

@@ -23,7 +23,9 @@ def cari(nama):
 
 @pytest.mark.parametrize("alamat, lokal", [(None, True), ("127.0.0.1", True), ("::1", True), ("127.8.9.1", True),
                                            ("192.168.1.20", False), ("10.0.0.5", False), ("2001:db8::1", False),
-                                           ("bukan-alamat", False)])
+                                           ("bukan-alamat", False),
+                                           # a dual-stack server ('::', Streamlit's default) sees IPv4 as mapped
+                                           ("::ffff:127.0.0.1", True), ("::ffff:192.168.1.20", False)])
 def test_only_a_loopback_client_is_local(alamat, lokal):
     assert akses.klien_lokal(alamat) is lokal
 

@@ -197,3 +197,14 @@ def test_the_meeting_view_hands_out_its_brief(page: Page, server_streamlit, db_d
     semua = "\n".join(teks)
     merah = ringkasan_cli(db_demo, "52")["zona"]["merah"]
     assert "Nusa Tenggara Barat" in semua and f"{merah:,}".replace(",", ".") in semua
+
+
+def test_the_readme_start_serves_the_local_browser_on_a_dual_stack_server(page: Page, db_demo, tmp_path):
+    # `streamlit run app.py` binds '::' by default, so a browser at 127.0.0.1 arrives as
+    # ::ffff:127.0.0.1; it is the local user all the same, not a stranger to refuse
+    from tests.conftest import jalankan_server
+
+    with jalankan_server(db_demo, tmp_path / "streamlit.log", argumen=["--server.address", "::"]) as url:
+        page.goto(url)  # http://127.0.0.1:PORT, an IPv4 client of the IPv6 socket
+        tunggu_selesai(page)
+        expect(page.get_by_role("heading", name="Ringkasan nasional KDKMP")).to_be_visible(timeout=60_000)
