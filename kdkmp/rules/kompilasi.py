@@ -416,8 +416,10 @@ def definisi_pergerakan(aturan: Aturan) -> dict[str, tuple[str, str]]:
     return {
         "baru_merah": ("Baru merah", f"Merah minggu ini dan tidak merah pada {m.pergerakan.minggu_baru_merah} minggu "
                                      "berzona sebelumnya (minggu tanpa laporan dilewati: bolos satu minggu bukan baru merah)."),
-        "pulih": ("Pulih", f"Keluar dari merah ke kuning atau hijau minggu ini, setelah {_minggu_keluar(m, 'merah')} minggu "
-                           "laporan berturut-turut memenuhi syarat (kembali dari tanpa laporan ke zona yang sama bukan pulih)."),
+        "pulih": ("Pulih", f"Keluar dari merah ke kuning atau hijau minggu ini: merah karena laporannya keluar setelah "
+                           f"{_minggu_keluar(m, 'merah')} minggu laporan berturut-turut memenuhi syarat, merah karena lama "
+                           "tidak melapor keluar begitu laporannya baik lagi (kembali dari tanpa laporan ke zona yang "
+                           "sama bukan pulih)."),
         "merah_kronis": ("Merah kronis", f"Merah selama {m.pergerakan.minggu_kronis} minggu atau lebih; minggu tanpa laporan "
                                          "tidak memutus hitungan."),
     }
