@@ -48,7 +48,7 @@ def bench_cakupan(ulang: int) -> None:
         "hitung_zona": lambda c: queries.hitung_zona(con, minggu, PROVINSI, cakupan=c),
         "zona_per_anak": lambda c: queries.zona_per_anak(con, minggu, PROVINSI, cakupan=c),
         "daftar_intervensi": lambda c: queries.daftar_intervensi(con, minggu, PROVINSI, cakupan=c),
-        "daftar_pergerakan": lambda c: queries.daftar_pergerakan(con, "baru_merah", minggu, PROVINSI, cakupan=c),
+        "daftar_intervensi(baru_merah)": lambda c: queries.daftar_intervensi(con, minggu, PROVINSI, (("gerak", "baru_merah"),), cakupan=c),
         "koperasi_tanpa_laporan": lambda c: queries.koperasi_tanpa_laporan(con, minggu, PROVINSI, cakupan=c),
         "cari_koperasi('Sukamaju')": lambda c: queries.cari_koperasi(con, "Sukamaju", cakupan=c),
     }

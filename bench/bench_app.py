@@ -41,7 +41,7 @@ def bench_query(db: Path, ulang: int) -> None:
         "tren_zona": lambda w: queries.tren_zona(con, w),
         "transisi_zona": lambda w: queries.transisi_zona(con, minggu, w),
         "hitung_pergerakan": lambda w: queries.hitung_pergerakan(con, minggu, w),
-        "daftar_pergerakan(baru_merah)": lambda w: queries.daftar_pergerakan(con, "baru_merah", minggu, w),
+        "daftar_intervensi(baru_merah)": lambda w: queries.daftar_intervensi(con, minggu, w, (("gerak", "baru_merah"),)),
         "rata_pilar": lambda w: queries.rata_pilar(con, minggu, w),
         "titik_peta": lambda w: queries.titik_peta(con, minggu, w),
         "daftar_intervensi": lambda w: queries.daftar_intervensi(con, minggu, w),

@@ -340,24 +340,6 @@ def _kolom_daftar(alias_z: str = "k") -> str:
                {alias_z}.minggu_di_zona, {alias_z}.alasan[1].teks AS alasan_utama, {alias_z}.langkah_berikut"""
 
 
-@tercakup("wilayah")
-def daftar_pergerakan(con: duckdb.DuckDBPyConnection, jenis: str, minggu: date | None = None,
-                      wilayah: str | None = None) -> pd.DataFrame:
-    """The koperasi behind one movement count, longest in merah first."""
-    if jenis not in rules.PERGERAKAN:
-        raise ValueError(f"jenis pergerakan tidak dikenal: {jenis!r}")
-    minggu = _minggu(con, minggu)
-    syarat, param = saring_wilayah(wilayah, "k")
-    return con.execute(f"""
-        SELECT {_kolom_daftar()}, coalesce(l.zona, 'baru') AS zona_lalu
-        FROM zona k LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
-        LEFT JOIN wilayah wd ON wd.kode = k.kode_desa
-        LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
-        WHERE k.minggu = $minggu AND {syarat} AND k.pergerakan = $jenis
-        ORDER BY k.minggu_di_zona DESC, k.skor_total ASC NULLS LAST, k.kode_koperasi""",
-        {**param, "minggu": minggu, "lalu": minggu_sebelumnya(con, minggu), "jenis": jenis}).df()
-
-
 @tercakup("agregat")
 def rata_pilar(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
     """Per pillar: mean score of the reporting koperasi and how many have it as their weakest:

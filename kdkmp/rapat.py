@@ -121,6 +121,15 @@ def pareto(alasan: pd.DataFrame, anak: pd.DataFrame, label: dict[str, str], mera
     return tabel
 
 
+def urutan_merah(sejawat: pd.DataFrame, kode: str) -> tuple[int, int] | None:
+    """(position, out of) of `kode` among areas of one level (queries.zona_per_anak) by share of
+    merah among those zoned, worst first (1 = most merah); areas without a zoned koperasi are not
+    ranked. None when `kode` is not among them."""
+    urut = sejawat[sejawat["melapor"] > 0].sort_values(["persen_merah", "merah"], ascending=False, kind="stable")
+    kode_urut = list(urut["kode"])
+    return (kode_urut.index(kode) + 1, len(kode_urut)) if kode in kode_urut else None
+
+
 def _anak(df: pd.DataFrame, lalu: pd.DataFrame | None) -> list[AnakRapat]:
     merah_lalu = dict(zip(lalu["kode"], lalu["merah"])) if lalu is not None else {}
     return [AnakRapat(nama=r.nama, dinilai=int(r.melapor), merah=int(r.merah),
@@ -152,11 +161,9 @@ def susun(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: s
             sejawat = queries.zona_per_anak(con, minggu, ref.induk(w.kode), cakupan=cakupan)
         except akses.AksesDitolak:
             sejawat = None
-        if sejawat is not None:
-            sejawat = sejawat[sejawat["melapor"] > 0].sort_values(["persen_merah", "merah"], ascending=False)
-            if w.kode in set(sejawat["kode"]):
-                posisi = list(sejawat["kode"]).index(w.kode) + 1
-                peringkat = (posisi, len(sejawat), ref.LABEL_TINGKAT[w.tingkat].lower())
+        posisi = urutan_merah(sejawat, w.kode) if sejawat is not None else None
+        if posisi is not None:
+            peringkat = (*posisi, ref.LABEL_TINGKAT[w.tingkat].lower())
     tingkat_anak = {None: "provinsi", "provinsi": "kabupaten/kota", "kabupaten": "kecamatan",
                     "kecamatan": "desa/kelurahan"}.get(w.tingkat if w else None, "desa/kelurahan")
     return DataRapat(

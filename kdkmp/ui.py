@@ -513,17 +513,16 @@ def tabel_koperasi(df) -> None:
 def perbandingan_provinsi(minggu: date, kode: str) -> None:
     """Where the user's province stands among all provinces: per-province counts are public
     reporting (DESIGN.md), so every scope sees them; nothing below province level elsewhere."""
-    from kdkmp import charts
+    from kdkmp import charts, rapat
 
     provinsi = kode[:2]
     semua = tanya(queries.zona_per_anak, minggu, None)
-    urut = semua.sort_values(["persen_merah", "merah"], ascending=False, na_position="last").reset_index(drop=True)
-    posisi = urut.index[urut["kode"] == provinsi]
-    nasional = 100 * urut["merah"].sum() / max(int(urut["melapor"].sum()), 1)
-    if len(posisi):
-        baris = urut.loc[posisi[0]]
+    nasional = 100 * semua["merah"].sum() / max(int(semua["melapor"].sum()), 1)
+    posisi = rapat.urutan_merah(semua, provinsi)  # the same ranking as the meeting view's
+    if posisi:
+        baris = semua.set_index("kode").loc[provinsi]
         st.caption(f"Provinsi {baris['nama']}: merah {fmt.persen(baris['persen_merah'])} dari yang melapor, urutan "
-                   f"{posisi[0] + 1} dari {len(urut)} provinsi (urutan 1 = paling banyak merah); nasional "
+                   f"{posisi[0]} dari {posisi[1]} provinsi (urutan 1 = paling banyak merah); nasional "
                    f"{fmt.persen(nasional)}.")
     with st.expander("Perbandingan antarprovinsi"):
         st.plotly_chart(charts.batang_zona_per_wilayah(semua, "Zona per provinsi (persentase merah tertinggi di atas)"),
@@ -849,8 +848,9 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
         min_minggu = widget_url(st.number_input, "Minggu di zona ini (≥)", "min_minggu", min_value=0, max_value=104,
                                 value=0, step=1, bawaan=0)
     with k3:
-        gerak = widget_url(st.selectbox, "Pergerakan minggu ini", "gerak", options=list(rules.PERGERAKAN), index=None,
-                           placeholder="Semua", format_func=lambda j: j.replace("_", " ").capitalize())
+        judul_gerak = {j: judul for j, (judul, _) in rules.definisi_pergerakan(aturan).items()}
+        gerak = widget_url(st.selectbox, "Pergerakan minggu ini", "gerak", options=list(judul_gerak), index=None,
+                           placeholder="Semua", format_func=judul_gerak.get)
     with k4:
         stagnan = widget_url(st.checkbox, "Konstruksi stagnan", "stagnan")
     for kunci, nilai in (("pilar", pilar), ("alasan", alasan), ("kendala", kendala), ("tahap", tahap), ("gerak", gerak)):

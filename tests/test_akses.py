@@ -112,7 +112,7 @@ DI_LUAR = [  # (function, arguments asking about Kalimantan Barat (61) or anothe
     (queries.hitung_zona, (MINGGU, "61")), (queries.zona_per_anak, (MINGGU, "61")),
     (queries.rekap_anak, (MINGGU, "61.01")), (queries.kendala_per_zona, (MINGGU, "52.02")),
     (queries.tren_zona, ("61",)), (queries.transisi_zona, (MINGGU, "61")), (queries.rata_pilar, (MINGGU, "61")),
-    (queries.hitung_pergerakan, (MINGGU, "61")), (queries.daftar_pergerakan, ("baru_merah", MINGGU, "61")),
+    (queries.hitung_pergerakan, (MINGGU, "61")), (queries.daftar_intervensi, (MINGGU, "61", (("gerak", "baru_merah"),))),
     (queries.titik_peta, (MINGGU, "61")), (queries.daftar_intervensi, (MINGGU, "61")),
     (queries.kelengkapan_wilayah, (MINGGU, "61")), (queries.koperasi_tanpa_laporan, (MINGGU, "61")),
     (queries.ringkasan, (MINGGU, "52.02")), (queries.koperasi_di_desa, ("61.01.01.2001", MINGGU)),

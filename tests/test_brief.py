@@ -93,30 +93,27 @@ def tabel_berjudul(tabel: list, kepala: str) -> list[list[str]]:
 
 # ---------------------------------------------------------------- the briefs, built once
 
-@pytest.fixture(scope="module")
-def brief_52(db_demo, tmp_path_factory) -> dict:
-    folder = tmp_path_factory.mktemp("brief_52")
+def buat_kedua(folder: Path, nama: str, wilayah: str, db: Path, *oleh: str) -> dict:
+    """Both briefs of an area through the CLI: {'pptx': path, 'pdf': path}; nothing else left."""
     hasil = {}
     for ekstensi in ("pptx", "pdf"):
-        keluaran = folder / f"ntb.{ekstensi}"
-        jalan = jalankan("brief", "--wilayah", "52", "--out", str(keluaran), "--db", str(db_demo), "--oleh", OLEH)
+        keluaran = folder / f"{nama}.{ekstensi}"
+        jalan = jalankan("brief", "--wilayah", wilayah, "--out", str(keluaran), "--db", str(db), *oleh)
         assert jalan.returncode == 0, jalan.stderr
         assert str(keluaran) in jalan.stdout and jalan.stderr == ""
         hasil[ekstensi] = keluaran
-    assert sorted(p.name for p in folder.iterdir()) == ["ntb.pdf", "ntb.pptx"]  # no temp file left
+    assert sorted(p.name for p in folder.iterdir()) == [f"{nama}.pdf", f"{nama}.pptx"]  # no temp file left
     return hasil
+
+
+@pytest.fixture(scope="module")
+def brief_52(db_demo, tmp_path_factory) -> dict:
+    return buat_kedua(tmp_path_factory.mktemp("brief_52"), "ntb", "52", db_demo, "--oleh", OLEH)
 
 
 @pytest.fixture(scope="module")
 def brief_5201(db_demo, tmp_path_factory) -> dict:
-    folder = tmp_path_factory.mktemp("brief_5201")
-    hasil = {}
-    for ekstensi in ("pptx", "pdf"):
-        keluaran = folder / f"lombok_barat.{ekstensi}"
-        jalan = jalankan("brief", "--wilayah", "5201", "--out", str(keluaran), "--db", str(db_demo))
-        assert jalan.returncode == 0, jalan.stderr
-        hasil[ekstensi] = keluaran
-    return hasil
+    return buat_kedua(tmp_path_factory.mktemp("brief_5201"), "lombok_barat", "5201", db_demo)
 
 
 def test_pptx_of_a_province_has_the_summary_numbers_in_its_tables_chart_and_headline(db_demo, brief_52):

@@ -113,3 +113,12 @@ def test_every_reason_id_the_rules_can_give_has_a_label():
     label = rapat.label_alasan(aturan)
     assert {g.id for g in aturan.model.gerbang} <= set(label) and "stabilitas" in label
     assert label["lahan_teridentifikasi"].startswith("Infrastruktur & pembangunan fisik: status lahan")
+
+
+def test_areas_rank_by_share_of_merah_among_those_zoned():
+    import pandas as pd
+
+    # worked by hand: P 50 %, Q 50 % with more merah (ahead of P), R 10 %, S nothing zoned (unranked)
+    sejawat = pd.DataFrame({"kode": ["P", "Q", "R", "S"], "melapor": [10, 20, 10, 0], "merah": [5, 10, 1, 0],
+                            "persen_merah": [50.0, 50.0, 10.0, None]})
+    assert [rapat.urutan_merah(sejawat, k) for k in "PQRS"] == [(2, 3), (1, 3), (3, 3), None]

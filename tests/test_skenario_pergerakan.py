@@ -101,7 +101,7 @@ def amatan(con, minggu: date) -> dict:
         "zona": {k: (z, d) for k, z, d in baris},
         "jumlah_zona": queries.hitung_zona(con, minggu)["zona"],
         "pergerakan": queries.hitung_pergerakan(con, minggu),
-        "daftar": {j: sorted(queries.daftar_pergerakan(con, j, minggu)["kode_koperasi"]) for j in JENIS_GERAK},
+        "daftar": {j: sorted(queries.daftar_intervensi(con, minggu, saringan=(("gerak", j),))["kode_koperasi"]) for j in JENIS_GERAK},
     }
 
 
