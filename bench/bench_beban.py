@@ -1,0 +1,262 @@
+"""Monday morning: many offices open the dashboard at once. N concurrent sessions speak
+Streamlit's own websocket protocol on loopback against real `streamlit run` processes on the
+26-week national demo, each signed in (through the trusted proxy header) as a user of a different
+scope, each walking what an office opens in a meeting: its overview → a province → a kabupaten →
+the intervention list.
+
+    python bench/bench_beban.py [--n 1,10,25,50] [--proses 1] [--putaran 1] [--db PATH]
+    python bench/bench_beban.py --url http://127.0.0.1:8080 --pid PID[,PID…] [--n …]  # a running set-up
+
+Without --url it starts `--proses` app processes itself (as `python -m kdkmp layani` does, behind
+no proxy: the bench client sets the identity header the proxy would set, and spreads sessions over
+the processes by user the way the proxy's `hash $remote_user` does). With --url it drives whatever
+listens there (e.g. nginx in front of K processes): then the header must be set by that proxy, so
+give `--sandi` and the bench signs in with HTTP basic auth.
+
+Per N it prints p50 / p95 / max of each page's time (from sending the rerun to Streamlit's
+`script_finished`), sessions per second, errors (exceptions, error boxes, dropped connections,
+time-outs), server CPU seconds per session and each process's memory. `--putaran R` repeats
+the largest N R times and prints memory per round (a leak check). Targets (issue 14): one process,
+25 concurrent national-overview sessions p95 ≤ 3 s, kabupaten views p95 ≤ 1.5 s; two processes
+≥ 1.7× the sessions per second of one at the same p95; ≤ 1.5 GB per process after 50 sessions and
+no growth over 10 rounds of 50. Loopback only; every session is bounded by --batas seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from _bersama import AKAR, db_nasional
+
+sys.path.insert(0, str(AKAR))
+from tests.conftest import _port_bebas, tunggu_sehat  # noqa: E402
+
+HEADER_IDENTITAS = "X-Remote-User"
+SANDI_BAWAAN = "beban-rahasia-1"
+
+
+@dataclass(frozen=True)
+class Pengguna:
+    nama: str
+    peran: str
+    wilayah: str | None
+    langkah: tuple[tuple[str, str, str], ...]  # (label, page_name, query string)
+
+
+def susun_pengguna(jumlah: int) -> list[Pengguna]:
+    """A realistic mix of offices: 1 in 10 pusat, 3 in 10 provinsi, the rest kabupaten, spread
+    over the provinces and their kabupaten (from the Kemendagri reference)."""
+    from kdkmp import wilayah as ref
+
+    provinsi = list(ref.anak(None)["kode"])
+    kabupaten = {p: list(ref.anak(p)["kode"]) for p in provinsi}
+    hasil = []
+    for i in range(jumlah):
+        p = provinsi[(i * 7) % len(provinsi)]
+        k = kabupaten[p][i % len(kabupaten[p])]
+        if i % 10 == 0:
+            hasil.append(Pengguna(f"pusat{i}", "pusat", None, (
+                ("ringkasan", "", ""), ("provinsi", "wilayah", f"prov={p}"),
+                ("kabupaten", "wilayah", f"prov={p}&kab={k}"), ("intervensi", "intervensi", f"prov={p}"))))
+        elif i % 10 in (1, 4, 7):
+            hasil.append(Pengguna(f"prov{i}", "provinsi", p, (
+                ("ringkasan", "", ""), ("provinsi", "wilayah", f"prov={p}"),
+                ("kabupaten", "wilayah", f"prov={p}&kab={k}"), ("intervensi", "intervensi", f"prov={p}"))))
+        else:
+            hasil.append(Pengguna(f"kab{i}", "kabupaten", k, (
+                ("ringkasan", "", ""), ("kabupaten", "wilayah", f"prov={p}&kab={k}"),
+                ("intervensi", "intervensi", f"prov={p}&kab={k}"))))
+    return hasil
+
+
+def buat_akun(pengguna: list[Pengguna], url_catatan: str, sandi: str | None) -> None:
+    from kdkmp import catatan
+
+    for p in pengguna:
+        if catatan.cari_akun(p.nama, url=url_catatan) is None:
+            catatan.tambah_akun(p.nama, p.peran, p.wilayah, oleh="bench", sandi=sandi, url=url_catatan)
+
+
+@dataclass
+class Hasil:
+    waktu: dict[str, list[float]] = field(default_factory=dict)
+    galat: list[str] = field(default_factory=list)
+
+
+async def satu_sesi(url_ws: str, header: dict, p: Pengguna, hasil: Hasil, batas: float) -> None:
+    """One browser tab: a websocket, then one rerun per step, each timed until script_finished."""
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    try:
+        async with asyncio.timeout(batas):
+            async with websockets.connect(url_ws, subprotocols=["streamlit"], additional_headers=header,
+                                          max_size=None, open_timeout=batas) as ws:
+                for label, halaman, kueri in p.langkah:
+                    pesan = BackMsg()
+                    pesan.rerun_script.query_string = kueri
+                    pesan.rerun_script.page_name = halaman
+                    t = time.perf_counter()
+                    await ws.send(pesan.SerializeToString())
+                    while True:
+                        fm = ForwardMsg()
+                        fm.ParseFromString(await ws.recv())
+                        jenis = fm.WhichOneof("type")
+                        if jenis == "delta" and fm.delta.WhichOneof("type") == "new_element":
+                            el = fm.delta.new_element
+                            if el.WhichOneof("type") == "exception":
+                                hasil.galat.append(f"{p.nama} {label}: exception {el.exception.message[:120]}")
+                            elif el.WhichOneof("type") == "alert" and el.alert.format == 1:  # ERROR
+                                hasil.galat.append(f"{p.nama} {label}: st.error {el.alert.body[:120]}")
+                        elif jenis == "script_finished":
+                            if fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
+                                break
+                            if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
+                                hasil.galat.append(f"{p.nama} {label}: compile error")
+                                break
+                    hasil.waktu.setdefault(label, []).append(time.perf_counter() - t)
+    except TimeoutError:
+        hasil.galat.append(f"{p.nama}: lewat batas {batas:.0f} s")
+    except Exception as e:  # a dropped connection, a refused handshake: counted, the run goes on
+        hasil.galat.append(f"{p.nama}: {type(e).__name__}: {str(e)[:120]}")
+
+
+def _header(p: Pengguna, sandi: str | None) -> dict:
+    if sandi is None:
+        return {HEADER_IDENTITAS: p.nama}
+    return {"Authorization": "Basic " + base64.b64encode(f"{p.nama}:{sandi}".encode()).decode()}
+
+
+async def gelombang(url_untuk, pengguna: list[Pengguna], sandi: str | None, batas: float) -> tuple[Hasil, float]:
+    """All sessions start together (the 09:00 case); returns their results and the wall time."""
+    hasil = Hasil()
+    t = time.perf_counter()
+    await asyncio.gather(*(satu_sesi(url_untuk(p), _header(p, sandi), p, hasil, batas) for p in pengguna))
+    return hasil, time.perf_counter() - t
+
+
+def cpu_detik(pid: int) -> float:
+    with open(f"/proc/{pid}/stat") as f:
+        bidang = f.read().rsplit(")", 1)[1].split()
+    return (int(bidang[11]) + int(bidang[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as f:
+        return next(int(b.split()[1]) for b in f if b.startswith("VmRSS:")) / 1024
+
+
+@contextmanager
+def proses_aplikasi(db: Path, jumlah: int, url_catatan: str, log: Path):
+    """`jumlah` app processes on free loopback ports, as the proxy would see them; yields (urls, pids)."""
+    with ExitStack() as tumpukan:
+        urls, pids = [], []
+        for i in range(jumlah):
+            port = _port_bebas()
+            berkas = tumpukan.enter_context(open(log / f"app{i}.log", "w"))
+            proses = subprocess.Popen(
+                [sys.executable, "-m", "streamlit", "run", str(AKAR / "app.py"), "--server.headless", "true",
+                 "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+                 "--server.fileWatcherType", "none", "--server.trustedUserHeaders", f'{{"{HEADER_IDENTITAS}": "username"}}'],
+                cwd=AKAR, env={**os.environ, "KDKMP_DB": str(db), "KDKMP_STATE_URL": url_catatan},
+                stdout=berkas, stderr=subprocess.STDOUT)
+            tumpukan.callback(_hentikan, proses)
+            url = f"http://127.0.0.1:{port}"
+            tunggu_sehat(url, proses, lambda i=i: (log / f"app{i}.log").read_text(), detik=60)
+            urls.append(url)
+            pids.append(proses.pid)
+        yield urls, pids
+
+
+def _hentikan(proses: subprocess.Popen) -> None:
+    proses.terminate()
+    try:
+        proses.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proses.kill()
+
+
+def persentil(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
+
+
+def cetak(n: int, hasil: Hasil, dinding: float, cpu: float, pids: list[int]) -> None:
+    sesi_per_detik = n / dinding if dinding else float("nan")
+    print(f"N={n:3d}: {dinding:6.1f} s dinding, {sesi_per_detik:5.2f} sesi/s, galat {len(hasil.galat)}, "
+          f"CPU server {cpu / n:.2f} s/sesi, memori " + ", ".join(f"{rss_mb(p):.0f} MB" for p in pids))
+    for label in ("ringkasan", "provinsi", "kabupaten", "intervensi"):
+        xs = hasil.waktu.get(label, [])
+        if xs:
+            print(f"    {label:11s} n={len(xs):3d}  p50 {statistics.median(xs):5.2f} s  p95 {persentil(xs, .95):5.2f} s  "
+                  f"max {max(xs):5.2f} s")
+    for g in hasil.galat[:5]:
+        print("    galat:", g)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", default="1,10,25,50", help="concurrent sessions per wave, comma-separated")
+    ap.add_argument("--proses", type=int, default=1, help="app processes to start (without --url)")
+    ap.add_argument("--putaran", type=int, default=1, help="waves of the largest N (leak check)")
+    ap.add_argument("--db", help="database (default: the national demo under bench/out)")
+    ap.add_argument("--url", help="drive a running set-up (e.g. nginx) instead of starting processes")
+    ap.add_argument("--pid", default="", help="with --url: the app processes' pids, for CPU and memory")
+    ap.add_argument("--sandi", help="with --url: the password of the bench accounts (basic auth)")
+    ap.add_argument("--catatan", help="with --url: the state store URL of that set-up, for the bench accounts")
+    ap.add_argument("--batas", type=float, default=180, help="seconds a session may take")
+    args = ap.parse_args()
+    daftar_n = [int(x) for x in args.n.split(",")]
+    pengguna = susun_pengguna(max(daftar_n))
+
+    with tempfile.TemporaryDirectory() as tmp, ExitStack() as tumpukan:
+        if args.url:
+            if args.catatan:
+                buat_akun(pengguna, args.catatan, args.sandi)
+            alamat = [args.url]
+            pids = [int(x) for x in args.pid.split(",") if x]
+        else:
+            url_catatan = f"sqlite:///{tmp}/catatan.sqlite"
+            buat_akun(pengguna, url_catatan, None)
+            db = Path(args.db) if args.db else db_nasional()
+            alamat, pids = tumpukan.enter_context(proses_aplikasi(db, args.proses, url_catatan, Path(tmp)))
+        print(f"{len(alamat)} alamat, {len(pids)} proses aplikasi; pengguna: "
+              f"{sum(p.peran == 'pusat' for p in pengguna)} pusat, {sum(p.peran == 'provinsi' for p in pengguna)} "
+              f"provinsi, {sum(p.peran == 'kabupaten' for p in pengguna)} kabupaten")
+
+        def url_untuk(p: Pengguna) -> str:
+            # the proxy's `hash $remote_user`: one user always reaches the same process
+            dasar = alamat[zlib.crc32(p.nama.encode()) % len(alamat)]
+            return dasar.replace("http", "ws", 1) + "/_stcore/stream"
+
+        # Warm-up: every process opens every page once (the first office of the day pays for the
+        # caches; the Monday peak comes after it).
+        for dasar in alamat:
+            asyncio.run(gelombang(lambda p, d=dasar: d.replace("http", "ws", 1) + "/_stcore/stream",
+                                  pengguna[:4], args.sandi, args.batas))
+        putaran = [(n, 1) for n in daftar_n[:-1]] + [(daftar_n[-1], args.putaran)]
+        for n, ulang in putaran:
+            for r in range(ulang):
+                cpu_awal = sum(cpu_detik(p) for p in pids)
+                hasil, dinding = asyncio.run(gelombang(url_untuk, pengguna[:n], args.sandi, args.batas))
+                if ulang > 1:
+                    print(f"putaran {r + 1}/{ulang}:", end=" ")
+                cetak(n, hasil, dinding, sum(cpu_detik(p) for p in pids) - cpu_awal, pids)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
