@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import base64
 import os
 import statistics
 import subprocess
@@ -41,10 +40,9 @@ from pathlib import Path
 from _bersama import AKAR, db_nasional
 
 sys.path.insert(0, str(AKAR))
+from kdkmp.layani import HEADER_IDENTITAS, perintah_replika  # noqa: E402
 from tests.conftest import _port_bebas, tunggu_sehat  # noqa: E402
-
-HEADER_IDENTITAS = "X-Remote-User"
-SANDI_BAWAAN = "beban-rahasia-1"
+from tests.sesi_streamlit import SesiStreamlit, header_identitas  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -95,56 +93,26 @@ class Hasil:
     galat: list[str] = field(default_factory=list)
 
 
-async def satu_sesi(url_ws: str, header: dict, p: Pengguna, hasil: Hasil, batas: float) -> None:
+async def satu_sesi(url: str, header: dict, p: Pengguna, hasil: Hasil, batas: float) -> None:
     """One browser tab: a websocket, then one rerun per step, each timed until script_finished."""
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
     try:
-        async with asyncio.timeout(batas):
-            async with websockets.connect(url_ws, subprotocols=["streamlit"], additional_headers=header,
-                                          max_size=None, open_timeout=batas) as ws:
-                for label, halaman, kueri in p.langkah:
-                    pesan = BackMsg()
-                    pesan.rerun_script.query_string = kueri
-                    pesan.rerun_script.page_name = halaman
-                    t = time.perf_counter()
-                    await ws.send(pesan.SerializeToString())
-                    while True:
-                        fm = ForwardMsg()
-                        fm.ParseFromString(await ws.recv())
-                        jenis = fm.WhichOneof("type")
-                        if jenis == "delta" and fm.delta.WhichOneof("type") == "new_element":
-                            el = fm.delta.new_element
-                            if el.WhichOneof("type") == "exception":
-                                hasil.galat.append(f"{p.nama} {label}: exception {el.exception.message[:120]}")
-                            elif el.WhichOneof("type") == "alert" and el.alert.format == 1:  # ERROR
-                                hasil.galat.append(f"{p.nama} {label}: st.error {el.alert.body[:120]}")
-                        elif jenis == "script_finished":
-                            if fm.script_finished == ForwardMsg.FINISHED_SUCCESSFULLY:
-                                break
-                            if fm.script_finished == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
-                                hasil.galat.append(f"{p.nama} {label}: compile error")
-                                break
-                    hasil.waktu.setdefault(label, []).append(time.perf_counter() - t)
+        async with asyncio.timeout(batas), SesiStreamlit(url, header, batas_detik=batas) as sesi:
+            for label, halaman, kueri in p.langkah:
+                k = await sesi.kunjungi(halaman, kueri)
+                hasil.galat.extend(f"{p.nama} {label}: {g}" for g in k.galat)
+                hasil.waktu.setdefault(label, []).append(k.detik)
     except TimeoutError:
         hasil.galat.append(f"{p.nama}: lewat batas {batas:.0f} s")
     except Exception as e:  # a dropped connection, a refused handshake: counted, the run goes on
         hasil.galat.append(f"{p.nama}: {type(e).__name__}: {str(e)[:120]}")
 
 
-def _header(p: Pengguna, sandi: str | None) -> dict:
-    if sandi is None:
-        return {HEADER_IDENTITAS: p.nama}
-    return {"Authorization": "Basic " + base64.b64encode(f"{p.nama}:{sandi}".encode()).decode()}
-
-
 async def gelombang(url_untuk, pengguna: list[Pengguna], sandi: str | None, batas: float) -> tuple[Hasil, float]:
     """All sessions start together (the 09:00 case); returns their results and the wall time."""
     hasil = Hasil()
     t = time.perf_counter()
-    await asyncio.gather(*(satu_sesi(url_untuk(p), _header(p, sandi), p, hasil, batas) for p in pengguna))
+    await asyncio.gather(*(satu_sesi(url_untuk(p), header_identitas(p.nama, sandi=sandi, header=HEADER_IDENTITAS),
+                                     p, hasil, batas) for p in pengguna))
     return hasil, time.perf_counter() - t
 
 
@@ -168,10 +136,7 @@ def proses_aplikasi(db: Path, jumlah: int, url_catatan: str, log: Path):
             port = _port_bebas()
             berkas = tumpukan.enter_context(open(log / f"app{i}.log", "w"))
             proses = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(AKAR / "app.py"), "--server.headless", "true",
-                 "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
-                 "--server.fileWatcherType", "none", "--server.trustedUserHeaders", f'{{"{HEADER_IDENTITAS}": "username"}}'],
-                cwd=AKAR, env={**os.environ, "KDKMP_DB": str(db), "KDKMP_STATE_URL": url_catatan},
+                perintah_replika(port, "127.0.0.1"), cwd=AKAR, env={**os.environ, "KDKMP_DB": str(db), "KDKMP_STATE_URL": url_catatan},
                 stdout=berkas, stderr=subprocess.STDOUT)
             tumpukan.callback(_hentikan, proses)
             url = f"http://127.0.0.1:{port}"
@@ -239,14 +204,12 @@ def main() -> int:
 
         def url_untuk(p: Pengguna) -> str:
             # the proxy's `hash $remote_user`: one user always reaches the same process
-            dasar = alamat[zlib.crc32(p.nama.encode()) % len(alamat)]
-            return dasar.replace("http", "ws", 1) + "/_stcore/stream"
+            return alamat[zlib.crc32(p.nama.encode()) % len(alamat)]
 
         # Warm-up: every process opens every page once (the first office of the day pays for the
         # caches; the Monday peak comes after it).
         for dasar in alamat:
-            asyncio.run(gelombang(lambda p, d=dasar: d.replace("http", "ws", 1) + "/_stcore/stream",
-                                  pengguna[:4], args.sandi, args.batas))
+            asyncio.run(gelombang(lambda p, d=dasar: d, pengguna[:4], args.sandi, args.batas))
         putaran = [(n, 1) for n in daftar_n[:-1]] + [(daftar_n[-1], args.putaran)]
         for n, ulang in putaran:
             for r in range(ulang):

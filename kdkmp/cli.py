@@ -513,6 +513,20 @@ def perintah_jejak(args) -> int:
     return 0
 
 
+def perintah_layani(args) -> int:
+    from kdkmp import layani
+
+    db = store.lokasi_db(args.db)
+    layani.siapkan_basis_data(db)
+    layanan = layani.Layanan(args.proses, db=db, port_awal=args.port_awal, alamat=args.alamat)
+    if args.upstream:
+        layani.tulis_upstream(Path(args.upstream), layanan.port, args.alamat)
+        print(f"Blok upstream nginx ditulis ke {args.upstream}; muat ulang nginx (nginx -s reload).")
+    layanan.mulai()
+    print(f"{args.proses} replika melayani; log di {layanan.folder_log}. Ctrl+C untuk berhenti.", flush=True)
+    return layanan.jalankan()
+
+
 def parser() -> argparse.ArgumentParser:
     ap = Pengurai(prog="python -m kdkmp", description="Dasbor zonasi KDKMP: alat baris perintah.",
                   epilog="Kode keluar: 0 selesai; 2 ditolak (satu kalimat alasan); 64 salah penggunaan; "
@@ -677,13 +691,28 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="BERKAS", help="tulis ke berkas CSV (UTF-8, untuk Excel) alih-alih ke layar")
     db(p)
     p.set_defaults(fungsi=perintah_jejak)
+
+    p = sub.add_parser("layani", help="jalankan K proses dasbor di 127.0.0.1 untuk nginx (banyak kantor)",
+                       description="Jalankan K replika dasbor di belakang nginx dan nyalakan lagi yang berhenti "
+                                   "(README, \"Melayani banyak kantor\"). Berhenti dengan Ctrl+C atau SIGTERM.")
+    p.add_argument("--proses", type=_bulat(1, 64), default=os.cpu_count() or 1, metavar="K",
+                   help="jumlah replika, satu per inti prosesor (bawaan: jumlah inti mesin ini)")
+    p.add_argument("--port-awal", type=_bulat(1024, 65535), default=8501, metavar="PORT",
+                   help="port replika pertama; berikutnya PORT+1, … (bawaan 8501)")
+    p.add_argument("--alamat", default="127.0.0.1", help="alamat dengar (bawaan 127.0.0.1: hanya nginx yang boleh)")
+    p.add_argument("--upstream", metavar="BERKAS",
+                   help="tulis blok upstream nginx untuk port-port ini (di-include deploy/nginx-kdkmp.conf)")
+    db(p)
+    p.set_defaults(fungsi=perintah_layani)
     return ap
 
 
 def _pesan_galat(e: Exception) -> str | None:
     """The Indonesian sentence for a documented refusal; None for anything else (a bug)."""
-    from kdkmp import catatan, rules, snapshot, wilayah
+    from kdkmp import catatan, layani, rules, snapshot, wilayah
 
+    if isinstance(e, layani.LayaniDitolak):
+        return str(e)
     if isinstance(e, (catatan.CatatanDitolak, catatan.CatatanTidakTersedia)):
         return str(e)
     if isinstance(e, store.BasisDataKosong):

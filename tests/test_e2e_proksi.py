@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from kdkmp import catatan
+from kdkmp import catatan, layani
 from tests.conftest import _port_bebas, jalankan_server, tunggu_sehat
 
 pytestmark = pytest.mark.e2e
@@ -23,12 +23,14 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SANDI = "rahasia-ntb-2026"
 
 
-def konfigurasi_nginx(folder: Path, port_nginx: int, port_app: int, htpasswd: Path) -> Path:
-    """The shipped server block, unchanged but for its port, upstream and password file, inside a
-    minimal main configuration that keeps every file in `folder`."""
+def konfigurasi_nginx(folder: Path, port_nginx: int, port_app: list[int], htpasswd: Path) -> Path:
+    """The shipped server block, unchanged but for its port, upstream file (written by `layani` for
+    `port_app`) and password file, inside a minimal main configuration that keeps every file in
+    `folder` and logs which replica served each request (`akses.log`: user, upstream, URI)."""
     blok = (AKAR / "deploy" / "nginx-kdkmp.conf").read_text()
+    layani.tulis_upstream(folder / "upstream.conf", port_app)
     for lama, baru in (("listen 80;", f"listen 127.0.0.1:{port_nginx};"),
-                       ("http://127.0.0.1:8501", f"http://127.0.0.1:{port_app}"),
+                       ("/etc/kdkmp/upstream.conf", str(folder / "upstream.conf")),
                        ("/etc/kdkmp/htpasswd", str(htpasswd))):
         assert lama in blok, lama
         blok = blok.replace(lama, baru)
@@ -42,7 +44,8 @@ pid {folder / 'nginx.pid'};
 error_log {folder / 'error.log'};
 events {{ worker_connections 64; }}
 http {{
-    access_log off;
+    log_format replika '$remote_user|$upstream_addr|$status|$request_uri';
+    access_log {folder / 'akses.log'} replika;
 {sementara}
     include {folder / 'kdkmp.conf'};
 }}
@@ -69,7 +72,7 @@ def dasbor_proksi(db_demo, tmp_path_factory):
     argumen = ["--server.trustedUserHeaders", '{"X-Remote-User": "username"}']
     with jalankan_server(db_demo, folder / "streamlit.log", argumen=argumen, env=env) as url_app:
         port_app = int(url_app.rsplit(":", 1)[1])
-        conf = konfigurasi_nginx(folder, port_nginx, port_app, htpasswd)
+        conf = konfigurasi_nginx(folder, port_nginx, [port_app], htpasswd)
         nginx = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port_nginx}"

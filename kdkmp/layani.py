@@ -1,0 +1,260 @@
+"""Serving many offices from one machine: K Streamlit processes on loopback behind one nginx.
+
+One Streamlit process runs a session's script on about one core, so on Monday morning sessions
+queue behind each other (bench/bench_beban.py measures it). `python -m kdkmp layani --proses K`
+starts K replicas of the app on 127.0.0.1, ports `--port-awal` … `--port-awal + K − 1`, and keeps
+them running: a replica that dies is started again (after 1 s, doubling up to 30 s while it keeps
+dying), and the proxy sends its users to the others meanwhile.
+
+Decisions, each in one line:
+- A Python supervisor rather than K systemd units or a compose file: one command that works the
+  same on a laptop, in CI and on a server without systemd; in production one systemd unit runs it
+  (deploy/kdkmp-layani.service), so systemd restarts the supervisor and the supervisor its replicas.
+- Every replica reads the same DuckDB file read-only (store.sambungan_baca attaches it and follows
+  the writer's atomic file swap on the next rerun), so a week loaded by `ingest` or the upload page
+  appears on every replica without restarting any; people's records live in the state store
+  (SQLite on one machine, PostgreSQL shared by several), never in a replica.
+- Sessions are sticky (a Streamlit session, its uploads and its state live in one process): nginx
+  hashes the signed-in user (`hash $remote_user consistent`), which spreads the offices over the
+  replicas even when they sit behind one NAT address, where `ip_hash` would send them all to one.
+- All replicas share one cookie secret (Streamlit's XSRF token is signed with it; after a failover
+  an upload must still be accepted): `$KDKMP_COOKIE_SECRET`, else a random one kept in
+  `kdkmp_cookie_secret` beside the database (mode 0600), passed in the environment, never on the
+  command line where `ps` would show it.
+- The database is prepared once before the replicas start (the demo built when there is none, every
+  week rescored when config/zones.yaml changed), so K replicas never race to do it on first visit.
+- `--upstream FILE` writes nginx's `upstream kdkmp_app { … }` block for exactly these ports (the
+  shipped deploy/nginx-kdkmp.conf includes it), so the proxy and the replicas cannot disagree.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kdkmp import store
+
+AKAR = Path(__file__).resolve().parent.parent
+HEADER_IDENTITAS = "X-Remote-User"
+NAMA_RAHASIA = "kdkmp_cookie_secret"
+NAMA_UPSTREAM = "kdkmp_app"
+PROSES_MAKS = 64
+JEDA_AWAL, JEDA_MAKS = 1.0, 30.0
+
+
+class LayaniDitolak(ValueError):
+    """The serving set-up cannot start as asked; str(e) is one Indonesian sentence."""
+
+
+def rahasia_cookie(db: Path) -> str:
+    """The cookie secret every replica shares (created once, readable only by its owner)."""
+    env = os.environ.get("KDKMP_COOKIE_SECRET", "").strip()
+    if env:
+        return env
+    jalur = db.resolve().parent / NAMA_RAHASIA
+    try:
+        return jalur.read_text().strip()
+    except FileNotFoundError:
+        pass
+    rahasia = secrets.token_urlsafe(32)
+    jalur.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(jalur, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another supervisor won the race: use its secret
+        return jalur.read_text().strip()
+    with os.fdopen(fd, "w") as f:
+        f.write(rahasia + "\n")
+    return rahasia
+
+
+def teks_upstream(port: list[int], alamat: str = "127.0.0.1") -> str:
+    """nginx's upstream block for the replicas: sticky by signed-in user; a replica that refuses
+    a connection is skipped for 10 s and its users go to the next one."""
+    baris = "\n".join(f"    server {alamat}:{p} max_fails=1 fail_timeout=10s;" for p in port)
+    return (f"# Ditulis oleh `python -m kdkmp layani --proses {len(port)}`; jangan diubah dengan tangan.\n"
+            f"upstream {NAMA_UPSTREAM} {{\n    hash $remote_user consistent;\n{baris}\n}}\n")
+
+
+def tulis_upstream(jalur: Path, port: list[int], alamat: str = "127.0.0.1") -> None:
+    """Atomically (temp file + rename): nginx reloading meanwhile reads the old or the new file."""
+    jalur.parent.mkdir(parents=True, exist_ok=True)
+    fd, sementara = tempfile.mkstemp(dir=jalur.parent, prefix=jalur.name + ".")
+    with os.fdopen(fd, "w") as f:
+        f.write(teks_upstream(port, alamat))
+    os.chmod(sementara, 0o644)  # nginx's workers read it
+    os.replace(sementara, jalur)
+
+
+def _port_terpakai(alamat: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET6 if ":" in alamat else socket.AF_INET) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((alamat, port))
+        except OSError:
+            return True
+    return False
+
+
+def periksa(jumlah: int, port_awal: int, alamat: str) -> list[int]:
+    if not 1 <= jumlah <= PROSES_MAKS:
+        raise LayaniDitolak(f"Jumlah proses harus 1 sampai {PROSES_MAKS} (satu per inti prosesor); diberikan {jumlah}.")
+    port = list(range(port_awal, port_awal + jumlah))
+    if port[0] < 1024 or port[-1] > 65535:
+        raise LayaniDitolak(f"Port {port[0]}–{port[-1]} di luar 1024–65535; pilih --port-awal lain.")
+    dipakai = [p for p in port if _port_terpakai(alamat, p)]
+    if dipakai:
+        raise LayaniDitolak(f"Port {', '.join(map(str, dipakai))} di {alamat} sudah dipakai proses lain; "
+                            "hentikan proses itu atau pilih --port-awal lain.")
+    return port
+
+
+def siapkan_basis_data(db: Path, cetak=print) -> None:
+    """What the first visitor would otherwise trigger in every replica at once."""
+    from kdkmp import ingest, rules
+
+    aturan = rules.muat_aturan()  # an invalid config/zones.yaml stops here, before any replica starts
+    if not db.exists():
+        from kdkmp import demo
+
+        cetak(f"Belum ada basis data di {db}: membangun data demo nasional (sekali, 1–2 menit)…")
+        demo.bangun(db)
+        return
+    con = store.sambungan_baca(db)
+    try:
+        perlu = rules.perlu_skor_ulang(con, aturan)
+    finally:
+        con.close()
+    if perlu:
+        cetak(f"Aturan zona berubah (versi {aturan.versi}): menilai ulang semua minggu…")
+        with store.penulisan(db) as tulis:
+            ingest.skor_ulang_semua(tulis, aturan)
+
+
+@dataclass
+class Replika:
+    nomor: int
+    port: int
+    log: Path
+    proses: subprocess.Popen | None = None
+    mulai_ulang: int = 0
+    jeda: float = JEDA_AWAL
+    mati_sejak: float | None = None
+    hidup_sejak: float = 0.0
+    _berkas_log: object = field(default=None, repr=False)
+
+
+def perintah_replika(port: int, alamat: str) -> list[str]:
+    return [sys.executable, "-m", "streamlit", "run", str(AKAR / "app.py"), "--server.headless", "true",
+            "--server.address", alamat, "--server.port", str(port), "--browser.gatherUsageStats", "false",
+            "--server.fileWatcherType", "none",
+            "--server.trustedUserHeaders", f'{{"{HEADER_IDENTITAS}": "username"}}']
+
+
+class Layanan:
+    """K replicas and their supervision; `jalankan()` blocks until SIGTERM/SIGINT."""
+
+    def __init__(self, jumlah: int, *, db: Path, port_awal: int = 8501, alamat: str = "127.0.0.1",
+                 folder_log: Path | None = None, cetak=print):
+        self.alamat = alamat
+        self.db = db.resolve()
+        port = periksa(jumlah, port_awal, alamat)
+        self.folder_log = folder_log or self.db.parent / "kdkmp_layani"
+        self.folder_log.mkdir(parents=True, exist_ok=True)
+        self.replika = [Replika(i + 1, p, self.folder_log / f"replika-{i + 1}.log") for i, p in enumerate(port)]
+        self.cetak = cetak
+        self._berhenti = False
+        self.env = {**os.environ, "KDKMP_DB": str(self.db),
+                    "STREAMLIT_SERVER_COOKIE_SECRET": rahasia_cookie(self.db)}
+
+    @property
+    def port(self) -> list[int]:
+        return [r.port for r in self.replika]
+
+    def _mulai(self, r: Replika) -> None:
+        if r._berkas_log is None:
+            r._berkas_log = open(r.log, "a")
+        r.proses = subprocess.Popen(perintah_replika(r.port, self.alamat), cwd=AKAR, env=self.env,
+                                    stdout=r._berkas_log, stderr=subprocess.STDOUT, start_new_session=True)
+        r.mati_sejak, r.hidup_sejak = None, time.monotonic()
+
+    def _sehat(self, r: Replika) -> bool:
+        try:
+            with urllib.request.urlopen(f"http://{self.alamat}:{r.port}/_stcore/health", timeout=1) as j:
+                return j.status == 200
+        except OSError:
+            return False
+
+    def mulai(self, batas_detik: float = 90) -> None:
+        for r in self.replika:
+            self._mulai(r)
+        akhir = time.monotonic() + batas_detik
+        menunggu = list(self.replika)
+        while menunggu:
+            for r in list(menunggu):
+                if r.proses.poll() is not None:
+                    self.hentikan()
+                    raise LayaniDitolak(f"Replika {r.nomor} (port {r.port}) berhenti saat menyala; lihat {r.log}.")
+                if self._sehat(r):
+                    menunggu.remove(r)
+            if menunggu and time.monotonic() > akhir:
+                self.hentikan()
+                raise LayaniDitolak(f"Replika {', '.join(str(r.nomor) for r in menunggu)} tidak sehat setelah "
+                                    f"{batas_detik:.0f} detik; lihat log di {self.folder_log}.")
+            time.sleep(0.2)
+        for r in self.replika:
+            self.cetak(f"replika {r.nomor}: http://{self.alamat}:{r.port} · pid {r.proses.pid} · sehat")
+
+    def awasi_sekali(self) -> None:
+        """Start again every replica that died, after a pause that doubles while it keeps dying."""
+        sekarang = time.monotonic()
+        for r in self.replika:
+            if r.proses.poll() is None:
+                if sekarang - r.hidup_sejak > 60:
+                    r.jeda = JEDA_AWAL  # up for a minute: healthy again
+                continue
+            if r.mati_sejak is None:
+                r.mati_sejak = sekarang
+                self.cetak(f"replika {r.nomor} (port {r.port}) berhenti (kode {r.proses.returncode}); "
+                           f"dinyalakan lagi dalam {r.jeda:.0f} s")
+            elif sekarang >= r.mati_sejak + r.jeda:
+                r.mulai_ulang += 1
+                r.jeda = min(r.jeda * 2, JEDA_MAKS)
+                self._mulai(r)
+                self.cetak(f"replika {r.nomor} dinyalakan lagi: pid {r.proses.pid}")
+
+    def jalankan(self) -> int:
+        def berhenti(*_):
+            self._berhenti = True
+
+        signal.signal(signal.SIGTERM, berhenti)
+        signal.signal(signal.SIGINT, berhenti)
+        while not self._berhenti:
+            self.awasi_sekali()
+            time.sleep(0.5)
+        self.hentikan()
+        return 0
+
+    def hentikan(self) -> None:
+        for r in self.replika:
+            if r.proses is not None and r.proses.poll() is None:
+                r.proses.terminate()
+        for r in self.replika:
+            if r.proses is not None:
+                try:
+                    r.proses.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    r.proses.kill()
+                    r.proses.wait()
+            if r._berkas_log is not None:
+                r._berkas_log.close()
+                r._berkas_log = None
+        self.cetak("semua replika berhenti")
