@@ -16,7 +16,10 @@ give `--sandi` and the bench signs in with HTTP basic auth.
 Per N it prints p50 / p95 / max of each page's time (from sending the rerun to Streamlit's
 `script_finished`), sessions per second, errors (exceptions, error boxes, dropped connections,
 time-outs), server CPU seconds per session and each process's memory. `--putaran R` repeats
-the largest N R times and prints memory per round (a leak check). Targets (issue 14): one process,
+the largest N R times and prints memory per round (a leak check). `--skenario nasional` /
+`kabupaten` make every session open only the national overview / its kabupaten's view;
+`--berat 5` keeps 5 sessions opening the national intervention list meanwhile (does a heavy page
+stall the others?). Targets (issue 14): one process,
 25 concurrent national-overview sessions p95 ≤ 3 s, kabupaten views p95 ≤ 1.5 s; two processes
 ≥ 1.7× the sessions per second of one at the same p95; ≤ 1.5 GB per process after 50 sessions and
 no growth over 10 rounds of 50. Loopback only; every session is bounded by --batas seconds.
@@ -53,9 +56,11 @@ class Pengguna:
     langkah: tuple[tuple[str, str, str], ...]  # (label, page_name, query string)
 
 
-def susun_pengguna(jumlah: int) -> list[Pengguna]:
-    """A realistic mix of offices: 1 in 10 pusat, 3 in 10 provinsi, the rest kabupaten, spread
-    over the provinces and their kabupaten (from the Kemendagri reference)."""
+def susun_pengguna(jumlah: int, skenario: str = "campuran") -> list[Pengguna]:
+    """`campuran`: a realistic mix of offices — 1 in 10 pusat, 3 in 10 provinsi, the rest
+    kabupaten, spread over the provinces and their kabupaten (from the Kemendagri reference), each
+    walking its pages. `nasional`: every session a pusat user opening the national overview.
+    `kabupaten`: every session a kabupaten user opening its kabupaten's view."""
     from kdkmp import wilayah as ref
 
     provinsi = list(ref.anak(None)["kode"])
@@ -64,7 +69,11 @@ def susun_pengguna(jumlah: int) -> list[Pengguna]:
     for i in range(jumlah):
         p = provinsi[(i * 7) % len(provinsi)]
         k = kabupaten[p][i % len(kabupaten[p])]
-        if i % 10 == 0:
+        if skenario == "nasional":
+            hasil.append(Pengguna(f"pusat{i}", "pusat", None, (("ringkasan", "", ""),)))
+        elif skenario == "kabupaten":
+            hasil.append(Pengguna(f"kab{i}", "kabupaten", k, (("kabupaten", "wilayah", f"prov={p}&kab={k}"),)))
+        elif i % 10 == 0:
             hasil.append(Pengguna(f"pusat{i}", "pusat", None, (
                 ("ringkasan", "", ""), ("provinsi", "wilayah", f"prov={p}"),
                 ("kabupaten", "wilayah", f"prov={p}&kab={k}"), ("intervensi", "intervensi", f"prov={p}"))))
@@ -77,6 +86,10 @@ def susun_pengguna(jumlah: int) -> list[Pengguna]:
                 ("ringkasan", "", ""), ("kabupaten", "wilayah", f"prov={p}&kab={k}"),
                 ("intervensi", "intervensi", f"prov={p}&kab={k}"))))
     return hasil
+
+
+# Heavy sessions for `--berat`: the national intervention list (≈ 17.000 rows, table and CSVs).
+BERAT = [Pengguna(f"berat{i}", "pusat", None, (("intervensi nasional", "intervensi", ""),)) for i in range(5)]
 
 
 def buat_akun(pengguna: list[Pengguna], url_catatan: str, sandi: str | None) -> None:
@@ -114,6 +127,29 @@ async def gelombang(url_untuk, pengguna: list[Pengguna], sandi: str | None, bata
     await asyncio.gather(*(satu_sesi(url_untuk(p), header_identitas(p.nama, sandi=sandi, header=HEADER_IDENTITAS),
                                      p, hasil, batas) for p in pengguna))
     return hasil, time.perf_counter() - t
+
+
+async def dengan_berat(url_untuk, pengguna, berat, sandi, batas) -> tuple[Hasil, float]:
+    """A wave of `pengguna` while the heavy sessions keep running (from before it starts to its end)."""
+    if not berat:
+        return await gelombang(url_untuk, pengguna, sandi, batas)
+    selesai = asyncio.Event()
+    hasil_berat = Hasil()
+
+    async def terus(p: Pengguna):
+        while not selesai.is_set():
+            await satu_sesi(url_untuk(p), header_identitas(p.nama, sandi=sandi, header=HEADER_IDENTITAS), p,
+                            hasil_berat, batas)
+
+    latar = [asyncio.create_task(terus(p)) for p in berat]
+    await asyncio.sleep(2)  # the heavy runs are under way when the wave arrives
+    hasil, dinding = await gelombang(url_untuk, pengguna, sandi, batas)
+    selesai.set()
+    await asyncio.gather(*latar)
+    for label, xs in hasil_berat.waktu.items():
+        print(f"    (latar) {label}: {len(xs)} kali, p50 {statistics.median(xs):.2f} s, max {max(xs):.2f} s")
+    hasil.galat += hasil_berat.galat
+    return hasil, dinding
 
 
 def cpu_detik(pid: int) -> float:
@@ -159,10 +195,11 @@ def persentil(xs: list[float], q: float) -> float:
     return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
 
 
-def cetak(n: int, hasil: Hasil, dinding: float, cpu: float, pids: list[int]) -> None:
+def cetak(n: int, hasil: Hasil, dinding: float, cpu: float, pids: list[int], berat: bool) -> None:
     sesi_per_detik = n / dinding if dinding else float("nan")
+    cpu_teks = f"CPU server {cpu:.1f} s (dengan sesi latar)" if berat else f"CPU server {cpu / n:.2f} s/sesi"
     print(f"N={n:3d}: {dinding:6.1f} s dinding, {sesi_per_detik:5.2f} sesi/s, galat {len(hasil.galat)}, "
-          f"CPU server {cpu / n:.2f} s/sesi, memori " + ", ".join(f"{rss_mb(p):.0f} MB" for p in pids))
+          f"{cpu_teks}, memori " + ", ".join(f"{rss_mb(p):.0f} MB" for p in pids))
     for label in ("ringkasan", "provinsi", "kabupaten", "intervensi"):
         xs = hasil.waktu.get(label, [])
         if xs:
@@ -183,19 +220,24 @@ def main() -> int:
     ap.add_argument("--sandi", help="with --url: the password of the bench accounts (basic auth)")
     ap.add_argument("--catatan", help="with --url: the state store URL of that set-up, for the bench accounts")
     ap.add_argument("--batas", type=float, default=180, help="seconds a session may take")
+    ap.add_argument("--skenario", choices=("campuran", "nasional", "kabupaten"), default="campuran",
+                    help="what each session opens (see susun_pengguna)")
+    ap.add_argument("--berat", type=int, default=0, metavar="B",
+                    help="meanwhile B sessions keep opening the national intervention list (at most 5)")
     args = ap.parse_args()
     daftar_n = [int(x) for x in args.n.split(",")]
-    pengguna = susun_pengguna(max(daftar_n))
+    pengguna = susun_pengguna(max(daftar_n), args.skenario)
+    berat = BERAT[:args.berat]
 
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as tumpukan:
         if args.url:
             if args.catatan:
-                buat_akun(pengguna, args.catatan, args.sandi)
+                buat_akun(pengguna + berat, args.catatan, args.sandi)
             alamat = [args.url]
             pids = [int(x) for x in args.pid.split(",") if x]
         else:
             url_catatan = f"sqlite:///{tmp}/catatan.sqlite"
-            buat_akun(pengguna, url_catatan, None)
+            buat_akun(pengguna + berat, url_catatan, None)
             db = Path(args.db) if args.db else db_nasional()
             alamat, pids = tumpukan.enter_context(proses_aplikasi(db, args.proses, url_catatan, Path(tmp)))
         print(f"{len(alamat)} alamat, {len(pids)} proses aplikasi; pengguna: "
@@ -209,15 +251,15 @@ def main() -> int:
         # Warm-up: every process opens every page once (the first office of the day pays for the
         # caches; the Monday peak comes after it).
         for dasar in alamat:
-            asyncio.run(gelombang(lambda p, d=dasar: d, pengguna[:4], args.sandi, args.batas))
+            asyncio.run(gelombang(lambda p, d=dasar: d, pengguna[:4] + berat[:1], args.sandi, args.batas))
         putaran = [(n, 1) for n in daftar_n[:-1]] + [(daftar_n[-1], args.putaran)]
         for n, ulang in putaran:
             for r in range(ulang):
                 cpu_awal = sum(cpu_detik(p) for p in pids)
-                hasil, dinding = asyncio.run(gelombang(url_untuk, pengguna[:n], args.sandi, args.batas))
+                hasil, dinding = asyncio.run(dengan_berat(url_untuk, pengguna[:n], berat, args.sandi, args.batas))
                 if ulang > 1:
                     print(f"putaran {r + 1}/{ulang}:", end=" ")
-                cetak(n, hasil, dinding, sum(cpu_detik(p) for p in pids) - cpu_awal, pids)
+                cetak(n, hasil, dinding, sum(cpu_detik(p) for p in pids) - cpu_awal, pids, bool(berat))
     return 0
 
 
