@@ -78,7 +78,8 @@ def kalimat_utama(d: DataRapat) -> list[str]:
     """The meeting's headline, one sentence per question: how red now and what moved, where it is
     worst, where it moved most, how the area stands among its peers, what became of last week's list."""
     kalimat = []
-    persen = f"{fmt.persen(d.persen_merah)} dari {fmt.angka(d.dinilai)} koperasi yang dinilai"
+    persen = (f"{fmt.persen(d.persen_merah)} dari {fmt.angka(d.dinilai)} koperasi yang dinilai" if d.dinilai
+              else "tidak ada koperasi yang dinilai minggu ini")
     if d.merah_lalu is None:
         awal = f"Merah {fmt.angka(d.merah)} ({persen})"
     elif d.merah == d.merah_lalu:
@@ -91,8 +92,11 @@ def kalimat_utama(d: DataRapat) -> list[str]:
     dinilai = [a for a in d.anak if a.dinilai]
     if dinilai:
         terberat = max(dinilai, key=lambda a: (a.persen_merah, a.merah))
-        kalimat.append(f"{terberat.nama} paling berat: {fmt.persen(terberat.persen_merah)} merah "
-                       f"({fmt.angka(terberat.merah)} koperasi).")
+        if terberat.merah:
+            kalimat.append(f"{terberat.nama} paling berat: {fmt.persen(terberat.persen_merah)} merah "
+                           f"({fmt.angka(terberat.merah)} koperasi).")
+        else:  # none is "heaviest" at 0 %
+            kalimat.append(f"Tidak ada {d.tingkat_anak} dengan koperasi merah.")
     bergerak = [a for a in d.anak if a.merah_lalu is not None and a.merah != a.merah_lalu]
     if bergerak:
         a = max(bergerak, key=lambda a: (abs(a.merah - a.merah_lalu), a.merah))
@@ -124,7 +128,11 @@ def label_alasan(aturan: rules.Aturan) -> dict[str, str]:
     return label
 
 
-def pareto(alasan: pd.DataFrame, anak: pd.DataFrame, label: dict[str, str], merah: int, n: int = 8) -> pd.DataFrame:
+BARIS_PARETO = 8  # the reasons the meeting reads: the rest is the long tail
+
+
+def pareto(alasan: pd.DataFrame, anak: pd.DataFrame, label: dict[str, str], merah: int,
+           n: int = BARIS_PARETO) -> pd.DataFrame:
     """The reasons behind the area's merah, most frequent first: Alasan, Koperasi merah, % merah (a
     koperasi has several reasons: the shares add up past 100 %), and per child area its count.
     `alasan` is queries.alasan_merah_per_anak, `anak` the children (kode, nama)."""
@@ -179,8 +187,8 @@ def tabel_kendala(kendala: pd.DataFrame, anak: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- last week's merah, a week on
 
 # Fates in the order the meeting goes through them (the module's docstring says why).
-NASIB = {"masih_merah": "Masih merah", "merah_tanpa_laporan": "Masih merah, tanpa laporan minggu ini",
-         "tidak_melapor": "Tidak melapor minggu ini", "kuning": "Kini kuning", "hijau": "Kini hijau"}
+NASIB = {"masih_merah": "Masih merah", "merah_tanpa_laporan": "Masih merah (tanpa laporan)",
+         "tidak_melapor": "Tidak melapor", "kuning": "Kini kuning", "hijau": "Kini hijau"}
 
 
 def _nasib(zona: str | None, melapor: bool) -> str:

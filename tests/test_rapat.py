@@ -46,6 +46,24 @@ def test_headline_without_a_week_before_or_any_change():
                                              "Tidak ada kecamatan yang jumlah merahnya berubah."]
 
 
+def test_headline_of_an_area_without_merah_or_without_anyone_zoned():
+    # two kecamatan, 7 and 3 zoned, none merah: no "paling berat" at 0 %
+    tanpa_merah = rapat.DataRapat(nama="Kabupaten Y", minggu=date(2026, 11, 16), dinilai=10, merah=0, merah_lalu=1,
+                                  pergerakan={"baru_merah": 0, "pulih": 1, "merah_kronis": 0},
+                                  anak=[rapat.AnakRapat("Kecamatan P", 7, 0, 1), rapat.AnakRapat("Kecamatan Q", 3, 0, 0)],
+                                  tingkat_anak="kecamatan")
+    assert rapat.kalimat_utama(tanpa_merah)[:3] == [
+        "Merah turun 1 menjadi 0 (0,0 % dari 10 koperasi yang dinilai); 0 baru merah, 1 pulih, 0 merah kronis (≥ 4 minggu).",
+        "Tidak ada kecamatan dengan koperasi merah.",
+        "Kecamatan P paling banyak bergerak: merah turun 1 menjadi 0."]
+    # a desa whose one koperasi, merah last week, sent nothing and no gate zoned it
+    diam = rapat.DataRapat(nama="Desa/Kelurahan Z", minggu=date(2026, 11, 16), dinilai=0, merah=0, merah_lalu=1,
+                           pergerakan={"baru_merah": 0, "pulih": 0, "merah_kronis": 0}, masih_merah=(1, 0))
+    assert rapat.kalimat_utama(diam) == [
+        "Merah turun 1 menjadi 0 (tidak ada koperasi yang dinilai minggu ini); 0 baru merah, 0 pulih, 0 merah kronis "
+        "(≥ 4 minggu).", "Dari 1 koperasi merah minggu lalu, 0 masih merah (0,0 %)."]
+
+
 def muat_minggu(tmp_path, db_path, minggu_, baris: dict[str, dict]) -> None:
     """One week's file through the real load path: {kode_koperasi: changed columns}."""
     import pandas as pd
@@ -232,8 +250,8 @@ def test_last_weeks_merah_list_says_each_koperasis_fate_longest_first(db_skenari
     assert rapat.hitung_nasib(daftar) == {"masih_merah": 3, "merah_tanpa_laporan": 1, "tidak_melapor": 1,
                                           "kuning": 1, "hijau": 1}
     assert rapat.kalimat_nasib(daftar) == (
-        "Dari 7 koperasi merah minggu lalu: 3 masih merah, 1 masih merah, tanpa laporan minggu ini, "
-        "1 tidak melapor minggu ini, 1 kini kuning, 1 kini hijau.")
+        "Dari 7 koperasi merah minggu lalu: 3 masih merah, 1 masih merah (tanpa laporan), 1 tidak melapor, "
+        "1 kini kuning, 1 kini hijau.")
     # the reasons: only for those still merah, the gate's text for Q, the silence gate for U
     alasan = dict(zip(daftar["kode_koperasi"].str.removeprefix("KDKMP-"), daftar["alasan_utama"]))
     assert alasan["Q"].startswith("Lahan bermasalah dan pembangunan tertunda")
