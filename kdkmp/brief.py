@@ -106,7 +106,10 @@ def kumpulkan(con: duckdb.DuckDBPyConnection, minggu: date | None, wilayah: str 
         kode = ref.cari(wilayah).kode if wilayah else None
     except ref.KodeTidakDikenal as e:
         raise BriefDitolak(str(e)) from None
-    dimuat = queries.daftar_minggu(con)
+    try:
+        dimuat = queries.daftar_minggu(con)
+    except duckdb.CatalogException:  # a database file nothing was ever loaded into
+        dimuat = []
     if not dimuat:
         raise BriefDitolak("Belum ada data mingguan yang dimuat; ringkasan rapat tidak dibuat.")
     minggu = minggu or dimuat[0]

@@ -372,3 +372,10 @@ def test_the_page_gets_one_sentence_for_every_brief_the_data_cannot_make(con_ske
     with pytest.raises(brief.BriefDitolak, match=pesan) as e:
         pembuat(con_skenario, minggu, wilayah, oleh=OLEH)
     assert str(e.value).endswith(".") and "\n" not in str(e.value)
+
+
+def test_a_database_nothing_was_loaded_into_gets_one_sentence(tmp_path):
+    path = tmp_path / "kosong.duckdb"
+    duckdb.connect(str(path)).close()
+    with pytest.raises(brief.BriefDitolak, match="Belum ada data mingguan yang dimuat"):
+        brief.buat_pdf(store.sambungan_baca(path), None, "52", oleh=OLEH)
