@@ -247,7 +247,7 @@ def judul_alasan(isi: IsiBrief) -> str:
 
 
 def catatan_alasan(isi: IsiBrief) -> str:
-    return ("Satu koperasi bisa punya beberapa alasan, jadi persentasenya berjumlah lebih dari 100 %. "
+    return ("Satu koperasi bisa punya beberapa alasan, jadi persentasenya bisa berjumlah lebih dari 100 %. "
             f"Alasan terbanyak dulu, paling banyak {rapat.BARIS_PARETO}.")
 
 
@@ -676,7 +676,7 @@ def pdf_dari(isi: IsiBrief) -> bytes:
         judul(judul_kendala(isi))
         kolom, baris = tabel_kendala(isi)
         if baris:
-            tabel(kolom, baris, [62, 22, *([24] * (len(kolom) - 4)), 22, 40][:len(kolom)], ukuran=9.5, tebal_akhir=True)
+            tabel(kolom, baris, [62, 22, *([24] * (len(kolom) - 4)), 22, 40], ukuran=9.5, tebal_akhir=True)
             catatan(catatan_kendala(isi))
 
     # 5. last week's merah, a week on

@@ -8,8 +8,9 @@ query results too, so the page and the brief show the same rows.
 Decisions, each in one line:
 - Last week's merah list is the koperasi merah last week in the area (as queries.masih_merah
   counts them), each with its fate now (NASIB): still merah with a report, still merah without one
-  (a lateness gate), silent and grey, kuning, hijau; that order, because the first need the meeting
-  most and a silent one is not known to have recovered.
+  (a lateness gate, or silence that never improves on the last report), silent and grey, kuning,
+  hijau; that order, because the first need the meeting most and a silent one is not known to have
+  recovered.
 - Within a fate the longest in merah comes first (its weeks in merah now, or up to last week for
   one that left), then a gate before a score, then the lowest score: the meeting's "who has waited
   longest" before the intervention list's "gates first".
@@ -172,7 +173,7 @@ def tabel_kendala(kendala: pd.DataFrame, anak: pd.DataFrame) -> pd.DataFrame:
     dengan = per_anak[urut].sum(axis=1)
     per_anak = per_anak.assign(_dengan=dengan, _melapor=per_anak.sum(axis=1)).sort_values(
         ["_dengan", "_melapor"], ascending=False, kind="stable")
-    nama = dict(zip(anak["kode"], anak["nama"]))
+    nama = dict(zip(anak.get("kode", ()), anak.get("nama", ())))
     tabel = pd.DataFrame({"Wilayah": [nama.get(k, k) for k in per_anak.index],
                           "Melapor": per_anak["_melapor"].astype("int64").to_numpy()})
     for k in [*urut, KENDALA_TIDAK_ADA]:
