@@ -12,14 +12,23 @@ Decisions, each in one line:
   meeting page); the chart has every child with a koperasi, so its bars add up to the zone counts.
 - The intervention list shows the first 15 merah koperasi in the list's priority order, says how
   many there are in all and where the full list is (the Intervensi page, `export`).
+- What keeps merah (rapat.pareto, the top reasons) names per reason the child area where it is most
+  frequent rather than one column per child: 38 provinces do not fit a slide.
+- Bottlenecks per child area (rapat.tabel_kendala) end with a "Jumlah" row over every reporting
+  koperasi: the same numbers as summary --json's kendala_utama.
+- Last week's merah list shows its first BARIS_MERAH_LALU in the meeting's order (rapat), the fate
+  of all of them in one sentence, and says how many there are; the full list is the meeting page's.
+- A section without rows says so in its title ("tidak ada …"); only a desa, which has no children,
+  leaves the children's sections out.
 - Times are WIB (fmt.waktu); "dibuat oleh" is whoever asked (the signed-in user, or --oleh).
 - PPTX: 16:9, real title placeholders moved to the wide slide, the stamp on every slide's foot,
   movement definitions in the notes. A long table continues on the next slide, never shrinks.
 - PDF: A4 landscape; matplotlib's bundled DejaVu Sans (always there with the pip package, unlike
   a Debian font; fpdf2's core fonts are latin-1 only and lack "≥", "–", "·", "−"); the chart is a
   matplotlib PNG drawn without pyplot (no global state, safe in Streamlit's threads).
-- A brief that cannot be made (week not loaded, no koperasi in the area) is BriefDitolak with
-  one sentence, raised before anything is built; the scope (`cakupan`) goes to every query.
+- A brief that cannot be made (unknown area, nothing loaded, week not loaded, no koperasi in the
+  area) is BriefDitolak with one sentence, raised before anything is built; the scope (`cakupan`)
+  goes to every query, and a request outside it stays akses.AksesDitolak.
 - `tulis_atomik`: a temp file in the same folder, then os.replace: a failure never leaves a
   partial or empty file where the brief was asked.
 """
@@ -43,6 +52,7 @@ from kdkmp import wilayah as ref
 BARIS_DAFTAR = 15          # intervention list rows in the brief
 BARIS_ANAK_PER_SLIDE = 14  # a longer children table continues on the next slide
 BARIS_DAFTAR_PER_SLIDE = 8  # reasons wrap to two lines
+BARIS_MERAH_LALU = 8       # last week's merah list rows in the brief: one slide
 JUDUL_APLIKASI = "Dasbor Zonasi KDKMP"
 
 
@@ -92,8 +102,14 @@ def kumpulkan(con: duckdb.DuckDBPyConnection, minggu: date | None, wilayah: str 
               cakupan: str | None = None, pada: datetime | None = None) -> IsiBrief:
     """The brief's content for an area and week, read through the scoped queries; BriefDitolak
     when the week is not loaded or the area has no koperasi."""
-    kode = ref.cari(wilayah).kode if wilayah else None
-    dimuat = queries.daftar_minggu(con)
+    try:
+        kode = ref.cari(wilayah).kode if wilayah else None
+    except ref.KodeTidakDikenal as e:
+        raise BriefDitolak(str(e)) from None
+    try:
+        dimuat = queries.daftar_minggu(con)
+    except duckdb.CatalogException:  # a database file nothing was ever loaded into
+        dimuat = []
     if not dimuat:
         raise BriefDitolak("Belum ada data mingguan yang dimuat; ringkasan rapat tidak dibuat.")
     minggu = minggu or dimuat[0]
@@ -206,6 +222,105 @@ def judul_anak(isi: IsiBrief) -> str:
     return f"Per {isi.rapat.tingkat_anak}, terberat di atas"
 
 
+def tabel_alasan(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
+    """What keeps the area's merah koperasi merah (rapat.pareto): the reason, how many, their share
+    of merah, and the child area where it is most frequent."""
+    alasan = isi.rapat.alasan
+    anak = list(alasan.columns[3:]) if alasan is not None else []
+    kolom = ["Alasan merah", "Koperasi merah", "% merah"] + ([f"Terbanyak di {isi.rapat.tingkat_anak}"] if anak else [])
+    if alasan is None or alasan.empty:
+        return kolom, []
+    baris = []
+    for _, r in alasan.iterrows():
+        b = [str(r["Alasan"]), fmt.angka(int(r["Koperasi merah"])), fmt.persen(float(r["% merah"]))]
+        if anak:
+            per_anak = r[anak].astype(int)
+            b.append(f"{per_anak.idxmax()} ({fmt.angka(int(per_anak.max()))})")  # first of a tie: the heavier child
+        baris.append(b)
+    return kolom, baris
+
+
+def judul_alasan(isi: IsiBrief) -> str:
+    if not isi.rapat.merah:
+        return "Yang membuat merah: tidak ada koperasi merah minggu ini"
+    return f"Yang membuat {fmt.angka(isi.rapat.merah)} koperasi merah"
+
+
+def catatan_alasan(isi: IsiBrief) -> str:
+    return ("Satu koperasi bisa punya beberapa alasan, jadi persentasenya bisa berjumlah lebih dari 100 %. "
+            f"Alasan terbanyak dulu, paling banyak {rapat.BARIS_PARETO}.")
+
+
+def tabel_kendala(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
+    """Main bottleneck per child area (rapat.tabel_kendala), and the area's total last."""
+    kendala = isi.rapat.kendala
+    if kendala is None or kendala.empty:
+        return ["Wilayah"], []
+    angka = [k for k in kendala.columns if k not in ("Wilayah", "Kendala terbanyak")]
+    kolom = ["Wilayah", *angka, "Kendala terbanyak"]
+    baris = [[r["Wilayah"], *(fmt.angka(int(r[k])) for k in angka), _teks(r["Kendala terbanyak"])]
+             for _, r in kendala.iterrows()]
+    jumlah = kendala[angka].sum()
+    hambatan = [k for k in angka if k not in ("Melapor", rapat.LABEL_KENDALA[rapat.KENDALA_TIDAK_ADA])]
+    terbanyak = max(hambatan, key=lambda k: jumlah[k]) if hambatan and jumlah[hambatan].max() else "–"
+    baris.append(["Jumlah", *(fmt.angka(int(jumlah[k])) for k in angka), terbanyak])
+    return kolom, baris
+
+
+def judul_kendala(isi: IsiBrief) -> str:
+    judul = f"Kendala utama per {isi.rapat.tingkat_anak}"
+    if isi.rapat.kendala is None or isi.rapat.kendala.empty:
+        return f"{judul}: tidak ada laporan minggu ini"
+    return judul
+
+
+def catatan_kendala(isi: IsiBrief) -> str:
+    return ("Kendala utama yang dilaporkan BA minggu ini, semua koperasi yang melapor (bukan hanya yang merah); "
+            "yang paling banyak punya kendala di atas, kolom kendala urut dari yang terbanyak di seluruh wilayah.")
+
+
+def _teks(nilai) -> str:
+    return nilai if isinstance(nilai, str) and nilai else "–"
+
+
+def tabel_merah_lalu(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
+    """The head of last week's merah list: its fate now, who, where, how long merah, why still."""
+    kolom = ["Status minggu ini", "Kode koperasi", "Nama koperasi", "Desa/kelurahan"]
+    if isi.dengan_kabupaten:
+        kolom.append("Kabupaten/kota")
+    kolom += ["Minggu merah", "Alasan utama"]
+    daftar = isi.rapat.daftar_merah_lalu
+    baris = []
+    for _, r in (daftar.head(BARIS_MERAH_LALU) if daftar is not None else pd.DataFrame()).iterrows():
+        b = [r["status"], r["kode_koperasi"], _teks(r["nama_koperasi"]), _teks(r["desa"])]
+        if isi.dengan_kabupaten:
+            b.append(_teks(r["kabupaten"]))
+        b += [fmt.angka(None if pd.isna(r["minggu_merah"]) else int(r["minggu_merah"])), _teks(r["alasan_utama"])]
+        baris.append(b)
+    return kolom, baris
+
+
+def judul_merah_lalu(isi: IsiBrief) -> str:
+    daftar = isi.rapat.daftar_merah_lalu
+    if isi.rapat.merah_lalu is None:
+        return "Merah minggu lalu: belum ada minggu sebelumnya yang dimuat"
+    if daftar is None:
+        return "Merah minggu lalu: daftar tidak tersedia untuk cakupan akun ini"
+    if daftar.empty:
+        return "Merah minggu lalu: tidak ada koperasi merah minggu lalu"
+    if len(daftar) <= BARIS_MERAH_LALU:
+        return f"Merah minggu lalu, minggu ini: {fmt.angka(len(daftar))} koperasi"
+    return f"Merah minggu lalu, minggu ini: {BARIS_MERAH_LALU} teratas dari {fmt.angka(len(daftar))} koperasi"
+
+
+def catatan_merah_lalu(isi: IsiBrief) -> str:
+    daftar = isi.rapat.daftar_merah_lalu
+    if daftar is None or daftar.empty:
+        return ""
+    return (f"{rapat.kalimat_nasib(daftar)} Yang masih merah dulu, yang paling lama merah di atas; daftar lengkap "
+            "ada di halaman Rapat mingguan.")
+
+
 def _irisan(baris: list, n: int) -> list[list]:
     return [baris[i:i + n] for i in range(0, len(baris), n)] or [[]]
 
@@ -272,16 +387,41 @@ def pptx_dari(isi: IsiBrief) -> bytes:
             _tabel(s, kolom, bagian, 0.6, 1.4, [5.6, 1.6, 1.6, 1.6, 1.7], Pt(14))
             _kaki(s, isi)
 
-    # 5. the head of the intervention list
+    # 5. what keeps merah, 6. what blocks them: a desa has no children to compare
+    if isi.rapat.alasan is not None:
+        kolom, baris = tabel_alasan(isi)
+        s = _slide_judul(prs, judul_alasan(isi))
+        if baris:
+            _tabel(s, kolom, baris, 0.4, 1.3, [6.9, 1.6, 1.2, 2.8] if len(kolom) == 4 else [9.7, 1.6, 1.2], Pt(12))
+            _catatan(s, catatan_alasan(isi))
+        _kaki(s, isi)
+    if isi.rapat.kendala is not None:
+        kolom, baris = tabel_kendala(isi)
+        lebar = [2.8, 1.1, *([1.15] * (len(kolom) - 4)), 1.1, 1.75]
+        for i, bagian in enumerate(_irisan(baris, BARIS_ANAK_PER_SLIDE)):
+            s = _slide_judul(prs, f"Kendala utama per {isi.rapat.tingkat_anak} (lanjutan)" if i else judul_kendala(isi))
+            if bagian:
+                _tabel(s, kolom, bagian, 0.4, 1.3, lebar, Pt(12), tebal_akhir=bagian[-1] is baris[-1])
+                _catatan(s, catatan_kendala(isi))
+            _kaki(s, isi)
+
+    # 7. last week's merah, a week on
+    kolom, baris = tabel_merah_lalu(isi)
+    s = _slide_judul(prs, judul_merah_lalu(isi))
+    if baris:
+        lebar = [1.4, 1.8, 2.0, 1.3, 1.4, 0.8, 3.8] if isi.dengan_kabupaten else [1.4, 1.8, 2.3, 1.6, 0.8, 4.6]
+        _tabel(s, kolom, baris, 0.4, 1.3, lebar, Pt(10))
+        _catatan(s, catatan_merah_lalu(isi))
+    _kaki(s, isi)
+
+    # 8. the head of the intervention list
     kolom, baris = tabel_daftar(isi)
     lebar = ([1.9, 2.6, 1.6, 1.6, 3.6, 0.8] if isi.dengan_kabupaten else [1.9, 2.9, 1.9, 4.6, 0.8])
     for i, bagian in enumerate(_irisan(baris, BARIS_DAFTAR_PER_SLIDE)):
         s = _slide_judul(prs, "Daftar intervensi (lanjutan)" if i else judul_daftar(isi))
         if bagian:
             _tabel(s, kolom, bagian, 0.4, 1.3, lebar, Pt(10))
-        catatan = s.shapes.add_textbox(Inches(0.4), Inches(6.35), Inches(12.5), Inches(0.6))
-        catatan.text_frame.word_wrap = True
-        _paragraf(catatan.text_frame, [catatan_daftar(isi)], Pt(11))
+        _catatan(s, catatan_daftar(isi))
         _kaki(s, isi)
 
     buf = io.BytesIO()
@@ -315,6 +455,15 @@ def _paragraf(tf, baris: list[str], ukuran, spasi=None) -> None:
         p.font.size = ukuran
         if spasi is not None:
             p.space_after = spasi
+
+
+def _catatan(slide, teks: str) -> None:
+    """A note above the foot (what a table counts, where the rest is)."""
+    from pptx.util import Inches, Pt
+
+    kotak = slide.shapes.add_textbox(Inches(0.4), Inches(6.35), Inches(12.5), Inches(0.6))
+    kotak.text_frame.word_wrap = True
+    _paragraf(kotak.text_frame, [teks], Pt(11))
 
 
 def _kaki(slide, isi: IsiBrief) -> None:
@@ -509,7 +658,37 @@ def pdf_dari(isi: IsiBrief) -> bytes:
         judul(judul_anak(isi))
         tabel(kolom, baris, [110, 30, 30, 30, 40], ukuran=10.5)
 
-    # 4. the head of the intervention list
+    def catatan(teks: str) -> None:
+        pdf.set_font("DejaVu", "", 9)
+        pdf.multi_cell(0, 4.5, teks, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+
+    # 4. what keeps merah and what blocks them: a desa has no children to compare
+    if isi.rapat.alasan is not None:
+        pdf.add_page()
+        judul(judul_alasan(isi))
+        kolom, baris = tabel_alasan(isi)
+        if baris:
+            tabel(kolom, baris, [150, 30, 22, 71] if len(kolom) == 4 else [221, 30, 22], ukuran=9.5)
+            catatan(catatan_alasan(isi))
+    if isi.rapat.kendala is not None:
+        pdf.add_page()
+        judul(judul_kendala(isi))
+        kolom, baris = tabel_kendala(isi)
+        if baris:
+            tabel(kolom, baris, [62, 22, *([24] * (len(kolom) - 4)), 22, 40], ukuran=9.5, tebal_akhir=True)
+            catatan(catatan_kendala(isi))
+
+    # 5. last week's merah, a week on
+    pdf.add_page()
+    judul(judul_merah_lalu(isi))
+    kolom, baris = tabel_merah_lalu(isi)
+    if baris:
+        tabel(kolom, baris, [30, 34, 44, 28, 28, 15, 94] if isi.dengan_kabupaten else [30, 34, 48, 32, 15, 114],
+              ukuran=8.5)
+        catatan(catatan_merah_lalu(isi))
+
+    # 6. the head of the intervention list
     pdf.add_page()
     judul(judul_daftar(isi))
     kolom, baris = tabel_daftar(isi)

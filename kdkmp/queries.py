@@ -692,3 +692,46 @@ def bagaimana_jika(con: duckdb.DuckDBPyConnection, teks_yaml: str, minggu: date 
     from kdkmp import rules
 
     return rules.bagaimana_jika(con, teks_yaml, _minggu(con, minggu))
+
+
+# ---------------------------------------------------------------- the weekly meeting (kdkmp.rapat)
+
+@tercakup("wilayah")
+def merah_minggu_lalu(con: duckdb.DuckDBPyConnection, minggu: date | None = None,
+                      wilayah: str | None = None) -> pd.DataFrame:
+    """Last week's merah koperasi of the area (as masih_merah counts them) and where each is now:
+    kode_koperasi, nama_koperasi, desa, kecamatan, kabupaten, minggu_merah_lalu (its weeks in merah
+    last week), zona and minggu_di_zona now, melapor (a report this week), bergerbang, skor_total,
+    alasan (this week's reason texts, worst first), langkah_berikut. Empty without a week before."""
+    minggu = _minggu(con, minggu)
+    lalu = minggu_sebelumnya(con, minggu)
+    syarat, param = saring_wilayah(wilayah, "l")
+    # the area is last week's (as masih_merah); names are this week's, where the koperasi is now
+    return con.execute(f"""
+        SELECT l.kode_koperasi, coalesce(k.nama_koperasi, l.nama_koperasi) AS nama_koperasi, wd.nama AS desa,
+               wc.nama AS kecamatan, wk.nama AS kabupaten, l.minggu_di_zona AS minggu_merah_lalu, k.zona,
+               k.minggu_di_zona, lp.kode_koperasi IS NOT NULL AS melapor, coalesce(len(k.gerbang), 0) > 0 AS bergerbang,
+               round(k.skor_total, 1) AS skor_total, list_transform(k.alasan, lambda a: a.teks) AS alasan,
+               k.langkah_berikut
+        FROM zona l
+        LEFT JOIN zona k ON k.kode_koperasi = l.kode_koperasi AND k.minggu = $minggu
+        LEFT JOIN laporan lp ON lp.minggu = $minggu AND lp.kode_koperasi = l.kode_koperasi
+        LEFT JOIN wilayah wd ON wd.kode = coalesce(k.kode_desa, l.kode_desa)
+        LEFT JOIN wilayah wc ON wc.kode = coalesce(k.kode_kecamatan, l.kode_kecamatan)
+        LEFT JOIN wilayah wk ON wk.kode = coalesce(k.kode_kabupaten, l.kode_kabupaten)
+        WHERE l.minggu = $lalu AND l.zona = 'merah' AND {syarat}
+        ORDER BY l.kode_koperasi""", {**param, "minggu": minggu, "lalu": lalu}).df()
+
+
+@tercakup("agregat")
+def kendala_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None,
+                     wilayah: str | None = None) -> pd.DataFrame:
+    """The main bottleneck of this week's reports per child area: kode (the child), kendala_utama,
+    jumlah; every reporting koperasi, as summary's kendala_utama counts them."""
+    minggu = _minggu(con, minggu)
+    tingkat_anak = _TINGKAT_ANAK[ref.cari(wilayah).tingkat if wilayah else None]
+    syarat, param = saring_wilayah(wilayah)
+    return con.execute(f"""
+        SELECT {_KOLOM_TINGKAT[tingkat_anak]} AS kode, kendala_utama, count(*) AS jumlah
+        FROM laporan WHERE minggu = $minggu AND {syarat} GROUP BY 1, 2 ORDER BY 1, 2""",
+        {**param, "minggu": minggu}).df()

@@ -2,7 +2,23 @@
 
 `susun` gathers them from the queries (so scope and caching work as everywhere); `kalimat_utama`
 writes the sentences from those figures alone, a plain function tested against a hand-written
-scenario."""
+scenario. The tables (`pareto`, `tabel_kendala`, `nasib_merah_lalu`) are plain functions over
+query results too, so the page and the brief show the same rows.
+
+Decisions, each in one line:
+- Last week's merah list is the koperasi merah last week in the area (as queries.masih_merah
+  counts them), each with its fate now (NASIB): still merah with a report, still merah without one
+  (a lateness gate, or silence that never improves on the last report), silent and grey, kuning,
+  hijau; that order, because the first need the meeting most and a silent one is not known to have
+  recovered.
+- Within a fate the longest in merah comes first (its weeks in merah now, or up to last week for
+  one that left), then a gate before a score, then the lowest score: the meeting's "who has waited
+  longest" before the intervention list's "gates first".
+- Reasons are shown only for those still merah: they are what keeps it merah; a koperasi that left
+  has none that matter to this list.
+- Bottlenecks (kendala_utama) are counted over every reporting koperasi, as summary --json and the
+  area page count them, so the columns add up to those numbers; "tidak ada" is kept apart, and the
+  bottleneck columns go most frequent first across the area (a Pareto)."""
 
 from __future__ import annotations
 
@@ -13,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from kdkmp import format as fmt
-from kdkmp import akses, queries, rules
+from kdkmp import akses, kontrak, queries, rules
 from kdkmp import wilayah as ref
 
 
@@ -44,6 +60,11 @@ class DataRapat:
     persen_nasional: float | None = None
     masih_merah: tuple[int, int] | None = None      # (merah last week, of which still merah)
     minggu_kronis: int = 4
+    # The tables (frames: compare=False, as frames have no truth value). None: not for this area
+    # (a desa has no children; the list needs a week before and a scope holding the area).
+    alasan: pd.DataFrame | None = field(default=None, compare=False)            # pareto()
+    kendala: pd.DataFrame | None = field(default=None, compare=False)           # tabel_kendala()
+    daftar_merah_lalu: pd.DataFrame | None = field(default=None, compare=False)  # nasib_merah_lalu()
 
     @property
     def persen_merah(self) -> float | None:
@@ -58,7 +79,8 @@ def kalimat_utama(d: DataRapat) -> list[str]:
     """The meeting's headline, one sentence per question: how red now and what moved, where it is
     worst, where it moved most, how the area stands among its peers, what became of last week's list."""
     kalimat = []
-    persen = f"{fmt.persen(d.persen_merah)} dari {fmt.angka(d.dinilai)} koperasi yang dinilai"
+    persen = (f"{fmt.persen(d.persen_merah)} dari {fmt.angka(d.dinilai)} koperasi yang dinilai" if d.dinilai
+              else "tidak ada koperasi yang dinilai minggu ini")
     if d.merah_lalu is None:
         awal = f"Merah {fmt.angka(d.merah)} ({persen})"
     elif d.merah == d.merah_lalu:
@@ -71,8 +93,11 @@ def kalimat_utama(d: DataRapat) -> list[str]:
     dinilai = [a for a in d.anak if a.dinilai]
     if dinilai:
         terberat = max(dinilai, key=lambda a: (a.persen_merah, a.merah))
-        kalimat.append(f"{terberat.nama} paling berat: {fmt.persen(terberat.persen_merah)} merah "
-                       f"({fmt.angka(terberat.merah)} koperasi).")
+        if terberat.merah:
+            kalimat.append(f"{terberat.nama} paling berat: {fmt.persen(terberat.persen_merah)} merah "
+                           f"({fmt.angka(terberat.merah)} koperasi).")
+        else:  # none is "heaviest" at 0 %
+            kalimat.append(f"Tidak ada {d.tingkat_anak} dengan koperasi merah.")
     bergerak = [a for a in d.anak if a.merah_lalu is not None and a.merah != a.merah_lalu]
     if bergerak:
         a = max(bergerak, key=lambda a: (abs(a.merah - a.merah_lalu), a.merah))
@@ -98,11 +123,17 @@ def label_alasan(aturan: rules.Aturan) -> dict[str, str]:
     for p in aturan.model.pilar.values():
         for k in rules.keluarga_cek(p):
             label[k[0].id] = f"{p.label}: " + "; ".join(rules.uraikan_syarat(i) for i in k)
-    label["stabilitas"] = "Masih dalam masa stabilitas (belum cukup minggu memenuhi syarat)"
+    # one id for both holds the engine writes (rules.kompilasi._sql_penjelasan_ditahan)
+    label["stabilitas"] = ("Zona ditahan: belum cukup minggu laporan yang memenuhi syarat, atau tidak melapor "
+                           "(zona tidak membaik tanpa laporan)")
     return label
 
 
-def pareto(alasan: pd.DataFrame, anak: pd.DataFrame, label: dict[str, str], merah: int, n: int = 8) -> pd.DataFrame:
+BARIS_PARETO = 8  # the reasons the meeting reads: the rest is the long tail
+
+
+def pareto(alasan: pd.DataFrame, anak: pd.DataFrame, label: dict[str, str], merah: int,
+           n: int = BARIS_PARETO) -> pd.DataFrame:
     """The reasons behind the area's merah, most frequent first: Alasan, Koperasi merah, % merah (a
     koperasi has several reasons: the shares add up past 100 %), and per child area its count.
     `alasan` is queries.alasan_merah_per_anak, `anak` the children (kode, nama)."""
@@ -119,6 +150,95 @@ def pareto(alasan: pd.DataFrame, anak: pd.DataFrame, label: dict[str, str], mera
     for kode in urut:
         tabel[nama.get(kode, kode)] = per_anak[kode].reindex(jumlah.index, fill_value=0).to_numpy()
     return tabel
+
+
+# ---------------------------------------------------------------- what blocks them
+
+LABEL_KENDALA = kontrak.LABEL_NILAI["kendala_utama"]
+KENDALA_TIDAK_ADA = "tidak_ada"
+
+
+def tabel_kendala(kendala: pd.DataFrame, anak: pd.DataFrame) -> pd.DataFrame:
+    """The main bottleneck per child area: Wilayah, Melapor, one column per bottleneck (most
+    frequent across the area first), Tidak ada, Kendala terbanyak (the child's most frequent
+    bottleneck, ties to the area's order; None when it reports none). Children with a report this
+    week, the most with a bottleneck first. `kendala` is queries.kendala_per_anak, `anak` the
+    children (kode, nama)."""
+    hambatan = [k for k in kontrak.ENUM_KENDALA if k != KENDALA_TIDAK_ADA]
+    per_anak = (kendala.pivot_table(index="kode", columns="kendala_utama", values="jumlah", aggfunc="sum", fill_value=0)
+                .reindex(columns=list(kontrak.ENUM_KENDALA), fill_value=0) if not kendala.empty
+                else pd.DataFrame(columns=list(kontrak.ENUM_KENDALA), dtype="int64"))
+    urut = per_anak[hambatan].sum().sort_values(ascending=False, kind="stable").index.tolist()
+    per_anak = per_anak[per_anak.sum(axis=1) > 0]
+    dengan = per_anak[urut].sum(axis=1)
+    per_anak = per_anak.assign(_dengan=dengan, _melapor=per_anak.sum(axis=1)).sort_values(
+        ["_dengan", "_melapor"], ascending=False, kind="stable")
+    nama = dict(zip(anak.get("kode", ()), anak.get("nama", ())))
+    tabel = pd.DataFrame({"Wilayah": [nama.get(k, k) for k in per_anak.index],
+                          "Melapor": per_anak["_melapor"].astype("int64").to_numpy()})
+    for k in [*urut, KENDALA_TIDAK_ADA]:
+        tabel[LABEL_KENDALA[k]] = per_anak[k].astype("int64").to_numpy()
+    # idxmax takes the first maximum: the area's order breaks a tie
+    terbanyak = per_anak[urut].astype("int64").idxmax(axis=1) if len(per_anak) else pd.Series(dtype="object")
+    tabel["Kendala terbanyak"] = [LABEL_KENDALA[k] if n else None
+                                  for k, n in zip(terbanyak, per_anak["_dengan"])]
+    return tabel
+
+
+# ---------------------------------------------------------------- last week's merah, a week on
+
+# Fates in the order the meeting goes through them (the module's docstring says why).
+NASIB = {"masih_merah": "Masih merah", "merah_tanpa_laporan": "Masih merah (tanpa laporan)",
+         "tidak_melapor": "Tidak melapor", "kuning": "Kini kuning", "hijau": "Kini hijau"}
+
+
+def _nasib(zona: str | None, melapor: bool) -> str:
+    if zona == "merah":
+        return "masih_merah" if melapor else "merah_tanpa_laporan"
+    return zona if zona in ("kuning", "hijau") else "tidak_melapor"
+
+
+def nasib_merah_lalu(df: pd.DataFrame) -> pd.DataFrame:
+    """Last week's merah koperasi with their fate now, in the meeting's order: kode_koperasi,
+    nama_koperasi, desa, kecamatan, kabupaten, nasib (a NASIB key), status (its label), zona,
+    melapor, minggu_merah (weeks in merah: until now, or until last week for one that left),
+    alasan_utama, alasan (every reason, "; "), langkah_berikut; the last three only for those still
+    merah. `df` is queries.merah_minggu_lalu."""
+    kolom = ["kode_koperasi", "nama_koperasi", "desa", "kecamatan", "kabupaten", "nasib", "status", "zona", "melapor",
+             "minggu_merah", "alasan_utama", "alasan", "langkah_berikut"]
+    if df.empty:
+        return pd.DataFrame(columns=kolom)
+    nasib = [_nasib(z if isinstance(z, str) else None, bool(m)) for z, m in zip(df["zona"], df["melapor"])]
+    merah = df["zona"].eq("merah").to_numpy()
+    alasan = [list(a) if m and a is not None and len(a) else [] for a, m in zip(df["alasan"], merah)]
+    hasil = pd.DataFrame({
+        "kode_koperasi": df["kode_koperasi"].to_numpy(), "nama_koperasi": df["nama_koperasi"].to_numpy(),
+        "desa": df["desa"].to_numpy(), "kecamatan": df["kecamatan"].to_numpy(), "kabupaten": df["kabupaten"].to_numpy(),
+        "nasib": nasib, "status": [NASIB[n] for n in nasib], "zona": df["zona"].to_numpy(),
+        "melapor": df["melapor"].astype(bool).to_numpy(),
+        "minggu_merah": df["minggu_di_zona"].where(merah, df["minggu_merah_lalu"]).astype("Int64").to_numpy(),
+        "alasan_utama": [a[0] if a else None for a in alasan],
+        "alasan": ["; ".join(a) if a else None for a in alasan],
+        "langkah_berikut": df["langkah_berikut"].where(merah, None).to_numpy(),
+        "_urut": [list(NASIB).index(n) for n in nasib], "_gerbang": df["bergerbang"].fillna(False).to_numpy(),
+        "_skor": df["skor_total"].to_numpy()})
+    hasil = hasil.sort_values(["_urut", "minggu_merah", "_gerbang", "_skor", "kode_koperasi"],
+                              ascending=[True, False, False, True, True], na_position="first", kind="stable")
+    return hasil[kolom].reset_index(drop=True)
+
+
+def hitung_nasib(daftar: pd.DataFrame) -> dict[str, int]:
+    """How many of last week's merah met each fate, every NASIB key in its order (0 included)."""
+    hitung = daftar["nasib"].value_counts() if not daftar.empty else {}
+    return {n: int(hitung.get(n, 0)) for n in NASIB}
+
+
+def kalimat_nasib(daftar: pd.DataFrame) -> str:
+    """'Dari 7 koperasi merah minggu lalu: 3 masih merah, …, 1 kini hijau.' (fates met only)."""
+    if daftar.empty:
+        return "Tidak ada koperasi merah minggu lalu."
+    bagian = [f"{fmt.angka(n)} {NASIB[k][0].lower()}{NASIB[k][1:]}" for k, n in hitung_nasib(daftar).items() if n]
+    return f"Dari {fmt.angka(len(daftar))} koperasi merah minggu lalu: {', '.join(bagian)}."
 
 
 def urutan_merah(sejawat: pd.DataFrame, kode: str) -> tuple[int, int] | None:
@@ -166,6 +286,22 @@ def susun(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: s
             peringkat = (*posisi, ref.LABEL_TINGKAT[w.tingkat].lower())
     tingkat_anak = {None: "provinsi", "provinsi": "kabupaten/kota", "kabupaten": "kecamatan",
                     "kecamatan": "desa/kelurahan"}.get(w.tingkat if w else None, "desa/kelurahan")
+    aturan = rules.muat_aturan()
+    alasan, kendala = None, None
+    if w is None or w.tingkat != "desa":
+        merah = jumlah["zona"]["merah"]
+        alasan = pareto(queries.alasan_merah_per_anak(con, minggu, wilayah, cakupan=cakupan) if merah else pd.DataFrame(),
+                        anak, label_alasan(aturan), merah)
+        kendala = tabel_kendala(queries.kendala_per_anak(con, minggu, wilayah, cakupan=cakupan), anak)
+    daftar_merah_lalu, masih_merah = None, None
+    if lalu:
+        # a list of koperasi: only inside the scope (a province's user at the national meeting
+        # gets the counts, which are public, and no list)
+        try:
+            daftar_merah_lalu = nasib_merah_lalu(queries.merah_minggu_lalu(con, minggu, wilayah, cakupan=cakupan))
+            masih_merah = (len(daftar_merah_lalu), int(daftar_merah_lalu["zona"].eq("merah").sum()))
+        except akses.AksesDitolak:
+            masih_merah = queries.masih_merah(con, minggu, wilayah, cakupan=cakupan)
     return DataRapat(
         # a kabupaten/kota's own name already says which it is ("Kota Bima")
         nama=("Nasional" if w is None else w.nama if w.tingkat == "kabupaten" else f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}"),
@@ -174,5 +310,5 @@ def susun(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: s
         pergerakan=queries.hitung_pergerakan(con, minggu, wilayah, cakupan=cakupan),
         anak=_anak(anak, anak_lalu) if not anak.empty else [], tingkat_anak=tingkat_anak,
         peringkat=peringkat, persen_nasional=persen_nasional,
-        masih_merah=queries.masih_merah(con, minggu, wilayah, cakupan=cakupan) if lalu else None,
-        minggu_kronis=rules.muat_aturan().model.pergerakan.minggu_kronis)
+        masih_merah=masih_merah, minggu_kronis=aturan.model.pergerakan.minggu_kronis,
+        alasan=alasan, kendala=kendala, daftar_merah_lalu=daftar_merah_lalu)

@@ -19,6 +19,7 @@ import duckdb
 import pytest
 
 from kdkmp import akses, brief, store
+from tests.test_rapat import con_skenario, db_skenario  # noqa: F401  (fixtures: the hand-worked weeks)
 from kdkmp import wilayah as ref
 
 AKAR = Path(__file__).resolve().parent.parent
@@ -256,3 +257,125 @@ def test_a_provinsi_scope_may_brief_inside_it_but_not_another_province(db_demo):
         brief.buat_pdf(con, None, "61", oleh="diskop52", cakupan="52")
     isi = brief.kumpulkan(con, None, "52.01", oleh="diskop52", cakupan="52")
     assert isi.judul == "Rapat mingguan · Kabupaten Lombok Barat" and isi.jumlah["jumlah"] > 0
+
+
+# ---------------------------------------------------------------- what keeps merah, what blocks, last week's list
+
+KENDALA = {"lahan": "Lahan", "cuaca": "Cuaca", "tenaga_kerja": "Tenaga kerja", "material": "Material",
+           "teknis_lainnya": "Teknis lainnya", "tidak_ada": "Tidak ada"}
+
+
+def test_pptx_of_a_province_has_its_bottlenecks_adding_up_to_the_summary(db_demo, brief_52):
+    ringkas = ringkasan(db_demo, "52")
+    isi = isi_pptx(brief_52["pptx"])
+    [kepala] = [t[0] for t in isi["tabel"] if t[0][0] == "Wilayah"]
+    kendala = tabel_berjudul(isi["tabel"], "Wilayah")
+    jumlah = dict(zip(kepala, kendala[-1]))
+    assert jumlah["Wilayah"] == "Jumlah" and jumlah["Melapor"] == angka(ringkas["jumlah_koperasi"])
+    assert {k: jumlah[label] for k, label in KENDALA.items()} == {k: angka(n) for k, n in ringkas["kendala_utama"].items()}
+    # the bottleneck columns go most frequent first; the rows are NTB's kabupaten/kota
+    hambatan = [KENDALA[k] for k in sorted((k for k in KENDALA if k != "tidak_ada"),
+                                           key=lambda k: -ringkas["kendala_utama"][k])]
+    assert kepala[2:7] == hambatan
+    assert {b[0] for b in kendala[:-1]} <= set(ref.anak("52")["nama"])
+
+
+def test_pptx_of_a_province_says_what_keeps_merah_and_last_weeks_list(db_demo, brief_52):
+    ringkas = ringkasan(db_demo, "52")
+    isi = isi_pptx(brief_52["pptx"])
+    alasan = tabel_berjudul(isi["tabel"], "Alasan merah")
+    assert 0 < len(alasan) <= 8
+    merah = ringkas["zona"]["merah"]
+    for b in alasan:  # a count of merah koperasi, its share of them, and the kabupaten where it is most frequent
+        n = int(b[1].replace(".", ""))
+        assert 0 < n <= merah and b[2] == f"{100 * n / merah:.1f} %".replace(".", ",")
+        assert b[3].rsplit(" (", 1)[0] in set(ref.anak("52")["nama"])
+    assert f"Yang membuat {angka(merah)} koperasi merah" in isi["teks"]
+    lalu = tabel_berjudul(isi["tabel"], "Status minggu ini")
+    assert 0 < len(lalu) <= 8 and all(b[1].startswith("KDKMP-52") for b in lalu)
+    assert re.search(r"Merah minggu lalu, minggu ini: (8 teratas dari )?[\d.]+ koperasi", isi["teks"])
+
+
+def test_pdf_of_a_province_has_the_bottleneck_totals_of_the_summary(db_demo, brief_52):
+    ringkas = ringkasan(db_demo, "52")
+    teks = pdftotext(brief_52["pdf"], "-layout")
+    k = ringkas["kendala_utama"]
+    urut = sorted((x for x in KENDALA if x != "tidak_ada"), key=lambda x: -k[x])
+    angka_baris = [angka(ringkas["jumlah_koperasi"]), *(angka(k[x]) for x in urut), angka(k["tidak_ada"])]
+    assert re.search(r"^\s*Jumlah\s+" + r"\s+".join(map(re.escape, angka_baris)) + r"\s+\w", teks, re.M), angka_baris
+    datar = " ".join(teks.split())
+    assert f"Yang membuat {angka(ringkas['zona']['merah'])} koperasi merah" in datar
+    assert "Merah minggu lalu, minggu ini:" in datar and "koperasi merah minggu lalu:" in datar
+
+
+# The hand-worked three weeks of tests/test_rapat.py (Lombok Barat, ten koperasi): the brief of 52.01
+# in W3 shows last week's seven merah in the meeting's order, and the bottleneck totals counted
+# there by hand (7 reporting: lahan 3, cuaca 2, tenaga kerja 1, tidak ada 1).
+
+def test_the_scenario_brief_lists_last_weeks_merah_and_bottlenecks_as_worked_by_hand(con_skenario, tmp_path):
+    from tests.test_rapat import W3
+
+    path = tmp_path / "skenario.pptx"
+    path.write_bytes(brief.buat_pptx(con_skenario, W3, "52.01", oleh=OLEH))
+    isi = isi_pptx(path)
+    lalu = tabel_berjudul(isi["tabel"], "Status minggu ini")
+    assert [(b[0], b[1], b[4]) for b in lalu] == [
+        ("Masih merah", "KDKMP-P", "3"), ("Masih merah", "KDKMP-Q", "2"), ("Masih merah", "KDKMP-X", "2"),
+        ("Masih merah (tanpa laporan)", "KDKMP-U", "3"), ("Tidak melapor", "KDKMP-T", "2"),
+        ("Kini kuning", "KDKMP-R", "2"), ("Kini hijau", "KDKMP-S", "2")]
+    assert [b[5] for b in lalu][3:] == ["Tidak melapor: zona tidak membaik tanpa laporan (zona pada laporan terakhir: "
+                                        "merah)", "–", "–", "–"]
+    assert "Merah minggu lalu, minggu ini: 7 koperasi" in isi["teks"]
+    assert ("Dari 7 koperasi merah minggu lalu: 3 masih merah, 1 masih merah (tanpa laporan), 1 tidak melapor, "
+            "1 kini kuning, 1 kini hijau.") in isi["teks"]
+    assert tabel_berjudul(isi["tabel"], "Wilayah") == [
+        ["Gerung", "5", "2", "1", "1", "0", "0", "1", "Lahan"], ["Kediri", "2", "1", "1", "0", "0", "0", "0", "Lahan"],
+        ["Jumlah", "7", "3", "2", "1", "0", "0", "1", "Lahan"]]
+    assert tabel_berjudul(isi["tabel"], "Alasan merah")[0] == ["Legalitas & kepatuhan: NIB = sudah", "3", "60,0 %",
+                                                               "Gerung (2)"]
+
+
+@pytest.mark.parametrize("wilayah, minggu, judul", [
+    # Kediri in W1: X and Y hijau, the first week: nothing merah now or before
+    ("52.01.02", "W1", ["Yang membuat merah: tidak ada koperasi merah minggu ini",
+                        "Merah minggu lalu: belum ada minggu sebelumnya yang dimuat",
+                        "Daftar intervensi: tidak ada koperasi merah minggu ini"]),
+    # Montong Are (Y's desa) in W3: hijau throughout; a desa has no children's tables
+    ("52.01.02.2002", "W3", ["Merah minggu lalu: tidak ada koperasi merah minggu lalu",
+                             "Daftar intervensi: tidak ada koperasi merah minggu ini"]),
+    # Gapuk (T's desa) in W3: its one koperasi silent and grey, none zoned, no report to count
+    ("52.01.01.2003", "W3", ["Merah minggu lalu, minggu ini: 1 koperasi"]),
+    # Kediri in W3 with Kediri's reports only: bottlenecks, one merah
+    ("52.01.02", "W3", ["Kendala utama per desa/kelurahan", "Yang membuat 1 koperasi merah"]),
+])
+def test_an_area_with_nothing_to_list_says_so_in_both_formats(con_skenario, tmp_path, wilayah, minggu, judul):
+    from tests import test_rapat
+
+    m = getattr(test_rapat, minggu)
+    path = tmp_path / "brief.pptx"
+    path.write_bytes(brief.buat_pptx(con_skenario, m, wilayah, oleh=OLEH))
+    teks = isi_pptx(path)["teks"]
+    assert [j for j in judul if j not in teks] == []
+    pdf = tmp_path / "brief.pdf"
+    pdf.write_bytes(brief.buat_pdf(con_skenario, m, wilayah, oleh=OLEH))
+    datar = " ".join(pdftotext(pdf).split())
+    assert [j for j in judul if j not in datar] == []
+
+
+@pytest.mark.parametrize("wilayah, minggu, pesan", [
+    ("52.99", None, "tidak ada dalam daftar wilayah"),
+    ("11", None, "Provinsi Aceh belum punya koperasi"),
+    ("52.01", date(2025, 6, 2), "Minggu 2025-06-02 belum dimuat"),
+])
+@pytest.mark.parametrize("pembuat", [brief.buat_pptx, brief.buat_pdf], ids=["pptx", "pdf"])
+def test_the_page_gets_one_sentence_for_every_brief_the_data_cannot_make(con_skenario, wilayah, minggu, pesan, pembuat):
+    with pytest.raises(brief.BriefDitolak, match=pesan) as e:
+        pembuat(con_skenario, minggu, wilayah, oleh=OLEH)
+    assert str(e.value).endswith(".") and "\n" not in str(e.value)
+
+
+def test_a_database_nothing_was_loaded_into_gets_one_sentence(tmp_path):
+    path = tmp_path / "kosong.duckdb"
+    duckdb.connect(str(path)).close()
+    with pytest.raises(brief.BriefDitolak, match="Belum ada data mingguan yang dimuat"):
+        brief.buat_pdf(store.sambungan_baca(path), None, "52", oleh=OLEH)

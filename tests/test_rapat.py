@@ -46,6 +46,24 @@ def test_headline_without_a_week_before_or_any_change():
                                              "Tidak ada kecamatan yang jumlah merahnya berubah."]
 
 
+def test_headline_of_an_area_without_merah_or_without_anyone_zoned():
+    # two kecamatan, 7 and 3 zoned, none merah: no "paling berat" at 0 %
+    tanpa_merah = rapat.DataRapat(nama="Kabupaten Y", minggu=date(2026, 11, 16), dinilai=10, merah=0, merah_lalu=1,
+                                  pergerakan={"baru_merah": 0, "pulih": 1, "merah_kronis": 0},
+                                  anak=[rapat.AnakRapat("Kecamatan P", 7, 0, 1), rapat.AnakRapat("Kecamatan Q", 3, 0, 0)],
+                                  tingkat_anak="kecamatan")
+    assert rapat.kalimat_utama(tanpa_merah)[:3] == [
+        "Merah turun 1 menjadi 0 (0,0 % dari 10 koperasi yang dinilai); 0 baru merah, 1 pulih, 0 merah kronis (≥ 4 minggu).",
+        "Tidak ada kecamatan dengan koperasi merah.",
+        "Kecamatan P paling banyak bergerak: merah turun 1 menjadi 0."]
+    # a desa whose one koperasi, merah last week, sent nothing and no gate zoned it
+    diam = rapat.DataRapat(nama="Desa/Kelurahan Z", minggu=date(2026, 11, 16), dinilai=0, merah=0, merah_lalu=1,
+                           pergerakan={"baru_merah": 0, "pulih": 0, "merah_kronis": 0}, masih_merah=(1, 0))
+    assert rapat.kalimat_utama(diam) == [
+        "Merah turun 1 menjadi 0 (tidak ada koperasi yang dinilai minggu ini); 0 baru merah, 0 pulih, 0 merah kronis "
+        "(≥ 4 minggu).", "Dari 1 koperasi merah minggu lalu, 0 masih merah (0,0 %)."]
+
+
 def muat_minggu(tmp_path, db_path, minggu_, baris: dict[str, dict]) -> None:
     """One week's file through the real load path: {kode_koperasi: changed columns}."""
     import pandas as pd
@@ -122,3 +140,177 @@ def test_areas_rank_by_share_of_merah_among_those_zoned():
     sejawat = pd.DataFrame({"kode": ["P", "Q", "R", "S"], "melapor": [10, 20, 10, 0], "merah": [5, 10, 1, 0],
                             "persen_merah": [50.0, 50.0, 10.0, None]})
     assert [rapat.urutan_merah(sejawat, k) for k in "PQRS"] == [(2, 3), (1, 3), (3, 3), None]
+
+
+# ---------------------------------------------------------------- last week's merah and the bottlenecks,
+# worked by hand over three weeks in Kabupaten Lombok Barat (52.01), scored with the small rules of
+# tests/data/skenario/aturan.yaml: nib + npwp ya → 100 hijau, nib ya only → 60 kuning, neither → 20
+# merah; lahan bermasalah + tertunda → merah; the BA's last visit 14 days ago → kuning, 21 → merah;
+# leaving a zone takes 2 reported weeks that qualify; a silent week never improves on the last
+# report. Meeting week W3 (16 Nov), last week W2 (9 Nov).
+#
+#   koperasi        desa (kecamatan)          W1      W2                   W3                          kendala W3
+#   P merah lama    Gerung Utara (Gerung)     merah   merah                merah (3 weeks)             lahan
+#   Q gerbang       Dasan Geres (Gerung)      hijau   merah (gate)         merah (gate, 2 weeks)       lahan
+#   R ke kuning     Gerung Selatan (Gerung)   merah   kuning, held merah   kuning (2nd kuning report)  cuaca
+#   S ke hijau      Kebon Ayu (Gerung)        merah   hijau, held merah    hijau                       tidak ada
+#   T diam          Gapuk (Gerung)            merah   merah                silent, visit 7 days ago:   –
+#                                                                          no gate, grey
+#   U diam merah    Suka Makmur (Gerung)      merah   merah, but the BA's  silent, visit 14 days ago:  –
+#                                                     visit still W1's     kuning gate, held merah
+#   V baru merah    Banyu Urip (Gerung)       hijau   hijau                merah                       tenaga kerja
+#   X Kediri        Kediri (Kediri)           hijau   merah                merah (2 weeks)             lahan
+#   Y Kediri hijau  Montong Are (Kediri)      hijau   hijau                hijau                       cuaca
+#   Z Praya         Praya (Lombok Tengah)     merah   merah                merah                       lahan (not 52.01)
+#
+# In 52.01 now: 9 koperasi, T grey, so 8 zoned, 5 merah (P Q U V X).
+# Last week's merah in 52.01: P Q R S T U X = 7; merah now among them: P Q U X = 4.
+# Fates, in the meeting's order: masih merah P (3 weeks), then Q and X (2 weeks each: Q's gate goes
+# before X's score); merah tanpa laporan U (3); tidak melapor T (2 weeks merah up to last week);
+# kuning R (2); hijau S (2).
+# Reasons of the 5 merah now: NIB and NPWP fail for P, V (Gerung) and X (Kediri): 3 each, 60 %;
+# Q the lahan gate, U held without a report and the lateness gate: 1 each, 20 %, all in Gerung.
+# Bottlenecks of the W3 reports: Gerung P lahan, Q lahan, R cuaca, S tidak ada, V tenaga kerja (5
+# reporting, 4 with one, most often lahan); Kediri X lahan, Y cuaca (2, a tie broken by the area's
+# order: lahan 3 > cuaca 2 > tenaga kerja 1, so lahan). Z lies outside the kabupaten.
+
+W1, W2, W3 = date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)
+MERAH = dict(nib="tidak", npwp="tidak")
+KUNING = dict(nib="ya", npwp="tidak")
+HIJAU = dict(nib="ya", npwp="ya")
+GERBANG = dict(nib="ya", npwp="ya", status_lahan="bermasalah", tahap_pembangunan="tertunda")
+DESA_SKENARIO = {"P": "52.01.01.1001", "Q": "52.01.01.1004", "R": "52.01.01.1011", "S": "52.01.01.2002",
+                 "T": "52.01.01.2003", "U": "52.01.01.2005", "V": "52.01.01.2006", "X": "52.01.02.2001",
+                 "Y": "52.01.02.2002", "Z": "52.02.01.1001"}
+# {week: {koperasi: columns}}; a koperasi missing from a week sent no report that week
+LAPORAN_SKENARIO = {
+    W1: {"P": MERAH, "Q": HIJAU, "R": MERAH, "S": MERAH, "T": MERAH, "U": MERAH, "V": HIJAU, "X": HIJAU, "Y": HIJAU,
+         "Z": MERAH},
+    W2: {"P": MERAH, "Q": GERBANG, "R": KUNING, "S": HIJAU, "T": MERAH,
+         "U": {**MERAH, "laporan_terakhir": W1}, "V": HIJAU, "X": MERAH, "Y": HIJAU, "Z": MERAH},
+    W3: {"P": {**MERAH, "kendala_utama": "lahan"}, "Q": {**GERBANG, "kendala_utama": "lahan"},
+         "R": {**KUNING, "kendala_utama": "cuaca"}, "S": HIJAU, "V": {**MERAH, "kendala_utama": "tenaga_kerja"},
+         "X": {**MERAH, "kendala_utama": "lahan"}, "Y": {**HIJAU, "kendala_utama": "cuaca"},
+         "Z": {**MERAH, "kendala_utama": "lahan"}},
+}
+
+
+@pytest.fixture(scope="module")
+def db_skenario(tmp_path_factory):
+    import pandas as pd
+
+    from kdkmp import ingest, kontrak
+    from tests.snapshot_factory import baris_contoh
+    from tests.test_skenario_pergerakan import ATURAN
+
+    folder = tmp_path_factory.mktemp("rapat_skenario")
+    db_path = folder / "kdkmp.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(rules.model, "JALUR_BAWAAN", ATURAN)  # loads and the meeting read the default rules
+        for m, laporan in LAPORAN_SKENARIO.items():
+            baris = [baris_contoh(DESA_SKENARIO[k], f"KDKMP-{k}", tanggal_data=m,
+                                  **{"laporan_terakhir": m, "kendala_utama": "tidak_ada", **ubah})
+                     for k, ubah in laporan.items()]
+            berkas = folder / f"{m}.csv"
+            pd.DataFrame(baris, columns=list(kontrak.NAMA_KOLOM)).to_csv(berkas, index=False)
+            assert ingest.muat_file(berkas, db_path=db_path, minggu=m).baris_ditolak == 0
+        yield db_path, rapat.susun(store.sambungan_baca(db_path), W3, "52.01")
+    store.tutup_semua()
+
+
+@pytest.fixture
+def con_skenario(db_skenario, monkeypatch):
+    """A reader on the scenario's database, its rules the default ones (as when it was loaded)."""
+    from tests.test_skenario_pergerakan import ATURAN
+
+    monkeypatch.setattr(rules.model, "JALUR_BAWAAN", ATURAN)
+    return store.sambungan_baca(db_skenario[0])
+
+
+def test_the_scenario_zones_are_the_hand_worked_ones(db_skenario, con_skenario):
+    con, d = con_skenario, db_skenario[1]
+    zona = dict(con.execute("SELECT kode_koperasi, zona FROM zona WHERE minggu = ?", [W3]).fetchall())
+    assert zona == {"KDKMP-P": "merah", "KDKMP-Q": "merah", "KDKMP-R": "kuning", "KDKMP-S": "hijau",
+                    "KDKMP-T": "tidak_melapor", "KDKMP-U": "merah", "KDKMP-V": "merah", "KDKMP-X": "merah",
+                    "KDKMP-Y": "hijau", "KDKMP-Z": "merah"}
+    assert (d.dinilai, d.merah, d.masih_merah) == (8, 5, (7, 4))
+
+
+def test_last_weeks_merah_list_says_each_koperasis_fate_longest_first(db_skenario):
+    import pandas as pd
+
+    _, d = db_skenario
+    daftar = d.daftar_merah_lalu
+    assert [(k.removeprefix("KDKMP-"), n, m) for k, n, m in zip(daftar["kode_koperasi"], daftar["nasib"],
+                                                                 daftar["minggu_merah"])] == [
+        ("P", "masih_merah", 3), ("Q", "masih_merah", 2), ("X", "masih_merah", 2),
+        ("U", "merah_tanpa_laporan", 3), ("T", "tidak_melapor", 2), ("R", "kuning", 2), ("S", "hijau", 2)]
+    assert list(daftar["melapor"]) == [True, True, True, False, False, True, True]
+    assert list(daftar["kecamatan"]) == ["Gerung"] * 2 + ["Kediri"] + ["Gerung"] * 4
+    assert rapat.hitung_nasib(daftar) == {"masih_merah": 3, "merah_tanpa_laporan": 1, "tidak_melapor": 1,
+                                          "kuning": 1, "hijau": 1}
+    assert rapat.kalimat_nasib(daftar) == (
+        "Dari 7 koperasi merah minggu lalu: 3 masih merah, 1 masih merah (tanpa laporan), 1 tidak melapor, "
+        "1 kini kuning, 1 kini hijau.")
+    # the reasons: only for those still merah, the gate's text for Q, the silence gate for U
+    alasan = dict(zip(daftar["kode_koperasi"].str.removeprefix("KDKMP-"), daftar["alasan_utama"]))
+    assert alasan["Q"].startswith("Lahan bermasalah dan pembangunan tertunda")
+    assert alasan["U"].startswith("Tidak melapor: zona tidak membaik tanpa laporan")
+    assert alasan["P"] == "NIB: belum (harus sudah)"
+    assert daftar["alasan"][0] == "NIB: belum (harus sudah); NPWP: belum (harus sudah)"
+    assert all(pd.isna(alasan[k]) for k in "TRS")
+
+
+def test_bottlenecks_per_kecamatan_counted_by_hand(db_skenario):
+    _, d = db_skenario
+    assert d.kendala.to_dict("list") == {
+        "Wilayah": ["Gerung", "Kediri"], "Melapor": [5, 2], "Lahan": [2, 1], "Cuaca": [1, 1], "Tenaga kerja": [1, 0],
+        "Material": [0, 0], "Teknis lainnya": [0, 0], "Tidak ada": [1, 0], "Kendala terbanyak": ["Lahan", "Lahan"]}
+
+
+def test_reasons_pareto_of_the_scenario(db_skenario):
+    _, d = db_skenario
+    assert d.alasan.to_dict("list") == {
+        "Alasan": ["Legalitas & kepatuhan: NIB = sudah", "Legalitas & kepatuhan: NPWP = sudah",
+                   "Lahan bermasalah dan pembangunan tertunda", "Laporan terlambat dua minggu atau lebih",
+                   rapat.label_alasan(rules.muat_aturan())["stabilitas"]],
+        "Koperasi merah": [3, 3, 1, 1, 1], "% merah": [60.0, 60.0, 20.0, 20.0, 20.0],
+        "Gerung": [2, 2, 1, 1, 1], "Kediri": [1, 1, 0, 0, 0]}
+
+
+def test_the_list_counts_as_the_headline_counts(db_skenario, con_skenario):
+    # the headline's (merah last week, still merah) is the list's length and its merah, and the
+    # query that counts it alone gives the same
+    con, d = con_skenario, db_skenario[1]
+    assert queries.masih_merah(con, W3, "52.01") == d.masih_merah == (len(d.daftar_merah_lalu), 4)
+
+
+def test_a_province_scope_at_the_national_meeting_gets_the_counts_but_no_list(con_skenario):
+    con = con_skenario
+    d = rapat.susun(con, W3, None, cakupan="52")
+    assert d.daftar_merah_lalu is None
+    assert d.masih_merah == (8, 5)  # P Q R S T U X and Z; Z, P, Q, U, X still merah: public counts
+    assert rapat.susun(con, W3, "52", cakupan="52").daftar_merah_lalu["kode_koperasi"].str.len().gt(0).all()
+
+
+def test_the_first_week_has_no_list_and_a_desa_no_tables(con_skenario):
+    con = con_skenario
+    pertama = rapat.susun(con, W1, "52.01")
+    assert pertama.daftar_merah_lalu is None and pertama.masih_merah is None
+    assert pertama.kendala["Melapor"].sum() == 9 and list(pertama.kendala["Kendala terbanyak"]) == [None, None]
+    desa = rapat.susun(con, W3, DESA_SKENARIO["P"])
+    assert desa.alasan is None and desa.kendala is None
+    assert list(desa.daftar_merah_lalu["kode_koperasi"]) == ["KDKMP-P"]
+
+
+def test_an_area_without_merah_has_empty_tables_not_errors():
+    import pandas as pd
+
+    kosong = rapat.nasib_merah_lalu(pd.DataFrame(columns=["kode_koperasi", "zona", "melapor"]))
+    assert kosong.empty and "status" in kosong.columns
+    assert rapat.hitung_nasib(kosong) == dict.fromkeys(rapat.NASIB, 0)
+    assert rapat.kalimat_nasib(kosong) == "Tidak ada koperasi merah minggu lalu."
+    tabel = rapat.tabel_kendala(pd.DataFrame(columns=["kode", "kendala_utama", "jumlah"]),
+                                pd.DataFrame({"kode": ["A"], "nama": ["Kab A"]}))
+    assert tabel.empty and list(tabel.columns)[:2] == ["Wilayah", "Melapor"]
+    assert rapat.pareto(pd.DataFrame(), pd.DataFrame({"kode": ["A"], "nama": ["Kab A"]}), {}, merah=0).empty
