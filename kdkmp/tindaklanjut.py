@@ -31,7 +31,6 @@ Decisions, each in one line:
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -445,6 +444,19 @@ def tabel_ekspor(daftar: pd.DataFrame) -> pd.DataFrame:
     return export.untuk_orang(df).rename(columns=kolom)
 
 
+def petunjuk_isian() -> dict[str, str]:
+    """How to fill the exported list, for the XLSX's keterangan sheet."""
+    k = muat_konfigurasi()
+    return {
+        "Cara mengisi": "Isi kolom Tindakan, PIC, Kantor PIC, Target, Status, Catatan; jangan ubah Kode koperasi, "
+                        "ID tindakan dan Versi tindakan. Baris yang kolom-kolom itu kosong dilewati.",
+        "Tindakan (pilihan)": ", ".join(j.label for j in k.pilihan()),
+        "Status (pilihan)": ", ".join(s.label for s in STATUS.values()),
+        "Target": "tanggal YYYY-MM-DD (misalnya 2026-12-15) atau DD/MM/YYYY",
+        "Baris berisi ID tindakan": "mengubah tindak lanjut itu bila Tindakan sama; Tindakan lain = tindak lanjut baru",
+    }
+
+
 # ---------------------------------------------------------------- overdue counts
 
 def _terbuka(cakupan, wilayah, hari, url) -> pd.DataFrame:
@@ -548,41 +560,13 @@ def _kunci_kepala(nama) -> str:
 
 
 def baca_berkas(isi: bytes, nama_file: str) -> pd.DataFrame:
-    """A filled CSV (',' or ';', UTF-8 with or without BOM, else cp1252) or XLSX (sheet 'data', else
-    the first) as text cells ('' for empty); spreadsheet dates become YYYY-MM-DD. CatatanDitolak
-    for a file that is neither."""
-    akhiran = Path(nama_file).suffix.lower()
-    if akhiran in (".xlsx", ".xlsm", ".xls"):
-        try:
-            lembar = pd.read_excel(io.BytesIO(isi), sheet_name=None, engine="calamine", dtype=object)
-        except Exception as e:  # calamine raises its own types for a broken workbook
-            raise CatatanDitolak(f"Berkas {nama_file} bukan XLSX yang dapat dibaca ({type(e).__name__}).") from None
-        df = lembar.get("data", next(iter(lembar.values()), pd.DataFrame()))
-        return df.apply(lambda s: s.map(_sel_teks)).astype("str") if len(df.columns) else df
-    if akhiran in (".csv", ".txt"):
-        try:
-            teks = isi.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            teks = isi.decode("cp1252", errors="replace")
-        baris_pertama = teks.split("\n", 1)[0]
-        pemisah = ";" if baris_pertama.count(";") > baris_pertama.count(",") else ","
-        try:
-            return pd.read_csv(io.StringIO(teks), sep=pemisah, dtype=str, keep_default_na=False)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-            raise CatatanDitolak(f"Berkas {nama_file} bukan CSV yang dapat dibaca: {str(e).splitlines()[0]}.") from None
-    raise CatatanDitolak(f"Berkas {nama_file} harus berakhiran .csv atau .xlsx.")
+    """export.baca_tabel, refusing an unreadable file with CatatanDitolak."""
+    from kdkmp import export
 
-
-def _sel_teks(v) -> str:
-    if _kosong(v):
-        return ""
-    if isinstance(v, (datetime, pd.Timestamp)):
-        return v.date().isoformat() if v == pd.Timestamp(v).normalize() else str(v)
-    if isinstance(v, date):
-        return v.isoformat()
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return str(v)
+    try:
+        return export.baca_tabel(isi, nama_file)
+    except export.BerkasTidakTerbaca as e:
+        raise CatatanDitolak(str(e)) from None
 
 
 @dataclass
