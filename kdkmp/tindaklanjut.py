@@ -314,7 +314,7 @@ def tindakan_koperasi(pengguna: akses.Pengguna, kode_koperasi: str, *, hari: dat
                              hari)
     riwayat = catatan.baca_riwayat_tindakan(kode_koperasi=kode_koperasi, cakupan=pengguna.cakupan, url=url)
     lokal = riwayat["pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None).dt.normalize()
-    riwayat["minggu"] = (lokal - pd.to_timedelta(lokal.dt.weekday, unit="D")).astype("datetime64[us]")
+    riwayat["minggu"] = (lokal - pd.to_timedelta(lokal.dt.day_of_week, unit="D")).astype("datetime64[us]")
     riwayat["ringkasan"] = [ringkas_perubahan(p, versi) for p, versi in zip(riwayat["perubahan"], riwayat["versi"])]
     return {"tindakan": tindakan, "riwayat": riwayat}
 
