@@ -207,12 +207,19 @@ _POSTGRES = _Dialek(nama="postgresql", id="BIGINT GENERATED ALWAYS AS IDENTITY P
 class _Kursor:
     """What a transaction sees: `jalankan(sql, params) -> rows`, SQL in the common `?` style."""
 
-    def __init__(self, dialek: _Dialek, eksekusi):
+    def __init__(self, dialek: _Dialek, eksekusi, eksekusi_banyak=None):
         self.dialek = dialek
         self._eksekusi = eksekusi
+        self._eksekusi_banyak = eksekusi_banyak
 
     def jalankan(self, sql: str, params: Iterable = ()) -> list[tuple]:
         return self._eksekusi(self.dialek.sql(sql), tuple(params))
+
+    def jalankan_banyak(self, sql: str, daftar_params: Iterable[Iterable]) -> None:
+        """One statement for many parameter rows, no result (psycopg pipelines them: one round trip)."""
+        daftar_params = [tuple(p) for p in daftar_params]
+        if daftar_params:
+            self._eksekusi_banyak(self.dialek.sql(sql), daftar_params)
 
 
 # ---------------------------------------------------------------- where the store is
@@ -317,7 +324,7 @@ class _Toko:
                     return con.execute(sql, params).fetchall()
                 con.execute("BEGIN IMMEDIATE" if tulis else "BEGIN")
                 try:
-                    yield _Kursor(self.dialek, eksekusi)
+                    yield _Kursor(self.dialek, eksekusi, con.executemany)
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
@@ -340,7 +347,7 @@ class _Toko:
                 def eksekusi(sql, params):
                     cur.execute(sql, params)
                     return cur.fetchall() if cur.description is not None else []
-                yield _Kursor(self.dialek, eksekusi)
+                yield _Kursor(self.dialek, eksekusi, cur.executemany)
 
     @contextmanager
     def transaksi(self, tulis: bool = False) -> Iterator[_Kursor]:
@@ -803,66 +810,99 @@ def tulis_tindakan(perubahan: Iterable[TindakanBaru | UbahTindakan], *, oleh: st
     Every change appends its snapshot to riwayat_tindakan and its audit row (tindakan_catat /
     tindakan_ubah) in the same transaction; `impor` (file, counts) adds one tindakan_impor row.
     Refused with CatatanDitolak, nothing written: an action outside `cakupan`, an unknown id, a
-    stale version (someone saved first: that save is kept), a change that changes nothing.
-    Returns per change {id, kode_koperasi, versi (the new one), baru, diubah: {kolom: [lama, baru]}}."""
+    stale version (someone saved first: that save is kept), a change that changes nothing, one
+    action changed twice in one call. Returns per change, in the given order, {id, kode_koperasi,
+    versi (the new one), baru, diubah: {kolom: [lama, baru]}}."""
     perubahan = list(perubahan)
+    oleh = (oleh or "").strip() or "tidak diketahui"
+    baru = [p for p in perubahan if isinstance(p, TindakanBaru)]
+    ubah = [p for p in perubahan if not isinstance(p, TindakanBaru)]
+    for p in baru:
+        if not akses.di_dalam(p.kode_wilayah, cakupan):
+            raise CatatanDitolak(akses.kalimat_di_luar(None, cakupan, apa=f"Koperasi {p.kode_koperasi}"))
+    id_ubah = [int(p.id) for p in ubah]
+    if len(set(id_ubah)) < len(id_ubah):
+        kembar = next(i for i in id_ubah if id_ubah.count(i) > 1)
+        raise CatatanDitolak(f"Tindak lanjut nomor {kembar} diubah dua kali sekaligus; ubah sekali saja.")
     toko = _toko(url)
     d = toko.dialek
-    hasil = []
-    riwayat, jejak = [], []
+    hasil: dict[int, dict] = {}  # position in `perubahan` → result
+    riwayat, jejak, pembaruan = [], [], []
     with toko.transaksi(tulis=True) as k:
         t = d.waktu_param(_sekarang())
-        for p in perubahan:
+        # changes: read and lock every row first (SQLite: BEGIN IMMEDIATE already serialises writers)
+        lama_per_id = {}
+        kunci = " FOR UPDATE" if d is _POSTGRES else ""
+        for potong in _potongan(id_ubah) if id_ubah else []:
+            for r in k.jalankan(f"SELECT {', '.join(_KOLOM_TINDAKAN)} FROM tindakan WHERE id IN "
+                                f"({', '.join('?' * len(potong))}){kunci}", potong):
+                lama_per_id[int(r[0])] = dict(zip(_KOLOM_TINDAKAN, r))
+        for posisi, p in enumerate(perubahan):
             if isinstance(p, TindakanBaru):
-                if not akses.di_dalam(p.kode_wilayah, cakupan):
-                    raise CatatanDitolak(akses.kalimat_di_luar(None, cakupan, apa=f"Koperasi {p.kode_koperasi}"))
-                isi = {kol: _nilai_isi(kol, p.isi.get(kol)) for kol in KOLOM_ISI_TINDAKAN}
-                id_ = int(k.jalankan(
-                    f"INSERT INTO tindakan (kode_koperasi, kode_wilayah, {', '.join(KOLOM_ISI_TINDAKAN)}, versi, "
-                    "dibuat_pada, dibuat_oleh, diubah_pada, diubah_oleh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) "
-                    "RETURNING id",
-                    [p.kode_koperasi, p.kode_wilayah, *isi.values(), t, oleh, t, oleh])[0][0])
+                continue
+            lama = lama_per_id.get(int(p.id))
+            if lama is None:
+                raise CatatanDitolak(f"Tindak lanjut nomor {p.id} tidak ada; tidak ada yang diubah.")
+            kode, wil = lama["kode_koperasi"], lama["kode_wilayah"]
+            if not akses.di_dalam(wil, cakupan):
+                raise CatatanDitolak(akses.kalimat_di_luar(None, cakupan, apa=f"Koperasi {kode}"))
+            if int(lama["versi"]) != int(p.versi):
+                pada = pd.Timestamp(lama["diubah_pada"]).tz_convert(WIB).strftime("%Y-%m-%d %H:%M")
+                raise CatatanDitolak(
+                    f"Tindak lanjut nomor {p.id} (koperasi {kode}) sudah diubah oleh {lama['diubah_oleh']} pada "
+                    f"{pada} WIB (versi {lama['versi']}, Anda mengubah versi {p.versi}); perubahan Anda tidak "
+                    "disimpan: muat ulang tindak lanjut itu lalu ulangi perubahan Anda.")
+            isi = {kol: _nilai_isi(kol, p.isi[kol]) if kol in p.isi else lama[kol] for kol in KOLOM_ISI_TINDAKAN}
+            diubah = {kol: [lama[kol], isi[kol]] for kol in KOLOM_ISI_TINDAKAN if isi[kol] != lama[kol]}
+            if not diubah:
+                raise CatatanDitolak(f"Tidak ada yang diubah pada tindak lanjut nomor {p.id} (koperasi {kode}).")
+            versi = int(lama["versi"]) + 1
+            pembaruan.append([*isi.values(), versi, t, oleh, int(p.id), int(p.versi)])
+            riwayat.append([int(p.id), versi, t, oleh, *isi.values(), _json(diubah)])
+            jejak.append(("tindakan_ubah", wil, {"tindakan": int(p.id), "kode_koperasi": kode, "versi": versi,
+                                                 "perubahan": diubah}))
+            hasil[posisi] = {"id": int(p.id), "kode_koperasi": kode, "versi": versi, "baru": False, "diubah": diubah}
+        k.jalankan_banyak(f"UPDATE tindakan SET {', '.join(f'{kol} = ?' for kol in KOLOM_ISI_TINDAKAN)}, versi = ?, "
+                          "diubah_pada = ?, diubah_oleh = ? WHERE id = ? AND versi = ?", pembaruan)
+        # new actions: many rows per INSERT; RETURNING hands back each id with the row's content, so
+        # ids are matched by content (two rows alike in everything are interchangeable)
+        posisi_baru: dict[tuple, list[int]] = {}
+        for posisi, p in enumerate(perubahan):
+            if isinstance(p, TindakanBaru):
+                isi = tuple(_nilai_isi(kol, p.isi.get(kol)) for kol in KOLOM_ISI_TINDAKAN)
+                posisi_baru.setdefault((p.kode_koperasi, p.kode_wilayah, *isi), []).append(posisi)
+        baris_baru = [kunci_isi for kunci_isi, daftar in posisi_baru.items() for _ in daftar]
+        kolom_baru = ["kode_koperasi", "kode_wilayah", *KOLOM_ISI_TINDAKAN]
+        for i in range(0, len(baris_baru), 200):
+            potong = baris_baru[i:i + 200]
+            nilai = ", ".join(f"({', '.join('?' * (len(kolom_baru) + 5))})" for _ in potong)
+            params = [v for b in potong for v in (*b, 1, t, oleh, t, oleh)]
+            for r in k.jalankan(f"INSERT INTO tindakan ({', '.join(kolom_baru)}, versi, dibuat_pada, dibuat_oleh, "
+                                f"diubah_pada, diubah_oleh) VALUES {nilai} RETURNING id, {', '.join(kolom_baru)}",
+                                params):
+                posisi = posisi_baru[tuple(r[1:])].pop()
+                id_ = int(r[0])
+                kode, wil, isi = r[1], r[2], dict(zip(KOLOM_ISI_TINDAKAN, r[3:]))
                 diubah = {kol: [None, v] for kol, v in isi.items() if v is not None}
-                kode, wil, versi, baru = p.kode_koperasi, p.kode_wilayah, 1, True
-            else:
-                kunci = " FOR UPDATE" if d is _POSTGRES else ""  # SQLite: BEGIN IMMEDIATE already serialises
-                r = k.jalankan(f"SELECT {', '.join(_KOLOM_TINDAKAN)} FROM tindakan WHERE id = ?{kunci}", [int(p.id)])
-                if not r:
-                    raise CatatanDitolak(f"Tindak lanjut nomor {p.id} tidak ada; tidak ada yang diubah.")
-                lama = dict(zip(_KOLOM_TINDAKAN, r[0]))
-                kode, wil = lama["kode_koperasi"], lama["kode_wilayah"]
-                if not akses.di_dalam(wil, cakupan):
-                    raise CatatanDitolak(akses.kalimat_di_luar(None, cakupan, apa=f"Koperasi {kode}"))
-                if int(lama["versi"]) != int(p.versi):
-                    pada = pd.Timestamp(lama["diubah_pada"]).tz_convert(WIB).strftime("%Y-%m-%d %H:%M")
-                    raise CatatanDitolak(
-                        f"Tindak lanjut nomor {p.id} (koperasi {kode}) sudah diubah oleh {lama['diubah_oleh']} pada "
-                        f"{pada} WIB (versi {lama['versi']}, Anda mengubah versi {p.versi}); perubahan Anda tidak "
-                        "disimpan: muat ulang tindak lanjut itu lalu ulangi perubahan Anda.")
-                baru_isi = {kol: _nilai_isi(kol, p.isi[kol]) if kol in p.isi else lama[kol] for kol in KOLOM_ISI_TINDAKAN}
-                diubah = {kol: [lama[kol], baru_isi[kol]] for kol in KOLOM_ISI_TINDAKAN if baru_isi[kol] != lama[kol]}
-                if not diubah:
-                    raise CatatanDitolak(f"Tidak ada yang diubah pada tindak lanjut nomor {p.id} (koperasi {kode}).")
-                versi = int(lama["versi"]) + 1
-                kena = k.jalankan(
-                    f"UPDATE tindakan SET {', '.join(f'{kol} = ?' for kol in KOLOM_ISI_TINDAKAN)}, versi = ?, "
-                    "diubah_pada = ?, diubah_oleh = ? WHERE id = ? AND versi = ? RETURNING id",
-                    [*baru_isi.values(), versi, t, oleh, int(p.id), int(p.versi)])
-                if not kena:  # cannot happen under the lock above; refuse rather than overwrite
-                    raise CatatanDitolak(f"Tindak lanjut nomor {p.id} sedang diubah orang lain; coba lagi.")
-                isi, id_, baru = baru_isi, int(p.id), False
-            riwayat.append([id_, versi, t, oleh, *isi.values(), _json(diubah)])
-            jejak.append((id_, kode, wil, versi, baru, diubah))
-            hasil.append({"id": id_, "kode_koperasi": kode, "versi": versi, "baru": baru, "diubah": diubah})
-        for baris in riwayat:
-            k.jalankan(f"INSERT INTO riwayat_tindakan (tindakan_id, versi, pada, oleh, {', '.join(KOLOM_ISI_TINDAKAN)}, "
-                       "perubahan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", baris)
-        for id_, kode, wil, versi, baru, diubah in jejak:
-            _catat(k, "tindakan_catat" if baru else "tindakan_ubah", oleh, wil,
-                   {"tindakan": id_, "kode_koperasi": kode, "versi": versi, "perubahan": diubah, **(konteks or {})})
+                riwayat.append([id_, 1, t, oleh, *isi.values(), _json(diubah)])
+                jejak.append(("tindakan_catat", wil, {"tindakan": id_, "kode_koperasi": kode, "versi": 1,
+                                                      "perubahan": diubah}))
+                hasil[posisi] = {"id": id_, "kode_koperasi": kode, "versi": 1, "baru": True, "diubah": diubah}
+        k.jalankan_banyak(f"INSERT INTO riwayat_tindakan (tindakan_id, versi, pada, oleh, "
+                          f"{', '.join(KOLOM_ISI_TINDAKAN)}, perubahan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          riwayat)
+        k.jalankan_banyak("INSERT INTO jejak (pada, oleh, peristiwa, wilayah, rincian) VALUES (?, ?, ?, ?, ?)",
+                          [(t, oleh, jenis, wil, _json({**rincian, **(konteks or {})})) for jenis, wil, rincian in jejak])
         if impor is not None:
             _catat(k, "tindakan_impor", oleh, cakupan, {**impor, **(konteks or {})})
-    return hasil
+    return [hasil[i] for i in range(len(perubahan))]
+
+
+def tanda_tindakan(url: str | None = None) -> int:
+    """A number that changes whenever any action is recorded or changed (the newest history row):
+    a cache key for frames built from the actions, one indexed lookup."""
+    with _toko(url).transaksi() as k:
+        return int(k.jalankan("SELECT coalesce(max(id), 0) FROM riwayat_tindakan")[0][0])
 
 
 def _saring_tindakan(cakupan: str | None, wilayah: str | None, alias: str = "") -> tuple[list[str], list]:

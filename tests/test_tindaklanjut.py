@@ -123,13 +123,17 @@ def test_effectiveness_on_a_hand_written_scenario(con_skenario, url_catatan):
 # ---------------------------------------------------------------- recording, history, versions
 
 def test_an_action_and_every_change_are_kept_with_who_when_and_what(con_skenario, url_catatan):
+    tanda = [catatan.tanda_tindakan(url_catatan)]
     baru = tl.catat_tindakan(con_skenario, LOBAR, "KDKMP-A", jenis="Verifikasi lahan", pic_nama="Budi",
                              pic_kantor="Diskop Lombok Barat", target=date(2026, 12, 15), url=url_catatan)
     assert baru["versi"] == 1 and baru["baru"]
     ubah = tl.ubah_status(LOBAR, baru["id"], 1, "berjalan", "sudah ke lapangan", url=url_catatan)
     assert ubah["versi"] == 2 and ubah["diubah"] == {"status": ["direncanakan", "berjalan"],
                                                       "catatan": [None, "sudah ke lapangan"]}
+    tanda.append(catatan.tanda_tindakan(url_catatan))
     tl.ubah_tindakan(NTB, baru["id"], 2, target="2027-01-10", url=url_catatan)
+    tanda.append(catatan.tanda_tindakan(url_catatan))
+    assert tanda[0] < tanda[1] < tanda[2]  # a cache key that moves with every change
     hasil = tl.tindakan_koperasi(LOBAR, "KDKMP-A", hari=HARI, url=url_catatan)
     kini = hasil["tindakan"].iloc[0]
     assert (kini["status"], kini["catatan"], kini["versi"], kini["target"]) == \
