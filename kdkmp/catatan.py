@@ -931,11 +931,13 @@ def _tanggal_kolom(df: pd.DataFrame, waktu: Iterable[str], tanggal: Iterable[str
 
 def baca_tindakan(*, kode_koperasi: str | Iterable[str] | None = None, id: int | None = None,
                   cakupan: str | None = None, wilayah: str | None = None, hanya_terakhir: bool = False,
-                  url: str | None = None) -> pd.DataFrame:
+                  tanpa_jejak: bool = False, url: str | None = None) -> pd.DataFrame:
     """Actions (current state) inside `cakupan` and `wilayah` (None = all), newest first; only the
     newest action of each koperasi with `hanya_terakhir`. Columns: id, kode_koperasi, kode_wilayah,
     jenis, pic_nama, pic_kantor, mulai, target (datetime64, dates), status, catatan, versi,
-    dibuat_pada, dibuat_oleh, diubah_pada, diubah_oleh."""
+    dibuat_pada, dibuat_oleh, diubah_pada, diubah_oleh (the last four left out with `tanpa_jejak`:
+    the lists do not show them, and parsing their times is a third of the cost)."""
+    kolom_tindakan = _KOLOM_TINDAKAN[:-4] if tanpa_jejak else _KOLOM_TINDAKAN
     syarat, params = _saring_tindakan(cakupan, wilayah, "t.")
     if id is not None:
         syarat.append("t.id = ?")
@@ -949,17 +951,17 @@ def baca_tindakan(*, kode_koperasi: str | Iterable[str] | None = None, id: int |
                 p.extend(potong)
             where = (" WHERE " + " AND ".join(s)) if s else ""
             if hanya_terakhir:
-                sql = (f"SELECT {', '.join('t.' + c for c in _KOLOM_TINDAKAN)} FROM tindakan t WHERE t.id IN "
+                sql = (f"SELECT {', '.join('t.' + c for c in kolom_tindakan)} FROM tindakan t WHERE t.id IN "
                        f"(SELECT max(t.id) FROM tindakan t{where} GROUP BY t.kode_koperasi)")
             else:
-                sql = f"SELECT {', '.join('t.' + c for c in _KOLOM_TINDAKAN)} FROM tindakan t{where}"
+                sql = f"SELECT {', '.join('t.' + c for c in kolom_tindakan)} FROM tindakan t{where}"
             baris += k.jalankan(sql, p)
-    df = pd.DataFrame(baris, columns=_KOLOM_TINDAKAN)
+    df = pd.DataFrame(baris, columns=kolom_tindakan)
     df["id"] = df["id"].astype("int64")
     df["versi"] = df["versi"].astype("int64")
-    df = _tanggal_kolom(df, ("dibuat_pada", "diubah_pada"), ("mulai", "target"))
+    df = _tanggal_kolom(df, () if tanpa_jejak else ("dibuat_pada", "diubah_pada"), ("mulai", "target"))
     for kolom in ("kode_koperasi", "kode_wilayah", "jenis", "pic_nama", "pic_kantor", "status", "catatan",
-                  "dibuat_oleh", "diubah_oleh"):
+                  *(() if tanpa_jejak else ("dibuat_oleh", "diubah_oleh"))):
         df[kolom] = df[kolom].astype("str")
     return df.sort_values("id", ascending=False).reset_index(drop=True)
 

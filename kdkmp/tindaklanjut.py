@@ -34,6 +34,7 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -44,6 +45,7 @@ from kdkmp import akses, catatan, queries
 from kdkmp import wilayah as ref
 from kdkmp.catatan import CatatanDitolak
 
+_pelaksana = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kdkmp_tindakan")
 LOKASI_KONFIGURASI = Path(__file__).resolve().parent.parent / "config" / "tindaklanjut.yaml"
 PANJANG_CATATAN_MAKS = 2000
 PANJANG_PIC_MAKS = 120
@@ -346,9 +348,9 @@ def ringkas_perubahan(perubahan: Mapping, versi: int) -> str:
 def tindakan_terakhir(kode_koperasi: Iterable[str] | None = None, *, cakupan: str | None = None,
                       wilayah: str | None = None, hari: date | None = None, url: str | None = None) -> pd.DataFrame:
     """The newest action of each koperasi (of these codes, or all in the area and scope): columns
-    of catatan.baca_tindakan + label_jenis, label_status, terlambat."""
+    of catatan.baca_tindakan without who/when (tanpa_jejak) + label_jenis, label_status, terlambat."""
     df = catatan.baca_tindakan(kode_koperasi=kode_koperasi, cakupan=cakupan, wilayah=wilayah, hanya_terakhir=True,
-                               url=url)
+                               tanpa_jejak=True, url=url)
     return _dengan_label(df, hari or hari_ini())
 
 
@@ -395,14 +397,16 @@ def kalimat_saringan_tindakan(saringan: tuple[tuple[str, str], ...]) -> str:
 def gabung_tindakan(daftar: pd.DataFrame, terakhir: pd.DataFrame) -> pd.DataFrame:
     """The list with the newest action's columns (KOLOM_TINDAKAN) joined by kode_koperasi; a copy."""
     kanan = pd.DataFrame({
-        "kode_koperasi": terakhir["kode_koperasi"], "tindakan": terakhir["label_jenis"],
-        "pic": terakhir["pic_nama"], "kantor_pic": terakhir["pic_kantor"], "target": terakhir["target"],
-        "status_tindakan": terakhir["status"], "terlambat": terakhir["terlambat"],
+        "tindakan": terakhir["label_jenis"], "pic": terakhir["pic_nama"], "kantor_pic": terakhir["pic_kantor"],
+        "target": terakhir["target"], "status_tindakan": terakhir["status"], "terlambat": terakhir["terlambat"],
         "catatan_tindakan": terakhir["catatan"], "tindakan_id": terakhir["id"].astype("Int64"),
         "versi_tindakan": terakhir["versi"].astype("Int64")})
-    hasil = daftar.merge(kanan, on="kode_koperasi", how="left", validate="many_to_one")
-    hasil["terlambat"] = hasil["terlambat"].fillna(False).astype(bool)
-    return hasil
+    kanan.index = pd.Index(terakhir["kode_koperasi"])
+    # one newest action per koperasi (catatan.baca_tindakan's hanya_terakhir): a reindex, not a merge
+    cocok = kanan.reindex(daftar["kode_koperasi"].to_numpy())
+    cocok.index = daftar.index
+    cocok["terlambat"] = cocok["terlambat"].fillna(False).astype(bool)
+    return pd.concat([daftar, cocok], axis=1)
 
 
 def daftar_intervensi_tindakan(con, minggu: date | None = None, wilayah: str | None = None,
@@ -411,8 +415,15 @@ def daftar_intervensi_tindakan(con, minggu: date | None = None, wilayah: str | N
                                hari: date | None = None, url: str | None = None) -> pd.DataFrame:
     """queries.daftar_intervensi (same order, same scope refusal) with the newest action of each
     koperasi (KOLOM_TINDAKAN), then the action filters ((kunci, nilai), … from SARINGAN_TINDAKAN)."""
-    daftar = queries.daftar_intervensi(con, minggu, wilayah, saringan, cakupan=cakupan)
-    terakhir = tindakan_terakhir(cakupan=cakupan, wilayah=wilayah, hari=hari, url=url)
+    # the state store is read in a thread while DuckDB runs the list (both release the GIL while
+    # they work), so the action columns add little more than the join to the list's time
+    nanti = _pelaksana.submit(tindakan_terakhir, cakupan=cakupan, wilayah=wilayah, hari=hari, url=url)
+    try:
+        daftar = queries.daftar_intervensi(con, minggu, wilayah, saringan, cakupan=cakupan)
+    except BaseException:  # a refused scope or area: its sentence, not the reader's (which then ends alone)
+        nanti.cancel()
+        raise
+    terakhir = nanti.result()
     return saring_tindakan(gabung_tindakan(daftar, terakhir), saringan_tindakan)
 
 

@@ -235,6 +235,10 @@ def test_a_regional_user_records_changes_and_sees_only_inside_its_wilayah(con_sk
     assert tl.tindakan_koperasi(LOBAR, "KDKMP-D", url=url_catatan)["riwayat"].empty
     assert tl.terlambat_per_kabupaten(cakupan="52.02", url=url_catatan)["kode_kabupaten"].tolist() == ["52.02"]
     tl.ubah_status(NTB, d["id"], 1, "berjalan", url=url_catatan)  # the province acts on its kabupaten
+    daftar = tl.daftar_intervensi_tindakan(con_skenario, None, "52.01", (), cakupan="52.01", url=url_catatan)
+    assert daftar.loc[daftar["tindakan_id"].notna(), "kode_koperasi"].tolist() == ["KDKMP-A"]
+    with pytest.raises(akses.AksesDitolak, match=r"Wilayah 52\.02 \(Kabupaten Lombok Tengah\) berada di luar cakupan"):
+        tl.daftar_intervensi_tindakan(con_skenario, None, "52.02", (), cakupan="52.01", url=url_catatan)
 
 
 def test_overdue_latest_action_and_the_list_filters(con_skenario, url_catatan):
