@@ -25,7 +25,8 @@ Decisions, each in one line:
 - Effectiveness compares, it proves nothing: of the koperasi merah when their first action
   started, the share that was hijau or kuning in one of the next 4 (8) weeks, beside the same
   share for merah koperasi without any action in the same start weeks; a koperasi counts for a
-  window only once that many weeks after its start are loaded.
+  window only once that many weeks after its start are loaded; a cancelled action (batal) counts
+  as none.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from kdkmp import akses, catatan, queries
+from kdkmp import akses, queries
+from kdkmp import catatan as simpanan  # the module; `catatan` is an action's comment
 from kdkmp import wilayah as ref
 from kdkmp.catatan import CatatanDitolak
 
@@ -155,7 +157,7 @@ def muat_konfigurasi(path: str | os.PathLike | None = None) -> Konfigurasi:
 
 def hari_ini() -> date:
     """Today in WIB (the PMO's day decides what is overdue)."""
-    return datetime.now(catatan.WIB).date()
+    return datetime.now(simpanan.WIB).date()
 
 
 # ---------------------------------------------------------------- checking one action's fields
@@ -218,7 +220,7 @@ def _teks(v, apa: str, maks: int) -> str | None:
     return t
 
 
-def _isi_baru(konfigurasi: Konfigurasi, *, jenis, pic_nama, pic_kantor, target, status, catatan_, mulai) -> dict:
+def _isi_baru(konfigurasi: Konfigurasi, *, jenis, pic_nama, pic_kantor, target, status, catatan, mulai) -> dict:
     if _kosong(jenis):
         raise CatatanDitolak("Tindakan kosong: pilih jenis tindak lanjut.")
     isi = {"jenis": _cari_jenis(jenis, konfigurasi, baru=True)}
@@ -228,7 +230,7 @@ def _isi_baru(konfigurasi: Konfigurasi, *, jenis, pic_nama, pic_kantor, target, 
     isi["pic_kantor"] = _teks(pic_kantor, "Kantor PIC", PANJANG_PIC_MAKS)
     isi["target"] = None if _kosong(target) else _tanggal(target, "Target")
     isi["status"] = STATUS_AWAL if _kosong(status) else _cari_status(status)
-    isi["catatan"] = _teks(catatan_, "Catatan", PANJANG_CATATAN_MAKS)
+    isi["catatan"] = _teks(catatan, "Catatan", PANJANG_CATATAN_MAKS)
     isi["mulai"] = hari_ini() if _kosong(mulai) else _tanggal(mulai, "Tanggal mulai", paling_lambat=hari_ini())
     return isi
 
@@ -241,7 +243,7 @@ def _konteks(pengguna: akses.Pengguna, konteks: Mapping | None) -> dict:
 
 def catat_tindakan(con, pengguna: akses.Pengguna, kode_koperasi: str, *, jenis: str, pic_nama: str,
                    pic_kantor: str | None = None, target: date | str | None = None, status: str | None = None,
-                   catatan_: str | None = None, mulai: date | str | None = None, konteks: Mapping | None = None,
+                   catatan: str | None = None, mulai: date | str | None = None, konteks: Mapping | None = None,
                    url: str | None = None) -> dict:
     """Record a new action on a koperasi (`con`: a DuckDB cursor, to find the koperasi and its desa).
     `jenis` is a type's kode or label, `status` defaults to direncanakan, `mulai` to today (WIB).
@@ -252,14 +254,14 @@ def catat_tindakan(con, pengguna: akses.Pengguna, kode_koperasi: str, *, jenis: 
     if dikenal.empty:
         raise CatatanDitolak(f"Kode koperasi '{kode}' tidak dikenal di data mingguan; tidak ada yang dicatat.")
     isi = _isi_baru(muat_konfigurasi(), jenis=jenis, pic_nama=pic_nama, pic_kantor=pic_kantor, target=target,
-                    status=status, catatan_=catatan_, mulai=mulai)
-    baru = catatan.TindakanBaru(kode_koperasi=kode, kode_wilayah=dikenal["kode_desa"].iloc[0], isi=isi)
-    return catatan.tulis_tindakan([baru], oleh=pengguna.nama, cakupan=pengguna.cakupan,
+                    status=status, catatan=catatan, mulai=mulai)
+    baru = simpanan.TindakanBaru(kode_koperasi=kode, kode_wilayah=dikenal["kode_desa"].iloc[0], isi=isi)
+    return simpanan.tulis_tindakan([baru], oleh=pengguna.nama, cakupan=pengguna.cakupan,
                                   konteks=_konteks(pengguna, konteks), url=url)[0]
 
 
 def ubah_tindakan(pengguna: akses.Pengguna, tindakan_id: int, versi: int, *, status: str | None = None,
-                  catatan_: str | None = None, target: date | str | None = None, pic_nama: str | None = None,
+                  catatan: str | None = None, target: date | str | None = None, pic_nama: str | None = None,
                   pic_kantor: str | None = None, konteks: Mapping | None = None, url: str | None = None) -> dict:
     """Change an action made on version `versi` (the one the form showed): status with a comment,
     or target / PIC. Arguments left None stay as they are. Returns {id, kode_koperasi, versi (new),
@@ -268,8 +270,8 @@ def ubah_tindakan(pengguna: akses.Pengguna, tindakan_id: int, versi: int, *, sta
     isi: dict = {}
     if status is not None:
         isi["status"] = _cari_status(status)
-    if catatan_ is not None:
-        isi["catatan"] = _teks(catatan_, "Catatan", PANJANG_CATATAN_MAKS)
+    if catatan is not None:
+        isi["catatan"] = _teks(catatan, "Catatan", PANJANG_CATATAN_MAKS)
     if target is not None:
         isi["target"] = None if _kosong(target) else _tanggal(target, "Target")
     if pic_nama is not None:
@@ -281,15 +283,15 @@ def ubah_tindakan(pengguna: akses.Pengguna, tindakan_id: int, versi: int, *, sta
     if not isi:
         raise CatatanDitolak(f"Tidak ada yang diubah pada tindak lanjut nomor {tindakan_id}: isi status, catatan, "
                              "target atau PIC.")
-    return catatan.tulis_tindakan([catatan.UbahTindakan(id=int(tindakan_id), versi=int(versi), isi=isi)],
+    return simpanan.tulis_tindakan([simpanan.UbahTindakan(id=int(tindakan_id), versi=int(versi), isi=isi)],
                                   oleh=pengguna.nama, cakupan=pengguna.cakupan, konteks=_konteks(pengguna, konteks),
                                   url=url)[0]
 
 
-def ubah_status(pengguna: akses.Pengguna, tindakan_id: int, versi: int, status: str, catatan_: str | None = None,
+def ubah_status(pengguna: akses.Pengguna, tindakan_id: int, versi: int, status: str, catatan: str | None = None,
                 *, konteks: Mapping | None = None, url: str | None = None) -> dict:
     """Update an action's status with a comment (the form's most common change); see ubah_tindakan."""
-    return ubah_tindakan(pengguna, tindakan_id, versi, status=status, catatan_=catatan_, konteks=konteks, url=url)
+    return ubah_tindakan(pengguna, tindakan_id, versi, status=status, catatan=catatan, konteks=konteks, url=url)
 
 
 # ---------------------------------------------------------------- reading for the pages
@@ -312,10 +314,10 @@ def tindakan_koperasi(pengguna: akses.Pengguna, kode_koperasi: str, *, hari: dat
     on the zone-history timeline, and ringkasan: what changed, as one Indonesian line)}. Actions
     outside the user's scope are not returned (the page refuses the koperasi before, by its desa)."""
     hari = hari or hari_ini()
-    tindakan = _dengan_label(catatan.baca_tindakan(kode_koperasi=kode_koperasi, cakupan=pengguna.cakupan, url=url),
+    tindakan = _dengan_label(simpanan.baca_tindakan(kode_koperasi=kode_koperasi, cakupan=pengguna.cakupan, url=url),
                              hari)
-    riwayat = catatan.baca_riwayat_tindakan(kode_koperasi=kode_koperasi, cakupan=pengguna.cakupan, url=url)
-    lokal = riwayat["pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None).dt.normalize()
+    riwayat = simpanan.baca_riwayat_tindakan(kode_koperasi=kode_koperasi, cakupan=pengguna.cakupan, url=url)
+    lokal = riwayat["pada"].dt.tz_convert(simpanan.WIB).dt.tz_localize(None).dt.normalize()
     riwayat["minggu"] = (lokal - pd.to_timedelta(lokal.dt.day_of_week, unit="D")).astype("datetime64[us]")
     riwayat["ringkasan"] = [ringkas_perubahan(p, versi) for p, versi in zip(riwayat["perubahan"], riwayat["versi"])]
     return {"tindakan": tindakan, "riwayat": riwayat}
@@ -349,7 +351,7 @@ def tindakan_terakhir(kode_koperasi: Iterable[str] | None = None, *, cakupan: st
                       wilayah: str | None = None, hari: date | None = None, url: str | None = None) -> pd.DataFrame:
     """The newest action of each koperasi (of these codes, or all in the area and scope): columns
     of catatan.baca_tindakan without who/when (tanpa_jejak) + label_jenis, label_status, terlambat."""
-    df = catatan.baca_tindakan(kode_koperasi=kode_koperasi, cakupan=cakupan, wilayah=wilayah, hanya_terakhir=True,
+    df = simpanan.baca_tindakan(kode_koperasi=kode_koperasi, cakupan=cakupan, wilayah=wilayah, hanya_terakhir=True,
                                tanpa_jejak=True, url=url)
     return _dengan_label(df, hari or hari_ini())
 
@@ -477,7 +479,7 @@ def petunjuk_isian() -> dict[str, str]:
 # ---------------------------------------------------------------- overdue counts
 
 def _terbuka(cakupan, wilayah, hari, url) -> pd.DataFrame:
-    df = _dengan_label(catatan.baca_tindakan(cakupan=cakupan, wilayah=wilayah, url=url), hari or hari_ini())
+    df = _dengan_label(simpanan.baca_tindakan(cakupan=cakupan, wilayah=wilayah, url=url), hari or hari_ini())
     return df[~df["status"].map(lambda s: STATUS[s].selesai if s in STATUS else False).astype(bool)]
 
 
@@ -528,7 +530,8 @@ def efektivitas(con, wilayah: str | None = None, *, cakupan: str | None = None, 
     their first action started, N weeks observed), dengan_keluar_N (of which hijau or kuning within
     N weeks), dengan_persen_N, and tanpa_N, tanpa_keluar_N, tanpa_persen_N for merah koperasi without
     an action in the same start weeks (queries.keluar_merah_setelah). Show KALIMAT_EFEKTIVITAS beside it."""
-    aksi = catatan.baca_tindakan(cakupan=cakupan, wilayah=wilayah, url=url)[["kode_koperasi", "mulai"]]
+    aksi = simpanan.baca_tindakan(cakupan=cakupan, wilayah=wilayah, tanpa_jejak=True, url=url)
+    aksi = aksi.loc[aksi["status"] != "batal", ["kode_koperasi", "mulai"]]  # a cancelled action was never done
     rinci = queries.keluar_merah_setelah(con, aksi, wilayah, jendela, cakupan=cakupan)
     return ringkas_efektivitas(rinci, wilayah, jendela)
 
@@ -630,7 +633,7 @@ def pratinjau_impor(con, pengguna: akses.Pengguna, isi: bytes, nama_file: str, *
     kenal = queries.koperasi_dikenal(con, data.loc[diisi, "kode_koperasi"].tolist())
     desa_per_kode = dict(zip(kenal["kode_koperasi"], kenal["kode_desa"]))
     kode_ada = [k for k in data.loc[diisi, "kode_koperasi"].unique() if k]
-    ada = catatan.baca_tindakan(kode_koperasi=kode_ada, url=url) if kode_ada else catatan.baca_tindakan(id=-1, url=url)
+    ada = simpanan.baca_tindakan(kode_koperasi=kode_ada, url=url) if kode_ada else simpanan.baca_tindakan(id=-1, url=url)
     per_id = {int(r.id): r for r in ada.itertuples(index=False)}
     terbuka_per_jenis = {}
     for r in ada.sort_values("id").itertuples(index=False):  # the newest open action of each (koperasi, type)
@@ -680,7 +683,7 @@ def pratinjau_impor(con, pengguna: akses.Pengguna, isi: bytes, nama_file: str, *
             elif "jenis" in isi and isi["jenis"] != lama.jenis:
                 lama = None  # another type typed over an exported action: a new action beside it
             elif nilai["versi"] and nilai["versi"] != str(lama.versi):
-                pada = lama.diubah_pada.tz_convert(catatan.WIB).strftime("%Y-%m-%d %H:%M")
+                pada = lama.diubah_pada.tz_convert(simpanan.WIB).strftime("%Y-%m-%d %H:%M")
                 tolak(f"Tindak lanjut nomor {lama.id} sudah diubah oleh {lama.diubah_oleh} pada {pada} WIB sejak "
                       f"berkas ini diekspor (versi {lama.versi}, berkas versi {nilai['versi']}); ekspor ulang lalu "
                       "isi lagi.")
@@ -695,7 +698,7 @@ def pratinjau_impor(con, pengguna: akses.Pengguna, isi: bytes, nama_file: str, *
             try:
                 isi_baru = _isi_baru(konfigurasi, jenis=nilai["jenis"], pic_nama=nilai["pic_nama"],
                                      pic_kantor=nilai["pic_kantor"], target=nilai["target"], status=nilai["status"],
-                                     catatan_=nilai["catatan"], mulai=nilai["mulai"])
+                                     catatan=nilai["catatan"], mulai=nilai["mulai"])
             except CatatanDitolak as e:
                 tolak(str(e))
         kunci_kembar = (kode, lama.id if lama is not None else ("baru", isi.get("jenis")))
@@ -706,7 +709,7 @@ def pratinjau_impor(con, pengguna: akses.Pengguna, isi: bytes, nama_file: str, *
             continue
         sudah[kunci_kembar] = int(r["baris"])
         if lama is None:
-            rencana.append(catatan.TindakanBaru(kode_koperasi=kode, kode_wilayah=desa_per_kode[kode],
+            rencana.append(simpanan.TindakanBaru(kode_koperasi=kode, kode_wilayah=desa_per_kode[kode],
                                                 isi=isi_baru))
             perubahan = {k: [None, v.isoformat() if isinstance(v, date) else v] for k, v in isi_baru.items()
                          if v is not None}
@@ -725,7 +728,7 @@ def pratinjau_impor(con, pengguna: akses.Pengguna, isi: bytes, nama_file: str, *
         if not perubahan:
             tidak_berubah += 1
             continue
-        rencana.append(catatan.UbahTindakan(id=int(lama.id), versi=int(lama.versi), isi={k: isi[k] for k in perubahan}))
+        rencana.append(simpanan.UbahTindakan(id=int(lama.id), versi=int(lama.versi), isi={k: isi[k] for k in perubahan}))
         diterima.append({"baris": int(r["baris"]), "kode_koperasi": kode, "aksi": "ubah", "tindakan_id": int(lama.id),
                          "perubahan": ringkas_perubahan(perubahan, 2)})
 
@@ -753,7 +756,7 @@ def terapkan_impor(pratinjau: PratinjauImpor, pengguna: akses.Pengguna, *, konte
     impor = {"file": pratinjau.nama_file, "sha256": pratinjau.sha256, "baris_dibaca": pratinjau.baris_dibaca,
              "diterapkan": len(pratinjau.rencana), "ditolak": len(pratinjau.ditolak)}
     try:
-        hasil = catatan.tulis_tindakan(pratinjau.rencana, oleh=pengguna.nama, cakupan=pengguna.cakupan,
+        hasil = simpanan.tulis_tindakan(pratinjau.rencana, oleh=pengguna.nama, cakupan=pengguna.cakupan,
                                        konteks={**_konteks(pengguna, konteks), "impor": pratinjau.nama_file},
                                        impor=impor, url=url)
     except CatatanDitolak as e:

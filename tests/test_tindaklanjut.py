@@ -90,6 +90,7 @@ def test_effectiveness_on_a_hand_written_scenario(con_skenario, url_catatan):
     #   B 2026-09-07 → w0 merah;  C 2026-09-08 → w0 merah;  D 2026-09-07 → w0 kuning: not counted
     #   E 2026-10-28 → w7 merah, but w7 + 4 weeks (2026-11-23) is after the last week w9: not observed
     #   F 2026-09-07 → w0 merah, then silent (tidak_melapor is not leaving merah)
+    #   H 2026-09-07, cancelled (batal): counts as no action
     # Start weeks of the 'dengan' group: {w0, w7}. Without an action, merah in one of them:
     #   G (w0, kuning from w2), H (w0, merah throughout), J (w0, kuning from w7), I (first merah in w7:
     #   not observed), K (merah only in w3: not a start week, not counted), L (Kalimantan Barat: other area).
@@ -104,6 +105,9 @@ def test_effectiveness_on_a_hand_written_scenario(con_skenario, url_catatan):
                         ("KDKMP-F", "2026-09-07")]:
         tl.catat_tindakan(con_skenario, PUSAT, kode, jenis="verifikasi_lahan", pic_nama="Sari", mulai=mulai,
                           url=url_catatan)
+    batal = tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-H", jenis="eskalasi_pemda", pic_nama="Rudi",
+                              mulai="2026-09-07", url=url_catatan)
+    tl.ubah_status(PUSAT, batal["id"], 1, "batal", "salah koperasi", url=url_catatan)
     tabel = tl.efektivitas(con_skenario, "52", url=url_catatan).set_index("kode")
     kolom = ["dengan_4", "dengan_keluar_4", "dengan_8", "dengan_keluar_8",
              "tanpa_4", "tanpa_keluar_4", "tanpa_8", "tanpa_keluar_8"]
@@ -206,7 +210,7 @@ def test_two_processes_changing_one_action_one_wins_and_nothing_is_lost(con_sken
     ({"target": "31/02/2026"}, r"Target '31/02/2026' bukan tanggal"),
     ({"target": "0026-12-01"}, r"Target 0026-12-01 tidak masuk akal"),
     ({"mulai": "2099-01-01"}, r"Tanggal mulai 2099-01-01 tidak masuk akal"),
-    ({"catatan_": "x" * 2001}, r"Catatan terlalu panjang: 2001 karakter, paling banyak 2000\."),
+    ({"catatan": "x" * 2001}, r"Catatan terlalu panjang: 2001 karakter, paling banyak 2000\."),
 ])
 def test_a_bad_field_is_refused_in_one_sentence_and_nothing_is_written(con_skenario, url_catatan, ubah, kalimat):
     isian = {"jenis": "verifikasi_lahan", "pic_nama": "Budi", **ubah}
