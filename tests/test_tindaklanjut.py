@@ -263,6 +263,9 @@ def test_overdue_latest_action_and_the_list_filters(con_skenario, url_catatan):
     assert not baris.loc["KDKMP-B", "terlambat"] and not baris.loc["KDKMP-C", "terlambat"]
     assert baris.loc["KDKMP-E", ["tindakan", "pic", "terlambat"]].tolist() == ["Eskalasi ke Pemda", "Rudi", False]
     assert pd.isna(baris.loc["KDKMP-D", "tindakan_id"]) and not baris.loc["KDKMP-D", "terlambat"]
+    ekspor = tl.tabel_ekspor(daftar).set_index("Kode koperasi")
+    assert ekspor.loc["KDKMP-A", ["Status", "Terlambat"]].tolist() == ["Berjalan", "ya"]
+    assert ekspor.loc["KDKMP-B", ["Status", "Terlambat"]].tolist() == ["Selesai", ""]
 
     def kode(*saringan, zona=None):
         return sorted(tl.daftar_intervensi_tindakan(con_skenario, None, "52", (("zona", zona),) if zona else (),
