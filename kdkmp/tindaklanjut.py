@@ -324,6 +324,31 @@ def tindakan_koperasi(pengguna: akses.Pengguna, kode_koperasi: str, *, hari: dat
 
 
 # in the order a change is told: what, how far, by when, who, then the comment
+def linimasa_koperasi(con, pengguna: akses.Pengguna, kode_koperasi: str, *, url: str | None = None) -> pd.DataFrame:
+    """The koperasi's zone history (queries.riwayat_koperasi, refused outside the user's scope) with
+    its action changes on the week they happened: the columns of riwayat_koperasi + tindak_lanjut
+    (one line per change, 'Verifikasi lahan: status Direncanakan → Berjalan (oleh sari)', joined by
+    newlines; '' when none) and jumlah_perubahan. A change falls on the latest loaded week on or
+    before its day (WIB); one before the first loaded week, on the first."""
+    zona = queries.riwayat_koperasi(con, kode_koperasi, cakupan=pengguna.cakupan)
+    riwayat = tindakan_koperasi(pengguna, kode_koperasi, url=url)["riwayat"]
+    zona = zona.assign(tindak_lanjut="", jumlah_perubahan=0)
+    if zona.empty or riwayat.empty:
+        return zona
+    k = muat_konfigurasi()
+    hari = riwayat["pada"].dt.tz_convert(simpanan.WIB).dt.tz_localize(None).astype("datetime64[us]")
+    minggu = pd.Series(pd.to_datetime(zona["minggu"]).astype("datetime64[us]").sort_values().to_numpy())
+    posisi = minggu.searchsorted(hari, side="right") - 1
+    riwayat = riwayat.assign(minggu_zona=minggu.to_numpy()[posisi.clip(min=0)],
+                             baris=[f"{k.label(j)}: {r} (oleh {o})"
+                                    for j, r, o in zip(riwayat["jenis"], riwayat["ringkasan"], riwayat["oleh"])])
+    per_minggu = riwayat.groupby("minggu_zona")["baris"].agg(["\n".join, "size"])
+    kunci = pd.to_datetime(zona["minggu"]).astype("datetime64[us]")
+    zona["tindak_lanjut"] = kunci.map(per_minggu["join"]).fillna("").astype("str").to_numpy()
+    zona["jumlah_perubahan"] = kunci.map(per_minggu["size"]).fillna(0).astype("int64").to_numpy()
+    return zona
+
+
 _NAMA_KOLOM_ISI = {"jenis": "tindakan", "status": "status", "target": "target", "pic_nama": "PIC",
                    "pic_kantor": "kantor PIC", "mulai": "mulai", "catatan": "catatan"}
 

@@ -54,7 +54,7 @@ SKENARIO = {
 
 def db_skenario(path: Path) -> Path:
     """A DuckDB file with what the action functions read: active batches, zones (with the columns the
-    intervention list shows), the area names; no reports (the list's report columns stay empty)."""
+    intervention list and the zone history show), the area names, a report row where not silent."""
     from kdkmp import wilayah
 
     con = duckdb.connect(str(path))
@@ -62,8 +62,10 @@ def db_skenario(path: Path) -> Path:
     con.execute("""CREATE TABLE zona (minggu DATE, kode_koperasi VARCHAR, nama_koperasi VARCHAR, zona VARCHAR,
                    kode_desa VARCHAR, kode_kecamatan VARCHAR, kode_kabupaten VARCHAR, kode_provinsi VARCHAR,
                    alasan STRUCT(id VARCHAR, teks VARCHAR)[], gerbang VARCHAR[], langkah_berikut VARCHAR,
-                   minggu_di_zona INTEGER, skor_total DOUBLE, pilar_terlemah VARCHAR, pergerakan VARCHAR)""")
-    con.execute("""CREATE TABLE laporan (minggu DATE, kode_koperasi VARCHAR, kendala_utama VARCHAR,
+                   minggu_di_zona INTEGER, skor_total DOUBLE, pilar_terlemah VARCHAR, pergerakan VARCHAR,
+                   skor_kelembagaan DOUBLE, skor_legalitas_kepatuhan DOUBLE, skor_infrastruktur DOUBLE,
+                   skor_usaha DOUBLE)""")
+    con.execute("""CREATE TABLE laporan (minggu DATE, kode_koperasi VARCHAR, kode_desa VARCHAR, kendala_utama VARCHAR,
                    tahap_pembangunan VARCHAR, progres_fisik DOUBLE, laporan_terakhir DATE)""")
     nama = wilayah.tabel()[["kode", "nama"]]
     con.register("_nama", nama)
@@ -71,8 +73,11 @@ def db_skenario(path: Path) -> Path:
     for i, m in enumerate(MINGGU):
         con.execute("INSERT INTO batch VALUES (?, ?, 'aktif')", [i + 1, m])
         for kode, (desa, zona) in SKENARIO.items():
-            con.execute("INSERT INTO zona VALUES (?, ?, ?, ?, ?, ?, ?, ?, [], [], NULL, 1, 50, NULL, NULL)",
+            con.execute("INSERT INTO zona VALUES (?, ?, ?, ?, ?, ?, ?, ?, [], [], NULL, 1, 50, NULL, NULL, "
+                        "50, 50, 50, 50)",
                         [m, kode, f"Koperasi {kode[-1]}", ZONA[zona[i]], desa, desa[:8], desa[:5], desa[:2]])
+            if zona[i] != "t":
+                con.execute("INSERT INTO laporan VALUES (?, ?, ?, 'lahan', 'tertunda', 0, ?)", [m, kode, desa, m])
     con.close()
     return path
 
@@ -149,6 +154,13 @@ def test_an_action_and_every_change_are_kept_with_who_when_and_what(con_skenario
     assert riwayat["ringkasan"].iloc[1] == "status Direncanakan → Berjalan; catatan (kosong) → sudah ke lapangan"
     assert riwayat["ringkasan"].iloc[2] == "target 2026-12-15 → 2027-01-10"
     assert riwayat["minggu"].dt.day_of_week.eq(0).all()  # Mondays, for the zone-history timeline
+    # on the zone-history timeline: every change of today falls on the latest loaded week (w9)
+    linimasa = tl.linimasa_koperasi(con_skenario, LOBAR, "KDKMP-A", url=url_catatan)
+    assert linimasa["jumlah_perubahan"].tolist() == [0] * 9 + [3]
+    assert linimasa["tindak_lanjut"].iloc[-1].splitlines()[1] == \
+        "Verifikasi lahan: status Direncanakan → Berjalan; catatan (kosong) → sudah ke lapangan (oleh budi.lobar)"
+    with pytest.raises(akses.AksesDitolak):
+        tl.linimasa_koperasi(con_skenario, LOTENG, "KDKMP-A", url=url_catatan)
     jejak = catatan.baca_jejak(url=url_catatan, batas=None)
     assert jejak["peristiwa"].tolist() == ["tindakan_ubah", "tindakan_ubah", "tindakan_catat"]
     assert set(jejak["wilayah"]) == {"52.01.01.2001"}
