@@ -168,6 +168,10 @@ MIGRASI: tuple[Migrasi, ...] = (
              status TEXT NOT NULL, catatan TEXT,
              perubahan TEXT NOT NULL,
              UNIQUE (tindakan_id, versi))""",
+        # one counter per kind of data, raised by every write in its transaction: a change token
+        # that, unlike max(id), cannot miss a transaction that took its id earlier and committed later
+        "CREATE TABLE penanda (nama TEXT NOT NULL PRIMARY KEY, nilai BIGINT NOT NULL)",
+        "INSERT INTO penanda (nama, nilai) VALUES ('tindakan', 0)",
     )),
 )
 
@@ -895,14 +899,18 @@ def tulis_tindakan(perubahan: Iterable[TindakanBaru | UbahTindakan], *, oleh: st
                           [(t, oleh, jenis, wil, _json({**rincian, **(konteks or {})})) for jenis, wil, rincian in jejak])
         if impor is not None:
             _catat(k, "tindakan_impor", oleh, cakupan, {**impor, **(konteks or {})})
+        k.jalankan("UPDATE penanda SET nilai = nilai + 1 WHERE nama = 'tindakan'")
     return [hasil[i] for i in range(len(perubahan))]
 
 
-def tanda_tindakan(url: str | None = None) -> int:
-    """A number that changes whenever any action is recorded or changed (the newest history row):
-    a cache key for frames built from the actions, one indexed lookup."""
+def tanda_tindakan(url: str | None = None) -> tuple[int, str]:
+    """A cache key for frames built from the actions, one row read: (a number that grows with every
+    committed write of actions: the `penanda` row each write raises in its transaction, when this
+    store's actions table was created: a store made anew at the same address starts again at 0)."""
     with _toko(url).transaksi() as k:
-        return int(k.jalankan("SELECT coalesce(max(id), 0) FROM riwayat_tindakan")[0][0])
+        r = k.jalankan("SELECT p.nilai, v.diterapkan_pada FROM penanda p JOIN versi_skema v ON v.versi = 2 "
+                       "WHERE p.nama = 'tindakan'")[0]
+    return int(r[0]), str(r[1])
 
 
 def _saring_tindakan(cakupan: str | None, wilayah: str | None, alias: str = "") -> tuple[list[str], list]:

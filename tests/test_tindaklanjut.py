@@ -518,8 +518,10 @@ def test_cli_export_then_import_applies_and_reports_rows_read_applied_rejected(t
     catatan.tambah_akun("budi.lobar", "kabupaten", "52.01", oleh="admin", url=url_catatan)
     catatan.tambah_akun("ani.kalbar", "provinsi", "61", oleh="admin", url=url_catatan)
 
+    assert tl.tindakan_terakhir(url=url_catatan).empty  # kept in this process's cache until the store changes
     hasil = _jalankan(url_catatan, "tindaklanjut", "impor", str(isian), "--oleh", "budi.lobar", "--db", str(db_demo))
     assert hasil.returncode == 0, hasil.stderr
+    assert tl.tindakan_terakhir(url=url_catatan)["pic_nama"].tolist() == ["Budi"]  # another process wrote it
     assert f"Baris dibaca: {len(df)}; diterapkan: 1 (1 baru, 0 diubah); ditolak: 1;" in hasil.stdout
     tolak = pd.read_csv(tmp_path / "isian.ditolak.csv", encoding="utf-8-sig", dtype=str)
     assert tolak["alasan"].tolist() == ["Target 'kemarin' bukan tanggal; tulis YYYY-MM-DD (misalnya 2026-12-15) atau "
