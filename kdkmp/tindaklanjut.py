@@ -22,6 +22,8 @@ Decisions, each in one line:
   otherwise a row changes the koperasi's newest open action of the same type, otherwise it records
   a new action. Rows with no action column filled, and rows that change nothing, are skipped.
 - A preview changes nothing; applying writes every accepted row in one transaction, all or nothing.
+- The newest actions are cached per process on the store's change token (catatan.tanda_tindakan,
+  a counter every write raises in its transaction), so a list shown again costs only the join.
 - Effectiveness compares, it proves nothing: of the koperasi merah when their first action
   started, the share that was hijau or kuning in one of the next 4 (8) weeks, beside the same
   share for merah koperasi without any action in the same start weeks; a koperasi counts for a

@@ -543,3 +543,38 @@ def test_cli_export_then_import_applies_and_reports_rows_read_applied_rejected(t
     assert ekspor.loc[df.loc[0, "Kode koperasi"], ["Tindakan", "PIC", "Target", "Status"]].tolist() == \
         ["Verifikasi lahan", "Budi", "2026-12-15", "Direncanakan"]
     assert (ekspor["Kode kabupaten/kota"] == "52.01").all()
+
+
+# ---------------------------------------------------------------- the action types (config)
+
+def test_the_shipped_action_types_are_valid_and_offered_in_file_order():
+    k = tl.muat_konfigurasi()
+    assert [j.kode for j in k.pilihan()][:2] == ["verifikasi_lahan", "fasilitasi_badan_hukum"]
+    assert "eskalasi_pemda" in k.jenis and k.label("eskalasi_pemda") == "Eskalasi ke Pemda"
+
+
+@pytest.mark.parametrize(("isi", "kalimat"), [
+    ("jenis: []\n", r"kunci 'jenis' harus berisi daftar"),
+    ("jenis:\n  - kode: Verifikasi Lahan\n    label: x\n", r"jenis ke-1: kode 'Verifikasi Lahan' tidak sah"),
+    ("jenis:\n  - kode: a\n    label: ''\n", r"jenis ke-1 \(a\): label kosong"),
+    ("jenis:\n  - kode: a\n    label: A\n  - kode: b\n    label: a\n", r"jenis ke-2: .* sudah dipakai"),
+    ("jenis:\n  - kode: a\n    label: A\n    aktif: mungkin\n", r"aktif harus true atau false"),
+    ("jenis:\n  - kode: a\n    label: A\nwarna: merah\n", r"kunci tidak dikenal: warna"),
+    ("jenis: [\n", r"bukan YAML yang sah"),
+])
+def test_a_bad_action_types_file_is_refused_naming_the_key(tmp_path, isi, kalimat):
+    berkas = tmp_path / "tindaklanjut.yaml"
+    berkas.write_text(isi, encoding="utf-8")
+    with pytest.raises(tl.KonfigurasiTidakValid, match=kalimat):
+        tl.muat_konfigurasi(berkas)
+
+
+def test_an_inactive_type_stays_readable_but_is_not_offered_for_new_actions(tmp_path, monkeypatch, con_skenario,
+                                                                            catatan_sqlite):
+    berkas = tmp_path / "tindaklanjut.yaml"
+    berkas.write_text("version: 2\njenis:\n  - kode: verifikasi_lahan\n    label: Verifikasi lahan\n"
+                      "  - kode: lama\n    label: Jenis lama\n    aktif: false\n", encoding="utf-8")
+    monkeypatch.setenv("KDKMP_TINDAKLANJUT", str(berkas))
+    assert [j.kode for j in tl.muat_konfigurasi().pilihan()] == ["verifikasi_lahan"]
+    with pytest.raises(CatatanDitolak, match=r"Tindakan 'Jenis lama' tidak ditawarkan lagi untuk tindak lanjut baru"):
+        tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-A", jenis="Jenis lama", pic_nama="Budi", url=catatan_sqlite)
