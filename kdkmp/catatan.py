@@ -36,6 +36,16 @@ Decisions, each in one line:
   atomically (temp file + os.replace) under an flock so the last writer has read the last change;
   the file keeps its mode, a new one is 0644 (nginx's worker must read it). With `$KDKMP_HTPASSWD`
   set, every account or password change rewrites that file.
+- Follow-up actions (`tindakan`, issue 13): the row holds the current state and a version number;
+  every change appends a full snapshot to `riwayat_tindakan` (who, when, what changed as JSON), so
+  no state is ever lost; the row is the latest snapshot, kept for the lists' speed. A change names
+  the version it was made on: a stale one is refused (`CatatanDitolak`) and the first save stays
+  (optimistic concurrency; SQLite serialises writers with BEGIN IMMEDIATE, PostgreSQL locks the
+  row with FOR UPDATE). Every change writes its history row and its audit row in one transaction.
+- An action carries the desa code of its koperasi (`kode_wilayah`, looked up by kdkmp.tindaklanjut
+  when it is recorded): the scope of every read and write, checked here so no caller can skip it.
+- Action dates (`mulai`, `target`) are ISO text `YYYY-MM-DD` in both dialects (text order is date
+  order); the domain's values (types, statuses) are checked by kdkmp.tindaklanjut before they come here.
 """
 
 from __future__ import annotations
@@ -96,6 +106,9 @@ PERISTIWA: dict[str, str] = {
     "akun_nonaktif": "Akun dinonaktifkan",
     "akun_aktif": "Akun diaktifkan kembali",
     "sandi": "Sandi diganti",
+    "tindakan_catat": "Tindak lanjut dicatat",
+    "tindakan_ubah": "Tindak lanjut diubah",
+    "tindakan_impor": "Tindak lanjut diimpor",
 }
 
 
@@ -127,6 +140,38 @@ MIGRASI: tuple[Migrasi, ...] = (
              wilayah TEXT,
              rincian TEXT NOT NULL)""",
         "CREATE INDEX jejak_pada ON jejak (pada)",
+    )),
+    Migrasi(versi=2, nama="tindak lanjut", perintah=(
+        """CREATE TABLE tindakan (
+             id {id},
+             kode_koperasi TEXT NOT NULL,
+             kode_wilayah TEXT NOT NULL,
+             jenis TEXT NOT NULL,
+             pic_nama TEXT NOT NULL,
+             pic_kantor TEXT,
+             mulai TEXT NOT NULL,
+             target TEXT,
+             status TEXT NOT NULL,
+             catatan TEXT,
+             versi INTEGER NOT NULL,
+             dibuat_pada {waktu} NOT NULL, dibuat_oleh TEXT NOT NULL,
+             diubah_pada {waktu} NOT NULL, diubah_oleh TEXT NOT NULL)""",
+        "CREATE INDEX tindakan_koperasi ON tindakan (kode_koperasi, id)",
+        "CREATE INDEX tindakan_wilayah ON tindakan (kode_wilayah)",
+        """CREATE TABLE riwayat_tindakan (
+             id {id},
+             tindakan_id BIGINT NOT NULL REFERENCES tindakan (id),
+             versi INTEGER NOT NULL,
+             pada {waktu} NOT NULL,
+             oleh TEXT NOT NULL,
+             jenis TEXT NOT NULL, pic_nama TEXT NOT NULL, pic_kantor TEXT, mulai TEXT NOT NULL, target TEXT,
+             status TEXT NOT NULL, catatan TEXT,
+             perubahan TEXT NOT NULL,
+             UNIQUE (tindakan_id, versi))""",
+        # one counter per kind of data, raised by every write in its transaction: a change token
+        # that, unlike max(id), cannot miss a transaction that took its id earlier and committed later
+        "CREATE TABLE penanda (nama TEXT NOT NULL PRIMARY KEY, nilai BIGINT NOT NULL)",
+        "INSERT INTO penanda (nama, nilai) VALUES ('tindakan', 0)",
     )),
 )
 
@@ -166,12 +211,19 @@ _POSTGRES = _Dialek(nama="postgresql", id="BIGINT GENERATED ALWAYS AS IDENTITY P
 class _Kursor:
     """What a transaction sees: `jalankan(sql, params) -> rows`, SQL in the common `?` style."""
 
-    def __init__(self, dialek: _Dialek, eksekusi):
+    def __init__(self, dialek: _Dialek, eksekusi, eksekusi_banyak=None):
         self.dialek = dialek
         self._eksekusi = eksekusi
+        self._eksekusi_banyak = eksekusi_banyak
 
     def jalankan(self, sql: str, params: Iterable = ()) -> list[tuple]:
         return self._eksekusi(self.dialek.sql(sql), tuple(params))
+
+    def jalankan_banyak(self, sql: str, daftar_params: Iterable[Iterable]) -> None:
+        """One statement for many parameter rows, no result (psycopg pipelines them: one round trip)."""
+        daftar_params = [tuple(p) for p in daftar_params]
+        if daftar_params:
+            self._eksekusi_banyak(self.dialek.sql(sql), daftar_params)
 
 
 # ---------------------------------------------------------------- where the store is
@@ -276,7 +328,7 @@ class _Toko:
                     return con.execute(sql, params).fetchall()
                 con.execute("BEGIN IMMEDIATE" if tulis else "BEGIN")
                 try:
-                    yield _Kursor(self.dialek, eksekusi)
+                    yield _Kursor(self.dialek, eksekusi, con.executemany)
                 except BaseException:
                     con.execute("ROLLBACK")
                     raise
@@ -299,7 +351,7 @@ class _Toko:
                 def eksekusi(sql, params):
                     cur.execute(sql, params)
                     return cur.fetchall() if cur.description is not None else []
-                yield _Kursor(self.dialek, eksekusi)
+                yield _Kursor(self.dialek, eksekusi, cur.executemany)
 
     @contextmanager
     def transaksi(self, tulis: bool = False) -> Iterator[_Kursor]:
@@ -716,3 +768,233 @@ def _segarkan_htpasswd(url: str | None) -> None:
     except HtpasswdGagal as e:
         raise HtpasswdGagal(f"Perubahan akun sudah disimpan, tetapi {str(e)[0].lower()}{str(e)[1:-1]}; perbaiki lalu "
                             f"jalankan `python -m kdkmp pengguna htpasswd --out {jalur}`.") from None
+
+
+# ---------------------------------------------------------------- follow-up actions (tindakan)
+
+KOLOM_ISI_TINDAKAN = ("jenis", "pic_nama", "pic_kantor", "mulai", "target", "status", "catatan")
+_KOLOM_TINDAKAN = ["id", "kode_koperasi", "kode_wilayah", *KOLOM_ISI_TINDAKAN, "versi",
+                   "dibuat_pada", "dibuat_oleh", "diubah_pada", "diubah_oleh"]
+_KOLOM_RIWAYAT = ["tindakan_id", "kode_koperasi", "versi", "pada", "oleh", *KOLOM_ISI_TINDAKAN, "perubahan"]
+# an IN list longer than this is split (SQLite allows 32,766 parameters, psycopg 65,535)
+_POTONG_IN = 900
+
+
+@dataclass(frozen=True)
+class TindakanBaru:
+    """A new action: its koperasi, the koperasi's desa code (the scope) and every field of
+    KOLOM_ISI_TINDAKAN (already checked by kdkmp.tindaklanjut; dates as date or ISO text)."""
+    kode_koperasi: str
+    kode_wilayah: str
+    isi: Mapping
+
+
+@dataclass(frozen=True)
+class UbahTindakan:
+    """A change of action `id` made on version `versi`; `isi` holds only the fields that change."""
+    id: int
+    versi: int
+    isi: Mapping
+
+
+def _nilai_isi(kolom: str, v):
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    if kolom in ("mulai", "target") and isinstance(v, (date, datetime)):
+        return (v.date() if isinstance(v, datetime) else v).isoformat()
+    v = str(v).strip()
+    return v or None
+
+
+def tulis_tindakan(perubahan: Iterable[TindakanBaru | UbahTindakan], *, oleh: str, cakupan: str | None,
+                   konteks: Mapping | None = None, impor: Mapping | None = None,
+                   url: str | None = None) -> list[dict]:
+    """Record new actions and change existing ones, all in one transaction (all or nothing).
+
+    Every change appends its snapshot to riwayat_tindakan and its audit row (tindakan_catat /
+    tindakan_ubah) in the same transaction; `impor` (file, counts) adds one tindakan_impor row.
+    Refused with CatatanDitolak, nothing written: an action outside `cakupan`, an unknown id, a
+    stale version (someone saved first: that save is kept), a change that changes nothing, one
+    action changed twice in one call. Returns per change, in the given order, {id, kode_koperasi,
+    versi (the new one), baru, diubah: {kolom: [lama, baru]}}."""
+    perubahan = list(perubahan)
+    oleh = (oleh or "").strip() or "tidak diketahui"
+    baru = [p for p in perubahan if isinstance(p, TindakanBaru)]
+    ubah = [p for p in perubahan if not isinstance(p, TindakanBaru)]
+    for p in baru:
+        if not akses.di_dalam(p.kode_wilayah, cakupan):
+            raise CatatanDitolak(akses.kalimat_di_luar(None, cakupan, apa=f"Koperasi {p.kode_koperasi}"))
+    id_ubah = [int(p.id) for p in ubah]
+    if len(set(id_ubah)) < len(id_ubah):
+        kembar = next(i for i in id_ubah if id_ubah.count(i) > 1)
+        raise CatatanDitolak(f"Tindak lanjut nomor {kembar} diubah dua kali sekaligus; ubah sekali saja.")
+    toko = _toko(url)
+    d = toko.dialek
+    hasil: dict[int, dict] = {}  # position in `perubahan` → result
+    riwayat, jejak, pembaruan = [], [], []
+    with toko.transaksi(tulis=True) as k:
+        t = d.waktu_param(_sekarang())
+        # changes: read and lock every row first (SQLite: BEGIN IMMEDIATE already serialises writers)
+        lama_per_id = {}
+        kunci = " FOR UPDATE" if d is _POSTGRES else ""
+        for potong in _potongan(id_ubah) if id_ubah else []:
+            for r in k.jalankan(f"SELECT {', '.join(_KOLOM_TINDAKAN)} FROM tindakan WHERE id IN "
+                                f"({', '.join('?' * len(potong))}){kunci}", potong):
+                lama_per_id[int(r[0])] = dict(zip(_KOLOM_TINDAKAN, r))
+        for posisi, p in enumerate(perubahan):
+            if isinstance(p, TindakanBaru):
+                continue
+            lama = lama_per_id.get(int(p.id))
+            if lama is None:
+                raise CatatanDitolak(f"Tindak lanjut nomor {p.id} tidak ada; tidak ada yang diubah.")
+            kode, wil = lama["kode_koperasi"], lama["kode_wilayah"]
+            if not akses.di_dalam(wil, cakupan):
+                raise CatatanDitolak(akses.kalimat_di_luar(None, cakupan, apa=f"Koperasi {kode}"))
+            if int(lama["versi"]) != int(p.versi):
+                pada = pd.Timestamp(lama["diubah_pada"]).tz_convert(WIB).strftime("%Y-%m-%d %H:%M")
+                raise CatatanDitolak(
+                    f"Tindak lanjut nomor {p.id} (koperasi {kode}) sudah diubah oleh {lama['diubah_oleh']} pada "
+                    f"{pada} WIB (versi {lama['versi']}, Anda mengubah versi {p.versi}); perubahan Anda tidak "
+                    "disimpan: muat ulang tindak lanjut itu lalu ulangi perubahan Anda.")
+            isi = {kol: _nilai_isi(kol, p.isi[kol]) if kol in p.isi else lama[kol] for kol in KOLOM_ISI_TINDAKAN}
+            diubah = {kol: [lama[kol], isi[kol]] for kol in KOLOM_ISI_TINDAKAN if isi[kol] != lama[kol]}
+            if not diubah:
+                raise CatatanDitolak(f"Tidak ada yang diubah pada tindak lanjut nomor {p.id} (koperasi {kode}).")
+            versi = int(lama["versi"]) + 1
+            pembaruan.append([*isi.values(), versi, t, oleh, int(p.id), int(p.versi)])
+            riwayat.append([int(p.id), versi, t, oleh, *isi.values(), _json(diubah)])
+            jejak.append(("tindakan_ubah", wil, {"tindakan": int(p.id), "kode_koperasi": kode, "versi": versi,
+                                                 "perubahan": diubah}))
+            hasil[posisi] = {"id": int(p.id), "kode_koperasi": kode, "versi": versi, "baru": False, "diubah": diubah}
+        k.jalankan_banyak(f"UPDATE tindakan SET {', '.join(f'{kol} = ?' for kol in KOLOM_ISI_TINDAKAN)}, versi = ?, "
+                          "diubah_pada = ?, diubah_oleh = ? WHERE id = ? AND versi = ?", pembaruan)
+        # new actions: many rows per INSERT; RETURNING hands back each id with the row's content, so
+        # ids are matched by content (two rows alike in everything are interchangeable)
+        posisi_baru: dict[tuple, list[int]] = {}
+        for posisi, p in enumerate(perubahan):
+            if isinstance(p, TindakanBaru):
+                isi = tuple(_nilai_isi(kol, p.isi.get(kol)) for kol in KOLOM_ISI_TINDAKAN)
+                posisi_baru.setdefault((p.kode_koperasi, p.kode_wilayah, *isi), []).append(posisi)
+        baris_baru = [kunci_isi for kunci_isi, daftar in posisi_baru.items() for _ in daftar]
+        kolom_baru = ["kode_koperasi", "kode_wilayah", *KOLOM_ISI_TINDAKAN]
+        for i in range(0, len(baris_baru), 200):
+            potong = baris_baru[i:i + 200]
+            nilai = ", ".join(f"({', '.join('?' * (len(kolom_baru) + 5))})" for _ in potong)
+            params = [v for b in potong for v in (*b, 1, t, oleh, t, oleh)]
+            for r in k.jalankan(f"INSERT INTO tindakan ({', '.join(kolom_baru)}, versi, dibuat_pada, dibuat_oleh, "
+                                f"diubah_pada, diubah_oleh) VALUES {nilai} RETURNING id, {', '.join(kolom_baru)}",
+                                params):
+                posisi = posisi_baru[tuple(r[1:])].pop()
+                id_ = int(r[0])
+                kode, wil, isi = r[1], r[2], dict(zip(KOLOM_ISI_TINDAKAN, r[3:]))
+                diubah = {kol: [None, v] for kol, v in isi.items() if v is not None}
+                riwayat.append([id_, 1, t, oleh, *isi.values(), _json(diubah)])
+                jejak.append(("tindakan_catat", wil, {"tindakan": id_, "kode_koperasi": kode, "versi": 1,
+                                                      "perubahan": diubah}))
+                hasil[posisi] = {"id": id_, "kode_koperasi": kode, "versi": 1, "baru": True, "diubah": diubah}
+        k.jalankan_banyak(f"INSERT INTO riwayat_tindakan (tindakan_id, versi, pada, oleh, "
+                          f"{', '.join(KOLOM_ISI_TINDAKAN)}, perubahan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          riwayat)
+        k.jalankan_banyak("INSERT INTO jejak (pada, oleh, peristiwa, wilayah, rincian) VALUES (?, ?, ?, ?, ?)",
+                          [(t, oleh, jenis, wil, _json({**rincian, **(konteks or {})})) for jenis, wil, rincian in jejak])
+        if impor is not None:
+            _catat(k, "tindakan_impor", oleh, cakupan, {**impor, **(konteks or {})})
+        k.jalankan("UPDATE penanda SET nilai = nilai + 1 WHERE nama = 'tindakan'")
+    return [hasil[i] for i in range(len(perubahan))]
+
+
+def tanda_tindakan(url: str | None = None) -> tuple[int, str]:
+    """A cache key for frames built from the actions, one row read: (a number that grows with every
+    committed write of actions: the `penanda` row each write raises in its transaction, when this
+    store's actions table was created: a store made anew at the same address starts again at 0)."""
+    with _toko(url).transaksi() as k:
+        r = k.jalankan("SELECT p.nilai, v.diterapkan_pada FROM penanda p JOIN versi_skema v ON v.versi = 2 "
+                       "WHERE p.nama = 'tindakan'")[0]
+    return int(r[0]), str(r[1])
+
+
+def _saring_tindakan(cakupan: str | None, wilayah: str | None, alias: str = "") -> tuple[list[str], list]:
+    syarat, params = [], []
+    for kode in (cakupan, wilayah):
+        if kode:
+            syarat.append(f"({alias}kode_wilayah = ? OR {alias}kode_wilayah LIKE ?)")
+            params.extend([kode, kode.replace("%", "").replace("_", "") + ".%"])
+    return syarat, params
+
+
+def _potongan(kode_koperasi) -> list[list[str] | None]:
+    if kode_koperasi is None:
+        return [None]
+    daftar = [kode_koperasi] if isinstance(kode_koperasi, str) else list(dict.fromkeys(kode_koperasi))
+    return [daftar[i:i + _POTONG_IN] for i in range(0, len(daftar), _POTONG_IN)]
+
+
+def _tanggal_kolom(df: pd.DataFrame, waktu: Iterable[str], tanggal: Iterable[str]) -> pd.DataFrame:
+    for kolom in waktu:
+        df[kolom] = pd.to_datetime(df[kolom], utc=True, format="ISO8601").astype("datetime64[us, UTC]")
+    for kolom in tanggal:
+        df[kolom] = pd.to_datetime(df[kolom], format="%Y-%m-%d").astype("datetime64[us]")
+    return df
+
+
+def baca_tindakan(*, kode_koperasi: str | Iterable[str] | None = None, id: int | None = None,
+                  cakupan: str | None = None, wilayah: str | None = None, hanya_terakhir: bool = False,
+                  tanpa_jejak: bool = False, url: str | None = None) -> pd.DataFrame:
+    """Actions (current state) inside `cakupan` and `wilayah` (None = all), newest first; only the
+    newest action of each koperasi with `hanya_terakhir`. Columns: id, kode_koperasi, kode_wilayah,
+    jenis, pic_nama, pic_kantor, mulai, target (datetime64, dates), status, catatan, versi,
+    dibuat_pada, dibuat_oleh, diubah_pada, diubah_oleh (the last four left out with `tanpa_jejak`:
+    the lists do not show them, and parsing their times is a third of the cost)."""
+    kolom_tindakan = _KOLOM_TINDAKAN[:-4] if tanpa_jejak else _KOLOM_TINDAKAN
+    syarat, params = _saring_tindakan(cakupan, wilayah, "t.")
+    if id is not None:
+        syarat.append("t.id = ?")
+        params.append(int(id))
+    baris = []
+    with _toko(url).transaksi() as k:
+        for potong in _potongan(kode_koperasi):
+            s, p = list(syarat), list(params)
+            if potong is not None:
+                s.append(f"t.kode_koperasi IN ({', '.join('?' * len(potong))})")
+                p.extend(potong)
+            where = (" WHERE " + " AND ".join(s)) if s else ""
+            if hanya_terakhir:
+                sql = (f"SELECT {', '.join('t.' + c for c in kolom_tindakan)} FROM tindakan t WHERE t.id IN "
+                       f"(SELECT max(t.id) FROM tindakan t{where} GROUP BY t.kode_koperasi)")
+            else:
+                sql = f"SELECT {', '.join('t.' + c for c in kolom_tindakan)} FROM tindakan t{where}"
+            baris += k.jalankan(sql, p)
+    df = pd.DataFrame(baris, columns=kolom_tindakan)
+    df["id"] = df["id"].astype("int64")
+    df["versi"] = df["versi"].astype("int64")
+    df = _tanggal_kolom(df, () if tanpa_jejak else ("dibuat_pada", "diubah_pada"), ("mulai", "target"))
+    for kolom in ("kode_koperasi", "kode_wilayah", "jenis", "pic_nama", "pic_kantor", "status", "catatan",
+                  *(() if tanpa_jejak else ("dibuat_oleh", "diubah_oleh"))):
+        df[kolom] = df[kolom].astype("str")
+    return df.sort_values("id", ascending=False).reset_index(drop=True)
+
+
+def baca_riwayat_tindakan(*, kode_koperasi: str | None = None, tindakan_id: int | None = None,
+                          cakupan: str | None = None, url: str | None = None) -> pd.DataFrame:
+    """Every saved version of the actions of one koperasi (or one action) inside `cakupan`, oldest
+    first: tindakan_id, kode_koperasi, versi, pada, oleh, the fields as saved, perubahan ({kolom:
+    [lama, baru]}; at version 1 lama is None)."""
+    syarat, params = _saring_tindakan(cakupan, None, "t.")
+    if kode_koperasi is not None:
+        syarat.append("t.kode_koperasi = ?")
+        params.append(kode_koperasi)
+    if tindakan_id is not None:
+        syarat.append("t.id = ?")
+        params.append(int(tindakan_id))
+    kolom = ", ".join(["r.tindakan_id", "t.kode_koperasi", "r.versi", "r.pada", "r.oleh",
+                       *(f"r.{c}" for c in KOLOM_ISI_TINDAKAN), "r.perubahan"])
+    where = (" WHERE " + " AND ".join(syarat)) if syarat else ""
+    with _toko(url).transaksi() as k:
+        baris = k.jalankan(f"SELECT {kolom} FROM riwayat_tindakan r JOIN tindakan t ON t.id = r.tindakan_id{where} "
+                           "ORDER BY r.pada, r.tindakan_id, r.versi", params)
+    df = pd.DataFrame(baris, columns=_KOLOM_RIWAYAT)
+    df["tindakan_id"] = df["tindakan_id"].astype("int64")
+    df["versi"] = df["versi"].astype("int64")
+    df = _tanggal_kolom(df, ("pada",), ("mulai", "target"))
+    df["perubahan"] = df["perubahan"].map(json.loads).astype("object")
+    return df

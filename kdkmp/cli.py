@@ -1,5 +1,5 @@
 """`python -m kdkmp …`: demo, ingest, summary, export, brief, rules check, score, minggu (withdraw/restore),
-pengguna (accounts) and jejak (the audit trail).
+pengguna (accounts), jejak (the audit trail) and tindaklanjut (the follow-up round trip).
 
 Messages to the user are Indonesian. Decisions, each in one line:
 - Exit codes: 0 done; 2 a documented refusal (a refused file or database, a busy writer, invalid
@@ -20,6 +20,10 @@ Messages to the user are Indonesian. Decisions, each in one line:
   the OS user and `lewat: cli`, so a borrowed --oleh is visible in the trail.
 - A password comes from standard input, never from the command line (where `ps` and the shell
   history would show it): one line from a pipe, or typed twice without echo at a terminal.
+- `tindaklanjut impor --oleh NAME` acts as that account, inside its scope (an unknown or inactive
+  account is refused); without --oleh, as the OS user with a national scope (the shell is trusted,
+  as for `pengguna`). Rows refused by an import that applied others go to FILE.ditolak.csv beside
+  the input, as `ingest` does; an import with nothing to apply is a refusal (exit 2).
 """
 
 from __future__ import annotations
@@ -240,12 +244,14 @@ def perintah_export(args) -> int:
     ekstensi = keluaran.suffix.lower()
     if ekstensi not in (".csv", ".xlsx"):
         raise Ditolak(f"Berkas keluaran harus berakhiran .csv atau .xlsx, bukan '{keluaran.suffix or keluaran.name}'.")
+    from kdkmp import tindaklanjut
+
     con = store.sambungan_baca(args.db)
     minggu = _minggu_dimuat(con, args.week)
     saringan = (("zona", args.zona),) if args.zona else ()
-    daftar = queries.daftar_intervensi(con, minggu, args.wilayah, saringan)
+    daftar = tindaklanjut.daftar_intervensi_tindakan(con, minggu, args.wilayah, saringan, url=_url_catatan(args))
     versi = queries.cap_data(con, minggu)["versi_aturan"]
-    tabel = export.untuk_orang(daftar).rename(columns=queries.KOLOM_INTERVENSI)
+    tabel = tindaklanjut.tabel_ekspor(daftar)
     if ekstensi == ".csv":
         isi = export.ke_csv(tabel, pemisah=args.sep)
     else:
@@ -527,6 +533,104 @@ def perintah_layani(args) -> int:
     return layanan.jalankan()
 
 
+# ---------------------------------------------------------------- tindaklanjut (kdkmp.tindaklanjut)
+
+def _pengguna_tindak_lanjut(args):
+    """The account an import acts as (--oleh), or the OS user with a national scope."""
+    from kdkmp import akses, catatan
+
+    if not (args.oleh or "").strip():
+        return akses.Pengguna(nama=store._pengguna(), peran="admin", wilayah=None, cara_masuk="cli")
+    nama = args.oleh.strip()
+    akun = catatan.cari_akun(nama, url=_url_catatan(args))
+    if akun is None:
+        raise Ditolak(f"Akun '{nama}' (--oleh) tidak terdaftar; tambahkan dulu dengan `python -m kdkmp pengguna "
+                      f"tambah {nama} --peran … --wilayah …`, atau jalankan tanpa --oleh.")
+    peran, kode_wilayah, aktif = akun
+    if not aktif:
+        raise Ditolak(f"Akun '{nama}' (--oleh) sudah dinonaktifkan; tidak ada yang diimpor.")
+    return akses.Pengguna(nama=nama, peran=peran, wilayah=kode_wilayah, cara_masuk="cli")
+
+
+def perintah_tindaklanjut_ekspor(args) -> int:
+    from datetime import datetime
+
+    from kdkmp import catatan, export, queries, tindaklanjut
+    from kdkmp import wilayah as ref
+
+    keluaran = Path(args.out)
+    ekstensi = keluaran.suffix.lower()
+    if ekstensi not in (".csv", ".xlsx"):
+        raise Ditolak(f"Berkas keluaran harus berakhiran .csv atau .xlsx, bukan '{keluaran.suffix or keluaran.name}'.")
+    pengguna = _pengguna_tindak_lanjut(args)
+    kode = ref.cari(args.wilayah).kode if args.wilayah else pengguna.cakupan
+    con = store.sambungan_baca(args.db)
+    minggu = _minggu_dimuat(con, args.week)
+    url = _url_catatan(args)
+    daftar = tindaklanjut.daftar_kerja(con, minggu, kode, cakupan=pengguna.cakupan, url=url)
+    tabel = tindaklanjut.tabel_ekspor(daftar)
+    if ekstensi == ".csv":
+        isi = export.ke_csv(tabel, pemisah=args.sep)
+    else:
+        isi = export.ke_xlsx(tabel, {
+            "Isi": "Daftar kerja tindak lanjut KDKMP (koperasi merah, dan koperasi dengan tindak lanjut terbuka)",
+            "Wilayah": ref.cari(kode).label if kode else "seluruh Indonesia", "Jumlah koperasi": len(tabel),
+            "Minggu data": minggu, "Versi aturan": queries.cap_data(con, minggu)["versi_aturan"],
+            **tindaklanjut.petunjuk_isian(),
+            "Dibuat pada": datetime.now(), "Dibuat oleh": pengguna.nama + " (CLI)"})
+    try:
+        keluaran.write_bytes(isi)
+    except OSError as e:
+        raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
+    catatan.catat("ekspor", pengguna.nama, wilayah=kode, url=url, isi="tindak lanjut", format=ekstensi.lstrip("."),
+                  file=str(keluaran), baris=len(tabel), minggu=minggu.isoformat(), **_konteks_cli())
+    print(f"{_angka(len(tabel))} koperasi ditulis ke {keluaran}; isi kolom Tindakan, PIC, Kantor PIC, Target, Status, "
+          f"Catatan lalu impor dengan: python -m kdkmp tindaklanjut impor {keluaran}")
+    return 0
+
+
+def perintah_tindaklanjut_impor(args) -> int:
+    from kdkmp import export, tindaklanjut
+
+    berkas = Path(args.file)
+    try:
+        isi = berkas.read_bytes()
+    except OSError as e:
+        raise Ditolak(f"Berkas {berkas} tidak dapat dibaca: {galat.sebab_os(e)}.") from None
+    pengguna = _pengguna_tindak_lanjut(args)
+    con = store.sambungan_baca(args.db)
+    url = _url_catatan(args)
+    pratinjau = tindaklanjut.pratinjau_impor(con, pengguna, isi, berkas.name, url=url)
+    file_tolak = None
+    if len(pratinjau.ditolak):
+        file_tolak = berkas.with_name(berkas.stem + ".ditolak.csv")
+        try:
+            file_tolak.write_bytes(export.ke_csv(pratinjau.ditolak))
+        except OSError as e:
+            raise Ditolak(f"Berkas penolakan {file_tolak} tidak dapat ditulis: {galat.sebab_os(e)}; tidak ada yang "
+                          "diimpor.") from None
+    if args.pratinjau:
+        print(f"Pratinjau {berkas.name} (belum ada yang disimpan): {pratinjau.ringkasan()}")
+        for r in pratinjau.diterima.itertuples(index=False):
+            print(f"  baris {r.baris}  {r.kode_koperasi}  {r.aksi}: {r.perubahan}")
+        if file_tolak:
+            print(f"Baris yang ditolak beserta alasannya: {file_tolak}")
+        return 0
+    if not pratinjau.rencana and len(pratinjau.ditolak) and not pratinjau.tidak_berubah:
+        raise Ditolak(f"Tidak ada yang diimpor dari {berkas.name}: baris dibaca {_angka(pratinjau.baris_dibaca)}, "
+                      f"semua {_angka(len(pratinjau.ditolak))} baris berisi ditolak (alasannya di {file_tolak}).")
+    if not pratinjau.rencana:
+        print(f"Tidak ada perubahan di {berkas.name}: {pratinjau.ringkasan()}")
+        return 0
+    hasil = tindaklanjut.terapkan_impor(pratinjau, pengguna, konteks=_konteks_cli(), url=url)
+    print(f"Baris dibaca: {_angka(pratinjau.baris_dibaca)}; diterapkan: {_angka(hasil['baru'] + hasil['diubah'])} "
+          f"({_angka(hasil['baru'])} baru, {_angka(hasil['diubah'])} diubah); ditolak: {_angka(len(pratinjau.ditolak))}; "
+          f"tanpa isian: {_angka(pratinjau.kosong)}; tidak berubah: {_angka(pratinjau.tidak_berubah)}.")
+    if file_tolak:
+        print(f"Baris yang ditolak beserta alasannya: {file_tolak}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = Pengurai(prog="python -m kdkmp", description="Dasbor zonasi KDKMP: alat baris perintah.",
                   epilog="Kode keluar: 0 selesai; 2 ditolak (satu kalimat alasan); 64 salah penggunaan; "
@@ -704,16 +808,43 @@ def parser() -> argparse.ArgumentParser:
                    help="tulis blok upstream nginx untuk port-port ini (di-include deploy/nginx-kdkmp.conf)")
     db(p)
     p.set_defaults(fungsi=perintah_layani)
+
+    p = sub.add_parser("tindaklanjut", help="tindak lanjut koperasi merah: ekspor daftar kerja, impor isian kantor",
+                       description="Tindak lanjut koperasi merah lewat lembar kerja: ekspor daftar kerja (koperasi "
+                                   "merah dan koperasi dengan tindak lanjut terbuka, dengan kode Kemendagri), kantor "
+                                   "mengisi kolom Tindakan, PIC, Kantor PIC, Target, Status, Catatan, lalu impor. "
+                                   "Disimpan di penyimpanan catatan; setiap perubahan tercatat di jejak.")
+    tl_sub = p.add_subparsers(dest="aksi", required=True, title="aksi", metavar="AKSI")
+    q = tl_sub.add_parser("ekspor", help="tulis daftar kerja tindak lanjut (CSV atau XLSX)",
+                          description="Tulis daftar kerja tindak lanjut untuk diisi kantor.")
+    q.add_argument("--out", required=True, metavar="BERKAS", help="berkas keluaran .csv atau .xlsx")
+    q.add_argument("--wilayah", metavar="KODE", help="kode wilayah tingkat apa pun (bawaan: seluruh Indonesia)")
+    q.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD", help="minggu data (bawaan: minggu terbaru)")
+    q.add_argument("--sep", choices=[",", ";"], default=",", help="pemisah CSV (';' untuk Excel berbahasa Indonesia)")
+    q.add_argument("--oleh", metavar="NAMA_PENGGUNA",
+                   help="akun pengekspor: cakupan wilayahnya berlaku (bawaan: pengguna sistem, nasional)")
+    db(q)
+    q.set_defaults(fungsi=perintah_tindaklanjut_ekspor)
+    q = tl_sub.add_parser("impor", help="impor daftar kerja yang sudah diisi (CSV atau XLSX)",
+                          description="Impor daftar kerja yang sudah diisi, dicocokkan dengan kode koperasi. Baris "
+                                      "yang ditolak (kode tidak dikenal, tanggal salah, status atau tindakan tidak "
+                                      "dikenal, di luar cakupan akun, …) ditulis ke BERKAS.ditolak.csv beserta "
+                                      "alasannya; baris lain diterapkan sekaligus.")
+    q.add_argument("file", metavar="BERKAS", help="berkas .csv atau .xlsx yang sudah diisi")
+    q.add_argument("--oleh", metavar="NAMA_PENGGUNA",
+                   help="akun pengimpor: cakupan wilayahnya berlaku (bawaan: pengguna sistem, nasional)")
+    q.add_argument("--pratinjau", action="store_true", help="tampilkan apa yang akan diterapkan tanpa menyimpan")
+    db(q)
+    q.set_defaults(fungsi=perintah_tindaklanjut_impor)
     return ap
 
 
 def _pesan_galat(e: Exception) -> str | None:
     """The Indonesian sentence for a documented refusal; None for anything else (a bug)."""
-    from kdkmp import catatan, layani, rules, snapshot, wilayah
+    from kdkmp import akses, catatan, layani, rules, snapshot, tindaklanjut, wilayah
 
-    if isinstance(e, layani.LayaniDitolak):
-        return str(e)
-    if isinstance(e, (catatan.CatatanDitolak, catatan.CatatanTidakTersedia)):
+    if isinstance(e, (catatan.CatatanDitolak, catatan.CatatanTidakTersedia, tindaklanjut.KonfigurasiTidakValid,
+                      akses.AksesDitolak, layani.LayaniDitolak)):
         return str(e)
     if isinstance(e, store.BasisDataKosong):
         return f"{e} Jalankan `python -m kdkmp demo` atau muat file dengan `python -m kdkmp ingest`."

@@ -5,6 +5,10 @@ returning bytes; the page only wraps them in a download button.
 Every text cell a spreadsheet would run as a formula (starting with '=', '+', '-', '@', a tab
 or a carriage return) is prefixed with an apostrophe, so a koperasi named "=HYPERLINK(…)"
 stays text; numbers stay numbers.
+
+The round trip (issue 13): an office fills the action columns of an exported list and uploads it;
+`baca_tabel` reads such a file back as text cells, undoing the apostrophe the export put before a
+formula-like cell, so a comment "-belum" comes back as it was written.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 import io
 import re
 from datetime import date, datetime
+from pathlib import Path
 
 import pandas as pd
 
@@ -101,3 +106,51 @@ def nama_file(zona: str | None, wilayah: str | None, minggu: date, ekstensi: str
     """'kdkmp_merah_52.01_2026-11-16.xlsx': what the file holds, safe on every OS."""
     bagian = ["kdkmp", zona or "semua", wilayah or "nasional", minggu.isoformat()]
     return re.sub(r"[^A-Za-z0-9._-]", "_", "_".join(bagian)) + "." + ekstensi.lstrip(".")
+
+
+class BerkasTidakTerbaca(ValueError):
+    """An uploaded file that is not a readable CSV or XLSX; str(e) is one Indonesian sentence."""
+
+
+def baca_tabel(isi: bytes, nama_file: str) -> pd.DataFrame:
+    """A CSV (',' or ';', UTF-8 with or without BOM, else cp1252) or XLSX (sheet 'data', else the
+    first) as text cells ('' when empty): whole numbers without '.0', spreadsheet dates as
+    YYYY-MM-DD, and the export's "'" before a formula-like cell removed."""
+    akhiran = Path(nama_file).suffix.lower()
+    if akhiran in (".xlsx", ".xlsm"):
+        try:
+            lembar = pd.read_excel(io.BytesIO(isi), sheet_name=None, engine="calamine", dtype=object)
+        except Exception as e:  # calamine raises its own types for a broken workbook
+            raise BerkasTidakTerbaca(f"Berkas {nama_file} bukan XLSX yang dapat dibaca ({type(e).__name__}).") from None
+        df = lembar.get("data", next(iter(lembar.values()), pd.DataFrame()))
+        df = pd.DataFrame({k: df[k].map(_sel_teks).astype("str") for k in df.columns})
+    elif akhiran in (".csv", ".txt"):
+        try:
+            teks = isi.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            teks = isi.decode("cp1252", errors="replace")
+        kepala = teks.split("\n", 1)[0]
+        try:
+            df = pd.read_csv(io.StringIO(teks), sep=";" if kepala.count(";") > kepala.count(",") else ",", dtype=str,
+                             keep_default_na=False)
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+            raise BerkasTidakTerbaca(f"Berkas {nama_file} bukan CSV yang dapat dibaca: {str(e).splitlines()[0]}.") from None
+    else:
+        raise BerkasTidakTerbaca(f"Berkas {nama_file} harus berakhiran .csv atau .xlsx.")
+    for kolom in df.columns:
+        seri = df[kolom].astype("str").str.strip()
+        df[kolom] = seri.where(~(seri.str.startswith("'") & seri.str[1:2].isin(_AWAL_RUMUS)), seri.str[1:])
+    return df
+
+
+def _sel_teks(v) -> str:
+    if v is None or v is pd.NaT or (isinstance(v, float) and v != v):
+        return ""
+    if isinstance(v, (datetime, pd.Timestamp)):
+        t = pd.Timestamp(v)
+        return t.date().isoformat() if t == t.normalize() else t.isoformat(sep=" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)

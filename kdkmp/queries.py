@@ -520,7 +520,9 @@ KOLOM_INTERVENSI = {  # in the order shown and exported: who, why, what it takes
     "kode_koperasi": "Kode koperasi", "nama_koperasi": "Nama koperasi", "zona": "Zona",
     "alasan_utama": "Alasan utama", "langkah_berikut": "Yang dibutuhkan", "minggu_di_zona": "Minggu di zona",
     "skor_total": "Skor total", "pilar_terlemah": "Pilar terlemah", "provinsi": "Provinsi",
-    "kabupaten": "Kabupaten/kota", "kecamatan": "Kecamatan", "desa": "Desa/kelurahan",
+    "kode_provinsi": "Kode provinsi", "kabupaten": "Kabupaten/kota", "kode_kabupaten": "Kode kabupaten/kota",
+    "kecamatan": "Kecamatan", "kode_kecamatan": "Kode kecamatan", "desa": "Desa/kelurahan",
+    "kode_desa": "Kode desa/kelurahan",
     "kendala_utama": "Kendala utama", "tahap_pembangunan": "Tahap pembangunan", "progres_fisik": "Progres fisik (%)",
     "laporan_terakhir": "Laporan BA terakhir",
 }
@@ -530,7 +532,9 @@ KOLOM_INTERVENSI = {  # in the order shown and exported: who, why, what it takes
 def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None,
                       saringan: tuple[tuple[str, str], ...] = (("zona", "merah"),)) -> pd.DataFrame:
     """Koperasi matching every filter, by priority: gates first, then longest in the zone, then
-    lowest score. `saringan` is ((kunci, nilai), …) with keys from SARINGAN."""
+    lowest score. `saringan` is ((kunci, nilai), …) with keys from SARINGAN. Every area name has
+    its Kemendagri code beside it (kode_provinsi … kode_desa), so an office can join the export
+    with its own lists."""
     minggu = _minggu(con, minggu)
     syarat_wilayah, param = saring_wilayah(wilayah, "k")
     syarat = [syarat_wilayah]
@@ -543,9 +547,10 @@ def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None
             param[kunci] = nilai
     return con.execute(f"""
         SELECT k.kode_koperasi, k.nama_koperasi, k.zona, k.alasan[1].teks AS alasan_utama, k.langkah_berikut,
-               k.minggu_di_zona, round(k.skor_total, 1) AS skor_total, k.pilar_terlemah, wp.nama AS provinsi,
-               wk.nama AS kabupaten, wc.nama AS kecamatan, wd.nama AS desa, lp.kendala_utama, lp.tahap_pembangunan,
-               lp.progres_fisik, lp.laporan_terakhir
+               k.minggu_di_zona, round(k.skor_total, 1) AS skor_total, k.pilar_terlemah,
+               wp.nama AS provinsi, k.kode_provinsi, wk.nama AS kabupaten, k.kode_kabupaten,
+               wc.nama AS kecamatan, k.kode_kecamatan, wd.nama AS desa, k.kode_desa,
+               lp.kendala_utama, lp.tahap_pembangunan, lp.progres_fisik, lp.laporan_terakhir
         FROM zona k
         LEFT JOIN laporan lp ON lp.minggu = k.minggu AND lp.kode_koperasi = k.kode_koperasi
         LEFT JOIN wilayah wp ON wp.kode = k.kode_provinsi LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
@@ -735,3 +740,76 @@ def kendala_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None,
         SELECT {_KOLOM_TINGKAT[tingkat_anak]} AS kode, kendala_utama, count(*) AS jumlah
         FROM laporan WHERE minggu = $minggu AND {syarat} GROUP BY 1, 2 ORDER BY 1, 2""",
         {**param, "minggu": minggu}).df()
+# ---------------------------------------------------------------- follow-up actions (issue 13)
+# The actions live in the state store (kdkmp.catatan), never in this file; kdkmp.tindaklanjut
+# joins them to these frames in pandas, or hands them in as a registered DataFrame.
+
+@tercakup("nasional")
+def koperasi_dikenal(con: duckdb.DuckDBPyConnection, kode_koperasi: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """Which of these codes the weekly data knows, with the koperasi's name and latest desa (as of
+    the newest week): kode_koperasi, nama_koperasi, kode_desa. For the write side (recording and
+    importing actions), which applies the user's scope to each row itself."""
+    kode = pd.DataFrame({"kode_koperasi": pd.Series(list(dict.fromkeys(kode_koperasi)), dtype="str")})
+    minggu = minggu_terakhir(con)
+    if minggu is None or kode.empty:
+        return pd.DataFrame({"kode_koperasi": pd.Series(dtype="str"), "nama_koperasi": pd.Series(dtype="str"),
+                             "kode_desa": pd.Series(dtype="str")})
+    con.register("_kode_dicari", kode)
+    try:
+        return con.execute("""SELECT z.kode_koperasi, z.nama_koperasi, z.kode_desa FROM zona z
+                              WHERE z.minggu = ? AND z.kode_koperasi IN (SELECT kode_koperasi FROM _kode_dicari)""",
+                           [minggu]).df()
+    finally:
+        con.unregister("_kode_dicari")
+
+
+@tercakup("wilayah")
+def keluar_merah_setelah(con: duckdb.DuckDBPyConnection, mulai: pd.DataFrame, wilayah: str | None = None,
+                         jendela: tuple[int, ...] = (4, 8)) -> pd.DataFrame:
+    """Did koperasi leave merah after an action? One row per koperasi of two groups in the area:
+
+    - 'dengan': koperasi with an action (`mulai`: kode_koperasi, mulai = the action's start date)
+      that were merah in the zone week of that start (the latest loaded week on or before it);
+      the first such action counts;
+    - 'tanpa': koperasi that never had an action, merah in one of those same start weeks; the
+      first such week counts.
+
+    Columns: kelompok, kode_koperasi, kode_desa, minggu_awal, and per N in `jendela`: teramati_N
+    (N weeks of data after minggu_awal are loaded) and keluar_N (hijau or kuning in one of the N
+    weeks after minggu_awal; tidak_melapor is not leaving merah)."""
+    syarat, param = saring_wilayah(wilayah, "z")
+    aksi = pd.DataFrame({"kode_koperasi": mulai["kode_koperasi"].astype("str"),
+                         "mulai": pd.to_datetime(mulai["mulai"]).astype("datetime64[us]")})
+    per_jendela = []
+    for n in jendela:
+        n = int(n)
+        per_jendela.append(f"(SELECT m FROM akhir) >= k.minggu_awal + INTERVAL {7 * n} DAY AS teramati_{n}")
+        per_jendela.append(f"coalesce(bool_or(z.zona IN ('hijau', 'kuning') AND z.minggu <= k.minggu_awal "
+                           f"+ INTERVAL {7 * n} DAY), false) AS keluar_{n}")
+    terpanjang = 7 * max(int(n) for n in jendela)
+    con.register("_mulai_tindakan", aksi)
+    try:
+        return con.execute(f"""
+            WITH mg AS (SELECT DISTINCT minggu FROM batch WHERE status = 'aktif'),
+            akhir AS (SELECT max(minggu) AS m FROM mg),
+            awal AS (SELECT a.kode_koperasi, max(mg.minggu) AS minggu_awal
+                     FROM _mulai_tindakan a JOIN mg ON mg.minggu <= CAST(a.mulai AS DATE)
+                     GROUP BY a.kode_koperasi, a.mulai),
+            dengan AS (SELECT 'dengan' AS kelompok, z.kode_koperasi, arg_min(z.kode_desa, z.minggu) AS kode_desa,
+                              min(z.minggu) AS minggu_awal
+                       FROM awal a JOIN zona z ON z.kode_koperasi = a.kode_koperasi AND z.minggu = a.minggu_awal
+                       WHERE z.zona = 'merah' AND {syarat} GROUP BY z.kode_koperasi),
+            s AS (SELECT DISTINCT minggu_awal FROM dengan),
+            tanpa AS (SELECT 'tanpa' AS kelompok, z.kode_koperasi, arg_min(z.kode_desa, z.minggu) AS kode_desa,
+                             min(z.minggu) AS minggu_awal
+                      FROM zona z JOIN s ON z.minggu = s.minggu_awal
+                      WHERE z.zona = 'merah' AND {syarat}
+                        AND z.kode_koperasi NOT IN (SELECT kode_koperasi FROM _mulai_tindakan)
+                      GROUP BY z.kode_koperasi),
+            k AS (SELECT * FROM dengan UNION ALL SELECT * FROM tanpa)
+            SELECT k.kelompok, k.kode_koperasi, k.kode_desa, k.minggu_awal, {", ".join(per_jendela)}
+            FROM k LEFT JOIN zona z ON z.kode_koperasi = k.kode_koperasi AND z.minggu > k.minggu_awal
+                 AND z.minggu <= k.minggu_awal + INTERVAL {terpanjang} DAY
+            GROUP BY ALL ORDER BY k.kelompok, k.kode_koperasi""", param).df()
+    finally:
+        con.unregister("_mulai_tindakan")

@@ -16,6 +16,7 @@ import pytest
 from kdkmp import catatan
 
 UTC = timezone.utc
+TERBARU = catatan.MIGRASI[-1].versi  # the schema this code migrates to
 
 
 def jejak(url, **kw):
@@ -29,10 +30,10 @@ def rincian(df) -> list[dict]:
 # ---------------------------------------------------------------- schema and migrations
 
 def test_a_new_store_gets_the_latest_schema_and_migrating_again_changes_nothing(url_catatan):
-    assert catatan.siapkan(url_catatan) == 1
+    assert catatan.siapkan(url_catatan) == TERBARU
     catatan.tambah_akun("budi", "pusat", oleh="uji", url=url_catatan)
     catatan.tutup_semua()  # a new process: the store is looked at again
-    assert catatan.siapkan(url_catatan) == 1
+    assert catatan.siapkan(url_catatan) == TERBARU
     assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True)
     assert len(jejak(url_catatan)) == 1
 
@@ -40,22 +41,22 @@ def test_a_new_store_gets_the_latest_schema_and_migrating_again_changes_nothing(
 def test_a_later_migration_is_applied_once_and_keeps_the_data(url_catatan, monkeypatch):
     catatan.tambah_akun("budi", "pusat", oleh="uji", url=url_catatan)
     catatan.tutup_semua()
-    v2 = catatan.Migrasi(versi=2, nama="tindak lanjut", perintah=(
-        "CREATE TABLE tindak_lanjut (id {id}, kode_koperasi TEXT NOT NULL, pada {waktu} NOT NULL)",))
+    v2 = catatan.Migrasi(versi=TERBARU + 1, nama="uji", perintah=(
+        "CREATE TABLE uji_migrasi (id {id}, kode_koperasi TEXT NOT NULL, pada {waktu} NOT NULL)",))
     monkeypatch.setattr(catatan, "MIGRASI", catatan.MIGRASI + (v2,))
-    assert catatan.siapkan(url_catatan) == 2
+    assert catatan.siapkan(url_catatan) == TERBARU + 1
     catatan.tutup_semua()
-    assert catatan.siapkan(url_catatan) == 2  # a second start applies nothing (the CREATE would fail)
+    assert catatan.siapkan(url_catatan) == TERBARU + 1  # a second start applies nothing (the CREATE would fail)
     assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True)
 
 
 def test_a_store_with_a_newer_schema_than_the_code_is_refused(url_catatan, monkeypatch):
     lama = catatan.MIGRASI
-    monkeypatch.setattr(catatan, "MIGRASI", lama + (catatan.Migrasi(versi=2, nama="baru", perintah=()),))
+    monkeypatch.setattr(catatan, "MIGRASI", lama + (catatan.Migrasi(versi=TERBARU + 1, nama="baru", perintah=()),))
     catatan.siapkan(url_catatan)
     catatan.tutup_semua()
     monkeypatch.setattr(catatan, "MIGRASI", lama)
-    with pytest.raises(catatan.CatatanTidakTersedia, match=r"skema versi 2, lebih baru daripada .* \(1\); perbarui"):
+    with pytest.raises(catatan.CatatanTidakTersedia, match=rf"skema versi {TERBARU + 1}, lebih baru daripada .* \({TERBARU}\); perbarui"):
         catatan.cari_akun("budi", url=url_catatan)
 
 
@@ -73,7 +74,7 @@ def test_processes_starting_at_once_migrate_exactly_once(url_catatan):
     for p in proses:
         p.join(timeout=120)
     assert [p.exitcode for p in proses] == [0, 0, 0, 0]
-    assert catatan.versi_skema(url_catatan) == 1
+    assert catatan.versi_skema(url_catatan) == TERBARU
     assert sorted(jejak(url_catatan, peristiwa="masuk")["oleh"]) == ["proses0", "proses1", "proses2", "proses3"]
 
 
