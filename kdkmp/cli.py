@@ -33,7 +33,7 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from kdkmp import galat, store
+from kdkmp import galat, kosakata, store
 
 KELUAR_DITOLAK = 2
 KELUAR_PENGGUNAAN = 64  # EX_USAGE
@@ -553,7 +553,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="berkas keluaran .csv atau .xlsx")
     p.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD", help="minggu data (bawaan: minggu terbaru)")
     p.add_argument("--wilayah", help="kode wilayah tingkat apa pun")
-    p.add_argument("--zona", choices=["merah", "kuning", "hijau", "tidak_melapor"],
+    p.add_argument("--zona", choices=kosakata.SEMUA_ZONA,
                    help="hanya zona ini (bawaan: semua zona)")
     p.add_argument("--sep", choices=[",", ";"], default=",", help="pemisah CSV (';' untuk Excel berbahasa Indonesia)")
     db(p)

@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from kdkmp import akses, queries, rules, store
+from kdkmp import akses, kosakata, queries, rules, store
 from kdkmp import format as fmt
 
 
@@ -434,28 +434,24 @@ def cap(minggu: date, jumlah: dict) -> None:
 
 
 def garis_zona(zona: str) -> None:
-    """A bar in the zone's colour (charts.WARNA_ZONA) above a KPI card: one colour map everywhere."""
-    from kdkmp import charts
-
-    st.markdown(f'<div style="height:8px;border-radius:4px;background:{charts.WARNA_ZONA[zona]}"></div>',
+    """A bar in the zone's colour (kosakata.WARNA_ZONA) above a KPI card: one colour map everywhere."""
+    st.markdown(f'<div style="height:8px;border-radius:4px;background:{kosakata.WARNA_ZONA[zona]}"></div>',
                 unsafe_allow_html=True)
 
 
 def kartu_zona(jumlah: dict) -> None:
     """Large KPI cards: koperasi, hijau / kuning / merah with share and change, tidak melapor."""
-    from kdkmp import charts
-
     kini, lalu = jumlah["zona"], jumlah["zona_lalu"]
     kolom = st.columns(5)
     with kolom[0]:
         st.markdown('<div style="height:8px"></div>', unsafe_allow_html=True)
         st.metric("Koperasi", fmt.angka(jumlah["jumlah"]),
                   help=f"{fmt.angka(jumlah['jumlah_desa'])} desa/kelurahan dalam referensi Kemendagri")
-    for i, z in enumerate(charts.URUTAN_ZONA, start=1):
+    for i, z in enumerate(kosakata.SEMUA_ZONA, start=1):
         with kolom[i]:
             garis_zona(z)
             beda = None if lalu is None else kini[z] - lalu[z]
-            st.metric(charts.LABEL_ZONA[z], fmt.angka(kini[z]),
+            st.metric(kosakata.LABEL_ZONA[z], fmt.angka(kini[z]),
                       delta=None if beda is None else fmt.selisih(beda) + " sejak minggu lalu", delta_color="off",
                       delta_arrow="off" if not beda else ("up" if beda > 0 else "down"),
                       help=f"{fmt.rasio_persen(kini[z], jumlah['jumlah'])} dari semua koperasi")
@@ -586,7 +582,7 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
         pilar = tanya(queries.rata_pilar, minggu, kode)
         if pilar["skor_rata"].notna().any():
             terlemah = pilar.iloc[0]
-            st.markdown(f"Pilar terlemah: **{charts.LABEL_PILAR[terlemah['pilar']]}** "
+            st.markdown(f"Pilar terlemah: **{kosakata.LABEL_PILAR[terlemah['pilar']]}** "
                         f"(rata-rata {fmt.angka(terlemah['skor_rata'], 1)})")
             st.plotly_chart(charts.batang_pilar(pilar), width="stretch", key="pilar")
 
@@ -817,7 +813,7 @@ def pilih_wilayah(kunci_awalan: str = "") -> str | None:
 
 def pilih_saringan() -> tuple[tuple[str, str], ...]:
     """The intervention filters as widgets bound to the URL; returns ((kunci, nilai), …)."""
-    from kdkmp import charts, kontrak
+    from kdkmp import kontrak
 
     aturan = rules.muat_aturan()
     pilihan_alasan = {g.id: f"Gerbang: {g.teks}" for g in aturan.model.gerbang}
@@ -827,13 +823,13 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
     hasil: list[tuple[str, str]] = []
     k1, k2, k3, k4 = st.columns(4)
     with k1:
-        zona = widget_url(st.selectbox, "Zona", "zona", options=["merah", "kuning", "hijau", "tidak_melapor", "semua"],
-                          index=0, bawaan="merah", format_func=lambda z: charts.LABEL_ZONA.get(z, "Semua zona"))
+        zona = widget_url(st.selectbox, "Zona", "zona", options=[*reversed(kosakata.ZONA), kosakata.TIDAK_MELAPOR, "semua"],
+                          index=0, bawaan="merah", format_func=lambda z: kosakata.LABEL_ZONA.get(z, "Semua zona"))
         if zona != "semua":
             hasil.append(("zona", zona))
     with k2:
-        pilar = widget_url(st.selectbox, "Pilar terlemah", "pilar", options=list(charts.LABEL_PILAR), index=None,
-                           placeholder="Semua", format_func=charts.LABEL_PILAR.get)
+        pilar = widget_url(st.selectbox, "Pilar terlemah", "pilar", options=list(kosakata.LABEL_PILAR), index=None,
+                           placeholder="Semua", format_func=kosakata.LABEL_PILAR.get)
     with k3:
         alasan = widget_url(st.selectbox, "Gerbang atau cek yang gagal", "alasan", options=list(pilihan_alasan),
                             index=None, placeholder="Semua", format_func=pilihan_alasan.get)
@@ -1112,7 +1108,7 @@ def penjelasan(hasil: dict | None) -> None:
         return
     zona = hasil["zona"]
     lama = hasil.get("minggu_di_zona")
-    st.markdown(f'<h2><span style="color:{charts.WARNA_ZONA[zona]}">■ {charts.LABEL_ZONA[zona]}</span> · skor '
+    st.markdown(f'<h2><span style="color:{kosakata.WARNA_ZONA[zona]}">■ {kosakata.LABEL_ZONA[zona]}</span> · skor '
                 f'{fmt.angka(hasil.get("skor_total"), 1)}' + (f" · {lama} minggu di zona ini" if lama else "") + "</h2>",
                 unsafe_allow_html=True)
     if hasil.get("langkah_berikut"):
@@ -1130,7 +1126,7 @@ def penjelasan(hasil: dict | None) -> None:
             elif a["jenis"] == "gerbang":
                 st.markdown(f"- :red[**Gerbang**] {a['teks']} ({a['keparahan']})")
             else:
-                pilar = charts.LABEL_PILAR.get(a["pilar"], a["pilar"])
+                pilar = kosakata.LABEL_PILAR.get(a["pilar"], a["pilar"])
                 hilang = f" (−{fmt.angka(a['poin_hilang'], 1)} poin {pilar.lower()})" if a.get("poin_hilang") else ""
                 st.markdown(f"- {a['teks']}{hilang}")
     with kanan:
