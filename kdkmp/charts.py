@@ -30,7 +30,7 @@ def _sumbu_minggu(fig: go.Figure, minggu, sumbu: str = "x") -> None:
         return
     langkah = max(1, -(-len(daftar) // 8))
     pilih = daftar[::-1][::langkah][::-1]
-    teks = [fmt.tanggal(pd.Timestamp(m).date()).rsplit(" ", 1)[0] for m in pilih]
+    teks = [fmt.tanggal_singkat(pd.Timestamp(m).date()) for m in pilih]
     getattr(fig, f"update_{sumbu}axes")(tickvals=pilih, ticktext=teks)
 
 
@@ -54,7 +54,7 @@ def batang_kategori_per_wilayah(rekap: pd.DataFrame, kolom: str, judul: str | No
         jumlah = data[f"{awalan}_{nilai}"]
         fig.add_trace(go.Bar(
             y=data["nama"], x=jumlah, name=label[nilai], orientation="h", marker_color=warna[nilai],
-            customdata=[fmt.angka(v) for v in jumlah],
+            customdata=fmt.angka_kolom(jumlah),
             hovertemplate="%{y}<br>" + label[nilai] + ": %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, max(360, 26 * len(data) + 80))
     fig.update_xaxes(tickformat=",d")
@@ -73,7 +73,7 @@ def batang_zona_per_wilayah(anak: pd.DataFrame, judul: str | None = None) -> go.
     for z in SEMUA_ZONA:
         fig.add_trace(go.Bar(
             y=data["nama"], x=data[z], name=_label_zona(z), orientation="h", marker_color=WARNA_ZONA[z],
-            customdata=list(zip([fmt.angka(v) for v in data[z]], [fmt.persen(v) for v in data["persen_merah"]],
+            customdata=list(zip(fmt.angka_kolom(data[z]), [fmt.persen(v) for v in data["persen_merah"]],
                                 data["kode"])),
             hovertemplate="%{y}<br>" + _label_zona(z) + ": %{customdata[0]}<br>merah: %{customdata[1]} dari yang melapor"
                           "<extra></extra>"))
@@ -92,7 +92,7 @@ def batang_kendala_per_zona(kendala: pd.DataFrame, judul: str | None = None) -> 
         bagian = data[data["zona"] == z].set_index("kendala_utama")["jumlah"].reindex(total.index, fill_value=0)
         fig.add_trace(go.Bar(y=[label.get(k, k) for k in total.index], x=bagian.to_numpy(), name=_label_zona(z),
                              orientation="h", marker_color=WARNA_ZONA[z],
-                             customdata=[fmt.angka(v) for v in bagian],
+                             customdata=fmt.angka_kolom(bagian),
                              hovertemplate="%{y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, 360)
     fig.update_xaxes(tickformat=",d")
@@ -109,7 +109,7 @@ def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> go.Figure:
         fig.add_trace(go.Scatter(
             x=lebar.index, y=lebar[z], name=_label_zona(z), mode="lines", stackgroup="zona",
             line=dict(color=WARNA_ZONA[z], width=1), fillcolor=WARNA_ZONA[z],
-            customdata=[fmt.angka(v) for v in lebar[z]],
+            customdata=fmt.angka_kolom(lebar[z]),
             hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, 340)
     _sumbu_minggu(fig, lebar.index)
@@ -126,7 +126,7 @@ def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None, akhiran_b
              .reindex(index=baris, columns=kolom, fill_value=0))
     nilai = tabel.to_numpy()
     warna = [[0 if a == b else v for b, v in zip(kolom, r)] for a, r in zip(baris, nilai)]
-    teks = [[fmt.angka(v) for v in r] for r in nilai]
+    teks = [fmt.angka_kolom(r) for r in nilai]
     fig = go.Figure(go.Heatmap(
         z=warna, x=[_label_zona(z) for z in kolom], y=[_label_zona(z) + akhiran_baris for z in baris],
         text=teks, texttemplate="%{text}", colorscale=[[0, "#f5f5f5"], [1, WARNA_ZONA["merah"]]], showscale=False,
@@ -144,7 +144,7 @@ def batang_pilar(pilar: pd.DataFrame, judul: str | None = None) -> go.Figure:
         y=[LABEL_PILAR.get(p, p) for p in data["pilar"]], x=data["skor_rata"], orientation="h",
         marker_color=[WARNA_ZONA["merah"] if p == terlemah else "#78909c" for p in data["pilar"]],
         # outside the bar, so that a pillar at 0 still shows its "0,0" instead of nothing
-        text=[fmt.angka(v, 1) for v in data["skor_rata"]], textposition="outside", cliponaxis=False,
+        text=fmt.angka_kolom(data["skor_rata"], 1), textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>"))
     fig = _tata_letak(fig, judul, 280)
     fig.update_xaxes(range=[0, 100])
@@ -234,7 +234,7 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
             x=bagian["minggu"], y=bagian["skor_total"].fillna(-3), mode="markers", name=_label_zona(z),
             marker=dict(color=WARNA_ZONA[z], size=14, line=dict(color="white", width=1),
                         symbol="x" if z == "tidak_melapor" else "circle"),
-            customdata=[fmt.angka(v, 1) for v in bagian["skor_total"]],
+            customdata=fmt.angka_kolom(bagian["skor_total"], 1),
             hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + " · skor %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, 300)
     fig.update_yaxes(range=[-5, 105], title="Skor total")
@@ -245,7 +245,7 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
 def peta_panas_tingkat_lapor(tingkat: pd.DataFrame, judul: str | None = None) -> go.Figure:
     """Reporting rate per province (rows) per week (columns), red where few report."""
     lebar = tingkat.pivot_table(index="nama", columns="minggu", values="tingkat_lapor").sort_index(ascending=False)
-    teks = [[fmt.angka(v, 0) for v in baris] for baris in lebar.to_numpy()]
+    teks = [fmt.angka_kolom(baris) for baris in lebar.to_numpy()]
     fig = go.Figure(go.Heatmap(
         z=lebar.to_numpy(), x=[fmt.tanggal(pd.Timestamp(m).date()) for m in lebar.columns], y=list(lebar.index), text=teks,
         texttemplate="%{text}", zmin=0, zmax=100,
