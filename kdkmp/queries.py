@@ -6,7 +6,7 @@ The area is applied here and nowhere else.
 
 Every function that reads about areas or koperasi also takes the user's scope (``cakupan``: a
 wilayah code, None = national; see kdkmp.akses) and declares how it meets it (``@tercakup``),
-so no caller can forget it and ui.tanya can always pass it (and key its cache on it).
+so no caller can forget it and ui.dasar.tanya can always pass it (and key its cache on it).
 """
 
 from __future__ import annotations
