@@ -22,8 +22,10 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
     hasil: list[tuple[str, str]] = []
     k1, k2, k3, k4 = st.columns(4)
     with k1:
-        zona = widget_url(st.selectbox, "Zona", "zona", options=[*reversed(kosakata.ZONA), kosakata.TIDAK_MELAPOR, "semua"],
-                          index=0, bawaan="merah", format_func=lambda z: kosakata.LABEL_ZONA.get(z, "Semua zona"))
+        # worst first: the list's default is merah
+        pilihan_zona = [*reversed(kosakata.ZONA), kosakata.TIDAK_MELAPOR, "semua"]
+        zona = widget_url(st.selectbox, "Zona", "zona", options=pilihan_zona, index=0, bawaan="merah",
+                          format_func=lambda z: kosakata.LABEL_ZONA.get(z, "Semua zona"))
         if zona != "semua":
             hasil.append(("zona", zona))
     with k2:
