@@ -5,12 +5,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from kdkmp import ui
+from kdkmp.ui import dasar, mulai, sesi
 
 HALAMAN = Path(__file__).parent / "pages"
 
 st.set_page_config(page_title="Dasbor Zonasi KDKMP", page_icon=":material/storefront:", layout="wide")
-pengguna = ui.masuk()
+pengguna = sesi.masuk()
 pengelolaan = [st.Page(HALAMAN / "unggah.py", title="Unggah", icon=":material/upload_file:")] if pengguna.hak.boleh_muat else []
 pengelolaan.append(st.Page(HALAMAN / "aturan.py", title="Aturan", icon=":material/rule:"))
 if pengguna.hak.kelola_akun:
@@ -30,9 +30,9 @@ halaman = st.navigation({
     "Pengelolaan": pengelolaan,
 })
 # After st.navigation, so that the sidebar lists the pages by name even during the first build.
-ui.siapkan_basis_data()
-ui.pastikan_skor_terkini()
-minggu_tersedia = ui.daftar_minggu()
+mulai.siapkan_basis_data()
+mulai.pastikan_skor_terkini()
+minggu_tersedia = dasar.daftar_minggu()
 if minggu_tersedia:
-    ui.pilih_minggu(minggu_tersedia)
+    dasar.pilih_minggu(minggu_tersedia)
 halaman.run()

@@ -46,7 +46,7 @@ import duckdb
 import pandas as pd
 
 from kdkmp import format as fmt
-from kdkmp import queries, rapat, rules
+from kdkmp import kosakata, queries, rapat, rules
 from kdkmp import wilayah as ref
 
 BARIS_DAFTAR = 15          # intervention list rows in the brief
@@ -162,10 +162,10 @@ def kaki(isi: IsiBrief) -> str:
 def tabel_zona(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
     """Zone counts with their share of every koperasi and the change since last week."""
     kini, lalu, total = isi.jumlah["zona"], isi.jumlah["zona_lalu"], isi.jumlah["jumlah"]
-    from kdkmp.kontrak import LABEL_ZONA
+    from kdkmp.kosakata import LABEL_ZONA
 
     baris = [[LABEL_ZONA[z], fmt.angka(kini[z]), fmt.rasio_persen(kini[z], total),
-              "–" if lalu is None else fmt.selisih(kini[z] - lalu[z])] for z in queries.URUTAN_ZONA]
+              "–" if lalu is None else fmt.selisih(kini[z] - lalu[z])] for z in kosakata.SEMUA_ZONA]
     baris.append(["Jumlah koperasi", fmt.angka(total), fmt.rasio_persen(total, total),
                   "–" if lalu is None else fmt.selisih(total - sum(lalu.values()))])
     return ["Zona", "Koperasi", "% dari semua", "Sejak minggu lalu"], baris
@@ -326,7 +326,7 @@ def _irisan(baris: list, n: int) -> list[list]:
 
 
 def _warna_zona() -> dict[str, str]:
-    from kdkmp.charts import WARNA_ZONA  # the one zone → colour map
+    from kdkmp.kosakata import WARNA_ZONA  # the one zone → colour map
 
     return WARNA_ZONA
 
@@ -512,12 +512,12 @@ def _grafik(slide, isi: IsiBrief, x: float, y: float, lebar: float, tinggi: floa
     from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION
     from pptx.util import Inches, Pt
 
-    from kdkmp.kontrak import LABEL_ZONA
+    from kdkmp.kosakata import LABEL_ZONA
 
     anak = isi.anak_zona
     data = CategoryChartData(number_format="#,##0")
     data.categories = list(anak["nama"])
-    for z in queries.URUTAN_ZONA:
+    for z in kosakata.SEMUA_ZONA:
         data.add_series(LABEL_ZONA[z], [int(v) for v in anak[z]])
     grafik = slide.shapes.add_chart(XL_CHART_TYPE.BAR_STACKED, Inches(x), Inches(y), Inches(lebar), Inches(tinggi),
                                     data).chart
@@ -541,7 +541,7 @@ def _grafik(slide, isi: IsiBrief, x: float, y: float, lebar: float, tinggi: floa
     grafik.value_axis.has_major_gridlines = True
     grafik.plots[0].gap_width = 40
     warna = _warna_zona()
-    for seri, z in zip(grafik.plots[0].series, queries.URUTAN_ZONA):
+    for seri, z in zip(grafik.plots[0].series, kosakata.SEMUA_ZONA):
         seri.format.fill.solid()
         seri.format.fill.fore_color.rgb = RGBColor.from_string(warna[z].lstrip("#").upper())
 
@@ -706,7 +706,7 @@ def _png_zona_per_anak(isi: IsiBrief) -> bytes:
     from matplotlib.figure import Figure
     from matplotlib.ticker import FuncFormatter
 
-    from kdkmp.kontrak import LABEL_ZONA
+    from kdkmp.kosakata import LABEL_ZONA
 
     anak = isi.anak_zona
     n = len(anak)
@@ -716,7 +716,7 @@ def _png_zona_per_anak(isi: IsiBrief) -> bytes:
     posisi = list(range(n))
     kiri = [0] * n
     warna = _warna_zona()
-    for z in queries.URUTAN_ZONA:
+    for z in kosakata.SEMUA_ZONA:
         nilai = [int(v) for v in anak[z]]
         ax.barh(posisi, nilai, left=kiri, color=warna[z], label=LABEL_ZONA[z], height=0.72)
         kiri = [a + b for a, b in zip(kiri, nilai)]

@@ -1,6 +1,7 @@
 """Plotly figure builders: pure functions (frame, …) -> Figure; they never change their input.
 
-The zone colours are defined here once and used by every view and export."""
+Zone colours, labels and order and the pillar names come from kdkmp.kosakata, the one home of
+that vocabulary; the palettes here are for the non-zone categories only."""
 
 from __future__ import annotations
 
@@ -11,10 +12,7 @@ import plotly.graph_objects as go
 
 from kdkmp import format as fmt
 from kdkmp import kontrak
-
-WARNA_ZONA = {"hijau": "#2e7d32", "kuning": "#f9a825", "merah": "#c62828", "tidak_melapor": "#9e9e9e"}
-LABEL_ZONA = kontrak.LABEL_ZONA
-URUTAN_ZONA = ("hijau", "kuning", "merah", "tidak_melapor")  # same order as queries.URUTAN_ZONA
+from kdkmp.kosakata import LABEL_PILAR, LABEL_ZONA, SEMUA_ZONA, WARNA_ZONA, ZONA
 
 # Sequential palettes for the non-zone categories, light → dark so order reads as progress.
 WARNA_TAHAP = {"belum_mulai": "#cfd8dc", "tertunda": "#8d6e63", "persiapan": "#90caf9",
@@ -32,7 +30,7 @@ def _sumbu_minggu(fig: go.Figure, minggu, sumbu: str = "x") -> None:
         return
     langkah = max(1, -(-len(daftar) // 8))
     pilih = daftar[::-1][::langkah][::-1]
-    teks = [fmt.tanggal(pd.Timestamp(m).date()).rsplit(" ", 1)[0] for m in pilih]
+    teks = [fmt.tanggal_singkat(pd.Timestamp(m).date()) for m in pilih]
     getattr(fig, f"update_{sumbu}axes")(tickvals=pilih, ticktext=teks)
 
 
@@ -56,7 +54,7 @@ def batang_kategori_per_wilayah(rekap: pd.DataFrame, kolom: str, judul: str | No
         jumlah = data[f"{awalan}_{nilai}"]
         fig.add_trace(go.Bar(
             y=data["nama"], x=jumlah, name=label[nilai], orientation="h", marker_color=warna[nilai],
-            customdata=[fmt.angka(v) for v in jumlah],
+            customdata=fmt.angka_kolom(jumlah),
             hovertemplate="%{y}<br>" + label[nilai] + ": %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, max(360, 26 * len(data) + 80))
     fig.update_xaxes(tickformat=",d")
@@ -72,10 +70,10 @@ def batang_zona_per_wilayah(anak: pd.DataFrame, judul: str | None = None) -> go.
     `anak` is queries.zona_per_anak's frame."""
     data = anak[anak["jumlah"] > 0].sort_values(["persen_merah", "merah"], ascending=True, na_position="first")
     fig = go.Figure()
-    for z in URUTAN_ZONA:
+    for z in SEMUA_ZONA:
         fig.add_trace(go.Bar(
             y=data["nama"], x=data[z], name=_label_zona(z), orientation="h", marker_color=WARNA_ZONA[z],
-            customdata=list(zip([fmt.angka(v) for v in data[z]], [fmt.persen(v) for v in data["persen_merah"]],
+            customdata=list(zip(fmt.angka_kolom(data[z]), [fmt.persen(v) for v in data["persen_merah"]],
                                 data["kode"])),
             hovertemplate="%{y}<br>" + _label_zona(z) + ": %{customdata[0]}<br>merah: %{customdata[1]} dari yang melapor"
                           "<extra></extra>"))
@@ -90,11 +88,11 @@ def batang_kendala_per_zona(kendala: pd.DataFrame, judul: str | None = None) -> 
     total = data.groupby("kendala_utama")["jumlah"].sum().sort_values()
     label = kontrak.LABEL_NILAI["kendala_utama"]
     fig = go.Figure()
-    for z in URUTAN_ZONA[:3]:
+    for z in ZONA:
         bagian = data[data["zona"] == z].set_index("kendala_utama")["jumlah"].reindex(total.index, fill_value=0)
         fig.add_trace(go.Bar(y=[label.get(k, k) for k in total.index], x=bagian.to_numpy(), name=_label_zona(z),
                              orientation="h", marker_color=WARNA_ZONA[z],
-                             customdata=[fmt.angka(v) for v in bagian],
+                             customdata=fmt.angka_kolom(bagian),
                              hovertemplate="%{y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, 360)
     fig.update_xaxes(tickformat=",d")
@@ -105,13 +103,13 @@ def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> go.Figure:
     """Zone counts over the weeks as stacked areas."""
     fig = go.Figure()
     lebar = tren.pivot_table(index="minggu", columns="zona", values="jumlah", fill_value=0).sort_index()
-    for z in URUTAN_ZONA:
+    for z in SEMUA_ZONA:
         if z not in lebar:
             continue
         fig.add_trace(go.Scatter(
             x=lebar.index, y=lebar[z], name=_label_zona(z), mode="lines", stackgroup="zona",
             line=dict(color=WARNA_ZONA[z], width=1), fillcolor=WARNA_ZONA[z],
-            customdata=[fmt.angka(v) for v in lebar[z]],
+            customdata=fmt.angka_kolom(lebar[z]),
             hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, 340)
     _sumbu_minggu(fig, lebar.index)
@@ -122,23 +120,20 @@ def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> go.Figure:
 def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None, akhiran_baris: str = " (lalu)") -> go.Figure:
     """Last week's zone (rows) → this week's zone (columns), counts in the cells; the
     diagonal (no change) greyed so the moves stand out."""
-    baris = [z for z in ("baru", *URUTAN_ZONA) if z in set(transisi["zona_lalu"])]
-    kolom = list(URUTAN_ZONA)
+    baris = [z for z in ("baru", *SEMUA_ZONA) if z in set(transisi["zona_lalu"])]
+    kolom = list(SEMUA_ZONA)
     tabel = (transisi.pivot_table(index="zona_lalu", columns="zona_kini", values="jumlah", fill_value=0)
              .reindex(index=baris, columns=kolom, fill_value=0))
     nilai = tabel.to_numpy()
     warna = [[0 if a == b else v for b, v in zip(kolom, r)] for a, r in zip(baris, nilai)]
-    teks = [[fmt.angka(v) for v in r] for r in nilai]
+    teks = [fmt.angka_kolom(r) for r in nilai]
     fig = go.Figure(go.Heatmap(
         z=warna, x=[_label_zona(z) for z in kolom], y=[_label_zona(z) + akhiran_baris for z in baris],
-        text=teks, texttemplate="%{text}", colorscale=[[0, "#f5f5f5"], [1, "#c62828"]], showscale=False,
+        text=teks, texttemplate="%{text}", colorscale=[[0, "#f5f5f5"], [1, WARNA_ZONA["merah"]]], showscale=False,
         hovertemplate="%{y} → %{x}: %{text}<extra></extra>"))
     fig = _tata_letak(fig, judul, 300)
     fig.update_yaxes(autorange="reversed")
     return fig
-
-
-LABEL_PILAR = kontrak.LABEL_PILAR
 
 
 def batang_pilar(pilar: pd.DataFrame, judul: str | None = None) -> go.Figure:
@@ -147,9 +142,9 @@ def batang_pilar(pilar: pd.DataFrame, judul: str | None = None) -> go.Figure:
     terlemah = data["pilar"].iloc[-1] if len(data) else None
     fig = go.Figure(go.Bar(
         y=[LABEL_PILAR.get(p, p) for p in data["pilar"]], x=data["skor_rata"], orientation="h",
-        marker_color=["#c62828" if p == terlemah else "#78909c" for p in data["pilar"]],
+        marker_color=[WARNA_ZONA["merah"] if p == terlemah else "#78909c" for p in data["pilar"]],
         # outside the bar, so that a pillar at 0 still shows its "0,0" instead of nothing
-        text=[fmt.angka(v, 1) for v in data["skor_rata"]], textposition="outside", cliponaxis=False,
+        text=fmt.angka_kolom(data["skor_rata"], 1), textposition="outside", cliponaxis=False,
         hovertemplate="%{y}: %{text}<extra></extra>"))
     fig = _tata_letak(fig, judul, 280)
     fig.update_xaxes(range=[0, 100])
@@ -188,7 +183,7 @@ def peta_zona(titik: pd.DataFrame, tinggi_px: int = 500, batas: dict | None = No
     if data.empty:
         return None
     if "zona" in data:
-        data["warna"] = [_rgb(WARNA_ZONA.get(z, "#9e9e9e")) for z in data["zona"]]
+        data["warna"] = [_rgb(WARNA_ZONA.get(z, WARNA_ZONA["tidak_melapor"])) for z in data["zona"]]
         data["radius"] = 30
     else:
         data["warna"] = _warna_merah(data["persen_merah"])
@@ -230,7 +225,7 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=riwayat["minggu"], y=riwayat["skor_total"], mode="lines", name="Skor total",
                              line=dict(color="#78909c", width=2), hoverinfo="skip"))
-    for z in URUTAN_ZONA:
+    for z in SEMUA_ZONA:
         bagian = riwayat[riwayat["zona"] == z]
         if bagian.empty:
             continue
@@ -239,7 +234,7 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
             x=bagian["minggu"], y=bagian["skor_total"].fillna(-3), mode="markers", name=_label_zona(z),
             marker=dict(color=WARNA_ZONA[z], size=14, line=dict(color="white", width=1),
                         symbol="x" if z == "tidak_melapor" else "circle"),
-            customdata=[fmt.angka(v, 1) for v in bagian["skor_total"]],
+            customdata=fmt.angka_kolom(bagian["skor_total"], 1),
             hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + " · skor %{customdata}<extra></extra>"))
     fig = _tata_letak(fig, judul, 300)
     fig.update_yaxes(range=[-5, 105], title="Skor total")
@@ -250,7 +245,7 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
 def peta_panas_tingkat_lapor(tingkat: pd.DataFrame, judul: str | None = None) -> go.Figure:
     """Reporting rate per province (rows) per week (columns), red where few report."""
     lebar = tingkat.pivot_table(index="nama", columns="minggu", values="tingkat_lapor").sort_index(ascending=False)
-    teks = [[fmt.angka(v, 0) for v in baris] for baris in lebar.to_numpy()]
+    teks = [fmt.angka_kolom(baris) for baris in lebar.to_numpy()]
     fig = go.Figure(go.Heatmap(
         z=lebar.to_numpy(), x=[fmt.tanggal(pd.Timestamp(m).date()) for m in lebar.columns], y=list(lebar.index), text=teks,
         texttemplate="%{text}", zmin=0, zmax=100,

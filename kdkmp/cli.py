@@ -37,7 +37,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
-from kdkmp import galat, store
+from kdkmp import format as fmt
+from kdkmp import galat, kosakata, store
 
 KELUAR_DITOLAK = 2
 KELUAR_PENGGUNAAN = 64  # EX_USAGE
@@ -142,10 +143,6 @@ def _bulat(bawah: int, atas: int):
     return periksa
 
 
-def _angka(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
-
-
 def _senin(d: date) -> date:
     """The week of a date is its Monday (as the snapshot reader decides for tanggal_data)."""
     return d - timedelta(days=d.weekday())
@@ -182,8 +179,8 @@ def perintah_ingest(args) -> int:
     print(f"Minggu {hasil.minggu.isoformat()} dimuat sebagai batch {hasil.batch_id} ke {store.lokasi_db(args.db)}.")
     if hasil.lembar:
         print(f"Dibaca dari lembar '{hasil.lembar}'.")
-    print(f"Baris dibaca: {_angka(hasil.baris_dibaca)}; dimuat: {_angka(hasil.baris_dimuat)}; "
-          f"ditolak: {_angka(hasil.baris_ditolak)}.")
+    print(f"Baris dibaca: {fmt.angka(hasil.baris_dibaca)}; dimuat: {fmt.angka(hasil.baris_dimuat)}; "
+          f"ditolak: {fmt.angka(hasil.baris_ditolak)}.")
     if hasil.file_penolakan:
         print(f"Baris yang ditolak beserta alasannya: {hasil.file_penolakan}")
     return 0
@@ -263,7 +260,7 @@ def perintah_export(args) -> int:
         keluaran.write_bytes(isi)
     except OSError as e:
         raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
-    print(f"{_angka(len(tabel))} koperasi ditulis ke {keluaran}.")
+    print(f"{fmt.angka(len(tabel))} koperasi ditulis ke {keluaran}.")
     return 0
 
 
@@ -290,7 +287,7 @@ def perintah_brief(args) -> int:
     except OSError as e:
         raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
     print(f"Ringkasan rapat {ref.cari(kode).label} minggu {minggu.isoformat()} ditulis ke {keluaran} "
-          f"({_angka(round(len(isi) / 1024))} KB).")
+          f"({fmt.angka(round(len(isi) / 1024))} KB).")
     return 0
 
 
@@ -319,11 +316,11 @@ def perintah_minggu_daftar(args) -> int:
     aktif, ditarik = df[df["status"] == "aktif"], df[df["status"] == "ditarik"]
     print(f"Minggu aktif ({len(aktif)}):")
     for r in aktif.itertuples():
-        print(f"  {r.minggu.date().isoformat()}  batch {r.batch_id}  {r.nama_file}  {_angka(r.baris_dimuat)} baris  "
+        print(f"  {r.minggu.date().isoformat()}  batch {r.batch_id}  {r.nama_file}  {fmt.angka(r.baris_dimuat)} baris  "
               f"dimuat {_waktu(r.dimuat_pada)} oleh {r.dimuat_oleh}")
     print(f"Minggu ditarik ({len(ditarik)}):")
     for r in ditarik.itertuples():
-        print(f"  {r.minggu.date().isoformat()}  batch {r.batch_id}  {r.nama_file}  {_angka(r.baris_dimuat)} baris  "
+        print(f"  {r.minggu.date().isoformat()}  batch {r.batch_id}  {r.nama_file}  {fmt.angka(r.baris_dimuat)} baris  "
               f"ditarik {_waktu(r.ditarik_pada)} oleh {r.ditarik_oleh}: {r.alasan}")
     return 0
 
@@ -338,7 +335,7 @@ def _ubah_minggu(args, aksi, kata: str) -> int:
         raise Ditolak(f"DITOLAK: {e}") from None
     terbaru = queries.minggu_terakhir(store.sambungan_baca(args.db))
     print(f"Minggu {minggu.isoformat()} {kata} (batch {hasil['batch_id']}, file {hasil['nama_file']}, "
-          f"{_angka(hasil['baris'])} baris); semua minggu dinilai ulang. Minggu terbaru kini "
+          f"{fmt.angka(hasil['baris'])} baris); semua minggu dinilai ulang. Minggu terbaru kini "
           f"{terbaru.isoformat() if terbaru else 'tidak ada'}.")
     return 0
 
@@ -506,13 +503,13 @@ def perintah_jejak(args) -> int:
             raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
         catatan.catat("ekspor", _oleh(args), url=url, isi="jejak", format="csv", file=str(keluaran),
                       baris=len(df), saringan=saringan, **_konteks_cli())
-        print(f"{_angka(len(df))} catatan jejak ditulis ke {keluaran}.")
+        print(f"{fmt.angka(len(df))} catatan jejak ditulis ke {keluaran}.")
         return 0
     if df.empty:
         print("Tidak ada catatan jejak yang cocok.")
         return 0
-    print(f"{_angka(len(df))} catatan jejak, terbaru dulu"
-          f"{f' (paling banyak {_angka(args.batas)}; --batas untuk lebih)' if len(df) == args.batas else ''}:")
+    print(f"{fmt.angka(len(df))} catatan jejak, terbaru dulu"
+          f"{f' (paling banyak {fmt.angka(args.batas)}; --batas untuk lebih)' if len(df) == args.batas else ''}:")
     for r in orang.itertuples(index=False):
         wil = r[4] if isinstance(r[4], str) else "-"
         print(f"  {r[1]} WIB  {r[2]}  {r[3]}  {wil}  {r[5]}")
@@ -671,7 +668,7 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="berkas keluaran .csv atau .xlsx")
     p.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD", help="minggu data (bawaan: minggu terbaru)")
     p.add_argument("--wilayah", help="kode wilayah tingkat apa pun")
-    p.add_argument("--zona", choices=["merah", "kuning", "hijau", "tidak_melapor"],
+    p.add_argument("--zona", choices=kosakata.SEMUA_ZONA,
                    help="hanya zona ini (bawaan: semua zona)")
     p.add_argument("--sep", choices=[",", ";"], default=",", help="pemisah CSV (';' untuk Excel berbahasa Indonesia)")
     db(p)

@@ -27,13 +27,14 @@ def untuk_orang(df: pd.DataFrame) -> pd.DataFrame:
     """A copy for people: enum codes as Indonesian labels (zona, kendala, tahap, pilar, …) and
     timestamps that are really dates as dates. Tables on screen and exports use this frame."""
     from kdkmp import kontrak
+    from kdkmp.kosakata import LABEL_PILAR, LABEL_ZONA
 
     hasil = df.copy()
-    peta = {**kontrak.LABEL_NILAI, "pilar_terlemah": kontrak.LABEL_PILAR, "pilar": kontrak.LABEL_PILAR}
+    peta = {**kontrak.LABEL_NILAI, "pilar_terlemah": LABEL_PILAR, "pilar": LABEL_PILAR}
     for kolom in hasil.columns:
         seri = hasil[kolom]
         if kolom in peta or kolom.startswith("zona"):
-            label = peta.get(kolom, kontrak.LABEL_ZONA)
+            label = peta.get(kolom, LABEL_ZONA)
             hasil[kolom] = seri.map(lambda v, p=label: p.get(v, v) if isinstance(v, str) else v)
         elif pd.api.types.is_datetime64_any_dtype(seri) and (seri.dropna().dt.normalize() == seri.dropna()).all():
             hasil[kolom] = seri.dt.date

@@ -79,11 +79,6 @@ LABEL_NILAI = {
 TIPE_SQL = {"date": "DATE", "text": "VARCHAR", "kode_desa": "VARCHAR", "float": "DOUBLE",
             "int": "BIGINT", "bool": "BOOLEAN", "enum": "VARCHAR"}
 
-# The zones and pillars in the programme's words (domain.md), for every view and export.
-LABEL_ZONA = {"hijau": "Hijau", "kuning": "Kuning", "merah": "Merah", "tidak_melapor": "Tidak melapor"}
-LABEL_PILAR = {"kelembagaan": "Kelembagaan", "legalitas_kepatuhan": "Legalitas & kepatuhan",
-               "infrastruktur": "Infrastruktur & pembangunan fisik", "usaha": "Operasional & kesehatan usaha"}
-
 
 # --------------------------------------------------------------------------- date bounds of a load
 

@@ -6,7 +6,7 @@ The area is applied here and nowhere else.
 
 Every function that reads about areas or koperasi also takes the user's scope (``cakupan``: a
 wilayah code, None = national; see kdkmp.akses) and declares how it meets it (``@tercakup``),
-so no caller can forget it and ui.tanya can always pass it (and key its cache on it).
+so no caller can forget it and ui.dasar.tanya can always pass it (and key its cache on it).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ import duckdb
 import pandas as pd
 
 from kdkmp import akses, kontrak, rules, store, wilayah as ref
+from kdkmp.kosakata import PILAR, SEMUA_ZONA
 
 # Column of `laporan` that holds each level's code; a fixed mapping, never user text.
 _KOLOM_TINGKAT = {"provinsi": "kode_provinsi", "kabupaten": "kode_kabupaten",
@@ -173,9 +174,6 @@ def rekap_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
 # 'tidak_melapor' for those without a report that week, and the area codes copied from the
 # latest report so that areas filter without a join.
 
-URUTAN_ZONA = ("hijau", "kuning", "merah", "tidak_melapor")
-PILAR = ("kelembagaan", "legalitas_kepatuhan", "infrastruktur", "usaha")
-
 
 def minggu_sebelumnya(con: duckdb.DuckDBPyConnection, minggu: date) -> date | None:
     """The loaded week just before `minggu`, or None."""
@@ -217,8 +215,8 @@ def hitung_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wila
     baris = con.execute(
         f"SELECT minggu, zona, count(*) FROM zona WHERE minggu IN ($minggu, $lalu) AND {syarat} GROUP BY 1, 2",
         {**param, "minggu": minggu, "lalu": lalu or minggu}).fetchall()
-    kini = {z: 0 for z in URUTAN_ZONA}
-    sebelum = {z: 0 for z in URUTAN_ZONA} if lalu else None
+    kini = {z: 0 for z in SEMUA_ZONA}
+    sebelum = {z: 0 for z in SEMUA_ZONA} if lalu else None
     for m, z, n in baris:
         (kini if m == minggu else sebelum)[z] = int(n)
     # "melapor" is a report received, not a zone given: a silent koperasi a gate zoned is apart
@@ -241,7 +239,7 @@ def zona_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wi
     param = {**param, "minggu": minggu, "tingkat": tingkat_anak, "panjang": _PANJANG_KODE[tingkat_anak]}
     if wilayah is not None:
         param["kode_induk"] = ref.cari(wilayah).kode
-    hitung = ", ".join(f"count(*) FILTER (WHERE z.zona = '{z}') AS {z}" for z in URUTAN_ZONA)
+    hitung = ", ".join(f"count(*) FILTER (WHERE z.zona = '{z}') AS {z}" for z in SEMUA_ZONA)
     df = con.execute(f"""
         WITH z AS (SELECT z.{_KOLOM_TINGKAT[tingkat_anak]} AS kode, {hitung}
                    FROM zona z WHERE z.minggu = $minggu AND {syarat} GROUP BY 1),
@@ -250,8 +248,8 @@ def zona_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wi
         SELECT w.kode, w.nama, coalesce(r.jumlah_desa, 0) AS jumlah_desa, z.* EXCLUDE (kode)
         FROM wilayah w LEFT JOIN r ON r.kode = w.kode LEFT JOIN z ON z.kode = w.kode
         WHERE w.tingkat = $tingkat AND {syarat_ref} ORDER BY w.kode""", param).df()
-    df[list(URUTAN_ZONA)] = df[list(URUTAN_ZONA)].fillna(0).astype("int64")
-    df["jumlah"] = df[list(URUTAN_ZONA)].sum(axis=1)
+    df[list(SEMUA_ZONA)] = df[list(SEMUA_ZONA)].fillna(0).astype("int64")
+    df["jumlah"] = df[list(SEMUA_ZONA)].sum(axis=1)
     df["melapor"] = df["jumlah"] - df["tidak_melapor"]
     df["persen_merah"] = (100 * df["merah"] / df["melapor"].where(df["melapor"] > 0)).round(1)
     df["tingkat_lapor"] = (100 * df["melapor"] / df["jumlah_desa"].where(df["jumlah_desa"] > 0)).round(1)
@@ -474,7 +472,7 @@ def penjelasan_koperasi(con: duckdb.DuckDBPyConnection, kode_koperasi: str, ming
         "minggu": minggu,
         "zona": r["zona"],
         "skor_total": angka(r["skor_total"]),
-        "skor_pilar": {n: angka(r[f"skor_{n}"]) for n in rules.PILAR},
+        "skor_pilar": {n: angka(r[f"skor_{n}"]) for n in PILAR},
         "pilar_terlemah": None if pd.isna(r["pilar_terlemah"]) else r["pilar_terlemah"],
         "gerbang": list(r["gerbang"]) if r["gerbang"] is not None else [],
         "alasan": alasan,

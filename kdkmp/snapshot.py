@@ -74,6 +74,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from kdkmp import format as fmt
 from kdkmp import kontrak, wilayah
 
 FORMAT_DIDUKUNG = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
@@ -143,18 +144,6 @@ def normal_nama(nama: object) -> str:
     """Header spelling → contract spelling: case, surrounding spaces, and ' ', '-', '_' alike."""
     teks = str(nama).replace("\ufeff", "").replace("\u00a0", " ").strip().lower()
     return _POLA_NAMA.sub("_", teks).strip("_")
-
-
-def _angka_id(x: float, desimal: int = 0) -> str:
-    """Indonesian number format: 1.234,5."""
-    teks = f"{x:,.{desimal}f}"
-    return teks.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def _persen_id(x: float) -> str:
-    """0.2 → '20', 0.125 → '12,5'."""
-    teks = _angka_id(x * 100, 2).rstrip("0").rstrip(",")
-    return teks
 
 
 def _daftar(nilai: list[str], paling_banyak: int = 8) -> str:
@@ -733,7 +722,7 @@ def _parse_angka(sel: _Sel, n: int, bulat: bool, persen: bool, gagal: _Gagal) ->
         # beyond 2^53 a float64 no longer holds every whole number (and beyond 2^63 Int64
         # wraps to a negative): refuse instead of storing a different number
         besar = ~np.isnan(arr) & (np.abs(arr) >= 2.0**53)
-        gagal.tambah(besar, f"angka terlalu besar (paling besar {_angka_id(2**53 - 1)})")
+        gagal.tambah(besar, f"angka terlalu besar (paling besar {fmt.angka(2**53 - 1)})")
         arr = np.where(besar, np.nan, arr)
         pecahan = ~np.isnan(arr) & (np.mod(arr, 1) != 0)
         gagal.tambah(pecahan, "harus bilangan bulat")
@@ -909,10 +898,6 @@ def _di_referensi(kode: pd.Series) -> pd.Series:
     return pd.Series(posisi >= 0, index=kode.index)
 
 
-def _angka_batas(x: float) -> str:
-    return _angka_id(x, 1).removesuffix(",0") if x != int(x) else _angka_id(x)
-
-
 def _alasan_cek(nama: str) -> str:
     k = kontrak.KOLOM_PER_NAMA[nama]
     if k.jenis == "enum":
@@ -920,8 +905,9 @@ def _alasan_cek(nama: str) -> str:
     if k.jenis == "kode_desa":
         return "kode desa tidak ada dalam referensi Kemendagri"
     if k.maksimum is not None:
-        return f"di luar rentang {_angka_batas(k.minimum)} sampai {_angka_batas(k.maksimum)}"
-    return f"kurang dari {_angka_batas(k.minimum)}"
+        return (f"di luar rentang {fmt.angka(k.minimum, 1, ringkas=True)} sampai "
+                f"{fmt.angka(k.maksimum, 1, ringkas=True)}")
+    return f"kurang dari {fmt.angka(k.minimum, 1, ringkas=True)}"
 
 
 # --------------------------------------------------------------------------- validation
@@ -1059,7 +1045,7 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
         senin = (tanggal - pd.to_timedelta(tanggal.dt.day_of_week, unit="D")).dropna()
         jumlah = senin.value_counts().sort_index()
         if len(jumlah) > 1:
-            daftar = [f"{d.date().isoformat()} ({_angka_id(c)} baris)" for d, c in jumlah.items()]
+            daftar = [f"{d.date().isoformat()} ({fmt.angka(c)} baris)" for d, c in jumlah.items()]
             raise FileDitolak(f"File berisi data dari lebih dari satu minggu: {_daftar(daftar, 6)}.")
         minggu_file = jumlah.index[0].date()
         if minggu is not None and minggu_file != minggu:
@@ -1176,17 +1162,17 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
     if porsi > batas_tolak or len(pos_ditolak) == n:
         # rows, not cells: a row with the same kind of problem in two columns counts once
         terbanyak = masalah_df.drop_duplicates(["pos", "ringkas"])["ringkas"].value_counts()
-        masalah_utama = (f"masalah terbanyak {terbanyak.index[0]} ({_angka_id(terbanyak.iloc[0])} baris); "
+        masalah_utama = (f"masalah terbanyak {terbanyak.index[0]} ({fmt.angka(terbanyak.iloc[0])} baris); "
                          "perbaiki file lalu unggah ulang.")
         if len(pos_ditolak) == n:  # even when the limit allows it, an empty week is no week
-            raise FileDitolak(f"Tidak ada baris yang bisa dimuat: semua {_angka_id(n)} baris ditolak, "
+            raise FileDitolak(f"Tidak ada baris yang bisa dimuat: semua {fmt.angka(n)} baris ditolak, "
                               f"{masalah_utama}", hasil=hasil)
-        persen = _angka_id(porsi * 100, 1)
-        if persen == _angka_id(batas_tolak * 100, 1):
-            persen = _angka_id(porsi * 100, 2)
+        persen = fmt.angka(porsi * 100, 1)
+        if persen == fmt.angka(batas_tolak * 100, 1):
+            persen = fmt.angka(porsi * 100, 2)
         raise FileDitolak(
-            f"{persen} % baris ditolak (batas {_persen_id(batas_tolak)} %): {_angka_id(len(pos_ditolak))} dari "
-            f"{_angka_id(n)} baris bermasalah, {masalah_utama}", hasil=hasil)
+            f"{persen} % baris ditolak (batas {fmt.angka(batas_tolak * 100, 2, ringkas=True)} %): "
+            f"{fmt.angka(len(pos_ditolak))} dari {fmt.angka(n)} baris bermasalah, {masalah_utama}", hasil=hasil)
     return hasil
 
 

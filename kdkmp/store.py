@@ -40,6 +40,7 @@ from pathlib import Path
 
 import duckdb
 
+from kdkmp import format as fmt
 from kdkmp import galat, kontrak, wilayah
 
 LOKASI_BAWAAN = Path(__file__).resolve().parent.parent / "data" / "kdkmp.duckdb"
@@ -206,11 +207,7 @@ def _periksa_utuh(con: duckdb.DuckDBPyConnection, nama_db: str, ukuran: int, db:
     terbesar = max((r[0] for r in con.execute(sql).fetchall() if r[0] is not None), default=-1)
     butuh = _UKURAN_KEPALA + (terbesar + 1) * int(ukuran_blok[0][0])
     if ukuran < butuh:
-        raise _rusak(db, f"{_ribuan(ukuran)} bita, padahal isinya butuh paling sedikit {_ribuan(butuh)} bita")
-
-
-def _ribuan(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+        raise _rusak(db, f"{fmt.angka(ukuran)} bita, padahal isinya butuh paling sedikit {fmt.angka(butuh)} bita")
 
 
 def _buka_salinan(salinan: Path, db: Path) -> duckdb.DuckDBPyConnection:

@@ -4,10 +4,11 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from kdkmp import akses, catatan, export, ui
+from kdkmp import akses, catatan, export
 from kdkmp import format as fmt
+from kdkmp.ui import dasar, sesi, tabel
 
-admin = ui.wajib_hak("kelola_akun")
+admin = sesi.wajib_hak("kelola_akun")
 st.title("Pengguna & audit")
 pesan = st.session_state.pop("pesan_admin", None)
 if pesan:
@@ -17,7 +18,7 @@ st.subheader("Akun")
 akun = catatan.daftar_akun()
 st.caption(f"{fmt.angka(len(akun))} akun, {fmt.angka(int(akun['aktif'].sum()) if len(akun) else 0)} aktif. "
            "Perubahan di sini sama dengan `python -m kdkmp pengguna …` dan tercatat di jejak audit.")
-ui.tabel_data(ui.tabel_akun(akun), hide_index=True, width="stretch", height=300)
+dasar.tabel_data(tabel.tabel_akun(akun), height=300)
 
 
 def jalankan(fungsi, *args, berhasil: str, **kwargs) -> None:
@@ -68,8 +69,8 @@ oleh = k3.text_input("Oleh (nama pengguna)", key="jejak_oleh") or None
 peristiwa = k4.multiselect("Peristiwa", list(catatan.PERISTIWA), format_func=catatan.PERISTIWA.get,
                            key="jejak_peristiwa") or None
 jejak = catatan.baca_jejak(dari, sampai, oleh, peristiwa, batas=None)
-tampil = ui.tabel_jejak(jejak)
+tampil = tabel.tabel_jejak(jejak)
 st.caption(f"{fmt.angka(len(tampil))} peristiwa, terbaru di atas.")
-ui.tabel_data(tampil, hide_index=True, width="stretch", height=420)
+dasar.tabel_data(tampil, height=420)
 st.download_button("Unduh jejak (CSV)", export.ke_csv(tampil), f"kdkmp_jejak_{dari}_{sampai}.csv", mime="text/csv",
                    icon=":material/download:")

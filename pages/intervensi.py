@@ -4,27 +4,29 @@ from datetime import datetime
 
 import streamlit as st
 
-from kdkmp import export, queries, ui
+from kdkmp import export, queries
 from kdkmp import format as fmt
+from kdkmp.ui import dasar, sesi
+from kdkmp.ui.intervensi import pilih_saringan
 
-minggu = ui.minggu_terpilih()
+minggu = dasar.minggu_terpilih()
 st.title("Daftar intervensi")
 st.caption("Saringan tersimpan di alamat halaman: bagikan tautannya untuk membuka daftar yang sama.")
 
-wilayah = ui.pilih_wilayah()
-saringan = ui.pilih_saringan()
-daftar = ui.tanya(queries.daftar_intervensi, minggu, wilayah, saringan)
+wilayah = dasar.pilih_wilayah()
+saringan = pilih_saringan()
+daftar = dasar.tanya(queries.daftar_intervensi, minggu, wilayah, saringan)
 kalimat = queries.kalimat_saringan(wilayah, saringan)
 
 st.metric("Koperasi sesuai saringan", fmt.angka(len(daftar)))
 st.caption(f"Minggu {fmt.tanggal(minggu)} · {kalimat} · urutan prioritas: gerbang dulu, lalu paling lama di zona, "
            "lalu skor terendah.")
-tampil = ui.dengan_label(daftar).rename(columns=queries.KOLOM_INTERVENSI)
-ui.tabel_data(tampil, hide_index=True, width="stretch", height=520,
+tampil = export.untuk_orang(daftar).rename(columns=queries.KOLOM_INTERVENSI)
+dasar.tabel_data(tampil, height=520,
              column_config={"Skor total": st.column_config.NumberColumn(format="localized")})
 
-cap = ui.tanya(queries.cap_data, minggu)
-pengguna = ui.pengguna()
+cap = dasar.tanya(queries.cap_data, minggu)
+pengguna = sesi.pengguna()
 k1, k2, k3, k4 = st.columns([2, 1, 1, 1])
 with k1:
     st.caption(f"Disusun oleh **{pengguna.nama}** (tercatat di lembar keterangan dan jejak audit).")
@@ -35,7 +37,7 @@ zona = dict(saringan).get("zona")
 
 
 def catat_ekspor(format_: str) -> None:
-    ui.catat("ekspor", pengguna.nama, wilayah=wilayah, format=format_, saringan=kalimat, baris=len(daftar),
+    sesi.catat("ekspor", pengguna.nama, wilayah=wilayah, format=format_, saringan=kalimat, baris=len(daftar),
              minggu=minggu.isoformat())
 
 

@@ -2,46 +2,48 @@
 
 import streamlit as st
 
-from kdkmp import charts, queries, ui
+from kdkmp import charts, queries
 from kdkmp import format as fmt
+from kdkmp.ui import dasar, komponen, tabel, tautan
+from kdkmp.ui.koperasi import penjelasan
 
-minggu = ui.minggu_terpilih()
+minggu = dasar.minggu_terpilih()
 kode = st.query_params.get("kode")
 
 if not kode:
     st.title("Cari koperasi")
     teks = st.text_input("Kode atau nama koperasi", placeholder="mis. Sukamaju atau KDKMP-5201…")
     if teks and len(teks.strip()) >= 3:
-        hasil = ui.tanya(queries.cari_koperasi, teks.strip())
+        hasil = dasar.tanya(queries.cari_koperasi, teks.strip())
         if hasil.empty:
             st.info(f"Tidak ada koperasi yang kode atau namanya memuat “{teks}”.")
         for k, nama in zip(hasil["kode_koperasi"], hasil["nama_koperasi"]):
-            st.page_link(ui.HALAMAN_KOPERASI, label=f"{nama} ({k})", query_params={"kode": k})
+            st.page_link(tautan.HALAMAN_KOPERASI, label=f"{nama} ({k})", query_params={"kode": k})
     st.stop()
 
-laporan = ui.tanya(queries.laporan_koperasi, kode, minggu)
+laporan = dasar.tanya(queries.laporan_koperasi, kode, minggu)
 if laporan is None:
     st.error(f"Koperasi dengan kode {kode} tidak ditemukan sampai minggu {fmt.tanggal(minggu)}.")
-    st.page_link("pages/ringkasan.py", label="Ringkasan nasional", icon=":material/home:")
+    st.page_link(tautan.HALAMAN_RINGKASAN, label="Ringkasan nasional", icon=":material/home:")
     st.stop()
 
-ui.remah_roti(laporan["kode_desa"])
+komponen.remah_roti(laporan["kode_desa"])
 st.title(laporan["nama_koperasi"])
 st.caption(f"{kode} · {laporan['nama_desa']}, {laporan['nama_kecamatan']}, {laporan['nama_kabupaten']}, "
            f"{laporan['nama_provinsi']} · laporan terakhir minggu {fmt.tanggal(laporan['minggu'])}"
-           f" · laporan BA terakhir {fmt.tanggal(ui.sebagai_tanggal(laporan['laporan_terakhir']))}")
-ui.penjelasan(ui.tanya(queries.penjelasan_koperasi, kode, minggu))
+           f" · laporan BA terakhir {fmt.tanggal(tabel.sebagai_tanggal(laporan['laporan_terakhir']))}")
+penjelasan(dasar.tanya(queries.penjelasan_koperasi, kode, minggu))
 
-riwayat = ui.tanya(queries.riwayat_koperasi, kode)
+riwayat = dasar.tanya(queries.riwayat_koperasi, kode)
 st.plotly_chart(charts.riwayat_zona(riwayat, "Riwayat zona"), width="stretch")
 
 kiri, kanan = st.columns([3, 2])
 with kiri:
     st.subheader("Indikator laporan terakhir")
-    ui.tabel_data(ui.tabel_indikator(laporan), hide_index=True, width="stretch", height=560)
+    dasar.tabel_data(tabel.tabel_indikator(laporan), height=560)
 with kanan:
     st.subheader("Lokasi")
-    peta = charts.peta_zona(ui.tanya(queries.titik_peta, minggu, laporan["kode_kecamatan"]), tinggi_px=380)
+    peta = charts.peta_zona(dasar.tanya(queries.titik_peta, minggu, laporan["kode_kecamatan"]), tinggi_px=380)
     if peta is None:
         st.info("Koordinat koperasi di kecamatan ini belum dilaporkan.")
     else:

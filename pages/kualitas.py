@@ -2,39 +2,41 @@
 
 import streamlit as st
 
-from kdkmp import charts, queries, ui
+from kdkmp import charts, queries
 from kdkmp import format as fmt
+from kdkmp.ui import dasar, sesi
+from kdkmp.ui.unggah import riwayat_pemuatan
 
-minggu = ui.minggu_terpilih()
+minggu = dasar.minggu_terpilih()
 st.title("Kualitas data")
-wilayah = ui.pilih_wilayah(kunci_awalan="")
+wilayah = dasar.pilih_wilayah(kunci_awalan="")
 
 st.subheader("Wilayah yang laporannya kurang")
 tingkat = st.radio("Tingkat", ["kabupaten", "kecamatan"], horizontal=True, key="tingkat_kelengkapan",
                    format_func={"kabupaten": "Kabupaten/kota", "kecamatan": "Kecamatan"}.get)
-kelengkapan = ui.tanya(queries.kelengkapan_wilayah, minggu, wilayah, tingkat)
+kelengkapan = dasar.tanya(queries.kelengkapan_wilayah, minggu, wilayah, tingkat)
 diam = kelengkapan[kelengkapan["melapor"] == 0]
 kurang = kelengkapan[(kelengkapan["melapor"] > 0) & (kelengkapan["kurang"] > 0)]
 k1, k2 = st.columns(2)
 k1.metric(f"{'Kabupaten/kota' if tingkat == 'kabupaten' else 'Kecamatan'} tanpa laporan sama sekali", fmt.angka(len(diam)))
 k2.metric("Melapor kurang dari jumlah desa", fmt.angka(len(kurang)))
-ui.tabel_data(kelengkapan[kelengkapan["kurang"] > 0], hide_index=True, width="stretch", height=360,
+dasar.tabel_data(kelengkapan[kelengkapan["kurang"] > 0], height=360,
              column_config={"kode": "Kode", "nama": "Wilayah", "provinsi": "Provinsi", "diharapkan": "Desa/kelurahan",
                             "melapor": "Melapor", "kurang": "Belum melapor",
                             "tingkat_lapor": st.column_config.ProgressColumn("% melapor", format="localized",
                                                                              min_value=0, max_value=100)})
 
 st.subheader("Koperasi tanpa laporan dua minggu atau lebih")
-tanpa = ui.tanya(queries.koperasi_tanpa_laporan, minggu, wilayah, 2)
+tanpa = dasar.tanya(queries.koperasi_tanpa_laporan, minggu, wilayah, 2)
 st.metric("Koperasi", fmt.angka(len(tanpa)))
-ui.tabel_data(tanpa, hide_index=True, width="stretch", height=300,
+dasar.tabel_data(tanpa, height=300,
              column_config={"kode_koperasi": "Kode", "nama_koperasi": "Koperasi", "kode_desa": "Kode desa",
                             "minggu_lapor_terakhir": st.column_config.DateColumn("Laporan terakhir", format="DD/MM/YYYY"),
                             "minggu_tanpa_laporan": "Minggu tanpa laporan"})
 
 st.subheader("Tingkat pelaporan per provinsi")
-st.plotly_chart(charts.peta_panas_tingkat_lapor(ui.tanya(queries.tingkat_lapor_provinsi)), width="stretch")
+st.plotly_chart(charts.peta_panas_tingkat_lapor(dasar.tanya(queries.tingkat_lapor_provinsi)), width="stretch")
 
-if ui.pengguna().wilayah is None:  # raw rejected cells of any area: national accounts only
+if sesi.pengguna().wilayah is None:  # raw rejected cells of any area: national accounts only
     st.subheader("Baris ditolak per pemuatan")
-    ui.riwayat_pemuatan()
+    riwayat_pemuatan()

@@ -1,6 +1,7 @@
 """Ringkasan: the whole country at the chosen week, or for a regional account its own area
 (with where it stands among the provinces)."""
 
-from kdkmp import ui
+from kdkmp.ui import dasar, sesi
+from kdkmp.ui.wilayah import tampilkan_wilayah
 
-ui.tampilkan_wilayah(ui.beranda(), ui.minggu_terpilih())
+tampilkan_wilayah(sesi.beranda(), dasar.minggu_terpilih())

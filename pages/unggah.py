@@ -1,15 +1,17 @@
 """Unggah: check a week's file before loading it, then load it (or replace the week); the load
 history; withdraw or restore a loaded week. Any unexpected error is shown as one sentence and
-logged (ui.periksa_file / ui.tulis), never as a traceback."""
+logged (kdkmp.ui.unggah: periksa_file, tulis), never as a traceback."""
 
 import hashlib
 
 import streamlit as st
 
 from kdkmp import format as fmt
-from kdkmp import ingest, queries, ui
+from kdkmp import ingest, queries
+from kdkmp.ui import dasar, sesi
+from kdkmp.ui.unggah import periksa_file, riwayat_dan_penarikan, tulis
 
-pengguna = ui.wajib_hak("boleh_muat")
+pengguna = sesi.wajib_hak("boleh_muat")
 st.title("Unggah data mingguan")
 st.caption("Format: CSV (pemisah , atau ;, UTF-8 atau Windows-1252), XLSX, atau Parquet, sesuai kontrak snapshot v1. "
            "File diperiksa dulu; tidak ada yang disimpan sebelum Anda menekan **Muat**.")
@@ -23,7 +25,7 @@ with k2:
     sheet = st.text_input("Nama sheet XLSX (kosong = sheet pertama)", key="sheet_unggah") or None
 
 if berkas is None:
-    ui.riwayat_dan_penarikan()
+    riwayat_dan_penarikan()
     st.stop()
 
 isi = berkas.getvalue()
@@ -31,7 +33,7 @@ sidik = hashlib.sha256(isi).hexdigest()
 kunci = (sidik, berkas.name, minggu_manual, sheet)
 if st.session_state.get("pratinjau_kunci") != kunci:
     with st.spinner(f"Memeriksa {berkas.name}…"):
-        st.session_state["pratinjau"], st.session_state["pratinjau_galat"] = ui.periksa_file(
+        st.session_state["pratinjau"], st.session_state["pratinjau_galat"] = periksa_file(
             isi, berkas.name, minggu_manual, sheet)
     st.session_state["pratinjau_kunci"] = kunci
     st.session_state.pop("hasil_muat", None)
@@ -52,7 +54,7 @@ if hasil.kolom_tambahan:
     st.caption("Kolom tambahan disimpan di arsip tetapi tidak dinilai: " + ", ".join(hasil.kolom_tambahan))
 if hasil.baris_ditolak:
     st.subheader("Baris yang ditolak")
-    ui.tabel_data(hasil.ditolak, hide_index=True, width="stretch", height=260,
+    dasar.tabel_data(hasil.ditolak, height=260,
                  column_config={"baris": "Baris", "kolom": "Kolom", "nilai": "Nilai", "alasan": "Alasan"})
     st.download_button("Unduh baris ditolak (untuk diperbaiki)", hasil.file_penolakan(),
                        file_name=berkas.name.rsplit(".", 1)[0] + ".ditolak.csv", mime="text/csv",
@@ -61,13 +63,13 @@ if hasil.baris_ditolak:
 if st.session_state.get("hasil_muat"):
     st.success(f"Minggu {fmt.tanggal(hasil.minggu)} dimuat sebagai batch {st.session_state['hasil_muat']} "
                "dan sudah dinilai. Semua halaman kini menampilkan data ini.")
-    ui.riwayat_dan_penarikan()
+    riwayat_dan_penarikan()
     st.stop()
 
-dimuat = ui.daftar_minggu()
-sudah_ada = ui.tanya(queries.batch_aktif, hasil.minggu) if dimuat else None
+dimuat = dasar.daftar_minggu()
+sudah_ada = dasar.tanya(queries.batch_aktif, hasil.minggu) if dimuat else None
 peringatan = ingest.peringatan_cakupan(hasil.minggu, hasil.baris_dimuat,
-                                       ui.tanya(queries.batch_aktif, dimuat[0]) if dimuat else None)
+                                       dasar.tanya(queries.batch_aktif, dimuat[0]) if dimuat else None)
 yakin_cakupan = True
 if peringatan:
     st.warning(peringatan)
@@ -83,13 +85,13 @@ st.caption(f"Dimuat oleh: **{pengguna.nama}** (akun yang masuk).")
 if st.button("Muat ke basis data", type="primary", disabled=(bool(sudah_ada) and not ganti) or not yakin_cakupan,
              icon=":material/upload:"):
     with st.status(f"Memuat {fmt.angka(hasil.baris_dimuat)} baris minggu {fmt.tanggal(hasil.minggu)}…") as status:
-        batch_id, galat = ui.tulis(ingest.simpan, hasil, isi_file=isi, nama_file=berkas.name, ganti=ganti,
+        batch_id, galat = tulis(ingest.simpan, hasil, isi_file=isi, nama_file=berkas.name, ganti=ganti,
                                    dimuat_oleh=pengguna.nama, konteks=f"muat {berkas.name}")
         if galat:
             status.update(label="Gagal memuat", state="error")
             st.error(galat)
             st.stop()
-        ui.catat("ganti" if ganti else "muat", pengguna.nama, minggu=hasil.minggu.isoformat(), batch=batch_id,
+        sesi.catat("ganti" if ganti else "muat", pengguna.nama, minggu=hasil.minggu.isoformat(), batch=batch_id,
                  file=berkas.name, sha256=sidik, baris_dimuat=hasil.baris_dimuat, baris_ditolak=hasil.baris_ditolak)
         status.update(label=f"Selesai: batch {batch_id}", state="complete")
     st.session_state["hasil_muat"] = batch_id

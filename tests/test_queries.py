@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from kdkmp import queries, store, wilayah
+from kdkmp import kosakata, queries, store, wilayah
 
 MINGGU = date(2026, 11, 16)
 
@@ -63,7 +63,7 @@ def test_zones_per_child_sum_to_the_area(con):
     anak = queries.zona_per_anak(con, MINGGU, "52")
     assert len(anak) == len(wilayah.anak("52"))
     z = queries.hitung_zona(con, MINGGU, "52")
-    for zona in queries.URUTAN_ZONA:
+    for zona in kosakata.SEMUA_ZONA:
         assert anak[zona].sum() == z["zona"][zona]
     assert anak["persen_merah"].between(0, 100).all()
 
@@ -71,7 +71,7 @@ def test_zones_per_child_sum_to_the_area(con):
 def test_transitions_count_every_koperasi_of_this_week(con):
     t = queries.transisi_zona(con, MINGGU, "61")
     assert t["jumlah"].sum() == queries.hitung_zona(con, MINGGU, "61")["jumlah"]
-    assert set(t["zona_kini"]) <= set(queries.URUTAN_ZONA)
+    assert set(t["zona_kini"]) <= set(kosakata.SEMUA_ZONA)
 
 
 def test_movement_counts_match_their_lists(con):

@@ -34,7 +34,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kdkmp import ingest, kontrak, queries, rules, store
+from kdkmp import ingest, kontrak, kosakata, queries, rules, store
 from tests.snapshot_factory import baris_contoh
 
 DATA = Path(__file__).parent / "data" / "skenario"
@@ -87,7 +87,7 @@ def harapan(tabel: pd.DataFrame, minggu: date) -> dict:
              "merah_kronis": t["kronis"] == "ya"}
     return {
         "zona": {r.kode_koperasi: (r.zona, int(r.minggu_di_zona)) for r in t.itertuples()},
-        "jumlah_zona": {z: int((t["zona"] == z).sum()) for z in queries.URUTAN_ZONA},
+        "jumlah_zona": {z: int((t["zona"] == z).sum()) for z in kosakata.SEMUA_ZONA},
         "pergerakan": {j: int(g.sum()) for j, g in gerak.items()},
         "daftar": {j: sorted(t.loc[g, "kode_koperasi"]) for j, g in gerak.items()},
     }
@@ -161,10 +161,10 @@ def test_hand_table_agrees_with_the_hand_counted_week_totals(tabel):
     assert set(tabel["kode_koperasi"]) == set(DESA)
     diam = tabel[~tabel["melapor"]]
     assert (diam[list(KOLOM_MASUKAN)] == "").all().all()
-    assert set(tabel["zona"]) <= set(queries.URUTAN_ZONA)
+    assert set(tabel["zona"]) <= set(kosakata.SEMUA_ZONA)
     for minggu, (zona, gerak) in TOTAL_TANGAN.items():
         h = harapan(tabel, minggu)
-        assert tuple(h["jumlah_zona"][z] for z in queries.URUTAN_ZONA) == zona, minggu
+        assert tuple(h["jumlah_zona"][z] for z in kosakata.SEMUA_ZONA) == zona, minggu
         assert tuple(h["pergerakan"][j] for j in JENIS_GERAK) == gerak, minggu
 
 

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from kdkmp import format as fmt
 from kdkmp import kontrak
 
 if TYPE_CHECKING:  # the model imports this registry to validate each condition
@@ -44,7 +45,7 @@ def _label_kolom(kolom: str) -> str:
 
 def fmt_angka(v: float, kolom: str | None = None) -> str:
     """Indonesian spelling: 1.500.000 · 12,5 · 30 %."""
-    teks = f"{int(round(v)):,}".replace(",", ".") if float(v) == round(v) else f"{v:.1f}".replace(".", ",")
+    teks = fmt.angka(v) if float(v) == round(v) else fmt.angka(v, 1, ribuan=False)  # as _sql_fmt_angka
     return _dengan_satuan(teks, kolom)
 
 

@@ -23,15 +23,12 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from kdkmp import kontrak
+from kdkmp.kosakata import PILAR, SEMUA_ZONA, TIDAK_MELAPOR, ZONA  # noqa: F401 (the rules modules import them from here)
 from kdkmp.rules.cek import CEK
 
 # read by muat_aturan() without a path, when called (a test points this module's name elsewhere)
 JALUR_BAWAAN = Path(__file__).resolve().parents[2] / "config" / "zones.yaml"
 
-PILAR = ("kelembagaan", "legalitas_kepatuhan", "infrastruktur", "usaha")
-ZONA = ("hijau", "kuning", "merah")  # from best to worst; the rank is the index
-TIDAK_MELAPOR = "tidak_melapor"
-SEMUA_ZONA = ZONA + (TIDAK_MELAPOR,)
 KEPARAHAN = ("kritis", "tinggi", "sedang", "rendah")  # worst first
 # Movement signals of the weekly meeting, stored per row in zona_inti.pergerakan by
 # _sql_zona_akhir; their definitions, in the words of the page's help, are definisi_pergerakan.

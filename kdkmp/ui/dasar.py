@@ -1,0 +1,193 @@
+"""The plumbing every page uses: the cached read, the week, URL-bound widgets, table defaults.
+
+Query results are cached on the database file's identity (inode, mtime, size), which changes
+with every load and every rescoring, so nothing stale is ever served; the signed-in user's scope
+is an argument of the cache, so a result is never served across scopes.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import date
+
+import streamlit as st
+
+from kdkmp import akses, queries, store
+from kdkmp import format as fmt
+from kdkmp import wilayah as ref
+from kdkmp.ui.sesi import pengguna, tolak
+from kdkmp.ui.tautan import HALAMAN_RINGKASAN, PARAM_TINGKAT
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, args: tuple, kwargs: tuple):
+    modul, nama = nama_fungsi.rsplit(".", 1)
+    fungsi = getattr(importlib.import_module(modul), nama)
+    if getattr(fungsi, "cara_cakupan", None):
+        kwargs = (*kwargs, ("cakupan", cakupan))
+    con = store.sambungan_baca(db)
+    try:
+        return fungsi(con, *args, **dict(kwargs))
+    finally:
+        con.close()
+
+
+def tanya(fungsi, *args, **kwargs):
+    """Call a read function (kdkmp.queries, or one built on them that declares its scope with
+    queries.tercakup) on the live database for the signed-in user, cached per
+    data version and per scope: the scope is an argument of the cache, so a result is never served
+    across scopes. A request outside the scope stops the page with one sentence (tolak)."""
+    db = str(store.lokasi_db())
+    try:
+        return _tembolok(f"{fungsi.__module__}.{fungsi.__name__}", store.identitas_file(db), db, pengguna().cakupan, args,
+                         tuple(sorted(kwargs.items())))
+    except akses.AksesDitolak as e:
+        tolak(e)
+
+
+# ---------------------------------------------------------------- the week
+
+def daftar_minggu() -> list[date]:
+    """Loaded weeks, newest first; empty when there is no database or no data."""
+    try:
+        return tanya(queries.daftar_minggu)
+    except store.BasisDataKosong:
+        return []
+
+
+def data_atau_berhenti() -> list[date]:
+    """Loaded weeks, or a clear message telling how to load data and stop the page."""
+    daftar = daftar_minggu()
+    if not daftar:
+        st.info("Belum ada data mingguan. Muat file lewat halaman **Unggah** atau dengan "
+                "`python -m kdkmp ingest FILE`, atau bangun data demo dengan `python -m kdkmp demo`.")
+        st.stop()
+    return daftar
+
+
+def pilih_minggu(daftar: list[date]) -> date:
+    """The week selector in the sidebar, bound to the URL (?minggu=YYYY-MM-DD) so every view is
+    shareable; it lives in app.py so the choice survives a change of page."""
+    pilihan = [d.isoformat() for d in daftar]
+    # A week withdrawn since this session chose it is no longer an option: back to the latest.
+    if st.session_state.get("minggu") not in (None, *pilihan):
+        del st.session_state["minggu"]
+    if st.query_params.get("minggu") not in (None, *pilihan):
+        del st.query_params["minggu"]
+    nilai = widget_url(st.sidebar.selectbox, "Minggu data", "minggu", options=pilihan, index=0, bawaan=pilihan[0],
+                       format_func=lambda s: fmt.tanggal(date.fromisoformat(s)))
+    return date.fromisoformat(nilai)
+
+
+def minggu_terpilih() -> date:
+    """The week chosen in the sidebar (latest loaded week by default)."""
+    daftar = data_atau_berhenti()
+    nilai = st.session_state.get("minggu")
+    terpilih = date.fromisoformat(nilai) if nilai else None
+    # a week withdrawn since it was chosen is no longer shown: the latest week instead
+    return terpilih if terpilih in daftar else daftar[0]
+
+
+# ---------------------------------------------------------------- widgets bound to the URL
+
+def widget_url(fungsi, label: str, kunci: str, *, bawaan=None, **kw):
+    """A widget whose value lives in the URL under `kunci` as the raw value (a code, an ISO
+    date), so links stay readable and reopen the same view. Streamlit's own binding writes the
+    displayed label instead ("Nusa Tenggara Barat (52)"), hence this small mechanism."""
+    if kunci not in st.session_state and kunci in st.query_params:
+        teks = st.query_params[kunci]
+        pilihan = kw.get("options")
+        try:
+            if fungsi in (st.checkbox, st.sidebar.checkbox, st.toggle):
+                nilai = teks.lower() in ("true", "1", "ya")
+            elif fungsi in (st.number_input, st.sidebar.number_input):
+                nilai = type(kw.get("value", 0))(teks)
+            else:
+                nilai = teks if pilihan is None or teks in list(pilihan) else None
+            if nilai is not None:
+                st.session_state[kunci] = nilai
+        except ValueError:
+            pass  # a hand-edited URL with a bad value: keep the default
+    if kunci in st.session_state:
+        kw.pop("index", None)
+        kw.pop("value", None)
+    nilai = fungsi(label, key=kunci, **kw)
+    if nilai is None or nilai is False or nilai == bawaan:
+        if kunci in st.query_params:
+            del st.query_params[kunci]
+    else:
+        st.query_params[kunci] = str(nilai).lower() if isinstance(nilai, bool) else str(nilai)
+    return nilai
+
+
+def wilayah_dari_url() -> str | None:
+    """The deepest area named in the URL (?prov=52&kab=52.01 → '52.01'); stops the page with a
+    clear message when a code is unknown or does not belong to its parent."""
+    terpilih = None
+    for tingkat in ("provinsi", "kabupaten", "kecamatan", "desa"):
+        nilai = st.query_params.get(PARAM_TINGKAT[tingkat])
+        if not nilai:
+            continue
+        try:
+            w = ref.cari(nilai)
+        except ref.KodeTidakDikenal as e:
+            st.error(f"{e} Periksa alamat halaman atau kembali ke ringkasan nasional.")
+            st.page_link(HALAMAN_RINGKASAN, label="Ringkasan nasional", icon=":material/home:")
+            st.stop()
+        if w.tingkat != tingkat or (terpilih and ref.induk(w.kode) != terpilih):
+            st.error(f"Kode {nilai} bukan {tingkat} di bawah {terpilih or 'nasional'}; periksa alamat halaman.")
+            st.page_link(HALAMAN_RINGKASAN, label="Ringkasan nasional", icon=":material/home:")
+            st.stop()
+        terpilih = w.kode
+    return terpilih
+
+
+def pilih_wilayah(kunci_awalan: str = "") -> str | None:
+    """Cascading provinsi → kabupaten/kota → kecamatan selectors, each bound to the URL
+    (?prov=52&kab=52.01&kec=…); returns the deepest chosen code or None (national)."""
+    cakupan = pengguna().wilayah
+    terpilih = None
+    kolom = st.columns(3)
+    for i, tingkat in enumerate(("provinsi", "kabupaten", "kecamatan")):
+        anak = ref.anak(terpilih)
+        if terpilih is None and tingkat != "provinsi":
+            break
+        if cakupan is not None and ref.TINGKAT.index(tingkat) <= ref.TINGKAT.index(ref.tingkat(cakupan)):
+            # a level at or above the scope is fixed to the scope; a URL naming another is refused
+            kode_cakupan = ref.leluhur(cakupan)[i]
+            diminta = st.query_params.get(kunci_awalan + PARAM_TINGKAT[tingkat])
+            if diminta and ref.normalisasi_kode(diminta) != kode_cakupan:
+                tolak(akses.AksesDitolak(akses.kalimat_di_luar(ref.normalisasi_kode(diminta) or diminta, cakupan)))
+            with kolom[i]:
+                st.selectbox(ref.LABEL_TINGKAT[tingkat], [kode_cakupan], disabled=True,
+                             format_func=lambda k: f"{ref.nama(k)} ({k})", key=f"_tetap_{kunci_awalan}{tingkat}")
+            terpilih = kode_cakupan
+            continue
+        pilihan = dict(zip(anak["kode"], anak["nama"]))
+        diminta = ref.normalisasi_kode(st.query_params.get(kunci_awalan + PARAM_TINGKAT[tingkat]))
+        if cakupan is not None and diminta and diminta not in pilihan and not akses.di_dalam(diminta, cakupan):
+            tolak(akses.AksesDitolak(akses.kalimat_di_luar(diminta, cakupan)))
+        with kolom[i]:
+            nilai = widget_url(st.selectbox, ref.LABEL_TINGKAT[tingkat], kunci_awalan + PARAM_TINGKAT[tingkat],
+                               options=list(pilihan), index=None, format_func=lambda k, p=pilihan: f"{p[k]} ({k})",
+                               placeholder="Semua")
+        if nilai is None:
+            break
+        terpilih = nilai
+    return terpilih
+
+
+# ---------------------------------------------------------------- house defaults
+
+def tabel_data(df, **kw):
+    """st.dataframe with the house defaults: no index, full width, '–' for missing values."""
+    import pandas as pd
+
+    kw.setdefault("hide_index", True)
+    kw.setdefault("width", "stretch")
+    # Numbers in the reader's locale (id-ID: 1.234 and 12,5) unless a column says otherwise.
+    konfigurasi = dict(kw.pop("column_config", None) or {})
+    for kolom in df.columns:
+        if kolom not in konfigurasi and pd.api.types.is_numeric_dtype(df[kolom]) and not pd.api.types.is_bool_dtype(df[kolom]):
+            konfigurasi[kolom] = st.column_config.NumberColumn(format="localized")
+    return st.dataframe(df, placeholder="–", column_config=konfigurasi, **kw)

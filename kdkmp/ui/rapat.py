@@ -1,0 +1,96 @@
+"""The weekly meeting view of an area: the headline in sentences, the cards, the children
+compared, what makes merah most, the list to send out, and the brief to take away.
+
+"Mode presentasi" (?presentasi=true) hides the sidebar and enlarges numbers for a projector.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from kdkmp import queries, rules, store
+from kdkmp import format as fmt
+from kdkmp import wilayah as ref
+from kdkmp.ui import tabel
+from kdkmp.ui.dasar import tabel_data, tanya, widget_url
+from kdkmp.ui.komponen import cap, kartu_zona, pergerakan, remah_roti
+from kdkmp.ui.sesi import catat, pengguna, periksa
+from kdkmp.ui.tautan import HALAMAN_INTERVENSI, param_daftar
+
+# A projector at the back of a meeting room: no sidebar, larger numbers and sentences.
+_GAYA_PRESENTASI = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header { display: none !important; }
+[data-testid="stMetricValue"] { font-size: 3.2rem !important; }
+[data-testid="stMarkdownContainer"] li { font-size: 1.6rem; line-height: 1.5; }
+</style>"""
+
+
+def tampilkan_rapat(kode: str | None, minggu: date) -> None:
+    """The weekly meeting of one area: the headline in sentences, the cards, the children compared,
+    the list to send out."""
+    from kdkmp import rapat
+
+    periksa(kode)
+    presentasi = widget_url(st.toggle, "Mode presentasi", "presentasi",
+                            help="Menyembunyikan menu samping dan memperbesar angka untuk layar proyektor.")
+    if presentasi:
+        st.markdown(_GAYA_PRESENTASI, unsafe_allow_html=True)
+    else:
+        remah_roti(kode)
+    w = ref.cari(kode) if kode else None
+    data = tanya(rapat.susun, minggu, kode)
+    st.title(f"Rapat mingguan · {data.nama}")
+    jumlah = tanya(queries.hitung_zona, minggu, kode)
+    cap(minggu, jumlah)
+    if jumlah["jumlah"] == 0:
+        st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
+        return
+    st.markdown("\n".join(f"- {k}" for k in rapat.kalimat_utama(data)))
+    if not presentasi:
+        unduh_brief(minggu, kode)
+    kartu_zona(jumlah)
+    st.subheader("Pergerakan minggu ini")
+    pergerakan(minggu, kode)
+    if jumlah["zona"]["merah"]:
+        st.page_link(HALAMAN_INTERVENSI, icon=":material/assignment_late:",
+                     label=f"Daftar intervensi: {fmt.angka(jumlah['zona']['merah'])} koperasi merah, siap diunduh",
+                     query_params=param_daftar(minggu, kode, zona="merah"))
+    anak = tabel.tabel_anak_rapat(data.anak)
+    if len(anak):
+        st.subheader(f"Per {data.tingkat_anak}, terberat di atas")
+        tabel_data(anak)
+    if jumlah["zona"]["merah"] and (w is None or w.tingkat != "desa"):
+        st.subheader("Yang paling sering membuat merah")
+        st.caption("Alasan koperasi merah, terbanyak dulu, dan per wilayah di bawahnya. Satu koperasi bisa punya "
+                   "beberapa alasan.")
+        alasan = tanya(queries.alasan_merah_per_anak, minggu, kode)
+        anak_df = tanya(queries.zona_per_anak, minggu, kode)
+        tabel_data(rapat.pareto(alasan, anak_df, rapat.label_alasan(rules.muat_aturan()), jumlah["zona"]["merah"]))
+
+
+def unduh_brief(minggu: date, kode: str | None) -> None:
+    """The meeting's brief to take away: PPTX (editable) and PDF, made when clicked, audited."""
+    from kdkmp import brief, export
+
+    p = pengguna()
+
+    def buat(pembuat):
+        def isi() -> bytes:
+            con = store.sambungan_baca(store.lokasi_db())
+            try:
+                return pembuat(con, minggu, kode, oleh=p.nama, cakupan=p.cakupan)
+            finally:
+                con.close()
+        return isi
+
+    def catat_brief(format_: str) -> None:
+        catat("ekspor", p.nama, isi="brief rapat mingguan", wilayah=kode, format=format_, minggu=minggu.isoformat())
+
+    k1, k2 = st.columns(2)
+    k1.download_button("Unduh brief (PPTX)", buat(brief.buat_pptx), export.nama_file("brief", kode, minggu, "pptx"), icon=":material/slideshow:",
+                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                       on_click=catat_brief, args=("pptx",), help="Slide yang bisa diubah: tabel dan grafik asli PowerPoint.")
+    k2.download_button("Unduh brief (PDF)", buat(brief.buat_pdf), export.nama_file("brief", kode, minggu, "pdf"), icon=":material/picture_as_pdf:",
+                       mime="application/pdf", on_click=catat_brief, args=("pdf",))

@@ -1,0 +1,159 @@
+"""What the views' tables show, as plain pandas: frames in, frames out, no Streamlit.
+
+Each helper takes what a query returned and gives the frame people read (labels in Indonesian,
+times in WIB, link columns); the views only hand the result to ``dasar.tabel_data``. They never
+change the frame they are given.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pandas as pd
+
+from kdkmp import akses, kontrak, rules
+from kdkmp import format as fmt
+from kdkmp import wilayah as ref
+from kdkmp.ui.tautan import tautan_wilayah
+
+STATUS_BATCH = {"aktif": "Aktif", "diganti": "Diganti", "ditarik": "Ditarik"}
+# the level below each level, None being national
+TINGKAT_ANAK = {None: "provinsi", "provinsi": "kabupaten", "kabupaten": "kecamatan", "kecamatan": "desa"}
+
+
+def label_wilayah(kode) -> str:
+    """'Nusa Tenggara Barat (52)'; no code = 'Nasional'; an unknown code as it is."""
+    if not isinstance(kode, str) or not kode:
+        return "Nasional"
+    try:
+        return f"{ref.nama(kode)} ({kode})"
+    except ref.KodeTidakDikenal:
+        return kode
+
+
+def tabel_akun(akun: pd.DataFrame) -> pd.DataFrame:
+    """The accounts as people read them: role label, area name, times in WIB."""
+    from kdkmp import catatan
+
+    return akun.assign(
+        peran=akun["peran"].map(lambda p: akses.PERAN[p].label if p in akses.PERAN else p),
+        wilayah=akun["wilayah"].map(label_wilayah),
+        aktif=akun["aktif"].map({True: "aktif", False: "nonaktif"}),
+        ada_sandi=akun["ada_sandi"].map({True: "ada", False: "–"}),
+        dibuat_pada=akun["dibuat_pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None),
+        diubah_pada=akun["diubah_pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None),
+    ).rename(columns={"nama_pengguna": "Nama pengguna", "peran": "Peran", "wilayah": "Wilayah", "aktif": "Status",
+                      "ada_sandi": "Sandi nginx", "dibuat_pada": "Dibuat (WIB)", "dibuat_oleh": "Dibuat oleh",
+                      "diubah_pada": "Diubah (WIB)", "diubah_oleh": "Diubah oleh"})
+
+
+def _rincian(teks) -> str:
+    try:
+        isi = json.loads(teks)
+    except (TypeError, ValueError):
+        return "" if not isinstance(teks, str) else teks
+    return " · ".join(f"{k}: {v}" for k, v in isi.items()) if isinstance(isi, dict) else str(isi)
+
+
+def tabel_jejak(jejak: pd.DataFrame) -> pd.DataFrame:
+    """The audit trail as people read it (also what its CSV download holds)."""
+    from kdkmp import catatan
+
+    return jejak.assign(
+        pada=jejak["pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None),
+        peristiwa=jejak["peristiwa"].map(lambda p: catatan.PERISTIWA.get(p, p)),
+        wilayah=jejak["wilayah"].map(label_wilayah),
+        rincian=jejak["rincian"].map(_rincian),
+    ).rename(columns={"id": "No", "pada": "Waktu (WIB)", "oleh": "Oleh", "peristiwa": "Peristiwa",
+                      "wilayah": "Wilayah", "rincian": "Rincian"})
+
+
+def sebagai_tanggal(nilai) -> date | None:
+    """A date from a frame cell (Timestamp / date / NaT)."""
+    # NaT is an instance of date too: an empty laporan_terakhir must read as no date
+    if nilai is None or pd.isna(nilai):
+        return None
+    return nilai.date() if hasattr(nilai, "date") and callable(nilai.date) else nilai
+
+
+def atau_strip(nilai, ubah=str) -> str:
+    """A cell as text, '–' when missing."""
+    return "–" if nilai is None or pd.isna(nilai) else ubah(nilai)
+
+
+def tabel_indikator(laporan: dict) -> pd.DataFrame:
+    """The contract columns of one report as label / value rows, in Indonesian."""
+    baris = []
+    for k in kontrak.KOLOM:
+        if k.nama in ("kode_koperasi", "nama_koperasi"):
+            continue
+        nilai = laporan.get(k.nama)
+        if nilai is None or (not isinstance(nilai, (str, bool)) and pd.isna(nilai)):
+            teks = "tidak dilaporkan"
+        elif k.jenis == "bool":
+            teks = "ya" if nilai else "tidak"
+        elif k.jenis == "enum":
+            teks = kontrak.LABEL_NILAI[k.nama].get(nilai, nilai)
+        elif k.jenis == "date":
+            teks = fmt.tanggal(sebagai_tanggal(nilai))
+        elif k.jenis in ("int", "float"):
+            teks = (("Rp " if k.nama == "omzet_bulanan" else "")
+                    + fmt.angka(nilai, 0 if k.jenis == "int" else (4 if k.nama in ("latitude", "longitude") else 1))
+                    + (" %" if k.persen else ""))
+        else:
+            teks = str(nilai)
+        baris.append({"Indikator": k.keterangan[0].upper() + k.keterangan[1:], "Nilai": teks})
+    return pd.DataFrame(baris)
+
+
+def koperasi_bertautan(df: pd.DataFrame) -> pd.DataFrame:
+    """A list of koperasi with labels (export.untuk_orang) and a link column to each one's page."""
+    from kdkmp import export
+
+    return export.untuk_orang(df).assign(tautan=[f"koperasi?kode={k}" for k in df["kode_koperasi"]])
+
+
+def peringkat_anak(anak: pd.DataFrame) -> pd.DataFrame:
+    """The child areas worst first (share of merah, then count) with a link column to each view."""
+    return anak.sort_values(["persen_merah", "merah"], ascending=False, na_position="last").assign(
+        tautan=lambda d: [tautan_wilayah(k) for k in d["kode"]])
+
+
+def tabel_anak_rapat(anak) -> pd.DataFrame:
+    """The meeting's child areas (rapat.DataRapat.anak, those with koperasi scored), worst first."""
+    tabel = pd.DataFrame([{"Wilayah": a.nama, "Dinilai": a.dinilai, "Merah": a.merah,
+                           "% merah": round(a.persen_merah, 1), "Merah minggu lalu": a.merah_lalu,
+                           "Perubahan": None if a.merah_lalu is None else a.merah - a.merah_lalu}
+                          for a in anak if a.dinilai])
+    return tabel.sort_values(["% merah", "Merah"], ascending=False) if len(tabel) else tabel
+
+
+def riwayat_berlabel(riwayat: pd.DataFrame) -> pd.DataFrame:
+    """The load history with its statuses in words (aktif → Aktif …)."""
+    return riwayat.assign(status=riwayat["status"].map(STATUS_BATCH).fillna(riwayat["status"]))
+
+
+def tabel_indikator_pilar(pilar) -> pd.DataFrame:
+    """One pillar's indicators of the running rules: condition, points, when it applies."""
+    return pd.DataFrame([{
+        "Indikator": i.id, "Syarat": rules.uraikan_syarat(i), "Poin": i.poin,
+        "Berlaku jika": " dan ".join(rules.uraikan_syarat(b) for b in i.berlaku_jika) or "selalu"}
+        for i in pilar.indikator])
+
+
+def tabel_gerbang(model) -> pd.DataFrame:
+    """The gates of the running rules, with their conditions in words."""
+    return pd.DataFrame([{
+        "Gerbang": g.id, "Alasan": g.teks, "Zona": g.zona, "Keparahan": g.keparahan,
+        "Jika": " dan ".join(rules.uraikan_syarat(s) for s in g.syarat)} for g in model.gerbang])
+
+
+def per_provinsi_bagaimana_jika(per_provinsi: pd.DataFrame) -> pd.DataFrame:
+    """Per province: koperasi, how many change, improve, worsen — with names, most changes first."""
+    nama = ref.tabel().set_index("kode")["nama"]
+    df = per_provinsi.assign(provinsi=per_provinsi["kode_provinsi"].map(nama))
+    return (df[["kode_provinsi", "provinsi", "n", "berubah", "membaik", "memburuk"]]
+            .rename(columns={"kode_provinsi": "Kode", "provinsi": "Provinsi", "n": "Koperasi", "berubah": "Berpindah",
+                             "membaik": "Membaik", "memburuk": "Memburuk"})
+            .sort_values("Berpindah", ascending=False))

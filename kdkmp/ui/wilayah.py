@@ -1,0 +1,167 @@
+"""The area view: one area at one week, from the national overview down to a desa.
+
+Top to bottom: breadcrumbs and stamp, zone cards, links to the area's intervention list and
+meeting, (for one's own province) where it stands among provinces, the week's movements, then
+for the child areas: zones, constraints, pillars, trend, transitions, ranking, build-out, map.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import streamlit as st
+
+from kdkmp import charts, kosakata, queries
+from kdkmp import format as fmt
+from kdkmp import wilayah as ref
+from kdkmp.ui import tabel
+from kdkmp.ui.dasar import tabel_data, tanya
+from kdkmp.ui.komponen import cap, kartu_zona, pergerakan, remah_roti, tabel_koperasi
+from kdkmp.ui.sesi import pengguna, periksa
+from kdkmp.ui.tautan import (HALAMAN_INTERVENSI, HALAMAN_KOPERASI, HALAMAN_RAPAT, HALAMAN_WILAYAH, param_daftar,
+                             param_wilayah)
+
+
+@st.cache_data(show_spinner=False)
+def batas_wilayah() -> dict | None:
+    """Boundaries from data/batas/*.geojson, if a provincial office has placed any there."""
+    return ref.batas_geojson()
+
+
+def perbandingan_provinsi(minggu: date, kode: str) -> None:
+    """Where the user's province stands among all provinces: per-province counts are public
+    reporting (DESIGN.md), so every scope sees them; nothing below province level elsewhere."""
+    from kdkmp import rapat
+
+    provinsi = kode[:2]
+    semua = tanya(queries.zona_per_anak, minggu, None)
+    nasional = 100 * semua["merah"].sum() / max(int(semua["melapor"].sum()), 1)
+    posisi = rapat.urutan_merah(semua, provinsi)  # the same ranking as the meeting view's
+    if posisi:
+        baris = semua.set_index("kode").loc[provinsi]
+        st.caption(f"Provinsi {baris['nama']}: merah {fmt.persen(baris['persen_merah'])} dari yang melapor, urutan "
+                   f"{posisi[0]} dari {posisi[1]} provinsi (urutan 1 = paling banyak merah); nasional "
+                   f"{fmt.persen(nasional)}.")
+    with st.expander("Perbandingan antarprovinsi"):
+        st.plotly_chart(charts.batang_zona_per_wilayah(semua, "Zona per provinsi (persentase merah tertinggi di atas)"),
+                        width="stretch", key="zona_per_provinsi")
+
+
+def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
+    """The whole view of one area at one week; the national overview is the area None."""
+    periksa(kode)
+    w = ref.cari(kode) if kode else None
+    remah_roti(kode)
+    st.title(f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}" if w else "Ringkasan nasional KDKMP")
+    jumlah = tanya(queries.hitung_zona, minggu, kode)
+    cap(minggu, jumlah)
+    if jumlah["jumlah"] == 0:
+        st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
+        return
+    kartu_zona(jumlah)
+    if jumlah["zona"]["merah"]:
+        st.page_link(HALAMAN_INTERVENSI, icon=":material/assignment_late:",
+                     label=f"Daftar intervensi {w.label if w else 'nasional'}: {fmt.angka(jumlah['zona']['merah'])} "
+                           "koperasi merah, siap diunduh",
+                     query_params=param_daftar(minggu, kode, zona="merah"))
+    if w is None or w.tingkat != "desa":
+        st.page_link(HALAMAN_RAPAT, icon=":material/co_present:", label="Rapat mingguan wilayah ini",
+                     query_params={**param_wilayah(kode), "minggu": minggu.isoformat()})
+    if kode is not None and kode == pengguna().wilayah:
+        perbandingan_provinsi(minggu, kode)
+    st.subheader("Pergerakan minggu ini")
+    pergerakan(minggu, kode)
+
+    if w is not None and w.tingkat == "desa":
+        st.subheader("Koperasi di desa/kelurahan ini")
+        daftar = tanya(queries.koperasi_di_desa, kode, minggu)
+        tabel_koperasi(daftar)
+        for kode_kop, nama in zip(daftar["kode_koperasi"], daftar["nama_koperasi"]):
+            st.page_link(HALAMAN_KOPERASI, label=f"Buka {nama or kode_kop}", icon=":material/storefront:",
+                         query_params={"kode": kode_kop})
+        return
+
+    anak = tanya(queries.zona_per_anak, minggu, kode)
+    label_anak = ref.LABEL_TINGKAT[tabel.TINGKAT_ANAK[w.tingkat if w else None]]
+    _grafik_anak(minggu, kode, anak, label_anak)
+    _peringkat_anak(anak, label_anak)
+    _pembangunan_anak(minggu, kode, label_anak)
+    _peta(minggu, kode, anak)
+
+
+def _grafik_anak(minggu: date, kode: str | None, anak, label_anak: str) -> None:
+    """Zones per child area (a click opens it), constraints by zone, pillars, trend, transitions."""
+    kiri, kanan = st.columns([3, 2])
+    with kiri:
+        pilihan_batang = st.plotly_chart(
+            charts.batang_zona_per_wilayah(anak, f"Zona per {label_anak.lower()} (persentase merah tertinggi di atas; klik untuk membuka)"),
+            width="stretch", key="zona_per_anak", on_select="rerun", selection_mode="points")
+        titik = pilihan_batang.selection.points if pilihan_batang else []
+        if titik and titik[0].get("customdata"):
+            st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(titik[0]["customdata"][2]))
+    with kanan:
+        st.plotly_chart(charts.batang_kendala_per_zona(tanya(queries.kendala_per_zona, minggu, kode),
+                                                       "Kendala utama menurut zona"), width="stretch", key="kendala")
+        pilar = tanya(queries.rata_pilar, minggu, kode)
+        if pilar["skor_rata"].notna().any():
+            terlemah = pilar.iloc[0]
+            st.markdown(f"Pilar terlemah: **{kosakata.LABEL_PILAR[terlemah['pilar']]}** "
+                        f"(rata-rata {fmt.angka(terlemah['skor_rata'], 1)})")
+            st.plotly_chart(charts.batang_pilar(pilar), width="stretch", key="pilar")
+
+    kiri, kanan = st.columns([3, 2])
+    with kiri:
+        st.plotly_chart(charts.garis_tren_zona(tanya(queries.tren_zona, kode), "Tren zona per minggu"),
+                        width="stretch", key="tren")
+    with kanan:
+        st.plotly_chart(charts.matriks_transisi(tanya(queries.transisi_zona, minggu, kode),
+                                                "Perpindahan zona sejak minggu lalu"), width="stretch", key="transisi")
+
+
+def _peringkat_anak(anak, label_anak: str) -> None:
+    """The child areas worst first, each a link; a selector opens one."""
+    st.subheader(f"Peringkat {label_anak.lower()}")
+    pilihan = dict(zip(anak["kode"], anak["nama"]))
+    buka = st.selectbox(f"Buka {label_anak.lower()}", list(pilihan), index=None, format_func=lambda k: pilihan[k],
+                        placeholder=f"Pilih {label_anak.lower()}…", key="buka_wilayah")
+    if buka:
+        st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(buka))
+    tabel_data(
+        tabel.peringkat_anak(anak),
+        column_order=["tautan", "nama", "jumlah", "hijau", "kuning", "merah", "tidak_melapor", "persen_merah",
+                      "tingkat_lapor"],
+        column_config={
+            "tautan": st.column_config.LinkColumn("Kode", display_text=r".*=([0-9.]+)$"),
+            "nama": label_anak, "jumlah": "Koperasi", **{z: kosakata.LABEL_ZONA[z] for z in kosakata.SEMUA_ZONA},
+            "persen_merah": st.column_config.ProgressColumn("% merah", format="localized", min_value=0, max_value=100),
+            "tingkat_lapor": st.column_config.NumberColumn("% melapor", format="localized"),
+        })
+
+
+def _pembangunan_anak(minggu: date, kode: str | None, label_anak: str) -> None:
+    """Issue 2's first question, still asked every week: how far the build-out is, and what blocks it."""
+    st.subheader(f"Tahap pembangunan dan kendala utama per {label_anak.lower()}")
+    rekap = tanya(queries.rekap_anak, minggu, kode)
+    kiri, kanan = st.columns(2)
+    with kiri:
+        st.plotly_chart(charts.batang_kategori_per_wilayah(rekap, "tahap_pembangunan", "Tahap pembangunan"),
+                        width="stretch", key="tahap_per_anak")
+    with kanan:
+        st.plotly_chart(charts.batang_kategori_per_wilayah(rekap, "kendala_utama", "Kendala utama"),
+                        width="stretch", key="kendala_per_anak")
+
+
+def _peta(minggu: date, kode: str | None, anak) -> None:
+    """The child areas on a map; an area whose position is unknown is named, never drawn at an invented place."""
+    st.subheader("Peta")
+    titik = tanya(queries.titik_peta, minggu, kode)
+    peta = charts.peta_zona(titik, batas=batas_wilayah())
+    if peta is None:
+        st.info("Belum ada koordinat untuk wilayah ini.")
+    else:
+        st.pydeck_chart(peta, height=520)
+        st.caption("Posisi perkiraan: titik per wilayah di rata-rata koordinat koperasinya, ukuran menurut jumlah "
+                   "koperasi, warna menurut bagian merah. Tanpa peta dasar (tidak ada akses internet).")
+    tanpa_posisi = anak[(anak["jumlah"] > 0) & ~anak["kode"].isin(titik["kode"])]
+    if not tanpa_posisi.empty:
+        st.caption(f"Posisi tidak diketahui, tidak digambar di peta: {', '.join(tanpa_posisi['nama'])}.")
