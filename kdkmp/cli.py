@@ -581,7 +581,7 @@ def perintah_tindaklanjut_ekspor(args) -> int:
         raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
     catatan.catat("ekspor", pengguna.nama, wilayah=kode, url=url, isi="tindak lanjut", format=ekstensi.lstrip("."),
                   file=str(keluaran), baris=len(tabel), minggu=minggu.isoformat(), **_konteks_cli())
-    print(f"{_angka(len(tabel))} koperasi ditulis ke {keluaran}; isi kolom Tindakan, PIC, Kantor PIC, Target, Status, "
+    print(f"{fmt.angka(len(tabel))} koperasi ditulis ke {keluaran}; isi kolom Tindakan, PIC, Kantor PIC, Target, Status, "
           f"Catatan lalu impor dengan: python -m kdkmp tindaklanjut impor {keluaran}")
     return 0
 
@@ -614,15 +614,15 @@ def perintah_tindaklanjut_impor(args) -> int:
             print(f"Baris yang ditolak beserta alasannya: {file_tolak}")
         return 0
     if not pratinjau.rencana and len(pratinjau.ditolak) and not pratinjau.tidak_berubah:
-        raise Ditolak(f"Tidak ada yang diimpor dari {berkas.name}: baris dibaca {_angka(pratinjau.baris_dibaca)}, "
-                      f"semua {_angka(len(pratinjau.ditolak))} baris berisi ditolak (alasannya di {file_tolak}).")
+        raise Ditolak(f"Tidak ada yang diimpor dari {berkas.name}: baris dibaca {fmt.angka(pratinjau.baris_dibaca)}, "
+                      f"semua {fmt.angka(len(pratinjau.ditolak))} baris berisi ditolak (alasannya di {file_tolak}).")
     if not pratinjau.rencana:
         print(f"Tidak ada perubahan di {berkas.name}: {pratinjau.ringkasan()}")
         return 0
     hasil = tindaklanjut.terapkan_impor(pratinjau, pengguna, konteks=_konteks_cli(), url=url)
-    print(f"Baris dibaca: {_angka(pratinjau.baris_dibaca)}; diterapkan: {_angka(hasil['baru'] + hasil['diubah'])} "
-          f"({_angka(hasil['baru'])} baru, {_angka(hasil['diubah'])} diubah); ditolak: {_angka(len(pratinjau.ditolak))}; "
-          f"tanpa isian: {_angka(pratinjau.kosong)}; tidak berubah: {_angka(pratinjau.tidak_berubah)}.")
+    print(f"Baris dibaca: {fmt.angka(pratinjau.baris_dibaca)}; diterapkan: {fmt.angka(hasil['baru'] + hasil['diubah'])} "
+          f"({fmt.angka(hasil['baru'])} baru, {fmt.angka(hasil['diubah'])} diubah); ditolak: {fmt.angka(len(pratinjau.ditolak))}; "
+          f"tanpa isian: {fmt.angka(pratinjau.kosong)}; tidak berubah: {fmt.angka(pratinjau.tidak_berubah)}.")
     if file_tolak:
         print(f"Baris yang ditolak beserta alasannya: {file_tolak}")
     return 0
