@@ -90,12 +90,8 @@ class IsiBrief:
 
 
 def nama_wilayah(kode: str | None) -> str:
-    """'Provinsi Nusa Tenggara Barat', 'Kabupaten Lombok Barat' / 'Kota Bima' (the reference name
-    already says which), 'Kecamatan Gerung', 'Desa/Kelurahan …', or 'Nasional'."""
-    if kode is None:
-        return "Nasional"
-    w = ref.cari(kode)
-    return w.nama if w.tingkat == "kabupaten" else f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}"
+    """The area as a heading names it (wilayah.Wilayah.judul), or 'Nasional'."""
+    return "Nasional" if kode is None else ref.cari(kode).judul
 
 
 def kumpulkan(con: duckdb.DuckDBPyConnection, minggu: date | None, wilayah: str | None, *, oleh: str,

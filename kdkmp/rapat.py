@@ -303,8 +303,7 @@ def susun(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: s
         except akses.AksesDitolak:
             masih_merah = queries.masih_merah(con, minggu, wilayah, cakupan=cakupan)
     return DataRapat(
-        # a kabupaten/kota's own name already says which it is ("Kota Bima")
-        nama=("Nasional" if w is None else w.nama if w.tingkat == "kabupaten" else f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}"),
+        nama="Nasional" if w is None else w.judul,
         minggu=minggu, dinilai=dinilai,
         merah=jumlah["zona"]["merah"], merah_lalu=jumlah["zona_lalu"]["merah"] if jumlah["zona_lalu"] else None,
         pergerakan=queries.hitung_pergerakan(con, minggu, wilayah, cakupan=cakupan),
@@ -312,3 +311,42 @@ def susun(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: s
         peringkat=peringkat, persen_nasional=persen_nasional,
         masih_merah=masih_merah, minggu_kronis=aturan.model.pergerakan.minggu_kronis,
         alasan=alasan, kendala=kendala, daftar_merah_lalu=daftar_merah_lalu)
+
+
+# ---------------------------------------------------------------- follow-up (kdkmp.tindaklanjut)
+
+@dataclass(frozen=True)
+class TindakLanjutRapat:
+    """What the meeting asks of the follow-up: did it help (efektivitas), and what is overdue."""
+    efektivitas: pd.DataFrame = field(compare=False)          # tindaklanjut.efektivitas
+    terlambat_kabupaten: pd.DataFrame = field(compare=False)  # tindaklanjut.terlambat_per_kabupaten
+    terlambat_pic: pd.DataFrame = field(compare=False)        # tindaklanjut.terlambat_per_pic
+
+
+@queries.tercakup("koperasi")
+def tindak_lanjut(con: duckdb.DuckDBPyConnection, wilayah: str | None, hari: date, tanda: tuple,
+                  *, cakupan: str | None = None) -> TindakLanjutRapat:
+    """The follow-up figures of an area. `hari` decides what is overdue; `tanda`
+    (catatan.tanda_tindakan()) is only part of the cache key: the actions live in the state store,
+    whose changes the DuckDB file's identity does not follow."""
+    from kdkmp import tindaklanjut
+
+    return TindakLanjutRapat(
+        efektivitas=tindaklanjut.efektivitas(con, wilayah, cakupan=cakupan),
+        terlambat_kabupaten=tindaklanjut.terlambat_per_kabupaten(cakupan=cakupan, wilayah=wilayah, hari=hari),
+        terlambat_pic=tindaklanjut.terlambat_per_pic(cakupan=cakupan, wilayah=wilayah, hari=hari))
+
+
+def tabel_efektivitas(df: pd.DataFrame, jendela: tuple[int, ...] = (4, 8)) -> pd.DataFrame:
+    """For people: per area, with and without an action, how many merah koperasi were observed N
+    weeks and the share that left merah ("3 dari 5 (60,0 %)"), the area's own total last."""
+    baris = []
+    for r in df.to_dict("records"):
+        b = {"Wilayah": r["nama"]}
+        for n in jendela:
+            for kel, label in (("dengan", "dengan tindak lanjut"), ("tanpa", "tanpa tindak lanjut")):
+                jumlah, keluar = int(r[f"{kel}_{n}"]), int(r[f"{kel}_keluar_{n}"])
+                b[f"Keluar merah ≤ {n} minggu, {label}"] = (
+                    f"{fmt.angka(keluar)} dari {fmt.angka(jumlah)} ({fmt.rasio_persen(keluar, jumlah)})" if jumlah else "–")
+        baris.append(b)
+    return pd.DataFrame(baris)

@@ -89,6 +89,17 @@ class Wilayah:
     def label(self) -> str:
         return f"{self.nama} ({self.kode})"
 
+    @property
+    def judul(self) -> str:
+        """How a heading names it: 'Provinsi Nusa Tenggara Barat', 'Kecamatan Gerung', 'Kelurahan
+        Gerung Utara' (1xxx) or 'Desa Kebon Ayu' (2xxx); a kabupaten/kota's own name already says
+        which it is ('Kabupaten Lombok Barat', 'Kota Bima')."""
+        if self.tingkat == "kabupaten":
+            return self.nama
+        if self.tingkat == "desa":
+            return f"{jenis_desa(self.kode).capitalize()} {self.nama}"
+        return f"{LABEL_TINGKAT[self.tingkat]} {self.nama}"
+
 
 @lru_cache(maxsize=1)
 def tabel() -> pd.DataFrame:

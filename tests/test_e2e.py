@@ -72,9 +72,9 @@ def test_drill_down_from_overview_to_a_koperasi(page: Page, server_streamlit, db
     page.screenshot(path=folder_gambar / "1_nasional.png")
 
     langkah = [("Buka provinsi", "Nusa Tenggara Barat", "52", "Provinsi Nusa Tenggara Barat"),
-               ("Buka kabupaten/kota", "Kabupaten Lombok Barat", "52.01", "Kabupaten/Kota Kabupaten Lombok Barat"),
+               ("Buka kabupaten/kota", "Kabupaten Lombok Barat", "52.01", "Kabupaten Lombok Barat"),
                ("Buka kecamatan", "Gerung", "52.01.01", "Kecamatan Gerung"),
-               ("Buka desa/kelurahan", "Gerung Utara", "52.01.01.1001", "Desa/Kelurahan Gerung Utara")]
+               ("Buka desa/kelurahan", "Gerung Utara", "52.01.01.1001", "Kelurahan Gerung Utara")]
     for i, (label, nama, kode, judul) in enumerate(langkah, start=2):
         buka_anak(page, label, nama)
         expect(page.get_by_role("heading", name=judul)).to_be_visible(timeout=60_000)
@@ -92,7 +92,7 @@ def test_drill_down_from_overview_to_a_koperasi(page: Page, server_streamlit, db
 def test_breadcrumb_goes_back_up(page: Page, server_streamlit):
     page.goto(f"{server_streamlit}/wilayah?prov=52&kab=52.01")
     tunggu_selesai(page)
-    expect(page.get_by_role("heading", name="Kabupaten/Kota Kabupaten Lombok Barat")).to_be_visible(timeout=60_000)
+    expect(page.get_by_role("heading", name="Kabupaten Lombok Barat")).to_be_visible(timeout=60_000)
     page.get_by_test_id("stPageLink").filter(has_text="Nusa Tenggara Barat").first.click()
     tunggu_selesai(page)
     expect(page.get_by_role("heading", name="Provinsi Nusa Tenggara Barat")).to_be_visible(timeout=60_000)

@@ -57,9 +57,9 @@ def test_overview_shows_the_zone_counts_of_the_database(demo_env):
 
 @pytest.mark.parametrize("param, judul", [
     ({"prov": "52"}, "Provinsi Nusa Tenggara Barat"),
-    ({"prov": "52", "kab": "52.01"}, "Kabupaten/Kota Kabupaten Lombok Barat"),
+    ({"prov": "52", "kab": "52.01"}, "Kabupaten Lombok Barat"),
     ({"prov": "52", "kab": "52.01", "kec": "52.01.01"}, "Kecamatan Gerung"),
-    ({"prov": "52", "kab": "52.01", "kec": "52.01.01", "desa": "52.01.01.1001"}, "Desa/Kelurahan Gerung Utara"),
+    ({"prov": "52", "kab": "52.01", "kec": "52.01.01", "desa": "52.01.01.1001"}, "Kelurahan Gerung Utara"),
 ])
 def test_area_page_follows_the_url_at_every_level(demo_env, param, judul):
     at = buka("pages/wilayah.py", **param)

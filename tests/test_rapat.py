@@ -314,3 +314,40 @@ def test_an_area_without_merah_has_empty_tables_not_errors():
                                 pd.DataFrame({"kode": ["A"], "nama": ["Kab A"]}))
     assert tabel.empty and list(tabel.columns)[:2] == ["Wilayah", "Melapor"]
     assert rapat.pareto(pd.DataFrame(), pd.DataFrame({"kode": ["A"], "nama": ["Kab A"]}), {}, merah=0).empty
+
+
+# ---------------------------------------------------------------- the meeting page on the scenario
+
+def test_the_meeting_page_shows_last_weeks_list_bottlenecks_and_overdue_follow_up(db_skenario, monkeypatch):
+    """The page itself (AppTest) on the scenario above: its sentences and tables are the hand-worked
+    ones, and a follow-up action past its target shows as overdue for its PIC."""
+    from kdkmp import akses, tindaklanjut
+    from tests.conftest import buka_app
+    from tests.test_skenario_pergerakan import ATURAN
+
+    db_path, _ = db_skenario
+    monkeypatch.setattr(rules.model, "JALUR_BAWAAN", ATURAN)
+    monkeypatch.setenv("KDKMP_DB", str(db_path))
+    monkeypatch.delenv("KDKMP_STATE_URL", raising=False)  # the state store beside the scenario's database
+    admin = akses.Pengguna(nama="uji", peran="admin", wilayah=None, cara_masuk="cli")
+    # P, merah since W1: an action whose target (1 Nov 2026) has passed and is not finished
+    tindaklanjut.catat_tindakan(store.sambungan_baca(db_path), admin, "KDKMP-P", jenis="verifikasi_lahan",
+                                pic_nama="Ani", pic_kantor="PMO Lombok Barat", target=date(2026, 11, 1),
+                                mulai=W2)
+    at = buka_app("pages/rapat.py", prov="52", kab="52.01", minggu=W3.isoformat())
+    judul = [s.value for s in at.subheader]
+    assert "Koperasi merah minggu lalu: bagaimana sekarang" in judul
+    assert "Kendala utama per kecamatan" in judul
+    assert any(c.value.startswith("Dari 7 koperasi merah minggu lalu: 3 masih merah, 1 masih merah (tanpa laporan), "
+                                  "1 tidak melapor, 1 kini kuning, 1 kini hijau.") for c in at.caption)
+    tabel = {tuple(d.value.columns): d.value for d in at.dataframe}
+    merah_lalu = next(v for k, v in tabel.items() if "Sekarang" in k)
+    assert [t.removeprefix("koperasi?kode=KDKMP-") for t in merah_lalu["tautan"]] == list("PQXUTRS")
+    assert list(merah_lalu["Sekarang"])[:4] == ["Masih merah"] * 3 + ["Masih merah (tanpa laporan)"]
+    kendala = next(v for k, v in tabel.items() if "Kendala terbanyak" in k).set_index("Wilayah")
+    assert kendala.loc["Gerung", ["Melapor", "Lahan", "Cuaca", "Tenaga kerja", "Tidak ada"]].tolist() == [5, 2, 1, 1, 1]
+    assert kendala.loc["Kediri", ["Melapor", "Lahan", "Cuaca"]].tolist() == [2, 1, 1]
+    per_pic = next(v for k, v in tabel.items() if "PIC" in k)
+    assert per_pic[["PIC", "Kantor", "Terbuka", "Terlambat"]].values.tolist() == [["Ani", "PMO Lombok Barat", 1, 1]]
+    per_kabupaten = next(v for k, v in tabel.items() if "% terlambat" in k)
+    assert per_kabupaten[["Kabupaten/kota", "Terbuka", "Terlambat"]].values.tolist() == [["Kabupaten Lombok Barat", 1, 1]]

@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from kdkmp import queries, rules, store
+from kdkmp import queries, store
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
@@ -39,7 +39,6 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
         st.markdown(_GAYA_PRESENTASI, unsafe_allow_html=True)
     else:
         remah_roti(kode)
-    w = ref.cari(kode) if kode else None
     data = tanya(rapat.susun, minggu, kode)
     st.title(f"Rapat mingguan · {data.nama}")
     jumlah = tanya(queries.hitung_zona, minggu, kode)
@@ -61,13 +60,64 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
     if len(anak):
         st.subheader(f"Per {data.tingkat_anak}, terberat di atas")
         tabel_data(anak)
-    if jumlah["zona"]["merah"] and (w is None or w.tingkat != "desa"):
+    if data.alasan is not None and len(data.alasan):
         st.subheader("Yang paling sering membuat merah")
         st.caption("Alasan koperasi merah, terbanyak dulu, dan per wilayah di bawahnya. Satu koperasi bisa punya "
                    "beberapa alasan.")
-        alasan = tanya(queries.alasan_merah_per_anak, minggu, kode)
-        anak_df = tanya(queries.zona_per_anak, minggu, kode)
-        tabel_data(rapat.pareto(alasan, anak_df, rapat.label_alasan(rules.muat_aturan()), jumlah["zona"]["merah"]))
+        tabel_data(data.alasan)
+    if data.kendala is not None and len(data.kendala):
+        st.subheader(f"Kendala utama per {data.tingkat_anak}")
+        st.caption("Semua koperasi yang melapor minggu ini, menurut kendala utama yang dilaporkannya; kendala "
+                   "terbanyak di kiri, wilayah paling terhambat di atas.")
+        tabel_data(data.kendala)
+    merah_lalu(data)
+    tindak_lanjut(kode)
+
+
+def merah_lalu(data) -> None:
+    """Last week's merah list and what became of each: the meeting's "and those we discussed?"."""
+    from kdkmp import rapat
+
+    if data.daftar_merah_lalu is None:
+        return
+    st.subheader("Koperasi merah minggu lalu: bagaimana sekarang")
+    st.caption(rapat.kalimat_nasib(data.daftar_merah_lalu) + " Yang masih merah di atas, paling lama merah dulu.")
+    if len(data.daftar_merah_lalu):
+        tabel_data(tabel.tabel_merah_lalu(data.daftar_merah_lalu), height=min(420, 38 + 35 * len(data.daftar_merah_lalu)),
+                   column_config={"tautan": st.column_config.LinkColumn("Kode", display_text=r"koperasi\?kode=(.*)")})
+
+
+def tindak_lanjut(kode: str | None) -> None:
+    """Did the follow-up help, and what is overdue (issue 13), for the area in the meeting."""
+    from kdkmp import catatan, rapat, tindaklanjut
+
+    tl = tanya(rapat.tindak_lanjut, kode, tindaklanjut.hari_ini(), catatan.tanda_tindakan())
+    st.subheader("Tindak lanjut: apakah membantu?")
+    teramati = tl.efektivitas.filter(regex=r"^dengan_\d+$").to_numpy().sum()
+    if teramati:
+        st.caption(tindaklanjut.KALIMAT_EFEKTIVITAS)
+        tabel_data(rapat.tabel_efektivitas(tl.efektivitas))
+    else:
+        st.caption("Belum ada koperasi merah dengan tindak lanjut yang sudah teramati 4 minggu di wilayah ini; "
+                   "perbandingan dengan koperasi merah tanpa tindak lanjut muncul setelah itu.")
+    kiri, kanan = st.columns(2)
+    with kiri:
+        st.markdown("**Tindak lanjut terbuka per kabupaten/kota**")
+        if len(tl.terlambat_kabupaten):
+            tabel_data(tl.terlambat_kabupaten.drop(columns="kode_kabupaten").rename(columns={
+                "kabupaten": "Kabupaten/kota", "terbuka": "Terbuka", "terlambat": "Terlambat",
+                "persen_terlambat": "% terlambat"}))
+        else:
+            st.caption("Belum ada tindak lanjut terbuka.")
+    with kanan:
+        st.markdown("**Terlambat per PIC**")
+        per_pic = tl.terlambat_pic[tl.terlambat_pic["terlambat"] > 0]
+        if len(per_pic):
+            tabel_data(per_pic.rename(columns={
+                "pic_nama": "PIC", "pic_kantor": "Kantor", "terbuka": "Terbuka", "terlambat": "Terlambat",
+                "hari_terlambat_maks": "Hari lewat target (terlama)"}))
+        else:
+            st.caption("Tidak ada tindak lanjut yang lewat target.")
 
 
 def unduh_brief(minggu: date, kode: str | None) -> None:

@@ -114,6 +114,16 @@ def koperasi_bertautan(df: pd.DataFrame) -> pd.DataFrame:
     return export.untuk_orang(df).assign(tautan=[f"koperasi?kode={k}" for k in df["kode_koperasi"]])
 
 
+def tabel_merah_lalu(daftar: pd.DataFrame) -> pd.DataFrame:
+    """Last week's merah list (rapat.nasib_merah_lalu) for people, in its order, with a link
+    column (`tautan`) to each koperasi's page."""
+    return pd.DataFrame({
+        "tautan": [f"koperasi?kode={k}" for k in daftar["kode_koperasi"]],
+        "Koperasi": daftar["nama_koperasi"], "Desa/kelurahan": daftar["desa"], "Kabupaten/kota": daftar["kabupaten"],
+        "Sekarang": daftar["status"], "Minggu merah": daftar["minggu_merah"],
+        "Alasan utama": daftar["alasan_utama"], "Langkah berikut": daftar["langkah_berikut"]})
+
+
 def peringkat_anak(anak: pd.DataFrame) -> pd.DataFrame:
     """The child areas worst first (share of merah, then count) with a link column to each view."""
     return anak.sort_values(["persen_merah", "merah"], ascending=False, na_position="last").assign(

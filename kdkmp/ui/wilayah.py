@@ -52,7 +52,7 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
     periksa(kode)
     w = ref.cari(kode) if kode else None
     remah_roti(kode)
-    st.title(f"{ref.LABEL_TINGKAT[w.tingkat]} {w.nama}" if w else "Ringkasan nasional KDKMP")
+    st.title(w.judul if w else "Ringkasan nasional KDKMP")
     jumlah = tanya(queries.hitung_zona, minggu, kode)
     cap(minggu, jumlah)
     if jumlah["jumlah"] == 0:
