@@ -12,7 +12,6 @@ import streamlit as st
 
 from kdkmp import queries, store
 from kdkmp import format as fmt
-from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
 from kdkmp.ui.dasar import tabel_data, tanya, widget_url
 from kdkmp.ui.komponen import cap, kartu_zona, pergerakan, remah_roti
