@@ -45,6 +45,27 @@ def tanya(fungsi, *args, **kwargs):
         tolak(e)
 
 
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _grafik(nama_grafik: str, nama_kueri: str, identitas: tuple, db: str, cakupan: str | None, args: tuple,
+            kwargs: tuple, argumen: tuple):
+    data = _tembolok(nama_kueri, identitas, db, cakupan, args, kwargs)
+    modul, nama = nama_grafik.rsplit(".", 1)
+    return getattr(importlib.import_module(modul), nama)(data, *argumen)
+
+
+def grafik(buat, kueri, *args, argumen: tuple = (), **kwargs):
+    """`buat(tanya(kueri, *args, **kwargs), *argumen)`, a Plotly figure built once per data version,
+    scope and arguments and then shared by every session: building and validating the figures was a
+    fifth of an area view's server time, and st.plotly_chart only reads a figure (to_dict, to_json).
+    The query's own cache and scope check apply as in `tanya`."""
+    db = str(store.lokasi_db())
+    try:
+        return _grafik(f"{buat.__module__}.{buat.__name__}", f"{kueri.__module__}.{kueri.__name__}",
+                       store.identitas_file(db), db, pengguna().cakupan, args, tuple(sorted(kwargs.items())), argumen)
+    except akses.AksesDitolak as e:
+        tolak(e)
+
+
 # ---------------------------------------------------------------- the week
 
 def daftar_minggu() -> list[date]:

@@ -15,7 +15,7 @@ from kdkmp import charts, kosakata, queries
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
-from kdkmp.ui.dasar import tabel_data, tanya
+from kdkmp.ui.dasar import grafik, tabel_data, tanya
 from kdkmp.ui.komponen import cap, kartu_zona, pergerakan, remah_roti, tabel_koperasi
 from kdkmp.ui.sesi import pengguna, periksa
 from kdkmp.ui.tautan import (HALAMAN_INTERVENSI, HALAMAN_KOPERASI, HALAMAN_RAPAT, HALAMAN_WILAYAH, param_daftar,
@@ -43,7 +43,8 @@ def perbandingan_provinsi(minggu: date, kode: str) -> None:
                    f"{posisi[0]} dari {posisi[1]} provinsi (urutan 1 = paling banyak merah); nasional "
                    f"{fmt.persen(nasional)}.")
     with st.expander("Perbandingan antarprovinsi"):
-        st.plotly_chart(charts.batang_zona_per_wilayah(semua, "Zona per provinsi (persentase merah tertinggi di atas)"),
+        st.plotly_chart(grafik(charts.batang_zona_per_wilayah, queries.zona_per_anak, minggu, None,
+                               argumen=("Zona per provinsi (persentase merah tertinggi di atas)",)),
                         width="stretch", key="zona_per_provinsi")
 
 
@@ -94,28 +95,29 @@ def _grafik_anak(minggu: date, kode: str | None, anak, label_anak: str) -> None:
     kiri, kanan = st.columns([3, 2])
     with kiri:
         pilihan_batang = st.plotly_chart(
-            charts.batang_zona_per_wilayah(anak, f"Zona per {label_anak.lower()} (persentase merah tertinggi di atas; klik untuk membuka)"),
+            grafik(charts.batang_zona_per_wilayah, queries.zona_per_anak, minggu, kode, argumen=(
+                f"Zona per {label_anak.lower()} (persentase merah tertinggi di atas; klik untuk membuka)",)),
             width="stretch", key="zona_per_anak", on_select="rerun", selection_mode="points")
         titik = pilihan_batang.selection.points if pilihan_batang else []
         if titik and titik[0].get("customdata"):
             st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(titik[0]["customdata"][2]))
     with kanan:
-        st.plotly_chart(charts.batang_kendala_per_zona(tanya(queries.kendala_per_zona, minggu, kode),
-                                                       "Kendala utama menurut zona"), width="stretch", key="kendala")
+        st.plotly_chart(grafik(charts.batang_kendala_per_zona, queries.kendala_per_zona, minggu, kode,
+                               argumen=("Kendala utama menurut zona",)), width="stretch", key="kendala")
         pilar = tanya(queries.rata_pilar, minggu, kode)
         if pilar["skor_rata"].notna().any():
             terlemah = pilar.iloc[0]
             st.markdown(f"Pilar terlemah: **{kosakata.LABEL_PILAR[terlemah['pilar']]}** "
                         f"(rata-rata {fmt.angka(terlemah['skor_rata'], 1)})")
-            st.plotly_chart(charts.batang_pilar(pilar), width="stretch", key="pilar")
+            st.plotly_chart(grafik(charts.batang_pilar, queries.rata_pilar, minggu, kode), width="stretch", key="pilar")
 
     kiri, kanan = st.columns([3, 2])
     with kiri:
-        st.plotly_chart(charts.garis_tren_zona(tanya(queries.tren_zona, kode), "Tren zona per minggu"),
+        st.plotly_chart(grafik(charts.garis_tren_zona, queries.tren_zona, kode, argumen=("Tren zona per minggu",)),
                         width="stretch", key="tren")
     with kanan:
-        st.plotly_chart(charts.matriks_transisi(tanya(queries.transisi_zona, minggu, kode),
-                                                "Perpindahan zona sejak minggu lalu"), width="stretch", key="transisi")
+        st.plotly_chart(grafik(charts.matriks_transisi, queries.transisi_zona, minggu, kode,
+                               argumen=("Perpindahan zona sejak minggu lalu",)), width="stretch", key="transisi")
 
 
 def _peringkat_anak(anak, label_anak: str) -> None:
@@ -141,14 +143,13 @@ def _peringkat_anak(anak, label_anak: str) -> None:
 def _pembangunan_anak(minggu: date, kode: str | None, label_anak: str) -> None:
     """Issue 2's first question, still asked every week: how far the build-out is, and what blocks it."""
     st.subheader(f"Tahap pembangunan dan kendala utama per {label_anak.lower()}")
-    rekap = tanya(queries.rekap_anak, minggu, kode)
     kiri, kanan = st.columns(2)
     with kiri:
-        st.plotly_chart(charts.batang_kategori_per_wilayah(rekap, "tahap_pembangunan", "Tahap pembangunan"),
-                        width="stretch", key="tahap_per_anak")
+        st.plotly_chart(grafik(charts.batang_kategori_per_wilayah, queries.rekap_anak, minggu, kode,
+                               argumen=("tahap_pembangunan", "Tahap pembangunan")), width="stretch", key="tahap_per_anak")
     with kanan:
-        st.plotly_chart(charts.batang_kategori_per_wilayah(rekap, "kendala_utama", "Kendala utama"),
-                        width="stretch", key="kendala_per_anak")
+        st.plotly_chart(grafik(charts.batang_kategori_per_wilayah, queries.rekap_anak, minggu, kode,
+                               argumen=("kendala_utama", "Kendala utama")), width="stretch", key="kendala_per_anak")
 
 
 def _peta(minggu: date, kode: str | None, anak) -> None:
