@@ -10,7 +10,8 @@ Loads by area (issue 15), decisions each in one line:
   provinsi any area inside its province; kabupaten its kabupaten; pusat nothing (it reads).
 - A load that finds the writer busy waits its turn (``tunggu``, default ``WAKTU_TUNGGU`` s)
   and tells ``kabar(menunggu, batas)``; reading and validating the file happen before
-  waiting, so a queue of offices spends its wait on the writer alone.
+  waiting, and loads that queued meanwhile are done together by the next writer (kdkmp.antrian:
+  one copy, one scoring, one swap for the group).
 """
 
 from __future__ import annotations
@@ -177,16 +178,37 @@ def simpan_rinci(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file
             raise WilayahMuatDitolak(
                 f"{int(luar.sum())} baris berada di luar wilayah {wilayah}; baca file dengan wilayah_muat={wilayah!r} "
                 "supaya baris itu ditolak satu per satu.")
-    with store.penulisan(db_path, tunggu=tunggu, kabar=kabar) as con:
-        rencana = store.rencana_ganti(con, hasil.minggu, _baris_per_kabupaten(hasil), wilayah=wilayah,
-                                      ganti_semua=ganti_semua)
-        batch_id = store.muat_minggu(con, hasil, nama_file=nama_file, isi_file=isi_file,
-                                     dimuat_oleh=dimuat_oleh, ganti=ganti, wilayah=wilayah,
-                                     ganti_semua=ganti_semua)
-        skor_setelah_muat(con, hasil.minggu)
+    from kdkmp import antrian
+
+    permintaan = antrian.Permintaan(hasil=hasil, isi_file=isi_file, nama_file=nama_file, ganti=ganti,
+                                    dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua)
+    return antrian.muat_bergiliran(permintaan, db_path, tunggu=tunggu, kabar=kabar, kerjakan=muat_kelompok)
+
+
+def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list) -> list:
+    """Load a group of antrian.Permintaan inside one penulisan, then score once; per request its
+    HasilSimpan, or the store.GagalMuat that refused it alone (refusals come before any write)."""
+    keluaran: list = []
+    minggu: list[date] = []
+    for p in daftar:
+        try:
+            rencana = store.rencana_ganti(con, p.hasil.minggu, _baris_per_kabupaten(p.hasil), wilayah=p.wilayah,
+                                          ganti_semua=p.ganti_semua)
+            batch_id = store.muat_minggu(con, p.hasil, nama_file=p.nama_file, isi_file=p.isi_file,
+                                         dimuat_oleh=p.dimuat_oleh, ganti=p.ganti, wilayah=p.wilayah,
+                                         ganti_semua=p.ganti_semua)
+        except store.GagalMuat as e:
+            keluaran.append(e)
+            continue
+        keluaran.append(HasilSimpan(batch_id, rencana))
+        minggu.append(p.hasil.minggu)
+    if minggu:
+        # the earliest week loaded: skor_setelah_muat rescores every week when it is not the latest
+        skor_setelah_muat(con, min(minggu))
         versi = store.baca_meta(con, "versi_aturan")
-        con.execute("UPDATE batch SET versi_aturan = ? WHERE batch_id = ?", [versi, batch_id])
-    return HasilSimpan(batch_id, rencana)
+        con.execute("UPDATE batch SET versi_aturan = $v WHERE batch_id IN (SELECT unnest($b))",
+                    {"v": versi, "b": [k.batch_id for k in keluaran if isinstance(k, HasilSimpan)]}).fetchall()
+    return keluaran
 
 
 def tarik(minggu: date, *, alasan: str, oleh: str | None = None,

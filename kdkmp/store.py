@@ -263,14 +263,17 @@ def _buka_salinan(salinan: Path, db: Path) -> duckdb.DuckDBPyConnection:
 
 @contextmanager
 def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False, tunggu: float = 0.0,
-              kabar: Callable[[float, float], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+              kabar: Callable[[float, float], None] | None = None,
+              selesai: Callable[[bool], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one writer: yields a connection on a private copy of the database inside a
     transaction; on success the copy replaces the live file atomically, on any exception
     (including a refusal while opening) the copy, its WAL, the archive files written and an
     archive folder this writer created are removed and the live file is untouched. ``baru``
     starts from empty (but refuses to replace a file that is not a readable database). When
     another writer holds the database, waits up to ``tunggu`` seconds for it (telling
-    ``kabar(seconds waited, tunggu)`` about once a second) before refusing with BasisDataSibuk."""
+    ``kabar(seconds waited, tunggu)`` about once a second) before refusing with BasisDataSibuk.
+    ``selesai(berhasil)`` runs after the swap (True) or the discard (False), while the lock is
+    still held: the load queue answers its waiters there, before another writer can start."""
     db = lokasi_db(db_path)
     _periksa_jalur(db)
     try:
@@ -321,6 +324,8 @@ def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False, t
                 folder = catatan["folder_baru"]
                 if folder is not None and folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
+            if selesai is not None:
+                selesai(berhasil)
     finally:
         fcntl.flock(kunci, fcntl.LOCK_UN)
         kunci.close()
@@ -485,6 +490,20 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
     if rencana.diganti and not (ganti or ganti_semua):
         raise MingguSudahAda(_kalimat_sudah_ada(rencana))
     batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchall()[0][0]
+    con.register("_laporan_baru", data)
+    try:
+        # every refusal comes before the first write: a group of loads (kdkmp.antrian) refuses
+        # one of them without undoing the others
+        _tolak_koperasi_ganda(con, minggu, rencana.kode_dihapus)
+        _tulis_minggu(con, hasil, rencana, batch_id, nama_file, isi_file, dimuat_oleh, versi_aturan, wilayah)
+    finally:
+        con.unregister("_laporan_baru")
+    return batch_id
+
+
+def _tulis_minggu(con, hasil, rencana: RencanaGanti, batch_id: int, nama_file: str, isi_file: bytes | None,
+                  dimuat_oleh: str | None, versi_aturan: str | None, wilayah: str | None) -> None:
+    minggu = hasil.minggu
     if rencana.kode_dihapus:
         con.execute("DELETE FROM laporan WHERE minggu = $m AND kode_kabupaten IN (SELECT unnest($k))",
                     {"m": minggu, "k": rencana.kode_dihapus}).fetchall()
@@ -501,19 +520,14 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
         arsip.write_bytes(isi_file)
         penulis["berkas_baru"].append(arsip)
 
-    con.register("_laporan_baru", data)
-    try:
-        _tolak_koperasi_ganda(con, minggu)
-        kolom = ", ".join(kontrak.NAMA_KOLOM)
-        pilih = ", ".join(
-            f"CAST({k.nama} AS {kontrak.TIPE_SQL[k.jenis]})" for k in kontrak.KOLOM)
-        con.execute(
-            f"""INSERT INTO laporan (minggu, batch_id, {kolom}, kode_kecamatan, kode_kabupaten, kode_provinsi)
-                SELECT $minggu, $batch, {pilih}, kode_desa[1:8], kode_desa[1:5], kode_desa[1:2]
-                FROM _laporan_baru""",
-            {"minggu": minggu, "batch": batch_id})
-    finally:
-        con.unregister("_laporan_baru")
+    kolom = ", ".join(kontrak.NAMA_KOLOM)
+    pilih = ", ".join(
+        f"CAST({k.nama} AS {kontrak.TIPE_SQL[k.jenis]})" for k in kontrak.KOLOM)
+    con.execute(
+        f"""INSERT INTO laporan (minggu, batch_id, {kolom}, kode_kecamatan, kode_kabupaten, kode_provinsi)
+            SELECT $minggu, $batch, {pilih}, kode_desa[1:8], kode_desa[1:5], kode_desa[1:2]
+            FROM _laporan_baru""",
+        {"minggu": minggu, "batch": batch_id})
     # a batch whose every row was replaced is history; one that still holds rows stays aktif
     con.execute("""UPDATE batch SET status = 'diganti'
                    WHERE minggu = $m AND status = 'aktif'
@@ -535,15 +549,16 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
         [batch_id, minggu, nama_file, sha, hasil.baris_dibaca, hasil.baris_dimuat, hasil.baris_ditolak,
          datetime.now().replace(microsecond=0), dimuat_oleh or _pengguna(), versi_aturan,
          str(arsip) if arsip else None, wilayah])
-    return batch_id
 
 
-def _tolak_koperasi_ganda(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
-    """KoperasiGanda when koperasi of `_laporan_baru` stay in the week under another kabupaten."""
+def _tolak_koperasi_ganda(con: duckdb.DuckDBPyConnection, minggu: date, diganti: list[str]) -> None:
+    """KoperasiGanda when koperasi of `_laporan_baru` stay in the week under a kabupaten that
+    the load does not replace (`diganti`)."""
     ganda = con.execute(
         """SELECT l.kode_koperasi, l.kode_kabupaten, count(*) OVER () FROM laporan l
            JOIN _laporan_baru n ON n.kode_koperasi = l.kode_koperasi
-           WHERE l.minggu = $m ORDER BY l.kode_koperasi LIMIT 3""", {"m": minggu}).fetchall()
+           WHERE l.minggu = $m AND NOT list_contains(CAST($k AS VARCHAR[]), l.kode_kabupaten)
+           ORDER BY l.kode_koperasi LIMIT 3""", {"m": minggu, "k": diganti}).fetchall()
     if ganda:
         contoh = ", ".join(f"{k} (di {kab})" for k, kab, _ in ganda)
         raise KoperasiGanda(

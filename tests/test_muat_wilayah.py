@@ -383,3 +383,62 @@ def test_a_load_waits_its_turn_and_one_waiting_past_the_limit_is_refused_changin
     out, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
     assert "Menunggu giliran" in err and "dimuat sebagai batch" in out
+
+
+def test_loads_queued_behind_a_writer_are_done_together_and_a_refusal_refuses_only_its_own(
+        db, minggu_demo, tmp_path):
+    minggu, frame = minggu_demo[-1]
+    baru = minggu + timedelta(weeks=1)
+    kab = sorted(kabupaten(frame).unique())
+    minggu_baru = frame.assign(tanggal_data=baru.isoformat())
+    berkas = {
+        "a": tulis(tmp_path / "a.csv", minggu_baru[kabupaten(frame) == kab[0]]),
+        "b": tulis(tmp_path / "b.csv", minggu_baru[kabupaten(frame) == kab[1]]),
+        # a kabupaten of the latest week, already loaded, without --replace: refused alone
+        "c": tulis(tmp_path / "c.csv", frame[kabupaten(frame) == kab[2]]),
+    }
+    wilayah = {"a": kab[0], "b": kab[1], "c": kab[2]}
+    antrean = db.with_name(db.name + ".antrian")
+    with store.penulisan(db):
+        proses = {k: jalankan(b, "--wilayah", wilayah[k], "--db", db, "--tunggu", 120) for k, b in berkas.items()}
+        batas = time.monotonic() + 120
+        while len(list(antrean.glob("*.minta"))) < 3:
+            assert time.monotonic() < batas, "the three loads never queued"
+            time.sleep(0.05)
+    inode = {db.stat().st_ino}  # after the holder's own swap; the group needs ≥ 0.5 s to start its copy
+    while any(p.poll() is None for p in proses.values()):
+        inode.add(db.stat().st_ino)
+        time.sleep(0.01)
+    keluar = {k: p.communicate() for k, p in proses.items()}
+    assert {k: p.returncode for k, p in proses.items()} == {"a": 0, "b": 0, "c": 2}, keluar
+    assert f"DITOLAK: Minggu {minggu} sudah dimuat" in keluar["c"][1]
+    assert len(inode) == 2  # one swap for the whole group
+    assert sorted(baca(db, "SELECT wilayah FROM batch WHERE minggu = ?", [baru])) == [(kab[0],), (kab[1],)]
+    assert not list(antrean.iterdir())
+
+
+def test_the_page_s_call_reports_waiting_and_returns_what_it_replaced(db, minggu_demo):
+    minggu, frame = minggu_demo[-1]
+    lobar = frame[kabupaten(frame) == LOMBOK_BARAT]
+    (lama,) = baca(db, "SELECT count(*) FROM laporan WHERE minggu = ? AND kode_kabupaten = '52.01'", [minggu])[0]
+    hasil = snapshot.validasi_frame(berubah(lobar), wilayah_muat=LOMBOK_BARAT)
+    kabar = []
+    lepas = threading.Event()
+
+    def tahan():
+        with store.penulisan(db):
+            lepas.wait(30)
+
+    t = threading.Thread(target=tahan)
+    t.start()
+    time.sleep(0.3)
+    threading.Timer(1.5, lepas.set).start()
+    tersimpan = ingest.simpan_rinci(hasil, isi_file=None, nama_file="lobar.csv", db_path=db, ganti=True,
+                                   wilayah=LOMBOK_BARAT, tunggu=30, kabar=lambda m, b: kabar.append((m, b)))
+    t.join()
+    assert kabar and kabar[0][1] == 30 and all(0 <= m < 30 for m, _ in kabar)
+    r = tersimpan.rencana
+    assert [(w.kode, w.baris_lama, w.baris_baru) for w in r.diganti] == [(LOMBOK_BARAT, lama, len(lobar) - 1)]
+    assert not r.hilang and not r.baru
+    assert baca(db, "SELECT wilayah, status FROM batch WHERE batch_id = ?", [tersimpan.batch_id]) == [
+        (LOMBOK_BARAT, "aktif")]
