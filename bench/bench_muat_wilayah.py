@@ -102,11 +102,25 @@ def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
     db = salin(asal, "muat_wilayah_antrian.duckdb")
     t = time.perf_counter()
     proses = [proses_ingest(b, "--wilayah", k, "--db", db, "--tunggu", 300) for b, k in zip(berkas, pilih)]
-    selesai = []
-    for p in proses:
+    # real finish times (pipes drained by threads so that no child blocks on a full pipe), and the
+    # swaps seen (the live file's inode changes once per writer group)
+    import threading
+
+    selesai: dict[int, float] = {}
+
+    def tunggu_satu(i, p):
         p.communicate()
-        selesai.append(time.perf_counter() - t)
+        selesai[i] = time.perf_counter() - t
+
+    pengamat = [threading.Thread(target=tunggu_satu, args=(i, p)) for i, p in enumerate(proses)]
+    for th in pengamat:
+        th.start()
+    inode = {db.stat().st_ino}
+    while any(th.is_alive() for th in pengamat):
+        inode.add(db.stat().st_ino)
+        time.sleep(0.01)
     total = time.perf_counter() - t
+    selesai = list(selesai.values())
     kode = [p.returncode for p in proses]
     harap = frame[kab.isin(pilih)]
     with duckdb.connect() as con:
@@ -119,7 +133,8 @@ def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
                             ).fetchall()[0][0]
     print(f"{jumlah} scoped loads of a new week started together ({len(harap):,} rows, "
           f"{int(ukuran[pilih].min())}–{int(ukuran[pilih].max())} per kabupaten): all done in {total:.1f} s "
-          f"(median finish {statistics.median(selesai):.1f} s); exit codes {sorted(set(kode))}; "
+          f"(first finished at {min(selesai):.1f} s, median {statistics.median(selesai):.1f} s; {len(inode) - 1} writer "
+          f"groups, i.e. swaps); exit codes {sorted(set(kode))}; "
           f"{batch} active batches; rows missing {kurang}, extra {lebih} (week = union: {kurang == lebih == 0})")
 
 
@@ -127,6 +142,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ulang", type=int, default=3)
     ap.add_argument("--antrian", type=int, default=30)
+    ap.add_argument("--hanya-antrian", action="store_true", help="only the 30 queued loads")
     args = ap.parse_args()
     asal = db_nasional()
     minggu, frame = frame_terakhir()
@@ -140,13 +156,17 @@ def main() -> None:
     kab.assign(tanggal_data=minggu_baru.isoformat()).to_csv(baru, index=False)
     print(f"national database: {asal.name}, {asal.stat().st_size / 1e6:.0f} MB, 26 weeks; kabupaten {KABUPATEN}: "
           f"{len(kab)} rows; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    satu_proses(asal, ganti, "--replace")  # warm-up: page cache, .pyc
+    if not args.hanya_antrian:
+        satu_proses(asal, ganti, "--replace")  # warm-up: page cache, .pyc
     for nama, berkas, ekstra in (("replacing its rows of the latest week", ganti, ["--replace"]),
                                  ("first file of a new week", baru, [])):
+        if args.hanya_antrian:
+            break
         waktu = [satu_proses(asal, berkas, *ekstra) for _ in range(args.ulang)]
         print(f"one scoped load ({len(kab)} rows), {nama}, whole process: median {statistics.median(waktu):.2f} s "
               f"(runs: {', '.join(f'{w:.2f}' for w in waktu)})")
-    print("where it goes (one process):", rincian(asal, ganti))
+    if not args.hanya_antrian:
+        print("where it goes (one process):", rincian(asal, ganti))
     antrian(asal, frame, minggu_baru, args.antrian, folder)
     for nama in ("muat_wilayah.duckdb", "muat_wilayah_antrian.duckdb"):
         salin(asal, nama).unlink()
