@@ -195,6 +195,24 @@ def _kabar_tunggu(menunggu: float, batas: float) -> None:
               file=sys.stderr, flush=True)
 
 
+def _pratinjau_ingest(args, wilayah: str | None) -> int:
+    """What the load would add, replace and remove, read from the live database; nothing written."""
+    from kdkmp import ingest, snapshot
+
+    try:
+        hasil = snapshot.baca_snapshot(Path(args.file), minggu=args.week, sheet=args.sheet,
+                                       batas_tolak=args.max_reject, wilayah_muat=wilayah)
+    except snapshot.FileDitolak as e:
+        raise Ditolak(f"DITOLAK: {e}") from None
+    rencana = ingest.pratinjau_muat(hasil, wilayah=wilayah, ganti_semua=args.ganti_semua, db_path=args.db)
+    print(f"PRATINJAU (belum ada yang dimuat): {rencana.kalimat()}")
+    if rencana.diganti and not (args.replace or args.ganti_semua):
+        print("Tanpa --replace pemuatan ini akan ditolak, karena wilayah itu sudah dimuat minggu ini.")
+    print(f"Baris dibaca: {_angka(hasil.baris_dibaca)}; akan dimuat: {_angka(hasil.baris_dimuat)}; "
+          f"ditolak: {_angka(hasil.baris_ditolak)}.")
+    return 0
+
+
 def perintah_ingest(args) -> int:
     from kdkmp import akses, ingest, snapshot
 
@@ -214,6 +232,8 @@ def perintah_ingest(args) -> int:
         minggu_terakhir = queries.minggu_terakhir(con)
         terakhir = queries.batch_aktif(con, minggu_terakhir) if minggu_terakhir else None
         con.close()
+    if args.pratinjau:
+        return _pratinjau_ingest(args, wilayah)
     try:
         hasil = ingest.muat_file(Path(args.file), db_path=args.db, minggu=args.week, ganti=args.replace,
                                  batas_tolak=args.max_reject, sheet=args.sheet, wilayah=wilayah,
@@ -618,6 +638,8 @@ def parser() -> argparse.ArgumentParser:
                         "(bawaan 120; 0: langsung ditolak)")
     p.add_argument("--oleh", metavar="NAMA_PENGGUNA",
                    help="muat sebagai akun ini (hak dan wilayahnya berlaku, dicatat di jejak); bawaan: admin")
+    p.add_argument("--pratinjau", action="store_true",
+                   help="hanya tampilkan wilayah dan baris yang akan ditambah, diganti atau dihapus; tidak memuat")
     db(p)
     p.set_defaults(fungsi=perintah_ingest)
 

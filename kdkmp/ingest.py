@@ -101,10 +101,13 @@ def pratinjau_muat(hasil: snapshot.HasilBaca, *, wilayah: str | None = None, gan
                    db_path: str | os.PathLike | None = None) -> store.RencanaGanti:
     """What loading `hasil` would add, replace and remove, per kabupaten, read from the live
     database (for the confirmation; the load itself decides again under the writer's lock)."""
+    from kdkmp import wilayah as wilayah_
+
     baris_file = _baris_per_kabupaten(hasil)
     if not store.lokasi_db(db_path).exists():
         return store.RencanaGanti(hasil.minggu, wilayah, ganti_semua,
-                                  tuple(store.BarisWilayah(k, k, 0, n) for k, n in sorted(baris_file.items())),
+                                  tuple(store.BarisWilayah(k, wilayah_.nama(k), 0, n)
+                                        for k, n in sorted(baris_file.items())),
                                   (), (), ())
     con = store.sambungan_baca(db_path)
     try:

@@ -94,7 +94,7 @@ def zona_sama(db_a: Path, db_b: Path) -> tuple[int, int, int]:
     tabel = []
     for d in (db_a, db_b):
         with duckdb.connect(str(d), read_only=True) as con:
-            tabel.append(con.execute("SELECT * FROM zona").to_arrow_table())
+            tabel.append(con.sql("SELECT * FROM zona").to_arrow_table())
     with duckdb.connect() as con:
         con.register("za", tabel[0])
         con.register("zb", tabel[1])
@@ -442,3 +442,15 @@ def test_the_page_s_call_reports_waiting_and_returns_what_it_replaced(db, minggu
     assert not r.hilang and not r.baru
     assert baca(db, "SELECT wilayah, status FROM batch WHERE batch_id = ?", [tersimpan.batch_id]) == [
         (LOMBOK_BARAT, "aktif")]
+
+
+def test_the_cli_preview_names_what_would_disappear_and_writes_nothing(db, minggu_demo, tmp_path, capsys):
+    minggu, frame = minggu_demo[-1]
+    berkas = tulis(tmp_path / "ntb.csv", frame[frame["kode_desa"].str.startswith("52.")])
+    (jember,) = baca(db, "SELECT count(*) FROM laporan WHERE minggu = ? AND kode_kabupaten = '35.09'", [minggu])[0]
+    sebelum = sidik(db)
+    kode, out, err = ingest_cli(berkas, "--ganti-semua", "--pratinjau", "--db", db, capsys=capsys)
+    assert kode == 0, err
+    assert out.startswith(f"PRATINJAU (belum ada yang dimuat): Minggu {minggu}: mengganti ")
+    assert f"Kabupaten Jember (35.09, {angka(jember)} baris)" in out and "MENGHAPUS" in out
+    assert sidik(db) == sebelum and not (tmp_path / "kdkmp_arsip").exists()
