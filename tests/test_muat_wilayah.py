@@ -366,6 +366,7 @@ def test_a_load_waits_its_turn_and_one_waiting_past_the_limit_is_refused_changin
     assert baris[-1].startswith("DITOLAK: Basis data kdkmp.duckdb masih sedang diperbarui oleh proses lain setelah "
                                 "ditunggu 1,5 detik, jadi file ini tidak dimuat dan tidak ada yang berubah")
     assert sidik(db) == sebelum
+    assert not list(db.with_name(db.name + ".antrian").iterdir())  # the request was withdrawn, not left to load later
 
     lepas = threading.Event()
 
@@ -454,3 +455,14 @@ def test_the_cli_preview_names_what_would_disappear_and_writes_nothing(db, mingg
     assert out.startswith(f"PRATINJAU (belum ada yang dimuat): Minggu {minggu}: mengganti ")
     assert f"Kabupaten Jember (35.09, {angka(jember)} baris)" in out and "MENGHAPUS" in out
     assert sidik(db) == sebelum and not (tmp_path / "kdkmp_arsip").exists()
+
+
+def test_a_database_from_before_loads_by_area_gains_the_column_on_its_next_load(db, minggu_demo, tmp_path, capsys):
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE batch DROP COLUMN wilayah")
+    minggu, frame = minggu_demo[-1]
+    berkas = tulis(tmp_path / "lombok_barat.csv", berubah(frame[kabupaten(frame) == LOMBOK_BARAT]))
+    kode, _, err = ingest_cli(berkas, "--wilayah", LOMBOK_BARAT, "--replace", "--db", db, capsys=capsys)
+    assert kode == 0, err
+    assert baca(db, "SELECT wilayah, count(*) FROM batch GROUP BY 1 ORDER BY 1 NULLS FIRST") == [
+        (None, MINGGU_UJI), (LOMBOK_BARAT, 1)]
