@@ -5,7 +5,9 @@ process:
    and the same kabupaten as the first file of a new week: whole process, median of --ulang runs,
    and where one load's time goes (measured in one process);
 2. --antrian (30) kabupaten loads of a new week started together, each its own process: wall time
-   until the last one ends, every one's exit code, and whether the week is exactly their union.
+   until the last one ends, every one's exit code, and whether the week is exactly their union;
+   then the same 30 from processes that imported kdkmp before being released together (the
+   app's server processes are warm: only reading, queueing and writing are timed).
 
     python bench/bench_muat_wilayah.py [--ulang 3] [--antrian 30]
 
@@ -138,6 +140,61 @@ def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
           f"{batch} active batches; rows missing {kurang}, extra {lebih} (week = union: {kurang == lebih == 0})")
 
 
+_ANAK_HANGAT = """
+import sys, time
+from pathlib import Path
+berkas, kode, db, siap, mulai = sys.argv[1:6]
+from kdkmp import ingest, snapshot
+isi = Path(berkas).read_bytes()
+snapshot.baca_snapshot(isi, nama_file=Path(berkas).name, wilayah_muat=kode)  # warm, as a server after its first upload
+Path(siap).touch()
+while not Path(mulai).exists():
+    time.sleep(0.005)
+hasil = snapshot.baca_snapshot(isi, nama_file=Path(berkas).name, wilayah_muat=kode)
+ingest.simpan_rinci(hasil, isi_file=isi, nama_file=Path(berkas).name, db_path=db, wilayah=kode, tunggu=300)
+print(time.time())
+"""
+
+
+def antrian_hangat(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
+    """The same loads from processes that have imported kdkmp already (as the app's server
+    processes have): from the moment all are released to the last one answered."""
+    kab = frame["kode_desa"].str.slice(0, 5)
+    pilih = sorted((kab.value_counts() - 300).abs().sort_values().index[:jumlah])
+    db = salin(asal, "muat_wilayah_antrian.duckdb")
+    mulai = folder / "mulai"
+    mulai.unlink(missing_ok=True)
+    proses = []
+    for k in pilih:
+        b = folder / f"antrian_{k}.csv"
+        siap = folder / f"siap_{k}"
+        siap.unlink(missing_ok=True)
+        proses.append((siap, subprocess.Popen([sys.executable, "-c", _ANAK_HANGAT, str(b), k, str(db), str(siap),
+                                               str(mulai)], cwd=AKAR, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                              text=True, env={**os.environ, "PYTHONPATH": str(AKAR)})))
+    while not all(s.exists() for s, _ in proses):
+        if any(p.poll() is not None for _, p in proses):
+            raise SystemExit("a load process ended before it was ready: "
+                             + next(p.communicate()[1] for _, p in proses if p.poll() is not None))
+        time.sleep(0.05)
+    t = time.time()
+    mulai.touch()
+    akhir = []
+    for _, p in proses:
+        out, err = p.communicate()
+        if p.returncode != 0:
+            raise SystemExit(f"a load failed: {err}")
+        akhir.append(float(out.split()[-1]) - t)
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{db}' AS d (READ_ONLY)")
+        n = con.execute(f"SELECT count(*), count(DISTINCT batch_id) FROM d.laporan WHERE minggu = DATE '{minggu_baru}'"
+                        ).fetchall()[0]
+    print(f"{jumlah} scoped loads from warm processes (imports done, as the app's server), released together: "
+          f"all answered in {max(akhir):.1f} s (first {min(akhir):.1f} s, median {statistics.median(akhir):.1f} s); "
+          f"{n[0]:,} rows in {n[1]} batches")
+    mulai.unlink(missing_ok=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ulang", type=int, default=3)
@@ -168,6 +225,7 @@ def main() -> None:
     if not args.hanya_antrian:
         print("where it goes (one process):", rincian(asal, ganti))
     antrian(asal, frame, minggu_baru, args.antrian, folder)
+    antrian_hangat(asal, frame, minggu_baru, args.antrian, folder)
     for nama in ("muat_wilayah.duckdb", "muat_wilayah_antrian.duckdb"):
         salin(asal, nama).unlink()
 
