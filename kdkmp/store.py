@@ -42,7 +42,8 @@ Loads by area (issue 15), each in one line:
   batches of the latest withdrawal of that week.
 - A busy writer is waited for when the caller asks (``tunggu`` seconds, polling the flock, with a
   ``kabar(menunggu, batas)`` callback about once a second), then refused with one sentence; the
-  copy is made only once the lock is held, so a waiting load never works on a stale copy.
+  copy is made only once the lock is held, so a waiting load never works on a stale copy. Loads
+  wait through kdkmp.antrian instead, which hands a queue of them to one writer.
 """
 
 from __future__ import annotations
