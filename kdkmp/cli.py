@@ -18,6 +18,9 @@ Messages to the user are Indonesian. Decisions, each in one line:
   database of --db). Whoever has a shell on the server is trusted to manage accounts (that is how
   the first admin is made); every change records --oleh (default: the OS user) and, beside it,
   the OS user and `lewat: cli`, so a borrowed --oleh is visible in the trail.
+- `ingest` runs as admin (the shell on the server is trusted), or with --oleh as that account of the
+  state store: its role and wilayah decide what it may load (ingest.periksa_hak_muat), a regional
+  account's own wilayah is the default --wilayah, and the load is written to the audit trail.
 - A password comes from standard input, never from the command line (where `ps` and the shell
   history would show it): one line from a pipe, or typed twice without echo at a terminal.
 - `tindaklanjut impor --oleh NAME` acts as that account, inside its scope (an unknown or inactive
@@ -131,6 +134,16 @@ def _pecahan(teks: str) -> float:
     return nilai
 
 
+def _detik_tunggu(teks: str) -> float:
+    try:
+        x = float(teks.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{teks}' bukan jumlah detik (misalnya 120)") from None
+    if not 0 <= x <= 86400:
+        raise argparse.ArgumentTypeError(f"{teks} di luar 0 sampai 86400 detik")
+    return x
+
+
 def _bulat(bawah: int, atas: int):
     def periksa(teks: str) -> int:
         try:
@@ -156,27 +169,95 @@ def _waktu(t) -> str:
 
 # ---------------------------------------------------------------- commands
 
-def perintah_ingest(args) -> int:
+def _pengguna_ingest(args):
+    """The akses.Pengguna an ingest runs as: admin (the shell on the server is trusted, as for
+    `pengguna`), or the account named by --oleh, read from the state store."""
+    from kdkmp import akses
+
+    nama = (args.oleh or "").strip()
+    if not nama:
+        return akses.Pengguna(nama=store._pengguna(), peran="admin", wilayah=None, cara_masuk="cli")
+    from kdkmp import catatan
+
+    akun = catatan.cari_akun(nama, url=_url_catatan(args))
+    if akun is None:
+        raise Ditolak(f"Akun '{nama}' tidak terdaftar di {catatan.tampilan_url(_url_catatan(args))}; tidak ada yang "
+                      f"dimuat (tambahkan dengan: python -m kdkmp pengguna tambah {nama} --peran … --wilayah …).")
+    peran, kode, aktif = akun
+    if not aktif:
+        raise Ditolak(f"Akun '{nama}' sudah dinonaktifkan; tidak ada yang dimuat.")
+    return akses.Pengguna(nama=nama, peran=peran, wilayah=kode, cara_masuk="cli")
+
+
+def _kabar_tunggu(menunggu: float, batas: float) -> None:
+    # the first word at once, then every 10 s: a queue of loads should not flood the terminal
+    if menunggu < 1 or int(menunggu) % 10 == 0:
+        print(f"Menunggu giliran: basis data sedang dimuat proses lain ({int(menunggu)} dari {batas:g} detik)…",
+              file=sys.stderr, flush=True)
+
+
+def _pratinjau_ingest(args, wilayah: str | None) -> int:
+    """What the load would add, replace and remove, read from the live database; nothing written."""
     from kdkmp import ingest, snapshot
+
+    try:
+        hasil = snapshot.baca_snapshot(Path(args.file), minggu=args.week, sheet=args.sheet,
+                                       batas_tolak=args.max_reject, wilayah_muat=wilayah)
+    except snapshot.FileDitolak as e:
+        raise Ditolak(f"DITOLAK: {e}") from None
+    rencana = ingest.pratinjau_muat(hasil, wilayah=wilayah, ganti_semua=args.ganti_semua, db_path=args.db)
+    print(f"PRATINJAU (belum ada yang dimuat): {rencana.kalimat()}")
+    if rencana.diganti and not (args.replace or args.ganti_semua):
+        print("Tanpa --replace pemuatan ini akan ditolak, karena wilayah itu sudah dimuat minggu ini.")
+    print(f"Baris dibaca: {_angka(hasil.baris_dibaca)}; akan dimuat: {_angka(hasil.baris_dimuat)}; "
+          f"ditolak: {_angka(hasil.baris_ditolak)}.")
+    return 0
+
+
+def perintah_ingest(args) -> int:
+    from kdkmp import akses, ingest, snapshot
 
     from kdkmp import queries
 
+    try:
+        pengguna = _pengguna_ingest(args)
+        wilayah = ingest.periksa_wilayah_muat(args.wilayah)
+        if wilayah is None and pengguna.hak.tingkat_wilayah is not None:
+            wilayah = pengguna.wilayah  # a kabupaten or provinsi account loads its own area
+        ingest.periksa_hak_muat(pengguna, wilayah, ganti_semua=args.ganti_semua)
+    except (akses.AksesDitolak, store.GagalMuat) as e:
+        raise Ditolak(f"DITOLAK: {e}") from None
     terakhir = None
-    if store.lokasi_db(args.db).exists():
+    if wilayah is None and store.lokasi_db(args.db).exists():
         con = store.sambungan_baca(args.db)
         minggu_terakhir = queries.minggu_terakhir(con)
         terakhir = queries.batch_aktif(con, minggu_terakhir) if minggu_terakhir else None
         con.close()
+    if args.pratinjau:
+        return _pratinjau_ingest(args, wilayah)
     try:
         hasil = ingest.muat_file(Path(args.file), db_path=args.db, minggu=args.week, ganti=args.replace,
-                                 batas_tolak=args.max_reject, sheet=args.sheet)
+                                 batas_tolak=args.max_reject, sheet=args.sheet, wilayah=wilayah,
+                                 ganti_semua=args.ganti_semua, tunggu=args.tunggu, kabar=_kabar_tunggu,
+                                 dimuat_oleh=pengguna.nama if args.oleh else None)
     except (snapshot.FileDitolak, store.GagalMuat) as e:
         raise Ditolak(f"DITOLAK: {e}") from None
+    if args.oleh:
+        from kdkmp import catatan
+
+        r = hasil.rencana
+        catatan.catat("ganti" if r.kode_dihapus else "muat", pengguna.nama, wilayah=wilayah, url=_url_catatan(args),
+                      minggu=hasil.minggu.isoformat(), batch=hasil.batch_id, file=Path(args.file).name,
+                      baris=hasil.baris_dimuat, baris_diganti=r.baris_diganti, baris_dihapus=r.baris_hilang,
+                      **_konteks_cli())
     peringatan = ingest.peringatan_cakupan(hasil.minggu, hasil.baris_dimuat, terakhir)
     if peringatan:
         print(f"PERINGATAN: {peringatan} Bila keliru, tarik dengan: python -m kdkmp minggu tarik "
               f"{hasil.minggu.isoformat()} --alasan \"…\"", file=sys.stderr)
-    print(f"Minggu {hasil.minggu.isoformat()} dimuat sebagai batch {hasil.batch_id} ke {store.lokasi_db(args.db)}.")
+    untuk = f" untuk {_label_wilayah(wilayah)}" if wilayah else ""
+    print(f"Minggu {hasil.minggu.isoformat()} dimuat sebagai batch {hasil.batch_id}{untuk} ke {store.lokasi_db(args.db)}.")
+    if hasil.rencana is not None and (hasil.rencana.diganti or hasil.rencana.hilang):
+        print(hasil.rencana.kalimat())
     if hasil.lembar:
         print(f"Dibaca dari lembar '{hasil.lembar}'.")
     print(f"Baris dibaca: {fmt.angka(hasil.baris_dibaca)}; dimuat: {fmt.angka(hasil.baris_dimuat)}; "
@@ -641,11 +722,25 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="file laporan mingguan (CSV, XLSX atau Parquet)")
     p.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD",
                    help="minggu data bila file tidak punya kolom tanggal_data")
-    p.add_argument("--replace", action="store_true", help="ganti minggu yang sudah dimuat")
+    p.add_argument("--wilayah", metavar="KODE",
+                   help="muat untuk satu kabupaten/kota (52.01) atau provinsi (52) saja: baris di luarnya ditolak, "
+                        "wilayah lain minggu itu tidak berubah (bawaan: wilayah akun --oleh, atau seluruh file)")
+    p.add_argument("--replace", action="store_true",
+                   help="ganti baris minggu itu untuk kabupaten/kota yang ada di file (yang lain tidak berubah)")
+    p.add_argument("--ganti-semua", action="store_true",
+                   help="hanya admin: ganti juga kabupaten/kota di --wilayah (atau seluruh Indonesia) yang TIDAK ada "
+                        "di file; barisnya minggu itu hilang")
     p.add_argument("--sheet", help="nama sheet XLSX (bawaan: sheet pertama)")
     p.add_argument("--max-reject", type=_pecahan, default=0.2, metavar="BAGIAN",
                    help="bagian baris ditolak (0 sampai 1, misalnya 0.2 atau 0,2) yang membuat file ditolak "
-                        "seluruhnya (bawaan 0.2)")
+                        "seluruhnya (bawaan 0.2; baris di luar --wilayah tidak dihitung)")
+    p.add_argument("--tunggu", type=_detik_tunggu, default=120.0, metavar="DETIK",
+                   help="bila basis data sedang dimuat proses lain, tunggu giliran paling lama sekian detik "
+                        "(bawaan 120; 0: langsung ditolak)")
+    p.add_argument("--oleh", metavar="NAMA_PENGGUNA",
+                   help="muat sebagai akun ini (hak dan wilayahnya berlaku, dicatat di jejak); bawaan: admin")
+    p.add_argument("--pratinjau", action="store_true",
+                   help="hanya tampilkan wilayah dan baris yang akan ditambah, diganti atau dihapus; tidak memuat")
     db(p)
     p.set_defaults(fungsi=perintah_ingest)
 

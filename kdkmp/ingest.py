@@ -1,5 +1,18 @@
 """One week from a file into the database: read + validate, then load and score in one
-transaction. Shared by the CLI, the upload page and the demo builder."""
+transaction. Shared by the CLI, the upload page and the demo builder.
+
+Loads by area (issue 15), decisions each in one line:
+- ``--wilayah`` is a kabupaten/kota or a provinsi code. The kabupaten is the unit a load
+  replaces (store.rencana_ganti) and the lowest office that reports (PMO kabupaten/kota);
+  a kecamatan or desa file would replace its whole kabupaten's rows, so those levels are refused.
+- Who may load what is decided here (``periksa_hak_muat``), once, for the page and the CLI:
+  admin any area, the national file, and replacing more than the file covers (``ganti_semua``);
+  provinsi any area inside its province; kabupaten its kabupaten; pusat nothing (it reads).
+- A load that finds the writer busy waits its turn (``tunggu``, default ``WAKTU_TUNGGU`` s)
+  and tells ``kabar(menunggu, batas)``; reading and validating the file happen before
+  waiting, and loads that queued meanwhile are done together by the next writer (kdkmp.antrian:
+  one copy, one scoring, one swap for the group).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +23,16 @@ from pathlib import Path
 
 import duckdb
 
-from kdkmp import galat, snapshot, store
+from kdkmp import galat, snapshot, store, wilayah
+
+# Long enough for a Monday queue of kabupaten loads (≈ 1 s each on the national database,
+# bench/bench_muat_wilayah.py), short enough that a stuck writer is reported within minutes.
+WAKTU_TUNGGU = 120.0
+TINGKAT_WILAYAH_MUAT = ("provinsi", "kabupaten")
+
+
+class WilayahMuatDitolak(store.GagalMuat):
+    """A --wilayah that is unknown or of a level that cannot be loaded on its own."""
 
 
 @dataclass
@@ -22,6 +44,76 @@ class HasilMuat:
     baris_ditolak: int
     file_penolakan: Path | None
     lembar: str | None = None  # the XLSX sheet read
+    rencana: store.RencanaGanti | None = None  # what the load added, replaced and removed
+
+
+@dataclass
+class HasilSimpan:
+    batch_id: int
+    rencana: store.RencanaGanti
+
+
+def periksa_wilayah_muat(kode: str | None) -> str | None:
+    """The normalised area code of a load (None = no area), or WilayahMuatDitolak."""
+    if kode is None or not str(kode).strip():
+        return None
+    try:
+        w = wilayah.cari(str(kode).strip())
+    except wilayah.KodeTidakDikenal as e:
+        raise WilayahMuatDitolak(f"{e} Sebutkan kode kabupaten/kota (misalnya 52.01) atau provinsi (52).") from None
+    if w.tingkat not in TINGKAT_WILAYAH_MUAT:
+        raise WilayahMuatDitolak(
+            f"Kode {w.kode} adalah {wilayah.LABEL_TINGKAT[w.tingkat].lower()} ({w.nama}); pemuatan per wilayah berlaku "
+            f"untuk kabupaten/kota ({w.kode[:5]}) atau provinsi ({w.kode[:2]}), karena laporan satu kabupaten/kota "
+            "diganti utuh.")
+    return w.kode
+
+
+def periksa_hak_muat(pengguna, kode_wilayah: str | None, *, ganti_semua: bool = False) -> None:
+    """akses.AksesDitolak (one sentence) unless `pengguna` (an akses.Pengguna) may load for
+    `kode_wilayah` (a normalised code; None = the national file), and replace more than the
+    file covers when `ganti_semua`."""
+    from kdkmp import akses
+
+    hak = pengguna.hak
+    if hak.boleh_muat:  # admin
+        return
+    if ganti_semua:
+        raise akses.AksesDitolak("Mengganti wilayah yang tidak ada di file hanya boleh dilakukan admin PMO pusat; "
+                                 "muat tanpa pilihan itu agar hanya wilayah di file ini yang diganti.")
+    if hak.tingkat_wilayah is None or pengguna.wilayah is None:
+        raise akses.AksesDitolak(f"Peran {hak.label} tidak memuat data; pemuatan dilakukan PMO kabupaten/kota, "
+                                 "PMO provinsi atau admin PMO pusat.")
+    if kode_wilayah is None:
+        raise akses.AksesDitolak(f"Akun Anda hanya boleh memuat data {akses.label_cakupan(pengguna.wilayah)}; "
+                                 f"pilih wilayah itu (--wilayah {pengguna.wilayah}), file nasional hanya dimuat admin.")
+    if not akses.di_dalam(kode_wilayah, pengguna.wilayah):
+        raise akses.AksesDitolak(
+            f"Wilayah {kode_wilayah} ({wilayah.nama(kode_wilayah)}) berada di luar cakupan akun Anda "
+            f"({akses.label_cakupan(pengguna.wilayah)}); data wilayah itu dimuat oleh PMO-nya sendiri atau admin.")
+
+
+def _baris_per_kabupaten(hasil: snapshot.HasilBaca) -> dict[str, int]:
+    return hasil.data["kode_desa"].str.slice(0, 5).value_counts().to_dict()
+
+
+def pratinjau_muat(hasil: snapshot.HasilBaca, *, wilayah: str | None = None, ganti_semua: bool = False,
+                   db_path: str | os.PathLike | None = None) -> store.RencanaGanti:
+    """What loading `hasil` would add, replace and remove, per kabupaten, read from the live
+    database (for the confirmation; the load itself decides again under the writer's lock)."""
+    from kdkmp import wilayah as wilayah_
+
+    baris_file = _baris_per_kabupaten(hasil)
+    if not store.lokasi_db(db_path).exists():
+        return store.RencanaGanti(hasil.minggu, wilayah, ganti_semua,
+                                  tuple(store.BarisWilayah(k, wilayah_.nama(k), 0, n)
+                                        for k, n in sorted(baris_file.items())),
+                                  (), (), ())
+    con = store.sambungan_baca(db_path)
+    try:
+        return store.rencana_ganti(con, hasil.minggu, baris_file, wilayah=wilayah, ganti_semua=ganti_semua)
+    finally:
+        con.close()
 
 
 # A new latest week with fewer rows than this share of the week before is probably one area's
@@ -66,15 +158,60 @@ def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
 
 def simpan(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file: str,
            db_path: str | os.PathLike | None = None, ganti: bool = False,
-           dimuat_oleh: str | None = None) -> int:
-    """Load a validated week and score it, all or nothing; returns the batch id."""
-    with store.penulisan(db_path) as con:
-        batch_id = store.muat_minggu(con, hasil, nama_file=nama_file, isi_file=isi_file,
-                                     dimuat_oleh=dimuat_oleh, ganti=ganti)
-        skor_setelah_muat(con, hasil.minggu)
+           dimuat_oleh: str | None = None, wilayah: str | None = None, ganti_semua: bool = False,
+           tunggu: float = WAKTU_TUNGGU, kabar=None) -> int:
+    """Load a validated week and score it, all or nothing; returns the batch id (simpan_rinci)."""
+    return simpan_rinci(hasil, isi_file=isi_file, nama_file=nama_file, db_path=db_path, ganti=ganti,
+                        dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua, tunggu=tunggu,
+                        kabar=kabar).batch_id
+
+
+def simpan_rinci(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file: str,
+                 db_path: str | os.PathLike | None = None, ganti: bool = False,
+                 dimuat_oleh: str | None = None, wilayah: str | None = None, ganti_semua: bool = False,
+                 tunggu: float = WAKTU_TUNGGU, kabar=None) -> HasilSimpan:
+    """Load a validated week (for area `wilayah`: rows outside it must have been rejected by
+    reading with wilayah_muat) and score it, all or nothing, waiting up to `tunggu` seconds for
+    a busy writer (kabar(menunggu, batas) about once a second); returns the batch id and what
+    the load added, replaced and removed. The caller checks periksa_hak_muat first."""
+    wilayah = periksa_wilayah_muat(wilayah)
+    if wilayah is not None:
+        luar = ~hasil.data["kode_desa"].str.startswith(wilayah + ".").fillna(False).astype(bool)
+        if luar.any():  # a programming slip (read without wilayah_muat), never a user's file
+            raise WilayahMuatDitolak(
+                f"{int(luar.sum())} baris berada di luar wilayah {wilayah}; baca file dengan wilayah_muat={wilayah!r} "
+                "supaya baris itu ditolak satu per satu.")
+    from kdkmp import antrian
+
+    permintaan = antrian.Permintaan(hasil=hasil, isi_file=isi_file, nama_file=nama_file, ganti=ganti,
+                                    dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua)
+    return antrian.muat_bergiliran(permintaan, db_path, tunggu=tunggu, kabar=kabar, kerjakan=muat_kelompok)
+
+
+def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list) -> list:
+    """Load a group of antrian.Permintaan inside one penulisan, then score once; per request its
+    HasilSimpan, or the store.GagalMuat that refused it alone (refusals come before any write)."""
+    keluaran: list = []
+    minggu: list[date] = []
+    for p in daftar:
+        try:
+            rencana = store.rencana_ganti(con, p.hasil.minggu, _baris_per_kabupaten(p.hasil), wilayah=p.wilayah,
+                                          ganti_semua=p.ganti_semua)
+            batch_id = store.muat_minggu(con, p.hasil, nama_file=p.nama_file, isi_file=p.isi_file,
+                                         dimuat_oleh=p.dimuat_oleh, ganti=p.ganti, wilayah=p.wilayah,
+                                         ganti_semua=p.ganti_semua)
+        except store.GagalMuat as e:
+            keluaran.append(e)
+            continue
+        keluaran.append(HasilSimpan(batch_id, rencana))
+        minggu.append(p.hasil.minggu)
+    if minggu:
+        # the earliest week loaded: skor_setelah_muat rescores every week when it is not the latest
+        skor_setelah_muat(con, min(minggu))
         versi = store.baca_meta(con, "versi_aturan")
-        con.execute("UPDATE batch SET versi_aturan = ? WHERE batch_id = ?", [versi, batch_id])
-    return batch_id
+        con.execute("UPDATE batch SET versi_aturan = $v WHERE batch_id IN (SELECT unnest($b))",
+                    {"v": versi, "b": [k.batch_id for k in keluaran if isinstance(k, HasilSimpan)]}).fetchall()
+    return keluaran
 
 
 def tarik(minggu: date, *, alasan: str, oleh: str | None = None,
@@ -107,17 +244,23 @@ def _ubah_minggu(aksi, minggu: date, db_path, **kw) -> dict:
 
 def muat_file(path: str | os.PathLike, *, db_path: str | os.PathLike | None = None, minggu: date | None = None,
               ganti: bool = False, batas_tolak: float = 0.2, sheet: str | None = None,
-              dimuat_oleh: str | None = None) -> HasilMuat:
-    """The CLI's ingest: the rejected rows go to `<file>.ditolak.csv` beside the input
-    (or beside the database when that folder is not writable)."""
+              dimuat_oleh: str | None = None, wilayah: str | None = None, ganti_semua: bool = False,
+              tunggu: float = WAKTU_TUNGGU, kabar=None) -> HasilMuat:
+    """The CLI's ingest: the rejected rows (with those outside `wilayah`) go to
+    `<file>.ditolak.csv` beside the input (or beside the database when that folder is not
+    writable)."""
     path = Path(path)
+    wilayah = periksa_wilayah_muat(wilayah)
     try:
         isi = path.read_bytes()
     except OSError as e:
         raise snapshot.FileDitolak(f"File {path} tidak dapat dibaca: {galat.sebab_os(e)}.") from None
-    hasil = snapshot.baca_snapshot(isi, nama_file=path.name, minggu=minggu, sheet=sheet, batas_tolak=batas_tolak)
-    batch_id = simpan(hasil, isi_file=isi, nama_file=path.name, db_path=db_path, ganti=ganti,
-                      dimuat_oleh=dimuat_oleh)
+    hasil = snapshot.baca_snapshot(isi, nama_file=path.name, minggu=minggu, sheet=sheet, batas_tolak=batas_tolak,
+                                   wilayah_muat=wilayah)
+    tersimpan = simpan_rinci(hasil, isi_file=isi, nama_file=path.name, db_path=db_path, ganti=ganti,
+                             dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua, tunggu=tunggu,
+                             kabar=kabar)
+    batch_id = tersimpan.batch_id
     file_penolakan = None
     if hasil.baris_ditolak:
         file_penolakan = path.with_name(path.stem + ".ditolak.csv")
@@ -127,4 +270,4 @@ def muat_file(path: str | os.PathLike, *, db_path: str | os.PathLike | None = No
             file_penolakan = store.direktori_arsip(store.lokasi_db(db_path)) / f"{batch_id:05d}_{path.stem}.ditolak.csv"
             file_penolakan.write_bytes(hasil.file_penolakan())
     return HasilMuat(hasil.minggu, batch_id, hasil.baris_dibaca, hasil.baris_dimuat, hasil.baris_ditolak,
-                     file_penolakan, lembar=hasil.lembar)
+                     file_penolakan, lembar=hasil.lembar, rencana=tersimpan.rencana)

@@ -45,6 +45,10 @@ Decisions the contract leaves open, taken here:
   programme nor after today + a margin (else the file is refused), ``laporan_terakhir`` not after
   the week's Sunday nor before the programme (else the row is rejected).
 * ``kode_koperasi`` is upper-cased; whole numbers beyond 2^53 are rejected, never rounded.
+* An area-scoped read (``wilayah``, issue 15) rejects every row whose ``kode_desa`` lies outside the
+  area, one by one ("di luar wilayah 52.01 (…)"); the reject limit counts only the rows inside the
+  area (a province's file read for one kabupaten is not a bad file), and a file with no row inside
+  the area is refused with one sentence naming where its rows are.
 * The rejects file puts ``baris`` before and ``alasan_penolakan`` after the raw cells; input
   columns of those names are kept as ``… (sebelumnya)``.
 
@@ -168,9 +172,10 @@ class _Tabel:
 
 def baca_snapshot(sumber: str | Path | bytes, *, nama_file: str | None = None, minggu: dt.date | None = None,
                   sheet: str | None = None, batas_tolak: float = 0.2,
-                  batas: kontrak.BatasTanggal | None = None) -> HasilBaca:
+                  batas: kontrak.BatasTanggal | None = None, wilayah_muat: str | None = None) -> HasilBaca:
     """Read a snapshot file (path or bytes + nama_file) and validate it; FileDitolak if refused.
-    `batas` bounds the dates (default: config/muat.yaml)."""
+    `batas` bounds the dates (default: config/muat.yaml); `wilayah_muat` (a normalised code) rejects
+    the rows outside that area."""
     if isinstance(sumber, (bytes, bytearray, memoryview)):
         if not nama_file:
             raise ValueError("baca_snapshot(bytes) butuh nama_file untuk mengenali formatnya")
@@ -198,7 +203,7 @@ def baca_snapshot(sumber: str | Path | bytes, *, nama_file: str | None = None, m
         tabel = _baca_xlsx(isi, sheet, minggu)
     else:
         tabel = _baca_parquet(isi)
-    return _validasi(tabel, minggu=minggu, batas_tolak=batas_tolak, batas=batas)
+    return _validasi(tabel, minggu=minggu, batas_tolak=batas_tolak, batas=batas, wilayah_muat=wilayah_muat)
 
 
 def _wajib_untuk(minggu: dt.date | None) -> tuple[str, ...]:
@@ -913,11 +918,12 @@ def _alasan_cek(nama: str) -> str:
 # --------------------------------------------------------------------------- validation
 
 def validasi_frame(mentah: pd.DataFrame, *, minggu: dt.date | None = None, batas_tolak: float = 0.2,
-                   baris_awal: int = 2, batas: kontrak.BatasTanggal | None = None) -> HasilBaca:
+                   baris_awal: int = 2, batas: kontrak.BatasTanggal | None = None,
+                   wilayah_muat: str | None = None) -> HasilBaca:
     """Validate a frame of raw values (strings as read from a file, or typed values); format 'frame'."""
     baris = np.arange(baris_awal, baris_awal + len(mentah))
     return _validasi(_Tabel(mentah.reset_index(drop=True), baris, "frame"), minggu=minggu,
-                     batas_tolak=batas_tolak, batas=batas)
+                     batas_tolak=batas_tolak, batas=batas, wilayah_muat=wilayah_muat)
 
 
 def _teks_mentah(s: pd.Series) -> pd.Series:
@@ -949,7 +955,7 @@ def _periksa_batas_minggu(minggu: dt.date, hari_terakhir: dt.date, batas: kontra
 
 
 def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
-              batas: kontrak.BatasTanggal | None) -> HasilBaca:
+              batas: kontrak.BatasTanggal | None, wilayah_muat: str | None = None) -> HasilBaca:
     if not 0 <= batas_tolak <= 1:  # also NaN; the CLI and the page check what the user typed
         raise ValueError(f"batas_tolak harus 0 sampai 1, bukan {batas_tolak!r}")
     batas = batas or kontrak.muat_batas()
@@ -1108,6 +1114,12 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
             "ringkas": "kode_koperasi: kode_koperasi ganda"}))
     for mask, alasan in cacat_baris:
         masalah.append(pd.DataFrame({"pos": np.flatnonzero(mask), "kolom": KOLOM_SELURUH_BARIS, "alasan": alasan}))
+    luar = _di_luar_wilayah(tipe["kode_desa"], wilayah_muat)
+    if luar.any():
+        masalah.append(pd.DataFrame({
+            "pos": np.flatnonzero(luar), "kolom": "kode_desa",
+            "alasan": f"di luar wilayah {wilayah_muat} ({wilayah.nama(wilayah_muat)})",
+            "ringkas": f"kode_desa: di luar wilayah {wilayah_muat}"}))
 
     masalah_df = (pd.concat(masalah, ignore_index=True) if masalah
                   else pd.DataFrame({"pos": pd.Series(dtype="int64"), "kolom": pd.Series(dtype="str"),
@@ -1158,7 +1170,11 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
     hasil = HasilBaca(data=hasil_data, ditolak=ditolak, minggu=minggu, baris_dibaca=n,
                       kolom_tambahan=tambahan, format=format_, mentah_ditolak=mentah_ditolak, lembar=tabel.lembar)
 
-    porsi = len(pos_ditolak) / n
+    n_luar = int(luar.sum())
+    if n_luar == n:
+        raise FileDitolak(_kalimat_semua_di_luar(tipe["kode_desa"], wilayah_muat, n), hasil=hasil)
+    # rows of other areas are not this area's errors: the limit is over the area's own rows
+    porsi = (len(pos_ditolak) - n_luar) / (n - n_luar)
     if porsi > batas_tolak or len(pos_ditolak) == n:
         # rows, not cells: a row with the same kind of problem in two columns counts once
         terbanyak = masalah_df.drop_duplicates(["pos", "ringkas"])["ringkas"].value_counts()
@@ -1174,6 +1190,25 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
             f"{persen} % baris ditolak (batas {fmt.angka(batas_tolak * 100, 2, ringkas=True)} %): "
             f"{fmt.angka(len(pos_ditolak))} dari {fmt.angka(n)} baris bermasalah, {masalah_utama}", hasil=hasil)
     return hasil
+
+
+def _di_luar_wilayah(kode_desa: pd.Series, wilayah_muat: str | None) -> np.ndarray:
+    """Rows whose (valid) kode_desa lies outside `wilayah_muat`; an unreadable code is rejected for
+    that already."""
+    if wilayah_muat is None:
+        return np.zeros(len(kode_desa), dtype=bool)
+    ada = kode_desa.notna()
+    dalam = kode_desa.str.startswith(wilayah_muat + ".").fillna(False).astype(bool)
+    return (ada & ~dalam).to_numpy()
+
+
+def _kalimat_semua_di_luar(kode_desa: pd.Series, wilayah_muat: str, n: int) -> str:
+    """The one sentence for a file meant for another area: where its rows are."""
+    kab = kode_desa.dropna().str.slice(0, 5).value_counts()
+    letak = ", ".join(f"{k} {wilayah.nama(k)} ({_angka_id(v)} baris)" for k, v in kab.head(3).items())
+    lagi = f" dan {_angka_id(len(kab) - 3)} kabupaten/kota lain" if len(kab) > 3 else ""
+    return (f"Semua {_angka_id(n)} baris file ini berada di luar wilayah {wilayah_muat} ({wilayah.nama(wilayah_muat)}): "
+            f"kode desanya di {letak}{lagi}; pilih wilayah yang sesuai atau unggah file wilayah {wilayah_muat}.")
 
 
 def _nama_bebas(nama: str, dipakai: set[str]) -> str:

@@ -7,7 +7,8 @@ serving while a week is loaded, so a writer never opens the live file: it copies
 the copy over the live file. Readers ATTACH the live file READ_ONLY into an in-memory
 connection cached on the file's identity (inode, mtime, size); a swap is seen on the next
 query and a reader never sees half a week. Writers are serialised by an flock on
-``<db>.lock``; a second writer is refused at once with a clear message instead of waiting.
+``<db>.lock``; a second writer is refused at once with a clear message, unless it asked to wait
+its turn (loads do, see below).
 
 Decisions, each in one line:
 - A path that is a folder, a file that is not a DuckDB database (no ``DUCK`` magic), a database
@@ -21,6 +22,28 @@ Decisions, each in one line:
   the caller rescores every week in the same penulisan.
 - A restore is refused when the week has been loaded again since; that batch is named.
 - A week with no loadable row is refused: an empty week would become the latest week.
+
+Loads by area (issue 15), each in one line:
+- A week is the union of its active batches. Every load is one batch; ``batch.wilayah`` is the
+  area it was loaded for (``--wilayah``; NULL: a file loaded without one, e.g. the national file).
+  ``laporan.batch_id`` says which batch each row came from.
+- The unit that is replaced is the kabupaten/kota: a load replaces, for its week, the rows of the
+  kabupaten present in its file and nothing else, so a province's or a kabupaten's file never
+  wipes the rest of the country (``rencana_ganti``). Replacing more (every kabupaten inside the
+  load's area, also those absent from the file) is ``ganti_semua``, which the caller allows only
+  to an admin after showing what disappears (``RencanaGanti.kalimat``).
+- Without ``ganti`` a load that meets rows already loaded for one of its kabupaten is refused,
+  naming the kabupaten, their rows and the batch(es) holding them.
+- A batch stays 'aktif' while any of its rows is in ``laporan``; it becomes 'diganti' when the
+  last one has been replaced. Its row counts stay those of its file.
+- A koperasi is once per week: a load whose koperasi already stand in the week under another
+  kabupaten is refused, naming them (the week would otherwise hold it twice).
+- Withdrawing a week withdraws all its active batches together; restoring brings back the
+  batches of the latest withdrawal of that week.
+- A busy writer is waited for when the caller asks (``tunggu`` seconds, polling the flock, with a
+  ``kabar(menunggu, batas)`` callback about once a second), then refused with one sentence; the
+  copy is made only once the lock is held, so a waiting load never works on a stale copy. Loads
+  wait through kdkmp.antrian instead, which hands a queue of them to one writer.
 """
 
 from __future__ import annotations
@@ -33,8 +56,10 @@ import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -68,6 +93,10 @@ class MingguSudahAda(GagalMuat):
 
 class BasisDataTidakBisaDibuka(GagalMuat):
     """The database path is a folder, not a DuckDB file, truncated, or its folder cannot be made."""
+
+
+class KoperasiGanda(GagalMuat):
+    """Koperasi of the file already stand in the week under another kabupaten."""
 
 
 class MingguKosong(GagalMuat):
@@ -114,8 +143,11 @@ CREATE TABLE IF NOT EXISTS batch (
   batch_id INTEGER PRIMARY KEY, minggu DATE NOT NULL, nama_file VARCHAR, sha256 VARCHAR,
   baris_dibaca INTEGER, baris_dimuat INTEGER, baris_ditolak INTEGER,
   dimuat_pada TIMESTAMP, dimuat_oleh VARCHAR, versi_aturan VARCHAR, arsip VARCHAR,
-  status VARCHAR NOT NULL  -- 'aktif' | 'diganti' | 'ditarik'
+  status VARCHAR NOT NULL,  -- 'aktif' | 'diganti' | 'ditarik'
+  wilayah VARCHAR  -- the area the load was for, NULL when none was given (the national file)
 );
+-- databases made before loads by area get the column at the end, as above
+ALTER TABLE batch ADD COLUMN IF NOT EXISTS wilayah VARCHAR;
 CREATE TABLE IF NOT EXISTS laporan (
   minggu DATE NOT NULL,
   batch_id INTEGER NOT NULL,
@@ -228,12 +260,18 @@ def _buka_salinan(salinan: Path, db: Path) -> duckdb.DuckDBPyConnection:
 
 
 @contextmanager
-def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False, tunggu: float = 0.0,
+              kabar: Callable[[float, float], None] | None = None,
+              selesai: Callable[[bool], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """The one writer: yields a connection on a private copy of the database inside a
     transaction; on success the copy replaces the live file atomically, on any exception
     (including a refusal while opening) the copy, its WAL, the archive files written and an
     archive folder this writer created are removed and the live file is untouched. ``baru``
-    starts from empty (but refuses to replace a file that is not a readable database)."""
+    starts from empty (but refuses to replace a file that is not a readable database). When
+    another writer holds the database, waits up to ``tunggu`` seconds for it (telling
+    ``kabar(seconds waited, tunggu)`` about once a second) before refusing with BasisDataSibuk.
+    ``selesai(berhasil)`` runs after the swap (True) or the discard (False), while the lock is
+    still held: the load queue answers its waiters there, before another writer can start."""
     db = lokasi_db(db_path)
     _periksa_jalur(db)
     try:
@@ -242,12 +280,7 @@ def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False) -
         raise BasisDataTidakBisaDibuka(f"Basis data {db} tidak dapat dikunci untuk ditulis ({db.name}.lock): "
                                        f"{galat.sebab_os(e)}.") from None
     try:
-        try:
-            fcntl.flock(kunci, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise BasisDataSibuk(
-                f"Basis data {db.name} sedang diperbarui oleh proses lain (unggahan atau CLI); "
-                "coba lagi setelah pemuatan itu selesai.") from None
+        _kunci_tulis(kunci, db, tunggu, kabar)
         salinan = db.with_name(db.name + ".tmp")
         sisa = (salinan, salinan.with_name(salinan.name + ".wal"))
         arsip = direktori_arsip(db)
@@ -289,9 +322,46 @@ def penulisan(db_path: str | os.PathLike | None = None, *, baru: bool = False) -
                 folder = catatan["folder_baru"]
                 if folder is not None and folder.is_dir() and not any(folder.iterdir()):
                     folder.rmdir()
+            if selesai is not None:
+                selesai(berhasil)
     finally:
         fcntl.flock(kunci, fcntl.LOCK_UN)
         kunci.close()
+
+
+# How often a waiting writer tries the lock: short enough that a queue of loads loses little
+# between one writer's swap and the next one's start, long enough to cost nothing.
+_SELA_COBA_KUNCI = 0.05
+
+
+def _kunci_tulis(kunci, db: Path, tunggu: float, kabar) -> None:
+    """Take the writer's flock, waiting up to `tunggu` seconds; BasisDataSibuk after that."""
+    mulai = time.monotonic()
+    kabar_berikut = 0.0
+    while True:
+        try:
+            fcntl.flock(kunci, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            pass
+        menunggu = time.monotonic() - mulai
+        if menunggu >= tunggu:
+            if tunggu <= 0:
+                raise BasisDataSibuk(
+                    f"Basis data {db.name} sedang diperbarui oleh proses lain (unggahan atau CLI); "
+                    "coba lagi setelah pemuatan itu selesai.")
+            raise BasisDataSibuk(
+                f"Basis data {db.name} masih sedang diperbarui oleh proses lain setelah ditunggu "
+                f"{_detik(tunggu)} detik, jadi file ini tidak dimuat dan tidak ada yang berubah; coba lagi nanti "
+                "atau beri waktu tunggu lebih lama (--tunggu).")
+        if kabar is not None and menunggu >= kabar_berikut:
+            kabar(menunggu, tunggu)
+            kabar_berikut = menunggu + 1.0
+        time.sleep(min(_SELA_COBA_KUNCI, max(tunggu - menunggu, 0.0)))
+
+
+def _detik(x: float) -> str:
+    return f"{x:g}".replace(".", ",")
 
 
 def izinkan_skor_ulang(con: duckdb.DuckDBPyConnection) -> None:
@@ -303,27 +373,138 @@ def _nama_aman(nama_file: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", Path(nama_file).name)[:120] or "file"
 
 
+@dataclass(frozen=True)
+class BarisWilayah:
+    """One kabupaten/kota's rows in a week: what is loaded now and what the file brings."""
+    kode: str
+    nama: str
+    baris_lama: int
+    baris_baru: int
+
+
+@dataclass(frozen=True)
+class RencanaGanti:
+    """What a load would do to its week, kabupaten by kabupaten (before anything is written)."""
+    minggu: date
+    wilayah: str | None  # the load's area; None = national
+    ganti_semua: bool
+    baru: tuple[BarisWilayah, ...]  # in the file, nothing loaded yet: added
+    diganti: tuple[BarisWilayah, ...]  # in the file and loaded: the loaded rows are replaced
+    hilang: tuple[BarisWilayah, ...]  # loaded, not in the file: removed (only with ganti_semua)
+    batch_lama: tuple[tuple[int, str, datetime], ...]  # (batch_id, nama_file, dimuat_pada) holding replaced rows
+
+    @property
+    def baris_hilang(self) -> int:
+        return sum(w.baris_lama for w in self.hilang)
+
+    @property
+    def baris_diganti(self) -> int:
+        return sum(w.baris_lama for w in self.diganti)
+
+    @property
+    def kode_dihapus(self) -> list[str]:
+        return [w.kode for w in (*self.diganti, *self.hilang)]
+
+    def kalimat(self) -> str:
+        """The sentence a confirmation shows: which areas are replaced, and which disappear."""
+        m = self.minggu.isoformat()
+        bagian = []
+        if self.diganti:
+            bagian.append(f"mengganti {_ribuan(self.baris_diganti)} baris {_daftar_wilayah(self.diganti)} "
+                          "dengan baris file ini")
+        if self.baru:
+            bagian.append(f"menambah {_ribuan(sum(w.baris_baru for w in self.baru))} baris "
+                          f"{_daftar_wilayah(self.baru, lama=False)}")
+        if self.hilang:
+            bagian.append(f"MENGHAPUS {_ribuan(self.baris_hilang)} baris {_daftar_wilayah(self.hilang)} yang tidak "
+                          "ada di file ini")
+        if not bagian:
+            return f"Minggu {m}: tidak ada yang berubah."
+        tetap = "" if self.ganti_semua and self.wilayah is None else "; wilayah lain tidak berubah"
+        return f"Minggu {m}: " + ", ".join(bagian) + tetap + "."
+
+
+def _daftar_wilayah(daftar, *, lama: bool = True, paling_banyak: int = 5) -> str:
+    nama = [f"{w.nama} ({w.kode}, {_ribuan(w.baris_lama if lama else w.baris_baru)} baris)"
+            for w in daftar[:paling_banyak]]
+    if len(daftar) == 1:
+        return nama[0]
+    lagi = f" dan {len(daftar) - paling_banyak} lainnya" if len(daftar) > paling_banyak else ""
+    return f"{len(daftar)} kabupaten/kota: " + "; ".join(nama) + lagi
+
+
+def _di_dalam(kode: str, wilayah_muat: str | None) -> bool:
+    return wilayah_muat is None or kode == wilayah_muat or kode.startswith(wilayah_muat + ".")
+
+
+def rencana_ganti(con: duckdb.DuckDBPyConnection, minggu: date, baris_file: dict[str, int], *,
+                  wilayah: str | None = None, ganti_semua: bool = False) -> RencanaGanti:
+    """What loading a file with `baris_file` (kode_kabupaten → rows) into `minggu` for area
+    `wilayah` would add, replace and remove; reads only (a writer's or a reader's connection)."""
+    ada = dict(con.execute("SELECT kode_kabupaten, count(*) FROM laporan WHERE minggu = ? GROUP BY 1",
+                           [minggu]).fetchall())
+    nama = dict(con.execute("SELECT kode, nama FROM wilayah WHERE tingkat = 'kabupaten'").fetchall())
+
+    def baris(kode: str) -> BarisWilayah:
+        return BarisWilayah(kode, nama.get(kode, kode), int(ada.get(kode, 0)), int(baris_file.get(kode, 0)))
+
+    baru = tuple(baris(k) for k in sorted(baris_file) if k not in ada)
+    diganti = tuple(baris(k) for k in sorted(baris_file) if k in ada)
+    hilang = tuple(baris(k) for k in sorted(ada) if ganti_semua and k not in baris_file and _di_dalam(k, wilayah))
+    kode = [w.kode for w in (*diganti, *hilang)]
+    batch_lama = tuple(con.execute(
+        """SELECT b.batch_id, b.nama_file, b.dimuat_pada FROM batch b
+           WHERE b.batch_id IN (SELECT DISTINCT batch_id FROM laporan
+                                WHERE minggu = $m AND kode_kabupaten IN (SELECT unnest($k)))
+           ORDER BY b.batch_id""", {"m": minggu, "k": kode}).fetchall()) if kode else ()
+    return RencanaGanti(minggu, wilayah, ganti_semua, baru, diganti, hilang, batch_lama)
+
+
+def _kalimat_sudah_ada(r: RencanaGanti) -> str:
+    if len(r.batch_lama) == 1:
+        bid, nama, pada = r.batch_lama[0]
+        oleh = f"batch {bid}, file {nama}, {pada.isoformat(' ', 'minutes')}"
+    else:
+        oleh = "batch " + ", ".join(str(b[0]) for b in r.batch_lama)
+    return (f"Minggu {r.minggu.isoformat()} sudah dimuat ({oleh}) untuk {_daftar_wilayah(r.diganti)}; "
+            "pilih ganti (--replace) bila file ini memang menggantikannya, wilayah lain tidak akan berubah.")
+
+
 def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_file: bytes | None = None,
-                dimuat_oleh: str | None = None, ganti: bool = False, versi_aturan: str | None = None) -> int:
+                dimuat_oleh: str | None = None, ganti: bool = False, versi_aturan: str | None = None,
+                wilayah: str | None = None, ganti_semua: bool = False) -> int:
     """Insert one validated week (a snapshot.HasilBaca) inside a penulisan; returns the batch id.
-    Refuses a week that is loaded already unless ``ganti``."""
+    Only the kabupaten present in the file are touched (see rencana_ganti); those already loaded
+    are refused unless ``ganti``. ``ganti_semua`` also removes the week's other kabupaten inside
+    ``wilayah`` (all of them when None): the caller must have shown RencanaGanti.kalimat first."""
     minggu = hasil.minggu
     if not len(hasil.data):
         raise MingguKosong(
             f"Tidak ada satu baris pun yang lolos pemeriksaan ({hasil.baris_ditolak} baris ditolak); minggu "
             f"{minggu.isoformat()} tidak dimuat, supaya minggu kosong tidak menjadi minggu terbaru.")
-    lama = con.execute(
-        "SELECT batch_id, nama_file, dimuat_pada FROM batch WHERE minggu = ? AND status = 'aktif'",
-        [minggu]).fetchall()
-    if lama and not ganti:
-        bid, nama, pada = lama[0]
-        raise MingguSudahAda(
-            f"Minggu {minggu.isoformat()} sudah dimuat (batch {bid}, file {nama}, {pada.isoformat(' ', 'minutes')}); "
-            "pilih ganti (--replace) bila file ini memang menggantikannya.")
+    data = hasil.data
+    baris_file = data["kode_desa"].str.slice(0, 5).value_counts().to_dict()
+    rencana = rencana_ganti(con, minggu, baris_file, wilayah=wilayah, ganti_semua=ganti_semua)
+    if rencana.diganti and not (ganti or ganti_semua):
+        raise MingguSudahAda(_kalimat_sudah_ada(rencana))
     batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchall()[0][0]
-    if lama:
-        con.execute("UPDATE batch SET status = 'diganti' WHERE minggu = ? AND status = 'aktif'", [minggu])
-        con.execute("DELETE FROM laporan WHERE minggu = ?", [minggu])
+    con.register("_laporan_baru", data)
+    try:
+        # every refusal comes before the first write: a group of loads (kdkmp.antrian) refuses
+        # one of them without undoing the others
+        _tolak_koperasi_ganda(con, minggu, rencana.kode_dihapus)
+        _tulis_minggu(con, hasil, rencana, batch_id, nama_file, isi_file, dimuat_oleh, versi_aturan, wilayah)
+    finally:
+        con.unregister("_laporan_baru")
+    return batch_id
+
+
+def _tulis_minggu(con, hasil, rencana: RencanaGanti, batch_id: int, nama_file: str, isi_file: bytes | None,
+                  dimuat_oleh: str | None, versi_aturan: str | None, wilayah: str | None) -> None:
+    minggu = hasil.minggu
+    if rencana.kode_dihapus:
+        con.execute("DELETE FROM laporan WHERE minggu = $m AND kode_kabupaten IN (SELECT unnest($k))",
+                    {"m": minggu, "k": rencana.kode_dihapus}).fetchall()
 
     sha = hashlib.sha256(isi_file).hexdigest() if isi_file is not None else None
     arsip = None
@@ -337,8 +518,6 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
         arsip.write_bytes(isi_file)
         penulis["berkas_baru"].append(arsip)
 
-    data = hasil.data
-    con.register("_laporan_baru", data)
     kolom = ", ".join(kontrak.NAMA_KOLOM)
     pilih = ", ".join(
         f"CAST({k.nama} AS {kontrak.TIPE_SQL[k.jenis]})" for k in kontrak.KOLOM)
@@ -347,7 +526,11 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
             SELECT $minggu, $batch, {pilih}, kode_desa[1:8], kode_desa[1:5], kode_desa[1:2]
             FROM _laporan_baru""",
         {"minggu": minggu, "batch": batch_id})
-    con.unregister("_laporan_baru")
+    # a batch whose every row was replaced is history; one that still holds rows stays aktif
+    con.execute("""UPDATE batch SET status = 'diganti'
+                   WHERE minggu = $m AND status = 'aktif'
+                     AND batch_id NOT IN (SELECT DISTINCT batch_id FROM laporan WHERE minggu = $m)""",
+                {"m": minggu}).fetchall()
 
     ditolak = hasil.ditolak
     if len(ditolak):
@@ -358,71 +541,112 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
         con.unregister("_penolakan_baru")
 
     con.execute(
-        "INSERT INTO batch VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'aktif')",
+        """INSERT INTO batch (batch_id, minggu, nama_file, sha256, baris_dibaca, baris_dimuat, baris_ditolak,
+                              dimuat_pada, dimuat_oleh, versi_aturan, arsip, status, wilayah)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'aktif', ?)""",
         [batch_id, minggu, nama_file, sha, hasil.baris_dibaca, hasil.baris_dimuat, hasil.baris_ditolak,
          datetime.now().replace(microsecond=0), dimuat_oleh or _pengguna(), versi_aturan,
-         str(arsip) if arsip else None])
-    return batch_id
+         str(arsip) if arsip else None, wilayah])
+
+
+def _tolak_koperasi_ganda(con: duckdb.DuckDBPyConnection, minggu: date, diganti: list[str]) -> None:
+    """KoperasiGanda when koperasi of `_laporan_baru` stay in the week under a kabupaten that
+    the load does not replace (`diganti`)."""
+    ganda = con.execute(
+        """SELECT l.kode_koperasi, l.kode_kabupaten, count(*) OVER () FROM laporan l
+           JOIN _laporan_baru n ON n.kode_koperasi = l.kode_koperasi
+           WHERE l.minggu = $m AND NOT list_contains(CAST($k AS VARCHAR[]), l.kode_kabupaten)
+           ORDER BY l.kode_koperasi LIMIT 3""", {"m": minggu, "k": diganti}).fetchall()
+    if ganda:
+        contoh = ", ".join(f"{k} (di {kab})" for k, kab, _ in ganda)
+        raise KoperasiGanda(
+            f"{_ribuan(ganda[0][2])} koperasi di file ini sudah dilaporkan minggu {minggu.isoformat()} di kabupaten/kota "
+            f"lain, misalnya {contoh}; satu koperasi hanya boleh dilaporkan satu wilayah per minggu, jadi file ini "
+            "tidak dimuat. Periksa kode desanya.")
 
 
 def tarik_minggu(con: duckdb.DuckDBPyConnection, minggu: date, *, alasan: str, oleh: str | None = None) -> dict:
     """Withdraw the loaded week `minggu` inside a penulisan: its laporan rows move to
-    laporan_ditarik, its batch becomes 'ditarik', the action is recorded in riwayat_minggu.
-    Returns batch_id, nama_file and baris (rows moved). The caller rescores every week."""
+    laporan_ditarik, its active batches (several after loads by area) become 'ditarik', the
+    action is recorded in riwayat_minggu (a row per batch). Returns batch_id (the newest),
+    batch (all), nama_file and baris (rows moved). The caller rescores every week."""
     alasan = (alasan or "").strip()
     if not alasan:
         raise TarikDitolak(f"Sebutkan alasan penarikan minggu {minggu.isoformat()}; "
                            "penarikan tanpa alasan tidak dilakukan.")
-    r = con.execute("SELECT batch_id, nama_file FROM batch WHERE minggu = ? AND status = 'aktif'", [minggu]).fetchall()
+    r = con.execute("SELECT batch_id, nama_file FROM batch WHERE minggu = ? AND status = 'aktif' ORDER BY batch_id",
+                    [minggu]).fetchall()
     if not r:
         ditarik = _batch_ditarik(con, minggu)
-        if ditarik is not None:
-            raise TarikDitolak(f"Minggu {minggu.isoformat()} sudah ditarik (batch {ditarik}); tidak ada yang ditarik lagi.")
+        if ditarik:
+            raise TarikDitolak(f"Minggu {minggu.isoformat()} sudah ditarik (batch {_daftar_batch(ditarik)}); "
+                               "tidak ada yang ditarik lagi.")
         raise TarikDitolak(f"Minggu {minggu.isoformat()} belum dimuat; tidak ada yang bisa ditarik.")
-    batch_id, nama_file = r[0]
+    semua = [b for b, _ in r]
     baris = con.execute("SELECT count(*) FROM laporan WHERE minggu = ?", [minggu]).fetchall()[0][0]
     con.execute("INSERT INTO laporan_ditarik BY NAME SELECT * FROM laporan WHERE minggu = ?", [minggu]).fetchall()
     con.execute("DELETE FROM laporan WHERE minggu = ?", [minggu]).fetchall()
-    con.execute("UPDATE batch SET status = 'ditarik' WHERE batch_id = ?", [batch_id]).fetchall()
-    _catat_riwayat(con, batch_id, minggu, "tarik", oleh, alasan)
-    return {"batch_id": batch_id, "nama_file": nama_file, "baris": int(baris)}
+    pada = datetime.now().replace(microsecond=0)
+    for batch_id in semua:
+        con.execute("UPDATE batch SET status = 'ditarik' WHERE batch_id = ?", [batch_id]).fetchall()
+        _catat_riwayat(con, batch_id, minggu, "tarik", oleh, alasan, pada)
+    return {"batch_id": semua[-1], "batch": semua, "nama_file": r[-1][1], "baris": int(baris)}
 
 
 def pulihkan_minggu(con: duckdb.DuckDBPyConnection, minggu: date, *, oleh: str | None = None,
                     alasan: str | None = None) -> dict:
-    """Restore the withdrawn week `minggu` inside a penulisan (the newest withdrawn batch of
-    that week when there are several): its rows move back to laporan, its batch is 'aktif'
-    again, the action is recorded. Refused when the week has been loaded again since.
-    Returns batch_id, nama_file and baris. The caller rescores every week."""
-    batch_id = _batch_ditarik(con, minggu)
+    """Restore the withdrawn week `minggu` inside a penulisan (the batches of its latest
+    withdrawal when it was withdrawn several times): their rows move back to laporan, the
+    batches are 'aktif' again, the action is recorded. Refused when the week has been loaded
+    again since. Returns batch_id (the newest), batch (all), nama_file and baris. The caller
+    rescores every week."""
+    ditarik = _batch_ditarik(con, minggu)
     aktif = con.execute("SELECT batch_id, nama_file FROM batch WHERE minggu = ? AND status = 'aktif'", [minggu]).fetchall()
-    if batch_id is None:
+    if not ditarik:
         keadaan = f"minggu itu sedang aktif (batch {aktif[0][0]})" if aktif else "minggu itu belum pernah dimuat"
         raise TarikDitolak(f"Minggu {minggu.isoformat()} tidak punya data yang ditarik: {keadaan}; "
                            "tidak ada yang bisa dipulihkan.")
     if aktif:
         raise TarikDitolak(
             f"Minggu {minggu.isoformat()} sudah dimuat lagi sejak ditarik (batch {aktif[0][0]}, file {aktif[0][1]}); "
-            f"tarik batch itu dulu bila batch {batch_id} yang harus kembali.")
-    nama_file = con.execute("SELECT nama_file FROM batch WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
-    baris = con.execute("SELECT count(*) FROM laporan_ditarik WHERE batch_id = ?", [batch_id]).fetchall()[0][0]
-    con.execute("INSERT INTO laporan BY NAME SELECT * FROM laporan_ditarik WHERE batch_id = ?", [batch_id]).fetchall()
-    con.execute("DELETE FROM laporan_ditarik WHERE batch_id = ?", [batch_id]).fetchall()
-    con.execute("UPDATE batch SET status = 'aktif' WHERE batch_id = ?", [batch_id]).fetchall()
-    _catat_riwayat(con, batch_id, minggu, "pulihkan", oleh, (alasan or "").strip() or None)
-    return {"batch_id": batch_id, "nama_file": nama_file, "baris": int(baris)}
+            f"tarik batch itu dulu bila batch {_daftar_batch(ditarik)} yang harus kembali.")
+    nama_file = con.execute("SELECT nama_file FROM batch WHERE batch_id = ?", [ditarik[-1]]).fetchall()[0][0]
+    baris = con.execute("SELECT count(*) FROM laporan_ditarik WHERE batch_id IN (SELECT unnest(?))",
+                        [ditarik]).fetchall()[0][0]
+    con.execute("INSERT INTO laporan BY NAME SELECT * FROM laporan_ditarik WHERE batch_id IN (SELECT unnest(?))",
+                [ditarik]).fetchall()
+    con.execute("DELETE FROM laporan_ditarik WHERE batch_id IN (SELECT unnest(?))", [ditarik]).fetchall()
+    pada = datetime.now().replace(microsecond=0)
+    for batch_id in ditarik:
+        con.execute("UPDATE batch SET status = 'aktif' WHERE batch_id = ?", [batch_id]).fetchall()
+        _catat_riwayat(con, batch_id, minggu, "pulihkan", oleh, (alasan or "").strip() or None, pada)
+    return {"batch_id": ditarik[-1], "batch": ditarik, "nama_file": nama_file, "baris": int(baris)}
 
 
-def _batch_ditarik(con: duckdb.DuckDBPyConnection, minggu: date) -> int | None:
-    """The newest withdrawn batch of a week, or None."""
+def _batch_ditarik(con: duckdb.DuckDBPyConnection, minggu: date) -> list[int]:
+    """The batches of the latest withdrawal of a week still withdrawn (one withdrawal = the
+    batches whose 'tarik' was recorded at the same moment), oldest first; [] when none."""
+    r = con.execute(
+        """WITH t AS (SELECT r.batch_id, max(r.pada) AS pada FROM riwayat_minggu r
+                      JOIN batch b USING (batch_id)
+                      WHERE b.minggu = $m AND b.status = 'ditarik' AND r.aksi = 'tarik' GROUP BY 1)
+           SELECT batch_id FROM t WHERE pada = (SELECT max(pada) FROM t) ORDER BY batch_id""",
+        {"m": minggu}).fetchall()
+    if r:
+        return [x[0] for x in r]
+    # a withdrawal recorded before riwayat_minggu kept one row per batch: the newest batch
     r = con.execute("SELECT max(batch_id) FROM batch WHERE minggu = ? AND status = 'ditarik'", [minggu]).fetchall()
-    return r[0][0]
+    return [r[0][0]] if r[0][0] is not None else []
 
 
-def _catat_riwayat(con, batch_id: int, minggu: date, aksi: str, oleh: str | None, alasan: str | None) -> None:
+def _daftar_batch(batch: list[int]) -> str:
+    return ", ".join(str(b) for b in batch)
+
+
+def _catat_riwayat(con, batch_id: int, minggu: date, aksi: str, oleh: str | None, alasan: str | None,
+                   pada: datetime) -> None:
     con.execute("INSERT INTO riwayat_minggu VALUES (?, ?, ?, ?, ?, ?)",
-                [batch_id, minggu, aksi, (oleh or "").strip() or _pengguna(),
-                 datetime.now().replace(microsecond=0), alasan]).fetchall()
+                [batch_id, minggu, aksi, (oleh or "").strip() or _pengguna(), pada, alasan]).fetchall()
 
 
 def _pengguna() -> str:

@@ -1,0 +1,234 @@
+"""Loads by area (issue 15) on the 26-week national database, each a real `python -m kdkmp ingest`
+process:
+
+1. one kabupaten (Wonogiri, 33.12, 291 rows) replacing its rows of the latest week (`--replace`),
+   and the same kabupaten as the first file of a new week: whole process, median of --ulang runs,
+   and where one load's time goes (measured in one process);
+2. --antrian (30) kabupaten loads of a new week started together, each its own process: wall time
+   until the last one ends, every one's exit code, and whether the week is exactly their union;
+   then the same 30 from processes that imported kdkmp before being released together (the
+   app's server processes are warm: only reading, queueing and writing are timed).
+
+    python bench/bench_muat_wilayah.py [--ulang 3] [--antrian 30]
+
+Targets (issue 15): one scoped load ≤ 1 s whole process; 30 queued loads within 60 s.
+Works on copies under bench/out/ (the national database itself is never written).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from _bersama import AKAR, KELUARAN, db_nasional
+
+import duckdb
+
+KABUPATEN = "33.12"
+
+
+def frame_terakhir():
+    from kdkmp import demo
+
+    return list(demo.frame_minggu_semua(26))[-1]
+
+
+def proses_ingest(*args) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "kdkmp", "ingest", *map(str, args)], cwd=AKAR,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env={**os.environ, "PYTHONPATH": str(AKAR)})
+
+
+def salin(asal: Path, nama: str) -> Path:
+    db = KELUARAN / nama
+    for sisa in (db, db.with_name(db.name + ".tmp"), db.with_name(db.name + ".lock")):
+        sisa.unlink(missing_ok=True)
+    shutil.rmtree(KELUARAN / (db.stem + "_arsip"), ignore_errors=True)
+    shutil.copyfile(asal, db)
+    return db
+
+
+def satu_proses(asal: Path, berkas: Path, *args) -> float:
+    db = salin(asal, "muat_wilayah.duckdb")
+    t = time.perf_counter()
+    p = proses_ingest(berkas, "--wilayah", KABUPATEN, "--db", db, *args)
+    out, err = p.communicate()
+    detik = time.perf_counter() - t
+    if p.returncode != 0:
+        raise SystemExit(f"ingest gagal ({p.returncode}): {err}")
+    return detik
+
+
+def rincian(asal: Path, berkas: Path) -> str:
+    """Where one scoped replace spends its time, in a fresh process."""
+    db = salin(asal, "muat_wilayah.duckdb")
+    kode = f"""
+import time; t0 = time.perf_counter()
+from kdkmp import cli, ingest, snapshot, store, rules
+t1 = time.perf_counter()
+isi = open({str(berkas)!r}, 'rb').read()
+h = snapshot.baca_snapshot(isi, nama_file='f.csv', wilayah_muat={KABUPATEN!r})
+t2 = time.perf_counter()
+with store.penulisan({str(db)!r}) as con:
+    t3 = time.perf_counter()
+    store.muat_minggu(con, h, nama_file='f.csv', isi_file=isi, ganti=True, wilayah={KABUPATEN!r})
+    t4 = time.perf_counter()
+    ingest.skor_setelah_muat(con, h.minggu)
+    t5 = time.perf_counter()
+t6 = time.perf_counter()
+print(f"imports {{t1-t0:.2f}}, read+validate {{t2-t1:.2f}}, lock+copy+open {{t3-t2:.2f}}, load {{t4-t3:.2f}}, "
+      f"score the week {{t5-t4:.2f}}, commit+checkpoint+swap {{t6-t5:.2f}} s")
+"""
+    r = subprocess.run([sys.executable, "-c", kode], cwd=AKAR, capture_output=True, text=True,
+                       env={**os.environ, "PYTHONPATH": str(AKAR)})
+    return r.stdout.strip() or r.stderr.strip()
+
+
+def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
+    kab = frame["kode_desa"].str.slice(0, 5)
+    ukuran = kab.value_counts()
+    # the kabupaten nearest 300 rows: a typical Monday file
+    pilih = sorted((ukuran - 300).abs().sort_values().index[:jumlah])
+    berkas = []
+    for k in pilih:
+        b = folder / f"antrian_{k}.csv"
+        frame[kab == k].assign(tanggal_data=minggu_baru.isoformat()).to_csv(b, index=False)
+        berkas.append(b)
+    db = salin(asal, "muat_wilayah_antrian.duckdb")
+    t = time.perf_counter()
+    proses = [proses_ingest(b, "--wilayah", k, "--db", db, "--tunggu", 300) for b, k in zip(berkas, pilih)]
+    # real finish times (pipes drained by threads so that no child blocks on a full pipe), and the
+    # swaps seen (the live file's inode changes once per writer group)
+    import threading
+
+    selesai: dict[int, float] = {}
+
+    def tunggu_satu(i, p):
+        p.communicate()
+        selesai[i] = time.perf_counter() - t
+
+    pengamat = [threading.Thread(target=tunggu_satu, args=(i, p)) for i, p in enumerate(proses)]
+    for th in pengamat:
+        th.start()
+    inode = {db.stat().st_ino}
+    while any(th.is_alive() for th in pengamat):
+        inode.add(db.stat().st_ino)
+        time.sleep(0.01)
+    total = time.perf_counter() - t
+    selesai = list(selesai.values())
+    kode = [p.returncode for p in proses]
+    harap = frame[kab.isin(pilih)]
+    with duckdb.connect() as con:
+        con.register("file", harap[["kode_koperasi", "kode_desa"]])
+        con.execute(f"ATTACH '{db}' AS d (READ_ONLY)")
+        q = f"SELECT kode_koperasi, kode_desa FROM d.laporan WHERE minggu = DATE '{minggu_baru}'"
+        kurang = con.execute(f"SELECT count(*) FROM (FROM file EXCEPT ALL {q})").fetchall()[0][0]
+        lebih = con.execute(f"SELECT count(*) FROM ({q} EXCEPT ALL FROM file)").fetchall()[0][0]
+        batch = con.execute(f"SELECT count(*) FROM d.batch WHERE minggu = DATE '{minggu_baru}' AND status = 'aktif'"
+                            ).fetchall()[0][0]
+    print(f"{jumlah} scoped loads of a new week started together ({len(harap):,} rows, "
+          f"{int(ukuran[pilih].min())}–{int(ukuran[pilih].max())} per kabupaten): all done in {total:.1f} s "
+          f"(first finished at {min(selesai):.1f} s, median {statistics.median(selesai):.1f} s; {len(inode) - 1} writer "
+          f"groups, i.e. swaps); exit codes {sorted(set(kode))}; "
+          f"{batch} active batches; rows missing {kurang}, extra {lebih} (week = union: {kurang == lebih == 0})")
+
+
+_ANAK_HANGAT = """
+import sys, time
+from pathlib import Path
+berkas, kode, db, siap, mulai = sys.argv[1:6]
+from kdkmp import ingest, snapshot
+isi = Path(berkas).read_bytes()
+snapshot.baca_snapshot(isi, nama_file=Path(berkas).name, wilayah_muat=kode)  # warm, as a server after its first upload
+Path(siap).touch()
+while not Path(mulai).exists():
+    time.sleep(0.005)
+hasil = snapshot.baca_snapshot(isi, nama_file=Path(berkas).name, wilayah_muat=kode)
+ingest.simpan_rinci(hasil, isi_file=isi, nama_file=Path(berkas).name, db_path=db, wilayah=kode, tunggu=300)
+print(time.time())
+"""
+
+
+def antrian_hangat(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
+    """The same loads from processes that have imported kdkmp already (as the app's server
+    processes have): from the moment all are released to the last one answered."""
+    kab = frame["kode_desa"].str.slice(0, 5)
+    pilih = sorted((kab.value_counts() - 300).abs().sort_values().index[:jumlah])
+    db = salin(asal, "muat_wilayah_antrian.duckdb")
+    mulai = folder / "mulai"
+    mulai.unlink(missing_ok=True)
+    proses = []
+    for k in pilih:
+        b = folder / f"antrian_{k}.csv"
+        siap = folder / f"siap_{k}"
+        siap.unlink(missing_ok=True)
+        proses.append((siap, subprocess.Popen([sys.executable, "-c", _ANAK_HANGAT, str(b), k, str(db), str(siap),
+                                               str(mulai)], cwd=AKAR, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                              text=True, env={**os.environ, "PYTHONPATH": str(AKAR)})))
+    while not all(s.exists() for s, _ in proses):
+        if any(p.poll() is not None for _, p in proses):
+            raise SystemExit("a load process ended before it was ready: "
+                             + next(p.communicate()[1] for _, p in proses if p.poll() is not None))
+        time.sleep(0.05)
+    t = time.time()
+    mulai.touch()
+    akhir = []
+    for _, p in proses:
+        out, err = p.communicate()
+        if p.returncode != 0:
+            raise SystemExit(f"a load failed: {err}")
+        akhir.append(float(out.split()[-1]) - t)
+    with duckdb.connect() as con:
+        con.execute(f"ATTACH '{db}' AS d (READ_ONLY)")
+        n = con.execute(f"SELECT count(*), count(DISTINCT batch_id) FROM d.laporan WHERE minggu = DATE '{minggu_baru}'"
+                        ).fetchall()[0]
+    print(f"{jumlah} scoped loads from warm processes (imports done, as the app's server), released together: "
+          f"all answered in {max(akhir):.1f} s (first {min(akhir):.1f} s, median {statistics.median(akhir):.1f} s); "
+          f"{n[0]:,} rows in {n[1]} batches")
+    mulai.unlink(missing_ok=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ulang", type=int, default=3)
+    ap.add_argument("--antrian", type=int, default=30)
+    ap.add_argument("--hanya-antrian", action="store_true", help="only the 30 queued loads")
+    args = ap.parse_args()
+    asal = db_nasional()
+    minggu, frame = frame_terakhir()
+    minggu_baru = minggu + timedelta(weeks=1)
+    folder = KELUARAN / "muat_wilayah_berkas"
+    folder.mkdir(parents=True, exist_ok=True)
+    kab = frame[frame["kode_desa"].str.startswith(KABUPATEN + ".")]
+    ganti = folder / f"{KABUPATEN}_{minggu}.csv"
+    kab.assign(progres_fisik=3.0).to_csv(ganti, index=False)
+    baru = folder / f"{KABUPATEN}_{minggu_baru}.csv"
+    kab.assign(tanggal_data=minggu_baru.isoformat()).to_csv(baru, index=False)
+    print(f"national database: {asal.name}, {asal.stat().st_size / 1e6:.0f} MB, 26 weeks; kabupaten {KABUPATEN}: "
+          f"{len(kab)} rows; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    if not args.hanya_antrian:
+        satu_proses(asal, ganti, "--replace")  # warm-up: page cache, .pyc
+    for nama, berkas, ekstra in (("replacing its rows of the latest week", ganti, ["--replace"]),
+                                 ("first file of a new week", baru, [])):
+        if args.hanya_antrian:
+            break
+        waktu = [satu_proses(asal, berkas, *ekstra) for _ in range(args.ulang)]
+        print(f"one scoped load ({len(kab)} rows), {nama}, whole process: median {statistics.median(waktu):.2f} s "
+              f"(runs: {', '.join(f'{w:.2f}' for w in waktu)})")
+    if not args.hanya_antrian:
+        print("where it goes (one process):", rincian(asal, ganti))
+    antrian(asal, frame, minggu_baru, args.antrian, folder)
+    antrian_hangat(asal, frame, minggu_baru, args.antrian, folder)
+    for nama in ("muat_wilayah.duckdb", "muat_wilayah_antrian.duckdb"):
+        salin(asal, nama).unlink()
+
+
+if __name__ == "__main__":
+    main()
