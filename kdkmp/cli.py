@@ -209,8 +209,8 @@ def _pratinjau_ingest(args, wilayah: str | None) -> int:
     print(f"PRATINJAU (belum ada yang dimuat): {rencana.kalimat()}")
     if rencana.diganti and not (args.replace or args.ganti_semua):
         print("Tanpa --replace pemuatan ini akan ditolak, karena wilayah itu sudah dimuat minggu ini.")
-    print(f"Baris dibaca: {_angka(hasil.baris_dibaca)}; akan dimuat: {_angka(hasil.baris_dimuat)}; "
-          f"ditolak: {_angka(hasil.baris_ditolak)}.")
+    print(f"Baris dibaca: {fmt.angka(hasil.baris_dibaca)}; akan dimuat: {fmt.angka(hasil.baris_dimuat)}; "
+          f"ditolak: {fmt.angka(hasil.baris_ditolak)}.")
     return 0
 
 

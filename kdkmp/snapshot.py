@@ -1205,9 +1205,9 @@ def _di_luar_wilayah(kode_desa: pd.Series, wilayah_muat: str | None) -> np.ndarr
 def _kalimat_semua_di_luar(kode_desa: pd.Series, wilayah_muat: str, n: int) -> str:
     """The one sentence for a file meant for another area: where its rows are."""
     kab = kode_desa.dropna().str.slice(0, 5).value_counts()
-    letak = ", ".join(f"{k} {wilayah.nama(k)} ({_angka_id(v)} baris)" for k, v in kab.head(3).items())
-    lagi = f" dan {_angka_id(len(kab) - 3)} kabupaten/kota lain" if len(kab) > 3 else ""
-    return (f"Semua {_angka_id(n)} baris file ini berada di luar wilayah {wilayah_muat} ({wilayah.nama(wilayah_muat)}): "
+    letak = ", ".join(f"{k} {wilayah.nama(k)} ({fmt.angka(v)} baris)" for k, v in kab.head(3).items())
+    lagi = f" dan {fmt.angka(len(kab) - 3)} kabupaten/kota lain" if len(kab) > 3 else ""
+    return (f"Semua {fmt.angka(n)} baris file ini berada di luar wilayah {wilayah_muat} ({wilayah.nama(wilayah_muat)}): "
             f"kode desanya di {letak}{lagi}; pilih wilayah yang sesuai atau unggah file wilayah {wilayah_muat}.")
 
 

@@ -410,13 +410,13 @@ class RencanaGanti:
         m = self.minggu.isoformat()
         bagian = []
         if self.diganti:
-            bagian.append(f"mengganti {_ribuan(self.baris_diganti)} baris {_daftar_wilayah(self.diganti)} "
+            bagian.append(f"mengganti {fmt.angka(self.baris_diganti)} baris {_daftar_wilayah(self.diganti)} "
                           "dengan baris file ini")
         if self.baru:
-            bagian.append(f"menambah {_ribuan(sum(w.baris_baru for w in self.baru))} baris "
+            bagian.append(f"menambah {fmt.angka(sum(w.baris_baru for w in self.baru))} baris "
                           f"{_daftar_wilayah(self.baru, lama=False)}")
         if self.hilang:
-            bagian.append(f"MENGHAPUS {_ribuan(self.baris_hilang)} baris {_daftar_wilayah(self.hilang)} yang tidak "
+            bagian.append(f"MENGHAPUS {fmt.angka(self.baris_hilang)} baris {_daftar_wilayah(self.hilang)} yang tidak "
                           "ada di file ini")
         if not bagian:
             return f"Minggu {m}: tidak ada yang berubah."
@@ -425,7 +425,7 @@ class RencanaGanti:
 
 
 def _daftar_wilayah(daftar, *, lama: bool = True, paling_banyak: int = 5) -> str:
-    nama = [f"{w.nama} ({w.kode}, {_ribuan(w.baris_lama if lama else w.baris_baru)} baris)"
+    nama = [f"{w.nama} ({w.kode}, {fmt.angka(w.baris_lama if lama else w.baris_baru)} baris)"
             for w in daftar[:paling_banyak]]
     if len(daftar) == 1:
         return nama[0]
@@ -560,7 +560,7 @@ def _tolak_koperasi_ganda(con: duckdb.DuckDBPyConnection, minggu: date, diganti:
     if ganda:
         contoh = ", ".join(f"{k} (di {kab})" for k, kab, _ in ganda)
         raise KoperasiGanda(
-            f"{_ribuan(ganda[0][2])} koperasi di file ini sudah dilaporkan minggu {minggu.isoformat()} di kabupaten/kota "
+            f"{fmt.angka(ganda[0][2])} koperasi di file ini sudah dilaporkan minggu {minggu.isoformat()} di kabupaten/kota "
             f"lain, misalnya {contoh}; satu koperasi hanya boleh dilaporkan satu wilayah per minggu, jadi file ini "
             "tidak dimuat. Periksa kode desanya.")
 
