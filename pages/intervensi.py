@@ -10,7 +10,7 @@ from kdkmp import format as fmt
 from kdkmp import tindaklanjut as tl
 from kdkmp.ui import dasar, sesi, tautan
 from kdkmp.ui.intervensi import pilih_saringan
-from kdkmp.ui.tindaklanjut import pilih_saringan_tindakan, tindakan_terakhir
+from kdkmp.ui.tindaklanjut import boleh_catat, pilih_saringan_tindakan, tindakan_terakhir
 
 minggu = dasar.minggu_terpilih()
 st.title("Daftar intervensi")
@@ -37,13 +37,16 @@ pilihan = dasar.tabel_data(tampil, height=520, column_order=urutan, on_select="r
                            column_config={"Skor total": st.column_config.NumberColumn(format="localized"),
                                           "Terlambat": st.column_config.TextColumn(
                                               help="ya = lewat target dan belum selesai atau batal")})
-baris = pilihan.selection.rows if pilihan is not None else []
+# a selection made before a filter changed may point past the shorter list: ignore it then
+baris = [i for i in (pilihan.selection.rows if pilihan is not None else []) if i < len(tampil)]
 if baris:
     terpilih = tampil.iloc[baris[0]]
+    aksi = "Catat atau ubah tindak lanjut" if boleh_catat() else "Buka tindak lanjut"
     st.page_link(tautan.HALAMAN_KOPERASI, query_params={"kode": terpilih["Kode koperasi"]}, icon=":material/add_task:",
-                 label=f"Catat atau ubah tindak lanjut {terpilih['Nama koperasi']} ({terpilih['Kode koperasi']})")
+                 label=f"{aksi} {terpilih['Nama koperasi']} ({terpilih['Kode koperasi']})")
 else:
-    st.caption("Pilih satu baris untuk membuka koperasinya: riwayat, tindak lanjut, dan formulir untuk mencatatnya.")
+    st.caption("Pilih satu baris untuk membuka koperasinya: riwayat zona dan tindak lanjutnya"
+               + (", dengan formulir untuk mencatatnya." if boleh_catat() else "."))
 
 cap = dasar.tanya(queries.cap_data, minggu)
 pengguna = sesi.pengguna()
