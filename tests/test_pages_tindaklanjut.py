@@ -207,3 +207,38 @@ def test_pusat_reads_actions_but_sees_no_form_and_no_upload(kantor):
     at = buka_app("pages/tindaklanjut.py", user={"username": "pusat1"})
     assert not at.file_uploader
     assert any("tidak mencatat tindak lanjut" in i.value for i in at.info)
+
+
+def test_the_work_list_downloaded_filled_and_uploaded_comes_back_with_its_actions(salinan_demo):
+    import io
+
+    from kdkmp import export
+
+    at = buka_app("pages/tindaklanjut.py", prov="52", kab=KAB)
+    kerja = tabel_dengan(at, "Versi tindakan")
+    # the list is this kabupaten's merah koperasi, in the intervention list's order, with the codes
+    assert kerja["Kode koperasi"].tolist() == merah(salinan_demo)
+    assert {"Kode desa/kelurahan", "Kode kecamatan", "Kode kabupaten/kota", "Kode provinsi"} <= set(kerja.columns)
+    # what the XLSX button serves: the same frame and the fill-in notes (export.ke_xlsx is tested apart)
+    isi = pd.read_excel(io.BytesIO(export.ke_xlsx(kerja, tl.petunjuk_isian())), sheet_name="data", dtype=str,
+                        engine="calamine")
+    isi.loc[0, ["Tindakan", "PIC", "Status"]] = ["Eskalasi ke Pemda", "Joko", "Berjalan"]
+    isi.loc[1, ["Tindakan", "PIC"]] = ["Pendampingan usaha", "Maya"]
+    berkas = io.BytesIO()
+    isi.to_excel(berkas, sheet_name="data", index=False)
+    at.file_uploader[0].set_value(("kerja_diisi.xlsx", berkas.getvalue(),
+                                   "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")).run()
+    assert not at.exception, at.exception
+    assert {k: metrik(at)[k] for k in ("Baris dibaca", "Akan diterapkan", "Ditolak", "Tanpa isian")} == {
+        "Baris dibaca": fmt_angka(len(kerja)), "Akan diterapkan": "2", "Ditolak": "0",
+        "Tanpa isian": fmt_angka(len(kerja) - 2)}
+    at.button(key="tl_terapkan").click().run()
+    kembali = tabel_dengan(at, "Versi tindakan").set_index("Kode koperasi")
+    a, b = kerja["Kode koperasi"].iloc[:2]
+    assert kembali.loc[[a, b], ["Tindakan", "PIC", "Status", "Versi tindakan"]].values.tolist() == [
+        ["Eskalasi ke Pemda", "Joko", "Berjalan", 1], ["Pendampingan usaha", "Maya", "Direncanakan", 1]]
+    assert angka(metrik(at)["Tindak lanjut masih terbuka"]) == 2
+
+
+def fmt_angka(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
