@@ -25,6 +25,7 @@ halaman = st.navigation({
     ],
     "Tindak lanjut": [
         st.Page(HALAMAN / "intervensi.py", title="Intervensi", icon=":material/priority_high:"),
+        st.Page(HALAMAN / "tindaklanjut.py", title="Tindak lanjut", icon=":material/task_alt:"),
         st.Page(HALAMAN / "kualitas.py", title="Kualitas data", icon=":material/fact_check:"),
     ],
     "Pengelolaan": pengelolaan,

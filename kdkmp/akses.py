@@ -8,6 +8,9 @@ Decisions, each in one line:
 - The scope is a wilayah code (None = national). A user may read an area when that area lies
   inside the scope (its code starts with the scope's code at a level boundary); everything else
   is refused with one Indonesian sentence, whatever the URL says.
+- Follow-up actions (issue 13) are recorded by the offices that act, inside their wilayah
+  (provinsi, kabupaten) and by the admin; `pusat` reads and exports them, as it reads everything
+  else (`boleh_tindak_lanjut`). The pages offer the forms only with that right.
 - Counts per province are public reporting (DESIGN.md): every role may see them on the national
   page for comparison; rows and lists below its scope, elsewhere, never (`boleh_lihat`).
 - Identity comes from, in this order of trust: a proxy header mapped by Streamlit's
@@ -38,13 +41,15 @@ class Peran:
     boleh_muat: bool = False  # load, replace and withdraw weeks
     kelola_akun: bool = False  # accounts and the audit trail
     boleh_ekspor: bool = True
+    boleh_tindak_lanjut: bool = False  # record and change follow-up actions inside the scope (issue 13)
 
 
 PERAN: dict[str, Peran] = {p.nama: p for p in (
-    Peran(nama="admin", label="Admin (PMO pusat)", tingkat_wilayah=None, boleh_muat=True, kelola_akun=True),
+    Peran(nama="admin", label="Admin (PMO pusat)", tingkat_wilayah=None, boleh_muat=True, kelola_akun=True,
+          boleh_tindak_lanjut=True),
     Peran(nama="pusat", label="PMO pusat", tingkat_wilayah=None),
-    Peran(nama="provinsi", label="PMO provinsi / Diskop", tingkat_wilayah="provinsi"),
-    Peran(nama="kabupaten", label="PMO kabupaten/kota", tingkat_wilayah="kabupaten"),
+    Peran(nama="provinsi", label="PMO provinsi / Diskop", tingkat_wilayah="provinsi", boleh_tindak_lanjut=True),
+    Peran(nama="kabupaten", label="PMO kabupaten/kota", tingkat_wilayah="kabupaten", boleh_tindak_lanjut=True),
 )}
 
 

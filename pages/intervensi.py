@@ -1,4 +1,5 @@
-"""Intervensi: the koperasi that need help, filtered, by priority, exported exactly as shown."""
+"""Intervensi: the koperasi that need help, filtered (zone, reasons, movement, follow-up), by
+priority, with their newest follow-up action, exported exactly as shown."""
 
 from datetime import datetime
 
@@ -6,8 +7,10 @@ import streamlit as st
 
 from kdkmp import export, queries
 from kdkmp import format as fmt
-from kdkmp.ui import dasar, sesi
+from kdkmp import tindaklanjut as tl
+from kdkmp.ui import dasar, sesi, tautan
 from kdkmp.ui.intervensi import pilih_saringan
+from kdkmp.ui.tindaklanjut import boleh_catat, pilih_saringan_tindakan, tindakan_terakhir
 
 minggu = dasar.minggu_terpilih()
 st.title("Daftar intervensi")
@@ -15,15 +18,35 @@ st.caption("Saringan tersimpan di alamat halaman: bagikan tautannya untuk membuk
 
 wilayah = dasar.pilih_wilayah()
 saringan = pilih_saringan()
-daftar = dasar.tanya(queries.daftar_intervensi, minggu, wilayah, saringan)
-kalimat = queries.kalimat_saringan(wilayah, saringan)
+terakhir = tindakan_terakhir(wilayah)
+saringan_tindakan = pilih_saringan_tindakan(terakhir)
+daftar = tl.saring_tindakan(tl.gabung_tindakan(dasar.tanya(queries.daftar_intervensi, minggu, wilayah, saringan),
+                                               terakhir), saringan_tindakan)
+kalimat = "; ".join(filter(None, (queries.kalimat_saringan(wilayah, saringan),
+                                  tl.kalimat_saringan_tindakan(saringan_tindakan))))
 
 st.metric("Koperasi sesuai saringan", fmt.angka(len(daftar)))
 st.caption(f"Minggu {fmt.tanggal(minggu)} · {kalimat} · urutan prioritas: gerbang dulu, lalu paling lama di zona, "
            "lalu skor terendah.")
-tampil = export.untuk_orang(daftar).rename(columns=queries.KOLOM_INTERVENSI)
-dasar.tabel_data(tampil, height=520,
-             column_config={"Skor total": st.column_config.NumberColumn(format="localized")})
+tampil = tl.tabel_ekspor(daftar)
+# on screen the follow-up next to who and why; the export keeps every column, ID and version included
+depan = ["Kode koperasi", "Nama koperasi", "Zona", "Tindakan", "Status", "PIC", "Target", "Terlambat"]
+urutan = depan + [k for k in tampil.columns if k not in (*depan, "ID tindakan", "Versi tindakan")]
+pilihan = dasar.tabel_data(tampil, height=520, column_order=urutan, on_select="rerun", selection_mode="single-row",
+                           key="daftar_intervensi",
+                           column_config={"Skor total": st.column_config.NumberColumn(format="localized"),
+                                          "Terlambat": st.column_config.TextColumn(
+                                              help="ya = lewat target dan belum selesai atau batal")})
+# a selection made before a filter changed may point past the shorter list: ignore it then
+baris = [i for i in (pilihan.selection.rows if pilihan is not None else []) if i < len(tampil)]
+if baris:
+    terpilih = tampil.iloc[baris[0]]
+    aksi = "Catat atau ubah tindak lanjut" if boleh_catat() else "Buka tindak lanjut"
+    st.page_link(tautan.HALAMAN_KOPERASI, query_params={"kode": terpilih["Kode koperasi"]}, icon=":material/add_task:",
+                 label=f"{aksi} {terpilih['Nama koperasi']} ({terpilih['Kode koperasi']})")
+else:
+    st.caption("Pilih satu baris untuk membuka koperasinya: riwayat zona dan tindak lanjutnya"
+               + (", dengan formulir untuk mencatatnya." if boleh_catat() else "."))
 
 cap = dasar.tanya(queries.cap_data, minggu)
 pengguna = sesi.pengguna()
@@ -32,7 +55,7 @@ with k1:
     st.caption(f"Disusun oleh **{pengguna.nama}** (tercatat di lembar keterangan dan jejak audit).")
 keterangan = {"Isi": "Daftar intervensi KDKMP", "Saringan": kalimat, "Jumlah koperasi": len(daftar),
               "Minggu data": minggu, "Versi aturan": cap["versi_aturan"], "Dibuat pada": datetime.now(),
-              "Dibuat oleh": pengguna.nama}
+              "Dibuat oleh": pengguna.nama, **tl.petunjuk_isian()}
 zona = dict(saringan).get("zona")
 
 
@@ -41,13 +64,13 @@ def catat_ekspor(format_: str) -> None:
              minggu=minggu.isoformat())
 
 
-# CSV is cheap to make on every run; the XLSX (≈ 1 s for a national list of ≈ 17.000 rows) is made
-# only when its button is clicked.
+# Every file is made only when its button is clicked: a national list of ≈ 18.000 rows costs
+# ≈ 0,5 s per CSV and ≈ 1 s for the XLSX, which every rerun (each filter change) would pay.
 with k2:
-    st.download_button("Unduh CSV", export.ke_csv(tampil), export.nama_file(zona, wilayah, minggu, "csv"),
+    st.download_button("Unduh CSV", lambda: export.ke_csv(tampil), export.nama_file(zona, wilayah, minggu, "csv"),
                        mime="text/csv", icon=":material/download:", on_click=catat_ekspor, args=("csv",))
 with k3:
-    st.download_button("Unduh CSV (;)", export.ke_csv(tampil, pemisah=";"),
+    st.download_button("Unduh CSV (;)", lambda: export.ke_csv(tampil, pemisah=";"),
                        export.nama_file(zona, wilayah, minggu, "csv"), mime="text/csv", icon=":material/download:",
                        help="Untuk Excel berbahasa Indonesia (pemisah titik koma, desimal koma)",
                        on_click=catat_ekspor, args=("csv;",))

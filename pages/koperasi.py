@@ -1,4 +1,5 @@
-"""Koperasi: one cooperative's zone history, pillar scores, reasons and latest report (?kode=…)."""
+"""Koperasi: one cooperative's zone history with its follow-up actions, pillar scores, reasons, the
+actions and their forms, and the latest report (?kode=…)."""
 
 import streamlit as st
 
@@ -6,6 +7,7 @@ from kdkmp import charts, queries
 from kdkmp import format as fmt
 from kdkmp.ui import dasar, komponen, tabel, tautan
 from kdkmp.ui.koperasi import penjelasan
+from kdkmp.ui.tindaklanjut import grafik_linimasa, tindak_lanjut_koperasi
 
 minggu = dasar.minggu_terpilih()
 kode = st.query_params.get("kode")
@@ -34,8 +36,8 @@ st.caption(f"{kode} · {laporan['nama_desa']}, {laporan['nama_kecamatan']}, {lap
            f" · laporan BA terakhir {fmt.tanggal(tabel.sebagai_tanggal(laporan['laporan_terakhir']))}")
 penjelasan(dasar.tanya(queries.penjelasan_koperasi, kode, minggu))
 
-riwayat = dasar.tanya(queries.riwayat_koperasi, kode)
-st.plotly_chart(charts.riwayat_zona(riwayat, "Riwayat zona"), width="stretch")
+grafik_linimasa(kode)
+tindak_lanjut_koperasi(kode, laporan["nama_koperasi"])
 
 kiri, kanan = st.columns([3, 2])
 with kiri:

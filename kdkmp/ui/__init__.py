@@ -12,11 +12,13 @@ Where to look:
 - one module per view: ``wilayah`` (area view and national overview), ``rapat`` (weekly
   meeting and its brief), ``koperasi`` (a koperasi's verdict), ``intervensi`` (the list's filters),
   ``unggah`` (checking and loading a file, load history, withdrawing a week), ``aturan`` (the
-  rules and the what-if).
+  rules and the what-if), ``tindaklanjut`` (follow-up actions: a koperasi's forms and history,
+  its timeline, the list's action filters, the spreadsheet round trip).
 - ``tautan`` and ``tabel`` import no Streamlit: page paths and URL parameters, and the pure
   pandas helpers that shape what tables show (tested without Streamlit).
 
-No module here runs SQL: reads go through ``dasar.tanya(queries.…)``, writes through kdkmp.ingest.
+No module here runs SQL: reads go through ``dasar.tanya(queries.…)``, writes through kdkmp.ingest
+(weekly data) and kdkmp.tindaklanjut (follow-up actions).
 
 ``from kdkmp import ui`` then ``ui.<name>`` still reaches the names the pages used when this was
 one module (for branches written against it); new code imports the module that holds the name.

@@ -167,3 +167,51 @@ def per_provinsi_bagaimana_jika(per_provinsi: pd.DataFrame) -> pd.DataFrame:
             .rename(columns={"kode_provinsi": "Kode", "provinsi": "Provinsi", "n": "Koperasi", "berubah": "Berpindah",
                              "membaik": "Membaik", "memburuk": "Memburuk"})
             .sort_values("Berpindah", ascending=False))
+
+
+# ---------------------------------------------------------------- tindak lanjut (issue 13)
+
+def tabel_tindakan(tindakan: pd.DataFrame) -> pd.DataFrame:
+    """A koperasi's actions (tindaklanjut.tindakan_koperasi()['tindakan']) as people read them,
+    newest first; 'Terlambat' is 'ya' for an overdue action (the view highlights those rows)."""
+    return pd.DataFrame({
+        "No": tindakan["id"].astype("int64"),
+        "Tindakan": tindakan["label_jenis"],
+        "Status": tindakan["label_status"],
+        "PIC": tindakan["pic_nama"],
+        "Kantor PIC": tindakan["pic_kantor"],
+        "Mulai": tindakan["mulai"].dt.date,
+        "Target": tindakan["target"].dt.date,
+        "Terlambat": tindakan["terlambat"].map(lambda v: "ya" if v else "").astype("str"),
+        "Catatan": tindakan["catatan"],
+        "Terakhir diubah": [f"{fmt.waktu(p)} oleh {o}" for p, o in zip(tindakan["diubah_pada"], tindakan["diubah_oleh"])],
+        "Versi": tindakan["versi"].astype("int64"),
+    })
+
+
+def tabel_riwayat_tindakan(riwayat: pd.DataFrame, label_jenis) -> pd.DataFrame:
+    """Every saved version of a koperasi's actions (tindakan_koperasi()['riwayat']), newest first:
+    when (WIB), who, which action, the version and what changed."""
+    from kdkmp import catatan
+
+    urut = riwayat.iloc[::-1]
+    return pd.DataFrame({
+        "Waktu (WIB)": urut["pada"].dt.tz_convert(catatan.WIB).dt.tz_localize(None).dt.floor("s"),
+        "Oleh": urut["oleh"],
+        "Tindak lanjut": [f"No {i} · {label_jenis(j)}" for i, j in zip(urut["tindakan_id"], urut["jenis"])],
+        "Versi": urut["versi"].astype("int64"),
+        "Perubahan": urut["ringkasan"],
+    }).reset_index(drop=True)
+
+
+def tabel_pratinjau_diterima(diterima: pd.DataFrame) -> pd.DataFrame:
+    """An import preview's accepted rows: the file's line, the koperasi, new or changed, what changes."""
+    return diterima.assign(aksi=diterima["aksi"].map({"baru": "catat baru", "ubah": "ubah"}).astype("str")).rename(
+        columns={"baris": "Baris", "kode_koperasi": "Kode koperasi", "aksi": "Aksi", "tindakan_id": "ID tindakan",
+                 "perubahan": "Perubahan"})
+
+
+def tabel_pratinjau_ditolak(ditolak: pd.DataFrame) -> pd.DataFrame:
+    """An import preview's rejected rows, reason first, then the row as it was read (also the
+    rejects download, to fix and upload again)."""
+    return ditolak.rename(columns={"baris": "Baris", "kode_koperasi": "Kode koperasi", "alasan": "Alasan"})

@@ -16,6 +16,7 @@ HALAMAN_WILAYAH = "pages/wilayah.py"
 HALAMAN_RAPAT = "pages/rapat.py"
 HALAMAN_KOPERASI = "pages/koperasi.py"
 HALAMAN_INTERVENSI = "pages/intervensi.py"
+HALAMAN_TINDAK_LANJUT = "pages/tindaklanjut.py"
 
 PARAM_TINGKAT = {"provinsi": "prov", "kabupaten": "kab", "kecamatan": "kec", "desa": "desa"}
 
