@@ -244,6 +244,14 @@ def _konteks(pengguna: akses.Pengguna, konteks: Mapping | None) -> dict:
     return {"cara_masuk": pengguna.cara_masuk, **(konteks or {})}
 
 
+def wajib_hak(pengguna: akses.Pengguna) -> None:
+    """Only the offices that act record actions (akses.Peran.boleh_tindak_lanjut); the pages hide the
+    forms, and this refuses the same to any other caller (the CLI's --oleh, an import)."""
+    if not pengguna.hak.boleh_tindak_lanjut:
+        raise CatatanDitolak(f"Peran {pengguna.hak.label} hanya membaca tindak lanjut; yang mencatat adalah kantor "
+                             "provinsi atau kabupaten/kota di wilayahnya, atau admin. Tidak ada yang disimpan.")
+
+
 def catat_tindakan(con, pengguna: akses.Pengguna, kode_koperasi: str, *, jenis: str, pic_nama: str,
                    pic_kantor: str | None = None, target: date | str | None = None, status: str | None = None,
                    catatan: str | None = None, mulai: date | str | None = None, konteks: Mapping | None = None,
@@ -252,6 +260,7 @@ def catat_tindakan(con, pengguna: akses.Pengguna, kode_koperasi: str, *, jenis: 
     `jenis` is a type's kode or label, `status` defaults to direncanakan, `mulai` to today (WIB).
     Returns {id, kode_koperasi, versi: 1, baru: True, diubah}; CatatanDitolak (one sentence, nothing
     written) for an unknown koperasi, one outside the user's scope or a bad field."""
+    wajib_hak(pengguna)
     kode = (kode_koperasi or "").strip()
     dikenal = queries.koperasi_dikenal(con, [kode])
     if dikenal.empty:
@@ -270,6 +279,7 @@ def ubah_tindakan(pengguna: akses.Pengguna, tindakan_id: int, versi: int, *, sta
     or target / PIC. Arguments left None stay as they are. Returns {id, kode_koperasi, versi (new),
     baru: False, diubah: {kolom: [lama, baru]}}; CatatanDitolak when someone saved first (their save
     is kept), outside the scope, a bad field or nothing changed."""
+    wajib_hak(pengguna)
     isi: dict = {}
     if status is not None:
         isi["status"] = _cari_status(status)
@@ -657,7 +667,9 @@ def pratinjau_impor(con, pengguna: akses.Pengguna, isi: bytes, nama_file: str, *
     """Read a filled export and say, row by row, what applying it would do: accepted rows and
     rejected rows each with an Indonesian reason (unknown code, bad date, unknown status or type,
     outside the uploader's scope, an action changed since the export, a repeated row, …).
-    CatatanDitolak for a file that cannot be read or lacks the 'Kode koperasi' column."""
+    CatatanDitolak for a file that cannot be read or lacks the 'Kode koperasi' column, or for a role
+    that does not record actions."""
+    wajib_hak(pengguna)
     sidik = hashlib.sha256(isi).hexdigest()
     mentah = baca_berkas(isi, nama_file)
     kolom = {}
@@ -796,6 +808,7 @@ def terapkan_impor(pratinjau: PratinjauImpor, pengguna: akses.Pengguna, *, konte
     """Write the preview's accepted rows in one transaction: {'baru': n, 'diubah': n}. CatatanDitolak,
     nothing written, when an action changed between the preview and now (preview again), or when
     there is nothing to apply."""
+    wajib_hak(pengguna)
     if not pratinjau.rencana:
         raise CatatanDitolak(f"Tidak ada baris yang dapat diterapkan dari {pratinjau.nama_file}: "
                              f"{len(pratinjau.ditolak)} baris ditolak, {pratinjau.kosong} tanpa isian, "

@@ -24,7 +24,8 @@ from kdkmp.catatan import CatatanDitolak
 AKAR = Path(__file__).resolve().parent.parent
 HARI = date(2026, 11, 30)  # "today" for overdue checks
 
-PUSAT = akses.Pengguna(nama="pmo", peran="pusat", wilayah=None, cara_masuk="proksi")
+NASIONAL = akses.Pengguna(nama="pmo", peran="admin", wilayah=None, cara_masuk="proksi")
+PUSAT = akses.Pengguna(nama="pusat1", peran="pusat", wilayah=None, cara_masuk="proksi")
 NTB = akses.Pengguna(nama="sari.ntb", peran="provinsi", wilayah="52", cara_masuk="proksi")
 LOBAR = akses.Pengguna(nama="budi.lobar", peran="kabupaten", wilayah="52.01", cara_masuk="proksi")
 LOTENG = akses.Pengguna(nama="ani.loteng", peran="kabupaten", wilayah="52.02", cara_masuk="proksi")
@@ -108,11 +109,11 @@ def test_effectiveness_on_a_hand_written_scenario(con_skenario, url_catatan):
     for kode, mulai in [("KDKMP-A", "2026-09-09"), ("KDKMP-A", "2026-10-14"), ("KDKMP-B", "2026-09-07"),
                         ("KDKMP-C", "2026-09-08"), ("KDKMP-D", "2026-09-07"), ("KDKMP-E", "2026-10-28"),
                         ("KDKMP-F", "2026-09-07")]:
-        tl.catat_tindakan(con_skenario, PUSAT, kode, jenis="verifikasi_lahan", pic_nama="Sari", mulai=mulai,
+        tl.catat_tindakan(con_skenario, NASIONAL, kode, jenis="verifikasi_lahan", pic_nama="Sari", mulai=mulai,
                           url=url_catatan)
-    batal = tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-H", jenis="eskalasi_pemda", pic_nama="Rudi",
+    batal = tl.catat_tindakan(con_skenario, NASIONAL, "KDKMP-H", jenis="eskalasi_pemda", pic_nama="Rudi",
                               mulai="2026-09-07", url=url_catatan)
-    tl.ubah_status(PUSAT, batal["id"], 1, "batal", "salah koperasi", url=url_catatan)
+    tl.ubah_status(NASIONAL, batal["id"], 1, "batal", "salah koperasi", url=url_catatan)
     tabel = tl.efektivitas(con_skenario, "52", url=url_catatan).set_index("kode")
     kolom = ["dengan_4", "dengan_keluar_4", "dengan_8", "dengan_keluar_8",
              "tanpa_4", "tanpa_keluar_4", "tanpa_8", "tanpa_keluar_8"]
@@ -236,14 +237,22 @@ def test_a_bad_field_is_refused_in_one_sentence_and_nothing_is_written(con_skena
 def test_a_regional_user_records_changes_and_sees_only_inside_its_wilayah(con_skenario, url_catatan):
     a = tl.catat_tindakan(con_skenario, LOBAR, "KDKMP-A", jenis="verifikasi_lahan", pic_nama="Budi", url=url_catatan)
     d = tl.catat_tindakan(con_skenario, LOTENG, "KDKMP-D", jenis="verifikasi_lahan", pic_nama="Ani", url=url_catatan)
-    l = tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-L", jenis="eskalasi_pemda", pic_nama="Rudi", url=url_catatan)
+    l = tl.catat_tindakan(con_skenario, NASIONAL, "KDKMP-L", jenis="eskalasi_pemda", pic_nama="Rudi", url=url_catatan)
     with pytest.raises(CatatanDitolak, match=r"Koperasi KDKMP-D berada di luar cakupan akun Anda \(kabupaten/kota "
                                               r"Kabupaten Lombok Barat \(52\.01\)\)"):
         tl.catat_tindakan(con_skenario, LOBAR, "KDKMP-D", jenis="verifikasi_lahan", pic_nama="Budi", url=url_catatan)
     with pytest.raises(CatatanDitolak, match=r"Koperasi KDKMP-L berada di luar cakupan"):
         tl.ubah_status(NTB, l["id"], 1, "batal", url=url_catatan)
     with pytest.raises(CatatanDitolak, match=r"Kode koperasi 'KDKMP-Z' tidak dikenal"):
-        tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-Z", jenis="verifikasi_lahan", pic_nama="Budi", url=url_catatan)
+        tl.catat_tindakan(con_skenario, NASIONAL, "KDKMP-Z", jenis="verifikasi_lahan", pic_nama="Budi", url=url_catatan)
+    # PMO pusat reads everything and records nothing (akses.Peran.boleh_tindak_lanjut), whatever the caller
+    with pytest.raises(CatatanDitolak, match=r"Peran PMO pusat hanya membaca tindak lanjut"):
+        tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-L", jenis="eskalasi_pemda", pic_nama="Rudi", url=url_catatan)
+    with pytest.raises(CatatanDitolak, match=r"Peran PMO pusat hanya membaca tindak lanjut"):
+        tl.ubah_status(PUSAT, l["id"], 1, "batal", url=url_catatan)
+    with pytest.raises(CatatanDitolak, match=r"Peran PMO pusat hanya membaca tindak lanjut"):
+        tl.pratinjau_impor(con_skenario, PUSAT, b"Kode koperasi,Tindakan\nKDKMP-L,eskalasi_pemda\n", "isi.csv",
+                           url=url_catatan)
     assert len(catatan.baca_jejak(url=url_catatan, batas=None)) == 3  # the refusals wrote nothing
     assert set(tl.tindakan_terakhir(cakupan="52.01", url=url_catatan)["id"]) == {a["id"]}
     assert set(tl.tindakan_terakhir(cakupan="52", url=url_catatan)["id"]) == {a["id"], d["id"]}
@@ -263,10 +272,10 @@ def test_overdue_latest_action_and_the_list_filters(con_skenario, url_catatan):
                                       ("KDKMP-B", "budi ", "2026-11-20", "selesai"),
                                       ("KDKMP-C", "Sari", "2026-12-31", "direncanakan"),
                                       ("KDKMP-E", "Sari", "2026-10-01", "direncanakan")]:
-        t[kode] = tl.catat_tindakan(con_skenario, PUSAT, kode, jenis="pendampingan_usaha", pic_nama=pic,
+        t[kode] = tl.catat_tindakan(con_skenario, NASIONAL, kode, jenis="pendampingan_usaha", pic_nama=pic,
                                     pic_kantor="Diskop", target=target, status=status, url=url_catatan)
     # a newer action on E: the latest is what the list shows
-    tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-E", jenis="eskalasi_pemda", pic_nama="Rudi", target="2026-12-20",
+    tl.catat_tindakan(con_skenario, NASIONAL, "KDKMP-E", jenis="eskalasi_pemda", pic_nama="Rudi", target="2026-12-20",
                       url=url_catatan)
     daftar = tl.daftar_intervensi_tindakan(con_skenario, None, "52", saringan=(), hari=HARI, url=url_catatan)
     baris = daftar.set_index("kode_koperasi")
@@ -389,8 +398,8 @@ def _berkas(baris: list[dict]) -> bytes:
 
 
 def test_import_rejects_bad_rows_one_by_one_with_reasons_and_applies_the_rest(con_skenario, url_catatan):
-    lama = tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-B", jenis="verifikasi_lahan", pic_nama="Budi", url=url_catatan)
-    tl.ubah_status(PUSAT, lama["id"], 1, "berjalan", url=url_catatan)  # now version 2; the sheet says 1
+    lama = tl.catat_tindakan(con_skenario, NASIONAL, "KDKMP-B", jenis="verifikasi_lahan", pic_nama="Budi", url=url_catatan)
+    tl.ubah_status(NASIONAL, lama["id"], 1, "berjalan", url=url_catatan)  # now version 2; the sheet says 1
     baris = [
         {"Kode koperasi": "KDKMP-A", "Tindakan": "Verifikasi lahan", "PIC": "Budi", "Target": "2026-12-15"},  # ok
         {"Kode koperasi": "KDKMP-Z", "Tindakan": "Verifikasi lahan", "PIC": "Budi"},
@@ -442,11 +451,11 @@ def test_import_rejects_bad_rows_one_by_one_with_reasons_and_applies_the_rest(co
 ])
 def test_an_unusable_file_is_refused_in_one_sentence(con_skenario, url_catatan, isi, nama, kalimat):
     with pytest.raises(CatatanDitolak, match=kalimat):
-        tl.pratinjau_impor(con_skenario, PUSAT, isi, nama, url=url_catatan)
+        tl.pratinjau_impor(con_skenario, NASIONAL, isi, nama, url=url_catatan)
 
 
 def test_an_apply_after_someone_else_changed_the_action_writes_nothing(con_skenario, url_catatan):
-    t = tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-A", jenis="verifikasi_lahan", pic_nama="Budi", url=url_catatan)
+    t = tl.catat_tindakan(con_skenario, NASIONAL, "KDKMP-A", jenis="verifikasi_lahan", pic_nama="Budi", url=url_catatan)
     berkas = _berkas([{"Kode koperasi": "KDKMP-A", "Tindakan": "Verifikasi lahan", "Status": "Selesai",
                        "ID tindakan": str(t["id"]), "Versi tindakan": "1"},
                       {"Kode koperasi": "KDKMP-C", "Tindakan": "Verifikasi lahan", "PIC": "Sari"}])
@@ -472,7 +481,7 @@ def test_actions_survive_a_weekly_load_a_replace_a_rescoring_and_a_restart(tmp_p
     con = store.sambungan_baca(db)
     kode = queries.daftar_intervensi(con, None, None, ())["kode_koperasi"].tolist()[:3]
     for k in kode:
-        tl.catat_tindakan(con, PUSAT, k, jenis="pendampingan_usaha", pic_nama="Sari", target="2026-12-31",
+        tl.catat_tindakan(con, NASIONAL, k, jenis="pendampingan_usaha", pic_nama="Sari", target="2026-12-31",
                           url=url_catatan)
 
     def lihat():
@@ -577,4 +586,4 @@ def test_an_inactive_type_stays_readable_but_is_not_offered_for_new_actions(tmp_
     monkeypatch.setenv("KDKMP_TINDAKLANJUT", str(berkas))
     assert [j.kode for j in tl.muat_konfigurasi().pilihan()] == ["verifikasi_lahan"]
     with pytest.raises(CatatanDitolak, match=r"Tindakan 'Jenis lama' tidak ditawarkan lagi untuk tindak lanjut baru"):
-        tl.catat_tindakan(con_skenario, PUSAT, "KDKMP-A", jenis="Jenis lama", pic_nama="Budi", url=catatan_sqlite)
+        tl.catat_tindakan(con_skenario, NASIONAL, "KDKMP-A", jenis="Jenis lama", pic_nama="Budi", url=catatan_sqlite)
