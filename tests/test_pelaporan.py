@@ -352,7 +352,8 @@ def test_page_kabupaten_verifies_its_week_then_provinsi_validates_and_views_say_
     at = buka("sari.ntb")
     tabel = at.dataframe[0].value
     assert len(tabel) == 10  # every kabupaten/kota of NTB
-    assert any("Belum masuk" in m.value for m in at.markdown + at.caption + at.warning) or at.warning
+    assert set(tabel["Status"]) == {"Diverifikasi", "Dimuat"}
+    assert any(c.value == "Semua kabupaten/kota di sini sudah memuat data minggu ini." for c in at.caption)
     at.selectbox(key="pl_kabupaten").select("52.01").run()
     at.selectbox(key="pl_aksi").select("validasi").run()
     [b for b in at.button if b.label == "Simpan status"][0].click().run()
@@ -361,6 +362,9 @@ def test_page_kabupaten_verifies_its_week_then_provinsi_validates_and_views_say_
     wilayah = buka_app("pages/wilayah.py", user={"username": "sari.ntb"}, prov="52")
     assert any("koperasi di tampilan ini minggunya sudah divalidasi" in c.value for c in wilayah.caption)
 
-    at = buka("pmo")  # pusat: per province, no form
+    at = buka("pmo", prov="35")  # pusat: per province, then Jawa Timur, where only Jember has loaded
     assert any("Per provinsi" in h.value for h in at.subheader)
+    per_provinsi = at.dataframe[0].value.set_index("Kode")
+    assert per_provinsi.loc["52", ["Kab/kota", "Divalidasi", "Diverifikasi", "Dimuat"]].tolist() == [10, 1, 0, 9]
+    assert [w.value.split(":**")[0] for w in at.warning] == ["**Belum masuk (37 kabupaten/kota)"]
     assert not [b for b in at.button if b.label == "Simpan status"]
