@@ -125,7 +125,8 @@ def _formulir(minggu: date, status: pd.DataFrame) -> None:
     bisa = {k: pelaporan.aksi_tersedia(p, k, s) for k, s in zip(status["kode_kabupaten"], status["status"])}
     bisa = {k: a for k, a in bisa.items() if a}
     if not bisa:
-        st.caption("Tidak ada status yang dapat Anda ubah minggu ini di sini.")
+        st.caption("Tidak ada status yang dapat Anda ubah minggu ini di sini: validasi menunggu verifikasi "
+                   "PMO kabupaten/kota.")
         return
     nama = dict(zip(status["kode_kabupaten"], status["nama_kabupaten"]))
     label = dict(zip(status["kode_kabupaten"], status["label_status"]))
