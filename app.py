@@ -27,6 +27,7 @@ halaman = st.navigation({
         st.Page(HALAMAN / "intervensi.py", title="Intervensi", icon=":material/priority_high:"),
         st.Page(HALAMAN / "tindaklanjut.py", title="Tindak lanjut", icon=":material/task_alt:"),
         st.Page(HALAMAN / "kualitas.py", title="Kualitas data", icon=":material/fact_check:"),
+        st.Page(HALAMAN / "pelaporan.py", title="Status pelaporan", icon=":material/verified:"),
     ],
     "Pengelolaan": pengelolaan,
 })

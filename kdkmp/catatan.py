@@ -44,6 +44,11 @@ Decisions, each in one line:
   row with FOR UPDATE). Every change writes its history row and its audit row in one transaction.
 - An action carries the desa code of its koperasi (`kode_wilayah`, looked up by kdkmp.tindaklanjut
   when it is recorded): the scope of every read and write, checked here so no caller can skip it.
+- Reporting status (`status_pelaporan`, issue 15): append-only transitions of a kabupaten's week
+  (who, when, role, note), each naming the batch it was made on; a write raises the 'pelaporan'
+  counter first (PostgreSQL: that row lock serialises the writers), then reads the week's
+  transitions and lets kdkmp.pelaporan refuse, then appends the row and its audit row, all in one
+  transaction. The states and who may do what are kdkmp.pelaporan's.
 - Action dates (`mulai`, `target`) are ISO text `YYYY-MM-DD` in both dialects (text order is date
   order); the domain's values (types, statuses) are checked by kdkmp.tindaklanjut before they come here.
 """
@@ -109,6 +114,11 @@ PERISTIWA: dict[str, str] = {
     "tindakan_catat": "Tindak lanjut dicatat",
     "tindakan_ubah": "Tindak lanjut diubah",
     "tindakan_impor": "Tindak lanjut diimpor",
+    "pelaporan_verifikasi": "Minggu kabupaten/kota diverifikasi",
+    "pelaporan_validasi": "Minggu kabupaten/kota divalidasi",
+    "pelaporan_kembalikan": "Minggu kabupaten/kota dikembalikan",
+    "pelaporan_buka_kembali": "Minggu kabupaten/kota dibuka kembali",
+    "pelaporan_ditolak": "Perubahan status pelaporan ditolak",
 }
 
 
@@ -172,6 +182,24 @@ MIGRASI: tuple[Migrasi, ...] = (
         # that, unlike max(id), cannot miss a transaction that took its id earlier and committed later
         "CREATE TABLE penanda (nama TEXT NOT NULL PRIMARY KEY, nilai BIGINT NOT NULL)",
         "INSERT INTO penanda (nama, nilai) VALUES ('tindakan', 0)",
+    )),
+    Migrasi(versi=3, nama="status pelaporan", perintah=(
+        # append-only: one row per transition of one kabupaten's week, on the batch it was made on
+        # (kdkmp.pelaporan decides which transitions count: those on the batch that holds the rows now)
+        """CREATE TABLE status_pelaporan (
+             id {id},
+             kode_kabupaten TEXT NOT NULL,
+             minggu TEXT NOT NULL,
+             batch_id BIGINT NOT NULL,
+             batch_dimuat_pada TEXT NOT NULL,
+             aksi TEXT NOT NULL,
+             status TEXT NOT NULL,
+             pada {waktu} NOT NULL,
+             oleh TEXT NOT NULL,
+             peran TEXT NOT NULL,
+             catatan TEXT)""",
+        "CREATE INDEX status_pelaporan_minggu ON status_pelaporan (minggu, kode_kabupaten, id)",
+        "INSERT INTO penanda (nama, nilai) VALUES ('pelaporan', 0)",
     )),
 )
 
@@ -907,9 +935,13 @@ def tanda_tindakan(url: str | None = None) -> tuple[int, str]:
     """A cache key for frames built from the actions, one row read: (a number that grows with every
     committed write of actions: the `penanda` row each write raises in its transaction, when this
     store's actions table was created: a store made anew at the same address starts again at 0)."""
+    return _tanda("tindakan", 2, url)
+
+
+def _tanda(nama: str, versi: int, url: str | None) -> tuple[int, str]:
     with _toko(url).transaksi() as k:
-        r = k.jalankan("SELECT p.nilai, v.diterapkan_pada FROM penanda p JOIN versi_skema v ON v.versi = 2 "
-                       "WHERE p.nama = 'tindakan'")[0]
+        r = k.jalankan("SELECT p.nilai, v.diterapkan_pada FROM penanda p JOIN versi_skema v ON v.versi = ? "
+                       "WHERE p.nama = ?", [versi, nama])[0]
     return int(r[0]), str(r[1])
 
 
@@ -998,3 +1030,87 @@ def baca_riwayat_tindakan(*, kode_koperasi: str | None = None, tindakan_id: int 
     df = _tanggal_kolom(df, ("pada",), ("mulai", "target"))
     df["perubahan"] = df["perubahan"].map(json.loads).astype("object")
     return df
+
+
+# ---------------------------------------------------------------- reporting status (status_pelaporan)
+
+_KOLOM_PELAPORAN = ["id", "kode_kabupaten", "minggu", "batch_id", "batch_dimuat_pada", "aksi", "status", "pada",
+                    "oleh", "peran", "catatan"]
+
+
+@dataclass(frozen=True)
+class TransisiPelaporan:
+    """One transition of a kabupaten's week, made on batch `batch_id` (loaded at `batch_dimuat_pada`,
+    ISO text: with the id it names one load even in a database rebuilt from scratch)."""
+    kode_kabupaten: str
+    minggu: date
+    batch_id: int
+    batch_dimuat_pada: str
+    aksi: str
+    status: str
+    peran: str
+    catatan: str | None = None
+
+
+def tulis_status_pelaporan(transisi: TransisiPelaporan, *, oleh: str, periksa, konteks: Mapping | None = None,
+                           url: str | None = None) -> dict:
+    """Append one transition and its audit row (`pelaporan_<aksi>`) in one transaction. Inside it,
+    after the writers are serialised, `periksa(riwayat)` gets the week's transitions on that batch
+    (dicts, oldest first) and raises CatatanDitolak to refuse: then nothing is written. Returns the
+    row as stored."""
+    oleh = (oleh or "").strip() or "tidak diketahui"
+    t = transisi
+    with _toko(url).transaksi(tulis=True) as k:
+        # first: on PostgreSQL this row lock makes a second writer wait for our commit before it reads
+        k.jalankan("UPDATE penanda SET nilai = nilai + 1 WHERE nama = 'pelaporan'")
+        riwayat = [dict(zip(_KOLOM_PELAPORAN, r)) for r in k.jalankan(
+            f"SELECT {', '.join(_KOLOM_PELAPORAN)} FROM status_pelaporan WHERE kode_kabupaten = ? AND minggu = ? "
+            "AND batch_id = ? AND batch_dimuat_pada = ? ORDER BY id",
+            [t.kode_kabupaten, t.minggu.isoformat(), int(t.batch_id), t.batch_dimuat_pada])]
+        periksa(riwayat)
+        pada = _sekarang()
+        id_ = int(k.jalankan(
+            "INSERT INTO status_pelaporan (kode_kabupaten, minggu, batch_id, batch_dimuat_pada, aksi, status, pada, "
+            "oleh, peran, catatan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+            [t.kode_kabupaten, t.minggu.isoformat(), int(t.batch_id), t.batch_dimuat_pada, t.aksi, t.status,
+             k.dialek.waktu_param(pada), oleh, t.peran, t.catatan])[0][0])
+        _catat(k, f"pelaporan_{t.aksi}", oleh, t.kode_kabupaten,
+               {"minggu": t.minggu.isoformat(), "batch": int(t.batch_id), "status": t.status, "catatan": t.catatan,
+                "peran": t.peran, **(konteks or {})})
+    return {"id": id_, "kode_kabupaten": t.kode_kabupaten, "minggu": t.minggu, "batch_id": int(t.batch_id),
+            "aksi": t.aksi, "status": t.status, "pada": pada, "oleh": oleh, "peran": t.peran, "catatan": t.catatan}
+
+
+def baca_status_pelaporan(*, minggu: date | None = None, cakupan: str | None = None,
+                          kode_kabupaten: str | Iterable[str] | None = None, url: str | None = None) -> pd.DataFrame:
+    """Every transition of kabupaten weeks (of one week, inside `cakupan`), oldest first: the columns
+    of status_pelaporan, minggu as a date, pada as UTC time."""
+    syarat, params = [], []
+    if minggu is not None:
+        syarat.append("minggu = ?")
+        params.append(minggu.isoformat())
+    if cakupan:
+        syarat.append("(kode_kabupaten = ? OR kode_kabupaten LIKE ?)")
+        params.extend([cakupan, cakupan.replace("%", "").replace("_", "") + ".%"])
+    if kode_kabupaten is not None:
+        daftar = [kode_kabupaten] if isinstance(kode_kabupaten, str) else list(kode_kabupaten)
+        if not daftar:
+            daftar = [""]
+        syarat.append(f"kode_kabupaten IN ({', '.join('?' * len(daftar))})")
+        params.extend(daftar)
+    where = (" WHERE " + " AND ".join(syarat)) if syarat else ""
+    with _toko(url).transaksi() as k:
+        baris = k.jalankan(f"SELECT {', '.join(_KOLOM_PELAPORAN)} FROM status_pelaporan{where} ORDER BY id", params)
+    df = pd.DataFrame(baris, columns=_KOLOM_PELAPORAN)
+    df["id"] = df["id"].astype("int64")
+    df["batch_id"] = df["batch_id"].astype("int64")
+    df["minggu"] = pd.to_datetime(df["minggu"], format="%Y-%m-%d").dt.date.astype("object")
+    df["pada"] = pd.to_datetime(df["pada"], utc=True, format="ISO8601").astype("datetime64[us, UTC]")
+    for kolom in ("kode_kabupaten", "batch_dimuat_pada", "aksi", "status", "oleh", "peran", "catatan"):
+        df[kolom] = df[kolom].astype("str")
+    return df
+
+
+def tanda_pelaporan(url: str | None = None) -> tuple[int, str]:
+    """A cache key for frames built from the reporting status (as tanda_tindakan, for status_pelaporan)."""
+    return _tanda("pelaporan", 3, url)

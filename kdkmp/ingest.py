@@ -12,6 +12,9 @@ Loads by area (issue 15), decisions each in one line:
   and tells ``kabar(menunggu, batas)``; reading and validating the file happen before
   waiting, and loads that queued meanwhile are done together by the next writer (kdkmp.antrian:
   one copy, one scoring, one swap for the group).
+- A load that would replace or remove a kabupaten week that is validated (kdkmp.pelaporan) is
+  refused, checked under the writer's lock against the rows it would replace; a validation made
+  during the load names the old batch, so the new one shows "dimuat" (never a silent "divalidasi").
 """
 
 from __future__ import annotations
@@ -185,10 +188,14 @@ def simpan_rinci(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file
 
     permintaan = antrian.Permintaan(hasil=hasil, isi_file=isi_file, nama_file=nama_file, ganti=ganti,
                                     dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua)
-    return antrian.muat_bergiliran(permintaan, db_path, tunggu=tunggu, kabar=kabar, kerjakan=muat_kelompok)
+    from functools import partial
+
+    from kdkmp import catatan
+    kerjakan = partial(muat_kelompok, url_catatan=catatan.url_bawaan(db_path))
+    return antrian.muat_bergiliran(permintaan, db_path, tunggu=tunggu, kabar=kabar, kerjakan=kerjakan)
 
 
-def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list) -> list:
+def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str | None = None) -> list:
     """Load a group of antrian.Permintaan inside one penulisan, then score once; per request its
     HasilSimpan, or the store.GagalMuat that refused it alone (refusals come before any write)."""
     keluaran: list = []
@@ -197,6 +204,10 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list) -> list:
         try:
             rencana = store.rencana_ganti(con, p.hasil.minggu, _baris_per_kabupaten(p.hasil), wilayah=p.wilayah,
                                           ganti_semua=p.ganti_semua)
+            if rencana.kode_dihapus:  # a validated kabupaten week changes only after its validator reopens it
+                from kdkmp import pelaporan
+                pelaporan.periksa_boleh_muat(rencana.kode_dihapus, p.hasil.minggu, con=con, oleh=p.dimuat_oleh,
+                                             url=url_catatan)
             batch_id = store.muat_minggu(con, p.hasil, nama_file=p.nama_file, isi_file=p.isi_file,
                                          dimuat_oleh=p.dimuat_oleh, ganti=p.ganti, wilayah=p.wilayah,
                                          ganti_semua=p.ganti_semua)

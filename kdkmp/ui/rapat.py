@@ -15,6 +15,7 @@ from kdkmp import format as fmt
 from kdkmp.ui import tabel
 from kdkmp.ui.dasar import tabel_data, tanya, widget_url
 from kdkmp.ui.komponen import cap, kartu_zona, pergerakan, remah_roti
+from kdkmp.ui.pelaporan import porsi_divalidasi
 from kdkmp.ui.sesi import catat, pengguna, periksa
 from kdkmp.ui.tautan import HALAMAN_INTERVENSI, param_daftar
 
@@ -42,6 +43,7 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
     st.title(f"Rapat mingguan · {data.nama}")
     jumlah = tanya(queries.hitung_zona, minggu, kode)
     cap(minggu, jumlah)
+    porsi_divalidasi(minggu, kode)  # how much of what this view shows is validated (issue 15)
     if jumlah["jumlah"] == 0:
         st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
         return
