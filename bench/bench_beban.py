@@ -11,7 +11,9 @@ Without --url it starts `--proses` app processes itself (as `python -m kdkmp lay
 no proxy: the bench client sets the identity header the proxy would set, and spreads sessions over
 the processes by user the way the proxy's `hash $remote_user` does). With --url it drives whatever
 listens there (e.g. nginx in front of K processes): then the header must be set by that proxy, so
-give `--sandi` and the bench signs in with HTTP basic auth.
+give `--sandi` and the bench signs in with HTTP basic auth. `--nginx` starts Debian's nginx with the
+shipped deploy/nginx-kdkmp.conf in front of the processes it starts (auth_basic, sticky per user),
+as production runs.
 
 Per N it prints p50 / p95 / max of each page's time (from sending the rerun to Streamlit's
 `script_finished`), sessions per second, errors (exceptions, error boxes, dropped connections,
@@ -182,6 +184,27 @@ def proses_aplikasi(db: Path, jumlah: int, url_catatan: str, log: Path):
         yield urls, pids
 
 
+@contextmanager
+def nginx_di_depan(alamat: list[str], url_catatan: str, folder: Path):
+    """Debian's nginx with the shipped server block in front of the app processes (as the
+    scale-out test sets it up); yields its URL."""
+    from kdkmp import catatan
+    from tests.test_e2e_proksi import NGINX, konfigurasi_nginx
+
+    catatan.tulis_htpasswd(folder / "htpasswd", url=url_catatan)
+    port = _port_bebas()
+    conf = konfigurasi_nginx(folder, port, [int(a.rsplit(":", 1)[1]) for a in alamat], folder / "htpasswd")
+    nginx = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        tunggu_sehat(url, nginx, lambda: (folder / "error.log").read_text(), detik=20)
+        yield url
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+
+
 def _hentikan(proses: subprocess.Popen) -> None:
     proses.terminate()
     try:
@@ -219,6 +242,9 @@ def main() -> int:
     ap.add_argument("--pid", default="", help="with --url: the app processes' pids, for CPU and memory")
     ap.add_argument("--sandi", help="with --url: the password of the bench accounts (basic auth)")
     ap.add_argument("--catatan", help="with --url: the state store URL of that set-up, for the bench accounts")
+    ap.add_argument("--nginx", action="store_true",
+                    help="put Debian's nginx with deploy/nginx-kdkmp.conf in front of the processes (auth_basic, "
+                         "sticky per user) and drive it instead")
     ap.add_argument("--batas", type=float, default=180, help="seconds a session may take")
     ap.add_argument("--skenario", choices=("campuran", "nasional", "kabupaten"), default="campuran",
                     help="what each session opens (see susun_pengguna)")
@@ -237,9 +263,13 @@ def main() -> int:
             pids = [int(x) for x in args.pid.split(",") if x]
         else:
             url_catatan = f"sqlite:///{tmp}/catatan.sqlite"
-            buat_akun(pengguna + berat, url_catatan, None)
+            if args.nginx:
+                args.sandi = "beban-senin-2026"
+            buat_akun(pengguna + berat, url_catatan, args.sandi)
             db = Path(args.db) if args.db else db_nasional()
             alamat, pids = tumpukan.enter_context(proses_aplikasi(db, args.proses, url_catatan, Path(tmp)))
+            if args.nginx:
+                alamat = [tumpukan.enter_context(nginx_di_depan(alamat, url_catatan, Path(tmp)))]
         print(f"{len(alamat)} alamat, {len(pids)} proses aplikasi; pengguna: "
               f"{sum(p.peran == 'pusat' for p in pengguna)} pusat, {sum(p.peran == 'provinsi' for p in pengguna)} "
               f"provinsi, {sum(p.peran == 'kabupaten' for p in pengguna)} kabupaten")

@@ -652,6 +652,15 @@ def batch_aktif(con: duckdb.DuckDBPyConnection, minggu: date) -> dict | None:
     return dict(zip(("batch_id", "nama_file", "dimuat_pada", "dimuat_oleh", "baris_dimuat", "minggu"), r[0]))
 
 
+def kolom_atau_null(con: duckdb.DuckDBPyConnection, tabel: str, kolom: str, alias: str) -> str:
+    """`alias.kolom`, or a NULL of text when the table lacks the column: the readers open the file
+    read-only, and a database written before a column existed gets it only on its next write
+    (store.pastikan_skema), e.g. batch.wilayah before area-scoped loads (all its loads national)."""
+    ada = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                      [tabel, kolom]).fetchall()[0][0]
+    return f"{alias}.{kolom}" if ada else "CAST(NULL AS VARCHAR)"
+
+
 def _ada_tabel(con: duckdb.DuckDBPyConnection, nama: str) -> bool:
     # a database written before withdrawals existed has no riwayat_minggu until its next write
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",

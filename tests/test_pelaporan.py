@@ -368,3 +368,20 @@ def test_page_kabupaten_verifies_its_week_then_provinsi_validates_and_views_say_
     assert per_provinsi.loc["52", ["Kab/kota", "Divalidasi", "Diverifikasi", "Dimuat"]].tolist() == [10, 1, 0, 9]
     assert [w.value.split(":**")[0] for w in at.warning] == ["**Belum masuk (37 kabupaten/kota)"]
     assert not [b for b in at.button if b.label == "Simpan status"]
+
+
+def test_a_database_from_before_area_loads_reads_as_national_loads(db_demo, tmp_path):
+    """A live file written before batch.wilayah existed gets the column only on its next write;
+    the readers (read-only) must still show its weeks, every load national."""
+    lama = tmp_path / "lama.duckdb"
+    shutil.copyfile(db_demo, lama)
+    with duckdb.connect(str(lama)) as con:
+        con.execute("ALTER TABLE batch DROP COLUMN wilayah")
+        minggu, jumlah = con.execute("SELECT max(minggu), count(*) FILTER (WHERE minggu = (SELECT max(minggu) "
+                                     "FROM laporan)) FROM laporan").fetchall()[0]
+    try:
+        muatan = pelaporan.muatan_kabupaten(store.sambungan_baca(lama), minggu)
+        assert muatan["wilayah_batch"].isna().all()
+        assert int(muatan["baris"].sum()) == jumlah
+    finally:
+        store.tutup_semua()
