@@ -6,6 +6,7 @@ is read from nginx's own access log, not from the app."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import os
 import re
 import signal
@@ -27,6 +28,13 @@ pytestmark = pytest.mark.e2e
 SANDI = "rahasia-skala-2026"
 PENGGUNA = [f"kab{i}" for i in range(8)]  # kabupaten users of NTB (52.01 … 52.08)
 JUMLAH_MINGGU = 3
+
+
+def jalankan(coro):
+    """asyncio.run in a thread of its own: after the browser tests, pytest-playwright's sync API
+    keeps an event loop running in the main thread, where asyncio.run refuses to start."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pelaksana:
+        return pelaksana.submit(asyncio.run, coro).result()
 
 
 class Layanan:
@@ -133,7 +141,7 @@ def test_sessions_of_several_users_spread_over_both_replicas_and_stay_on_theirs(
         return await asyncio.gather(*(kunjungan(url, nama, [("", ""), ("wilayah", f"prov=52&kab=52.0{i + 1}")])
                                       for i, nama in enumerate(PENGGUNA)))
 
-    hasil = asyncio.run(semua())
+    hasil = jalankan(semua())
     for i, (beranda, kabupaten) in enumerate(hasil):
         assert beranda.galat == [] and kabupaten.galat == []
         assert beranda.berisi(f"Masuk sebagai **{PENGGUNA[i]}**")
@@ -182,7 +190,7 @@ def test_a_week_loaded_meanwhile_appears_on_both_replicas_within_one_rerun(skala
             for s in sesi:
                 await s.__aexit__()
 
-    sebelum, selama, sesudah = asyncio.run(jalan())
+    sebelum, selama, sesudah = jalankan(jalan())
     assert all(k.galat == [] for k in sebelum + selama + sesudah)
     assert all(_stempel_minggu(k) != tertulis for k in sebelum)
     # A rerun during the load shows the old week or the new one, whole: never something between.
@@ -210,7 +218,7 @@ def test_a_killed_replica_sends_its_users_to_the_other_and_is_started_again(skal
         async with SesiStreamlit(url, header_identitas(nama, sandi=SANDI)) as sesi:  # … and reconnects
             return await sesi.kunjungi("wilayah", "prov=52&kab=52.01")
 
-    setelah = asyncio.run(jalan())
+    setelah = jalankan(jalan())
     assert setelah.galat == [] and setelah.berisi("Lombok Barat")
     time.sleep(0.5)
     assert len(replika_per_pengguna(folder)[nama]) == 2  # served by the other replica meanwhile
