@@ -55,7 +55,8 @@ def periksa_file(isi: bytes, nama_file: str, minggu: date | None, sheet: str | N
         return snapshot.baca_snapshot(isi, nama_file=nama_file, minggu=minggu, sheet=sheet,
                                       wilayah_muat=wilayah), None
     except snapshot.FileDitolak as e:
-        return None, f"File ditolak: {e} Tidak ada data yang diubah."
+        # one sentence: the reason is the file's, and nothing was written
+        return None, f"File ditolak, tidak ada data yang diubah: {e}"
     except Exception as e:
         return None, galat_internal(e, f"halaman Unggah: pemeriksaan {nama_file}")
 
@@ -143,20 +144,22 @@ def tampilkan_rencana(rencana: store.RencanaGanti) -> bool:
 
 
 def kalimat_sibuk(batas: float) -> str:
-    return (f"Basis data masih dipakai pemuatan kantor lain setelah ditunggu {fmt.angka(batas)} detik, jadi file ini "
+    return (f"Basis data masih dipakai pemuatan kantor lain setelah ditunggu {fmt.angka(batas, 1, ringkas=True)} detik, jadi file ini "
             "belum dimuat dan tidak ada yang berubah; tekan Muat lagi beberapa saat lagi.")
 
 
 def muat(hasil, *, isi: bytes, nama_file: str, pengguna: akses.Pengguna, wilayah: str | None, ganti: bool,
-         ganti_semua: bool, tunggu: float = ingest.WAKTU_TUNGGU):
-    """Load `hasil` for `wilayah`, showing the wait for the writer as a progress bar:
-    (ingest.HasilSimpan, None), or (None, the one sentence to show); nothing changed then."""
+         ganti_semua: bool, tunggu: float | None = None):
+    """Load `hasil` for `wilayah`, waiting up to `tunggu` seconds (ingest.WAKTU_TUNGGU) for a busy
+    writer and showing the wait as a progress bar: (ingest.HasilSimpan, None), or (None, the one
+    sentence to show); nothing changed then."""
+    tunggu = ingest.WAKTU_TUNGGU if tunggu is None else tunggu
     batang = st.empty()
 
     def kabar(menunggu: float, batas: float) -> None:
         batang.progress(min(menunggu / batas, 1.0) if batas else 1.0,
                         text=f"Menunggu giliran: basis data sedang dimuat kantor lain "
-                             f"({fmt.angka(int(menunggu))} dari {fmt.angka(batas)} detik)…")
+                             f"({fmt.angka(int(menunggu))} dari {fmt.angka(batas, 1, ringkas=True)} detik)…")
 
     try:
         ingest.periksa_hak_muat(pengguna, wilayah, ganti_semua=ganti_semua)
