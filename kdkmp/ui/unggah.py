@@ -25,9 +25,8 @@ from __future__ import annotations
 
 from datetime import date
 
-import streamlit as st
-
 import pandas as pd
+import streamlit as st
 
 from kdkmp import akses, ingest, queries, rules, store
 from kdkmp import format as fmt
@@ -144,8 +143,9 @@ def tampilkan_rencana(rencana: store.RencanaGanti) -> bool:
 
 
 def kalimat_sibuk(batas: float) -> str:
-    return (f"Basis data masih dipakai pemuatan kantor lain setelah ditunggu {fmt.angka(batas, 1, ringkas=True)} detik, jadi file ini "
-            "belum dimuat dan tidak ada yang berubah; tekan Muat lagi beberapa saat lagi.")
+    """The one sentence when the writer stayed busy past the limit (nothing was changed)."""
+    return (f"Basis data masih dipakai pemuatan kantor lain setelah ditunggu {fmt.angka(batas, 1, ringkas=True)} "
+            "detik, jadi file ini belum dimuat dan tidak ada yang berubah; tekan Muat lagi beberapa saat lagi.")
 
 
 def muat(hasil, *, isi: bytes, nama_file: str, pengguna: akses.Pengguna, wilayah: str | None, ganti: bool,
