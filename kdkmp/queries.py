@@ -629,6 +629,24 @@ def penolakan_per_batch(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         FROM batch b ORDER BY b.batch_id DESC""").df()
 
 
+@tercakup("koperasi")
+def riwayat_muat_wilayah(con: duckdb.DuckDBPyConnection, cakupan: str | None = None) -> pd.DataFrame:
+    """The loads made for an area inside the scope (an office's own history; every load for a
+    national scope), newest first: batch_id, minggu, wilayah, nama_file, dimuat_pada, dimuat_oleh,
+    status, baris_dibaca, baris_dimuat, baris_ditolak. Counts only: the rejected cells stay national."""
+    # a database from before loads by area has no batch.wilayah until its next load: no area loads yet
+    if not con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'batch' "
+                       "AND column_name = 'wilayah'").fetchall()[0][0]:
+        return con.execute("""SELECT batch_id, minggu, NULL::VARCHAR AS wilayah, nama_file, dimuat_pada, dimuat_oleh,
+                                     status, baris_dibaca, baris_dimuat, baris_ditolak FROM batch
+                              WHERE $c IS NULL ORDER BY batch_id DESC""", {"c": cakupan}).df()
+    return con.execute("""
+        SELECT batch_id, minggu, wilayah, nama_file, dimuat_pada, dimuat_oleh, status, baris_dibaca, baris_dimuat,
+               baris_ditolak
+        FROM batch WHERE $c IS NULL OR wilayah = $c OR starts_with(wilayah, $c || '.')
+        ORDER BY batch_id DESC""", {"c": cakupan}).df()
+
+
 @tercakup("nasional")
 def rincian_penolakan(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
     """The rejected rows of one batch: baris, kolom, nilai, alasan."""

@@ -1,7 +1,7 @@
 """Unggah: choose the area a week's file is for (fixed for a kabupaten office), check the file,
 see what the load would add, replace and remove area by area, then load it (waiting its turn
 when another office is loading); for the admin, the load history and withdrawing or restoring a
-week. Any unexpected error is shown as one sentence and logged (kdkmp.ui.unggah), never as a
+week (an office sees the history of its own loads). Any unexpected error is shown as one sentence and logged (kdkmp.ui.unggah), never as a
 traceback."""
 
 import hashlib
@@ -30,8 +30,7 @@ with k2:
     sheet = st.text_input("Nama sheet XLSX (kosong = sheet pertama)", key="sheet_unggah") or None
 
 if berkas is None:
-    if admin:
-        ui.riwayat_dan_penarikan()
+    ui.riwayat(admin)
     st.stop()
 
 isi = berkas.getvalue()
@@ -70,8 +69,7 @@ if st.session_state.get("hasil_muat"):
     batch_id, kalimat = st.session_state["hasil_muat"]
     st.success(f"Minggu {fmt.tanggal(hasil.minggu)} dimuat sebagai batch {batch_id} untuk "
                f"{ui.label_wilayah_muat(wilayah)} dan sudah dinilai. {kalimat}")
-    if admin:
-        ui.riwayat_dan_penarikan()
+    ui.riwayat(admin)
     st.stop()
 
 rencana, galat = ui.pratinjau(hasil, wilayah, ganti_semua)

@@ -108,6 +108,10 @@ def test_a_kabupaten_office_loads_its_kabupaten_other_areas_stay_and_the_stamp_c
     total = (len(frame) - lama) + len(file)
     cap = next(c.value for c in buka("lobar", None).caption if c.value.startswith("Data minggu"))
     assert f"{angka(total)} baris dari 2 file (terakhir: lobar.csv, " in cap and " oleh lobar)" in cap
+    # the office's own history lists its load, and the province's lists it too; neither sees the national one
+    for nama in ("lobar", "ntb"):
+        riwayat = buka(nama).dataframe[0].value
+        assert riwayat["nama_file"].tolist() == ["lobar.csv"] and riwayat["dimuat_oleh"].tolist() == ["lobar"]
     jejak = catatan.baca_jejak(oleh="lobar", peristiwa="ganti")
     assert jejak["wilayah"].tolist() == [LOMBOK_BARAT]
     assert f'"baris_diganti": {lama}' in jejak["rincian"].iloc[0]

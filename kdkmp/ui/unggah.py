@@ -214,6 +214,33 @@ def riwayat_pemuatan() -> None:
             tabel_data(tanya(queries.rincian_penolakan, int(batch)))
 
 
+def riwayat(admin: bool) -> None:
+    """Below the form: the admin's load history with withdraw / restore, or an office's own loads."""
+    if admin:
+        riwayat_dan_penarikan()
+    else:
+        riwayat_muat_wilayah()
+
+
+def riwayat_muat_wilayah() -> None:
+    """An office's own loads (for its area or inside it): when, file, who, status, rows."""
+    try:
+        riwayat = tanya(queries.riwayat_muat_wilayah)
+    except store.BasisDataKosong:
+        return
+    st.subheader("Riwayat pemuatan wilayah Anda")
+    if not len(riwayat):
+        st.caption("Belum ada file yang dimuat untuk wilayah Anda.")
+        return
+    riwayat = tabel.riwayat_berlabel(riwayat).assign(wilayah=lambda d: d["wilayah"].map(label_wilayah_muat))
+    tabel_data(riwayat, height=260, column_config={
+        "batch_id": "Batch", "minggu": st.column_config.DateColumn("Minggu", format="DD/MM/YYYY"),
+        "wilayah": "Wilayah", "nama_file": "File",
+        "dimuat_pada": st.column_config.DatetimeColumn("Dimuat", format="DD/MM/YYYY HH:mm"), "dimuat_oleh": "Oleh",
+        "status": "Status", "baris_dibaca": "Baris dibaca", "baris_dimuat": "Baris dimuat",
+        "baris_ditolak": "Baris ditolak"})
+
+
 def riwayat_dan_penarikan() -> None:
     """The load history and, below it, withdrawing / restoring a week; nothing when there is no
     database yet."""
