@@ -8,6 +8,11 @@ Decisions, each in one line:
 - The scope is a wilayah code (None = national). A user may read an area when that area lies
   inside the scope (its code starts with the scope's code at a level boundary); everything else
   is refused with one Indonesian sentence, whatever the URL says.
+- Loading a week's file (issue 15) is the offices' own job inside their wilayah (``boleh_muat``:
+  kabupaten its kabupaten, provinsi any kabupaten of its province or the whole province); what
+  reaches beyond one's area — the national file, replacing areas a file does not cover, withdrawing
+  and restoring weeks — is the admin's (``kelola_minggu``). kdkmp.ingest.periksa_hak_muat applies
+  both, for the page and the CLI alike.
 - Follow-up actions (issue 13) are recorded by the offices that act, inside their wilayah
   (provinsi, kabupaten) and by the admin; `pusat` reads and exports them, as it reads everything
   else (`boleh_tindak_lanjut`). The pages offer the forms only with that right.
@@ -38,18 +43,21 @@ class Peran:
     nama: str
     label: str
     tingkat_wilayah: str | None  # the level of the user's wilayah; None = national, no wilayah
-    boleh_muat: bool = False  # load, replace and withdraw weeks
+    boleh_muat: bool = False  # load and replace a week's rows inside the scope (the upload page)
+    kelola_minggu: bool = False  # the national file, replacing beyond the file, withdraw and restore weeks
     kelola_akun: bool = False  # accounts and the audit trail
     boleh_ekspor: bool = True
     boleh_tindak_lanjut: bool = False  # record and change follow-up actions inside the scope (issue 13)
 
 
 PERAN: dict[str, Peran] = {p.nama: p for p in (
-    Peran(nama="admin", label="Admin (PMO pusat)", tingkat_wilayah=None, boleh_muat=True, kelola_akun=True,
-          boleh_tindak_lanjut=True),
+    Peran(nama="admin", label="Admin (PMO pusat)", tingkat_wilayah=None, boleh_muat=True, kelola_minggu=True,
+          kelola_akun=True, boleh_tindak_lanjut=True),
     Peran(nama="pusat", label="PMO pusat", tingkat_wilayah=None),
-    Peran(nama="provinsi", label="PMO provinsi / Diskop", tingkat_wilayah="provinsi", boleh_tindak_lanjut=True),
-    Peran(nama="kabupaten", label="PMO kabupaten/kota", tingkat_wilayah="kabupaten", boleh_tindak_lanjut=True),
+    Peran(nama="provinsi", label="PMO provinsi / Diskop", tingkat_wilayah="provinsi", boleh_muat=True,
+          boleh_tindak_lanjut=True),
+    Peran(nama="kabupaten", label="PMO kabupaten/kota", tingkat_wilayah="kabupaten", boleh_muat=True,
+          boleh_tindak_lanjut=True),
 )}
 
 

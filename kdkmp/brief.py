@@ -138,7 +138,7 @@ def baris_cap(isi: IsiBrief) -> list[str]:
     baris = [f"Minggu data: {fmt.tanggal(isi.rapat.minggu)}",
              f"Versi aturan: {c['versi_aturan'] or '–'}"]
     if c["batch_id"] is not None:
-        baris.append(f"Data dimuat: {fmt.waktu(c['dimuat_pada'])} dari {c['nama_file']}")
+        baris.append(f"Data: {fmt.dimuat(c)}")
     lapor = (f"Melapor: {fmt.angka(j['melapor'])} dari {fmt.angka(j['jumlah_desa'])} desa/kelurahan "
              f"({fmt.rasio_persen(j['melapor'], j['jumlah_desa'])})")
     if j["tanpa_laporan_dizonakan"]:

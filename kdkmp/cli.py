@@ -231,7 +231,7 @@ def perintah_ingest(args) -> int:
     if wilayah is None and store.lokasi_db(args.db).exists():
         con = store.sambungan_baca(args.db)
         minggu_terakhir = queries.minggu_terakhir(con)
-        terakhir = queries.batch_aktif(con, minggu_terakhir) if minggu_terakhir else None
+        terakhir = queries.cap_data(con, minggu_terakhir) if minggu_terakhir else None
         con.close()
     if args.pratinjau:
         return _pratinjau_ingest(args, wilayah)
@@ -395,13 +395,19 @@ def perintah_minggu_daftar(args) -> int:
 
     df = queries.minggu_dan_penarikan(store.sambungan_baca(args.db))
     aktif, ditarik = df[df["status"] == "aktif"], df[df["status"] == "ditarik"]
+
+    def batch(r) -> str:
+        if r.jumlah_file == 1:
+            return f"batch {r.batch_id}  {r.nama_file}"
+        return f"batch {', '.join(map(str, r.batch))}  {r.jumlah_file} file, terakhir {r.nama_file}"
+
     print(f"Minggu aktif ({len(aktif)}):")
     for r in aktif.itertuples():
-        print(f"  {r.minggu.date().isoformat()}  batch {r.batch_id}  {r.nama_file}  {fmt.angka(r.baris_dimuat)} baris  "
+        print(f"  {r.minggu.date().isoformat()}  {batch(r)}  {fmt.angka(r.baris)} baris  "
               f"dimuat {_waktu(r.dimuat_pada)} oleh {r.dimuat_oleh}")
     print(f"Minggu ditarik ({len(ditarik)}):")
     for r in ditarik.itertuples():
-        print(f"  {r.minggu.date().isoformat()}  batch {r.batch_id}  {r.nama_file}  {fmt.angka(r.baris_dimuat)} baris  "
+        print(f"  {r.minggu.date().isoformat()}  {batch(r)}  {fmt.angka(r.baris)} baris  "
               f"ditarik {_waktu(r.ditarik_pada)} oleh {r.ditarik_oleh}: {r.alasan}")
     return 0
 

@@ -119,3 +119,16 @@ def waktu(d: datetime | None) -> str:
         d = d.astimezone()  # read as the server's local time
     d = d.astimezone(WIB)
     return f"{tanggal(d)} {d:%H:%M} WIB"
+
+
+def dimuat(cap: dict) -> str:
+    """The load part of every stamp (queries.cap_data): '1.234 baris, dimuat 16 Nov 2026 09:05 WIB
+    dari ntb.csv'; a week of several files names how many and the latest: '… baris dari 3 file
+    (terakhir: lobar.csv, 16 Nov 2026 09:05 WIB oleh lobar)'; 'belum dimuat' when not loaded."""
+    if cap.get("batch_id") is None:
+        return "belum dimuat"
+    baris = f"{angka(cap['baris'])} baris"
+    if cap["jumlah_file"] <= 1:
+        return f"{baris}, dimuat {waktu(cap['dimuat_pada'])} dari {cap['nama_file']}"
+    return (f"{baris} dari {angka(cap['jumlah_file'])} file (terakhir: {cap['nama_file']}, "
+            f"{waktu(cap['dimuat_pada'])} oleh {cap['dimuat_oleh']})")

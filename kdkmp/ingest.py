@@ -79,12 +79,12 @@ def periksa_hak_muat(pengguna, kode_wilayah: str | None, *, ganti_semua: bool = 
     from kdkmp import akses
 
     hak = pengguna.hak
-    if hak.boleh_muat:  # admin
+    if hak.kelola_minggu:  # admin
         return
     if ganti_semua:
         raise akses.AksesDitolak("Mengganti wilayah yang tidak ada di file hanya boleh dilakukan admin PMO pusat; "
                                  "muat tanpa pilihan itu agar hanya wilayah di file ini yang diganti.")
-    if hak.tingkat_wilayah is None or pengguna.wilayah is None:
+    if not hak.boleh_muat or hak.tingkat_wilayah is None or pengguna.wilayah is None:
         raise akses.AksesDitolak(f"Peran {hak.label} tidak memuat data; pemuatan dilakukan PMO kabupaten/kota, "
                                  "PMO provinsi atau admin PMO pusat.")
     if kode_wilayah is None:
@@ -94,6 +94,25 @@ def periksa_hak_muat(pengguna, kode_wilayah: str | None, *, ganti_semua: bool = 
         raise akses.AksesDitolak(
             f"Wilayah {kode_wilayah} ({wilayah.nama(kode_wilayah)}) berada di luar cakupan akun Anda "
             f"({akses.label_cakupan(pengguna.wilayah)}); data wilayah itu dimuat oleh PMO-nya sendiri atau admin.")
+
+
+def wilayah_muat_boleh(pengguna) -> list[str | None]:
+    """The areas `pengguna` may load for, in the order a form offers them (None = the national
+    file): admin the national file, every province and every kabupaten; provinsi its province,
+    then its kabupaten; kabupaten its own; nobody else anything. periksa_hak_muat agrees."""
+    from kdkmp import wilayah as ref
+
+    hak = pengguna.hak
+    if hak.kelola_minggu:
+        semua: list[str | None] = [None]
+        for prov in ref.anak(None)["kode"]:
+            semua += [prov, *ref.anak(prov)["kode"]]
+        return semua
+    if not hak.boleh_muat or pengguna.wilayah is None:
+        return []
+    if hak.tingkat_wilayah == "provinsi":
+        return [pengguna.wilayah, *ref.anak(pengguna.wilayah)["kode"]]
+    return [pengguna.wilayah]
 
 
 def _baris_per_kabupaten(hasil: snapshot.HasilBaca) -> dict[str, int]:
@@ -127,13 +146,14 @@ PORSI_CAKUPAN_WAJAR = 0.5
 
 def peringatan_cakupan(minggu_baru: date, baris_baru: int, terakhir: dict | None) -> str | None:
     """The warning for a file that would become the latest week with far fewer rows than the
-    latest loaded week (`terakhir`: queries.batch_aktif of that week, with its 'minggu'), else None."""
-    if not terakhir or minggu_baru <= terakhir["minggu"] or baris_baru >= PORSI_CAKUPAN_WAJAR * terakhir["baris_dimuat"]:
+    latest loaded week (`terakhir`: queries.cap_data of that week), else None."""
+    if (not terakhir or terakhir["batch_id"] is None or minggu_baru <= terakhir["minggu"]
+            or baris_baru >= PORSI_CAKUPAN_WAJAR * terakhir["baris"]):
         return None
     from kdkmp import format as fmt
 
     return (f"File ini hanya berisi {fmt.angka(baris_baru)} baris, padahal minggu terakhir "
-            f"({terakhir['minggu'].isoformat()}) berisi {fmt.angka(terakhir['baris_dimuat'])} laporan. Bila dimuat, minggu {minggu_baru.isoformat()} menjadi "
+            f"({terakhir['minggu'].isoformat()}) berisi {fmt.angka(terakhir['baris'])} laporan. Bila dimuat, minggu {minggu_baru.isoformat()} menjadi "
             "minggu terbaru di semua halaman dan koperasi lain tampil tidak melapor.")
 
 

@@ -119,7 +119,7 @@ def muatan_kabupaten(con: duckdb.DuckDBPyConnection, minggu: date, wilayah: str 
                      FROM laporan l WHERE l.minggu = $minggu AND {syarat} GROUP BY l.kode_kabupaten)
         SELECT per.kode_kabupaten, per.batch_id,
                strftime(b.dimuat_pada, '%Y-%m-%dT%H:%M:%S.%f') AS batch_dimuat_pada,
-               b.dimuat_oleh, b.dimuat_pada, b.nama_file, {queries.kolom_atau_null(con, "batch", "wilayah", "b")}
+               b.dimuat_oleh, b.dimuat_pada, b.nama_file, {store.kolom_atau_null(con, "batch", "wilayah", "b")}
                AS wilayah_batch, per.baris
         FROM per JOIN batch b ON b.batch_id = per.batch_id
         ORDER BY per.kode_kabupaten""", {"minggu": minggu, **params}).df()

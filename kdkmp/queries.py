@@ -182,17 +182,25 @@ def minggu_sebelumnya(con: duckdb.DuckDBPyConnection, minggu: date) -> date | No
 
 
 def cap_data(con: duckdb.DuckDBPyConnection, minggu: date) -> dict:
-    """The stamp every view shows: week, when and from which file it was loaded, rules version."""
+    """The stamp every view shows, for the week as the union of its active batches: baris (the
+    week's rows now), jumlah_file (active batches), the latest batch (batch_id, nama_file,
+    dimuat_pada, dimuat_oleh) and the rules version; batch_id None when the week is not loaded."""
+    # rows are counted in laporan, not summed from batch.baris_dimuat: a national batch whose
+    # kabupaten were replaced by their own files keeps its file's count but holds fewer rows
     r = con.execute(
-        """SELECT b.batch_id, b.nama_file, b.dimuat_pada, b.dimuat_oleh,
-                  (SELECT nilai FROM meta WHERE kunci = 'versi_aturan') AS versi_aturan
-           FROM batch b WHERE b.minggu = ? AND b.status = 'aktif'""", [minggu]).fetchall()
-    if not r:
-        return {"minggu": minggu, "batch_id": None, "nama_file": None, "dimuat_pada": None,
-                "dimuat_oleh": None, "versi_aturan": None}
-    b = r[0]
-    return {"minggu": minggu, "batch_id": b[0], "nama_file": b[1], "dimuat_pada": b[2], "dimuat_oleh": b[3],
-            "versi_aturan": b[4]}
+        """WITH aktif AS (SELECT batch_id, nama_file, dimuat_pada, dimuat_oleh FROM batch
+                          WHERE minggu = $m AND status = 'aktif')
+           SELECT (SELECT count(*) FROM laporan WHERE minggu = $m), (SELECT count(*) FROM aktif),
+                  a.batch_id, a.nama_file, a.dimuat_pada, a.dimuat_oleh,
+                  (SELECT nilai FROM meta WHERE kunci = 'versi_aturan')
+           FROM (SELECT 1) LEFT JOIN (FROM aktif ORDER BY dimuat_pada DESC, batch_id DESC LIMIT 1) a ON TRUE""",
+        {"m": minggu}).fetchall()[0]
+    baris, jumlah_file, batch_id, nama_file, dimuat_pada, dimuat_oleh, versi = r
+    if batch_id is None:
+        return {"minggu": minggu, "batch_id": None, "nama_file": None, "dimuat_pada": None, "dimuat_oleh": None,
+                "jumlah_file": 0, "baris": 0, "versi_aturan": None}
+    return {"minggu": minggu, "batch_id": batch_id, "nama_file": nama_file, "dimuat_pada": dimuat_pada,
+            "dimuat_oleh": dimuat_oleh, "jumlah_file": int(jumlah_file), "baris": int(baris), "versi_aturan": versi}
 
 
 def _jumlah_desa(con, wilayah: str | None) -> int:
@@ -621,6 +629,24 @@ def penolakan_per_batch(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         FROM batch b ORDER BY b.batch_id DESC""").df()
 
 
+@tercakup("koperasi")
+def riwayat_muat_wilayah(con: duckdb.DuckDBPyConnection, cakupan: str | None = None) -> pd.DataFrame:
+    """The loads made for an area inside the scope (an office's own history; every load for a
+    national scope), newest first: batch_id, minggu, wilayah, nama_file, dimuat_pada, dimuat_oleh,
+    status, baris_dibaca, baris_dimuat, baris_ditolak. Counts only: the rejected cells stay national."""
+    # a database from before loads by area has no batch.wilayah until its next load: no area loads yet
+    if not con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'batch' "
+                       "AND column_name = 'wilayah'").fetchall()[0][0]:
+        return con.execute("""SELECT batch_id, minggu, NULL::VARCHAR AS wilayah, nama_file, dimuat_pada, dimuat_oleh,
+                                     status, baris_dibaca, baris_dimuat, baris_ditolak FROM batch
+                              WHERE $c IS NULL ORDER BY batch_id DESC""", {"c": cakupan}).df()
+    return con.execute("""
+        SELECT batch_id, minggu, wilayah, nama_file, dimuat_pada, dimuat_oleh, status, baris_dibaca, baris_dimuat,
+               baris_ditolak
+        FROM batch WHERE $c IS NULL OR wilayah = $c OR starts_with(wilayah, $c || '.')
+        ORDER BY batch_id DESC""", {"c": cakupan}).df()
+
+
 @tercakup("nasional")
 def rincian_penolakan(con: duckdb.DuckDBPyConnection, batch_id: int) -> pd.DataFrame:
     """The rejected rows of one batch: baris, kolom, nilai, alasan."""
@@ -642,25 +668,6 @@ def tingkat_lapor_provinsi(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         ORDER BY h.kode, m.minggu""").df()
 
 
-@tercakup("nasional")
-def batch_aktif(con: duckdb.DuckDBPyConnection, minggu: date) -> dict | None:
-    """The batch that holds a week now (to name it before replacing), or None."""
-    r = con.execute("""SELECT batch_id, nama_file, dimuat_pada, dimuat_oleh, baris_dimuat, minggu FROM batch
-                       WHERE minggu = ? AND status = 'aktif'""", [minggu]).fetchall()
-    if not r:
-        return None
-    return dict(zip(("batch_id", "nama_file", "dimuat_pada", "dimuat_oleh", "baris_dimuat", "minggu"), r[0]))
-
-
-def kolom_atau_null(con: duckdb.DuckDBPyConnection, tabel: str, kolom: str, alias: str) -> str:
-    """`alias.kolom`, or a NULL of text when the table lacks the column: the readers open the file
-    read-only, and a database written before a column existed gets it only on its next write
-    (store.pastikan_skema), e.g. batch.wilayah before area-scoped loads (all its loads national)."""
-    ada = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
-                      [tabel, kolom]).fetchall()[0][0]
-    return f"{alias}.{kolom}" if ada else "CAST(NULL AS VARCHAR)"
-
-
 def _ada_tabel(con: duckdb.DuckDBPyConnection, nama: str) -> bool:
     # a database written before withdrawals existed has no riwayat_minggu until its next write
     return bool(con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?",
@@ -669,22 +676,35 @@ def _ada_tabel(con: duckdb.DuckDBPyConnection, nama: str) -> bool:
 
 @tercakup("nasional")
 def minggu_dan_penarikan(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every week's active batch and every withdrawn batch, newest week first: minggu, batch_id,
-    status ('aktif' | 'ditarik'), nama_file, baris_dimuat, dimuat_pada, dimuat_oleh, and for a
-    withdrawn batch its latest withdrawal: ditarik_pada, ditarik_oleh, alasan."""
+    """One row per loaded week (its active batches together, as a withdrawal takes them) and one
+    per withdrawal of a week still withdrawn, newest week first: minggu, status ('aktif' |
+    'ditarik'), batch_id (the newest), batch (all, oldest first), jumlah_file, nama_file (the
+    newest batch's), baris (rows now in laporan, or archived by that withdrawal), dimuat_pada,
+    dimuat_oleh (the newest batch's), and for a withdrawal ditarik_pada, ditarik_oleh, alasan."""
     tarik = ("""(SELECT batch_id, max(pada) AS ditarik_pada, arg_max(oleh, pada) AS ditarik_oleh,
                         arg_max(alasan, pada) AS alasan
                  FROM riwayat_minggu WHERE aksi = 'tarik' GROUP BY batch_id)"""
              if _ada_tabel(con, "riwayat_minggu") else
              "(SELECT NULL::INTEGER AS batch_id, NULL::TIMESTAMP AS ditarik_pada, NULL AS ditarik_oleh, NULL AS alasan)")
+    # batches withdrawn together share their 'tarik' moment: that moment is one withdrawal
     return con.execute(f"""
-        SELECT b.minggu, b.batch_id, b.status, b.nama_file, b.baris_dimuat, b.dimuat_pada, b.dimuat_oleh,
-               CASE WHEN b.status = 'ditarik' THEN t.ditarik_pada END AS ditarik_pada,
-               CASE WHEN b.status = 'ditarik' THEN t.ditarik_oleh END AS ditarik_oleh,
-               CASE WHEN b.status = 'ditarik' THEN t.alasan END AS alasan
-        FROM batch b LEFT JOIN {tarik} t USING (batch_id)
-        WHERE b.status IN ('aktif', 'ditarik')
-        ORDER BY b.minggu DESC, b.batch_id DESC""").df()
+        WITH b AS (
+            SELECT b.minggu, b.batch_id, b.status, b.nama_file, b.dimuat_pada, b.dimuat_oleh,
+                   CASE WHEN b.status = 'ditarik' THEN t.ditarik_pada END AS ditarik_pada,
+                   CASE WHEN b.status = 'ditarik' THEN t.ditarik_oleh END AS ditarik_oleh,
+                   CASE WHEN b.status = 'ditarik' THEN t.alasan END AS alasan,
+                   CASE WHEN b.status = 'aktif'
+                        THEN (SELECT count(*) FROM laporan l WHERE l.minggu = b.minggu AND l.batch_id = b.batch_id)
+                        ELSE (SELECT count(*) FROM laporan_ditarik d WHERE d.batch_id = b.batch_id) END AS baris
+            FROM batch b LEFT JOIN {tarik} t USING (batch_id)
+            WHERE b.status IN ('aktif', 'ditarik'))
+        SELECT minggu, status, max(batch_id) AS batch_id, list(batch_id ORDER BY batch_id) AS batch,
+               count(*) AS jumlah_file, arg_max(nama_file, batch_id) AS nama_file, sum(baris)::BIGINT AS baris,
+               arg_max(dimuat_pada, batch_id) AS dimuat_pada, arg_max(dimuat_oleh, batch_id) AS dimuat_oleh,
+               any_value(ditarik_pada) AS ditarik_pada, arg_max(ditarik_oleh, batch_id) AS ditarik_oleh,
+               arg_max(alasan, batch_id) AS alasan
+        FROM b GROUP BY minggu, status, ditarik_pada
+        ORDER BY minggu DESC, batch_id DESC""").df()
 
 
 @tercakup("nasional")

@@ -662,6 +662,15 @@ _kunci_baca = threading.Lock()
 _sambungan: dict[Path, tuple[tuple, duckdb.DuckDBPyConnection]] = {}
 
 
+def kolom_atau_null(con: duckdb.DuckDBPyConnection, tabel: str, kolom: str, alias: str) -> str:
+    """`alias.kolom`, or a NULL of text when the table lacks the column: the readers open the file
+    read-only, and a database written before a column existed gets it only on its next write
+    (store.pastikan_skema), e.g. batch.wilayah before area-scoped loads (all its loads national)."""
+    ada = con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = ? AND column_name = ?",
+                      [tabel, kolom]).fetchall()[0][0]
+    return f"{alias}.{kolom}" if ada else "CAST(NULL AS VARCHAR)"
+
+
 def identitas_file(db_path: str | os.PathLike | None = None) -> tuple:
     """(inode, mtime_ns, size) of the live file: changes on every swap; the cache key of the app."""
     try:

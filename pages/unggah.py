@@ -1,6 +1,8 @@
-"""Unggah: check a week's file before loading it, then load it (or replace the week); the load
-history; withdraw or restore a loaded week. Any unexpected error is shown as one sentence and
-logged (kdkmp.ui.unggah: periksa_file, tulis), never as a traceback."""
+"""Unggah: choose the area a week's file is for (fixed for a kabupaten office), check the file,
+see what the load would add, replace and remove area by area, then load it (waiting its turn
+when another office is loading); for the admin, the load history and withdrawing or restoring a
+week (an office sees the history of its own loads). Any unexpected error is shown as one sentence and logged (kdkmp.ui.unggah), never as a
+traceback."""
 
 import hashlib
 
@@ -9,13 +11,16 @@ import streamlit as st
 from kdkmp import format as fmt
 from kdkmp import ingest, queries
 from kdkmp.ui import dasar, sesi
-from kdkmp.ui.unggah import periksa_file, riwayat_dan_penarikan, tulis
+from kdkmp.ui import unggah as ui
 
 pengguna = sesi.wajib_hak("boleh_muat")
+admin = pengguna.hak.kelola_minggu
 st.title("Unggah data mingguan")
 st.caption("Format: CSV (pemisah , atau ;, UTF-8 atau Windows-1252), XLSX, atau Parquet, sesuai kontrak snapshot v1. "
-           "File diperiksa dulu; tidak ada yang disimpan sebelum Anda menekan **Muat**.")
+           "File diperiksa dulu; tidak ada yang disimpan sebelum Anda menekan **Muat**. Pemuatan hanya mengganti "
+           "kabupaten/kota yang ada di file; wilayah lain minggu itu tidak berubah.")
 
+wilayah, ganti_semua = ui.pilih_wilayah(pengguna)
 berkas = st.file_uploader("File laporan mingguan", type=["csv", "xlsx", "parquet"], key="berkas_unggah")
 k1, k2 = st.columns(2)
 with k1:
@@ -25,16 +30,16 @@ with k2:
     sheet = st.text_input("Nama sheet XLSX (kosong = sheet pertama)", key="sheet_unggah") or None
 
 if berkas is None:
-    riwayat_dan_penarikan()
+    ui.riwayat(admin)
     st.stop()
 
 isi = berkas.getvalue()
 sidik = hashlib.sha256(isi).hexdigest()
-kunci = (sidik, berkas.name, minggu_manual, sheet)
+kunci = (sidik, berkas.name, minggu_manual, sheet, wilayah)
 if st.session_state.get("pratinjau_kunci") != kunci:
     with st.spinner(f"Memeriksa {berkas.name}…"):
-        st.session_state["pratinjau"], st.session_state["pratinjau_galat"] = periksa_file(
-            isi, berkas.name, minggu_manual, sheet)
+        st.session_state["pratinjau"], st.session_state["pratinjau_galat"] = ui.periksa_file(
+            isi, berkas.name, minggu_manual, sheet, wilayah)
     st.session_state["pratinjau_kunci"] = kunci
     st.session_state.pop("hasil_muat", None)
 
@@ -55,45 +60,47 @@ if hasil.kolom_tambahan:
 if hasil.baris_ditolak:
     st.subheader("Baris yang ditolak")
     dasar.tabel_data(hasil.ditolak, height=260,
-                 column_config={"baris": "Baris", "kolom": "Kolom", "nilai": "Nilai", "alasan": "Alasan"})
+                     column_config={"baris": "Baris", "kolom": "Kolom", "nilai": "Nilai", "alasan": "Alasan"})
     st.download_button("Unduh baris ditolak (untuk diperbaiki)", hasil.file_penolakan(),
                        file_name=berkas.name.rsplit(".", 1)[0] + ".ditolak.csv", mime="text/csv",
                        icon=":material/download:")
 
 if st.session_state.get("hasil_muat"):
-    st.success(f"Minggu {fmt.tanggal(hasil.minggu)} dimuat sebagai batch {st.session_state['hasil_muat']} "
-               "dan sudah dinilai. Semua halaman kini menampilkan data ini.")
-    riwayat_dan_penarikan()
+    batch_id, kalimat = st.session_state["hasil_muat"]
+    st.success(f"Minggu {fmt.tanggal(hasil.minggu)} dimuat sebagai batch {batch_id} untuk "
+               f"{ui.label_wilayah_muat(wilayah)} dan sudah dinilai. {kalimat}")
+    ui.riwayat(admin)
     st.stop()
 
-dimuat = dasar.daftar_minggu()
-sudah_ada = dasar.tanya(queries.batch_aktif, hasil.minggu) if dimuat else None
-peringatan = ingest.peringatan_cakupan(hasil.minggu, hasil.baris_dimuat,
-                                       dasar.tanya(queries.batch_aktif, dimuat[0]) if dimuat else None)
+rencana, galat = ui.pratinjau(hasil, wilayah, ganti_semua)
+if galat:
+    st.error(galat)
+    st.stop()
+siap = ui.tampilkan_rencana(rencana)
+
 yakin_cakupan = True
-if peringatan:
-    st.warning(peringatan)
-    yakin_cakupan = st.checkbox("Ya, file ini memang seluruh data minggu itu", key="konfirmasi_cakupan")
-ganti = False
-if sudah_ada:
-    st.warning(f"Minggu {fmt.tanggal(hasil.minggu)} sudah dimuat: batch {sudah_ada['batch_id']}, file "
-               f"{sudah_ada['nama_file']}, {fmt.waktu(sudah_ada['dimuat_pada'])} oleh {sudah_ada['dimuat_oleh']} "
-               f"({fmt.angka(sudah_ada['baris_dimuat'])} baris).")
-    ganti = st.checkbox(f"Ya, ganti data minggu ini (batch {sudah_ada['batch_id']}) dengan file ini", key="konfirmasi_ganti")
+if wilayah is None:  # an area's file is meant to be partial; a national one far smaller than the last week is not
+    dimuat = dasar.daftar_minggu()
+    peringatan = ingest.peringatan_cakupan(hasil.minggu, hasil.baris_dimuat,
+                                           dasar.tanya(queries.cap_data, dimuat[0]) if dimuat else None)
+    if peringatan:
+        st.warning(peringatan)
+        yakin_cakupan = st.checkbox("Ya, file ini memang seluruh data minggu itu", key="konfirmasi_cakupan")
 
 st.caption(f"Dimuat oleh: **{pengguna.nama}** (akun yang masuk).")
-if st.button("Muat ke basis data", type="primary", disabled=(bool(sudah_ada) and not ganti) or not yakin_cakupan,
-             icon=":material/upload:"):
+if st.button("Muat ke basis data", type="primary", disabled=not (siap and yakin_cakupan), icon=":material/upload:"):
     with st.status(f"Memuat {fmt.angka(hasil.baris_dimuat)} baris minggu {fmt.tanggal(hasil.minggu)}…") as status:
-        batch_id, galat = tulis(ingest.simpan, hasil, isi_file=isi, nama_file=berkas.name, ganti=ganti,
-                                   dimuat_oleh=pengguna.nama, konteks=f"muat {berkas.name}")
+        tersimpan, galat = ui.muat(hasil, isi=isi, nama_file=berkas.name, pengguna=pengguna, wilayah=wilayah,
+                                   ganti=bool(rencana.diganti), ganti_semua=ganti_semua)
         if galat:
             status.update(label="Gagal memuat", state="error")
             st.error(galat)
             st.stop()
-        sesi.catat("ganti" if ganti else "muat", pengguna.nama, minggu=hasil.minggu.isoformat(), batch=batch_id,
-                 file=berkas.name, sha256=sidik, baris_dimuat=hasil.baris_dimuat, baris_ditolak=hasil.baris_ditolak)
-        status.update(label=f"Selesai: batch {batch_id}", state="complete")
-    st.session_state["hasil_muat"] = batch_id
+        r = tersimpan.rencana
+        sesi.catat("ganti" if r.kode_dihapus else "muat", pengguna.nama, wilayah=wilayah,
+                   minggu=hasil.minggu.isoformat(), batch=tersimpan.batch_id, file=berkas.name, sha256=sidik,
+                   baris_dimuat=hasil.baris_dimuat, baris_ditolak=hasil.baris_ditolak,
+                   baris_diganti=r.baris_diganti, baris_dihapus=r.baris_hilang, ganti_semua=ganti_semua)
+        status.update(label=f"Selesai: batch {tersimpan.batch_id}", state="complete")
+    st.session_state["hasil_muat"] = (tersimpan.batch_id, r.kalimat())
     st.rerun()
-

@@ -55,7 +55,8 @@ http {{
 
 @pytest.fixture(scope="module")
 def dasbor_proksi(db_demo, tmp_path_factory):
-    """(nginx URL, direct Streamlit URL) with accounts ntb (provinsi 52) and lama (deactivated)."""
+    """(nginx URL, direct Streamlit URL) with accounts ntb (provinsi 52), pusat1 (pusat: reads, loads
+    nothing) and lama (deactivated)."""
     if not os.path.exists(NGINX):
         if os.environ.get("CI"):
             pytest.fail("nginx tidak terpasang; .ci/run seharusnya memasangnya (apt-get install nginx)")
@@ -63,6 +64,7 @@ def dasbor_proksi(db_demo, tmp_path_factory):
     folder = tmp_path_factory.mktemp("proksi")
     url_catatan = f"sqlite:///{folder / 'catatan.sqlite'}"
     catatan.tambah_akun("ntb", "provinsi", "52", oleh="uji", sandi=SANDI, url=url_catatan)
+    catatan.tambah_akun("pusat1", "pusat", None, oleh="uji", sandi=SANDI, url=url_catatan)
     catatan.tambah_akun("lama", "provinsi", "61", oleh="uji", sandi=SANDI, url=url_catatan)
     catatan.ubah_akun("lama", oleh="uji", aktif=False, url=url_catatan)
     htpasswd = folder / "htpasswd"
@@ -88,18 +90,22 @@ def tunggu_selesai(page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
 
 
-def test_a_direct_link_to_the_upload_page_of_a_fresh_server_is_refused_to_a_provinsi_user(dasbor_proksi,
-                                                                                         browser: Browser):
+def test_a_direct_link_to_the_upload_page_of_a_fresh_server_is_refused_to_a_pusat_user(dasbor_proksi,
+                                                                                      browser: Browser):
     # First in this module on purpose: until a session opens the root URL, Streamlit serves a
     # page URL in its pages/-folder mode without running app.py; access must hold there too.
+    # pusat reads everything and loads nothing (the offices load their own areas, issue 15).
     url, _, _ = dasbor_proksi
-    konteks = browser.new_context(http_credentials={"username": "ntb", "password": SANDI})
+    konteks = browser.new_context(http_credentials={"username": "pusat1", "password": SANDI})
     page = konteks.new_page()
     page.goto(url + "/unggah")
     tunggu_selesai(page)
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
-        "Halaman ini tidak tersedia untuk peran PMO provinsi / Diskop.")
+        "Halaman ini tidak tersedia untuk peran PMO pusat.")
     expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
+    konteks.close()
+    konteks = browser.new_context(http_credentials={"username": "ntb", "password": SANDI})
+    page = konteks.new_page()
     page.goto(url + "/wilayah?prov=61")
     tunggu_selesai(page)
     expect(page.get_by_test_id("stAlertContentError")).to_contain_text("berada di luar cakupan akun Anda")

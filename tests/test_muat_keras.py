@@ -402,7 +402,7 @@ def test_a_parquet_text_column_with_bytes_that_are_not_utf8_rejects_those_rows(t
 
 # --------------------------------------------------------------------------- a partial file as the latest week
 
-TERAKHIR = {"minggu": dt.date(2026, 11, 16), "baris_dimuat": 79_618}
+TERAKHIR = {"minggu": dt.date(2026, 11, 16), "batch_id": 1, "baris": 79_618}  # queries.cap_data
 
 
 @pytest.mark.parametrize("minggu, baris, peringatan", [

@@ -110,19 +110,27 @@ def test_a_refused_file_explains_itself_and_changes_nothing(salinan_demo):
     assert hashlib.sha256(salinan_demo.read_bytes()).hexdigest() == sebelum
 
 
-def test_replacing_a_loaded_week_needs_a_second_confirmation(salinan_demo):
+def test_replacing_a_loaded_week_needs_a_second_confirmation_and_replaces_only_the_file_s_kabupaten(salinan_demo):
+    con = store.sambungan_baca(salinan_demo)
+    lain = con.execute("SELECT count(*) FROM laporan WHERE minggu = ? AND kode_kabupaten <> '52.01'", [MINGGU]).fetchall()
+    con.close()
     at = buka("pages/unggah.py")
-    isi = frame_contoh(8, minggu=MINGGU).to_csv(index=False).encode()
+    isi = frame_contoh(8, minggu=MINGGU).to_csv(index=False).encode()  # 8 desa of Lombok Barat (52.01)
     at.file_uploader[0].set_value(("ulang.csv", isi, "text/csv")).run()
-    assert any("sudah dimuat: batch" in w.value for w in at.warning)
+    assert any("sudah dimuat untuk 1 kabupaten/kota di file ini" in w.value for w in at.warning)
     assert at.button[0].disabled
     at.checkbox(key="konfirmasi_ganti").check().run()
     assert not at.button[0].disabled
     at.button[0].click().run()
     assert not at.exception
     con = store.sambungan_baca(salinan_demo)
-    assert con.execute("SELECT count(*) FROM laporan WHERE minggu = ?", [MINGGU]).fetchall() == [(8,)]
-    assert con.execute("SELECT count(*) FROM batch WHERE minggu = ? AND status = 'diganti'", [MINGGU]).fetchall() == [(1,)]
+    assert con.execute("SELECT count(*) FROM laporan WHERE minggu = ? AND kode_kabupaten = '52.01'",
+                       [MINGGU]).fetchall() == [(8,)]
+    assert con.execute("SELECT count(*) FROM laporan WHERE minggu = ? AND kode_kabupaten <> '52.01'",
+                       [MINGGU]).fetchall() == lain
+    # the national batch still holds every other kabupaten: both stay active
+    assert con.execute("SELECT status FROM batch WHERE minggu = ? ORDER BY batch_id", [MINGGU]).fetchall() == [
+        ("aktif",), ("aktif",)]
 
 
 def test_what_if_numbers_equal_a_direct_rescoring_with_the_candidate(demo_env, tmp_path):

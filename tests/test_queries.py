@@ -191,3 +191,70 @@ def test_melapor_counts_reports_received_and_gate_zoned_silent_koperasi_apart(tm
     ringkas = queries.ringkasan(con, minggu(3))
     assert ringkas["jumlah_koperasi"] == 1 and ringkas["tanpa_laporan_dizonakan"] == 1
     assert ringkas["pergerakan"] == {"baru_merah": 1, "pulih": 0, "merah_kronis": 0}
+
+
+# ---------------------------------------------------------------- a week of several files (issue 15)
+
+@pytest.fixture
+def dua_file(db_demo, tmp_path):
+    """A copy of the demo whose latest week is the national file plus Lombok Barat's own file
+    (one koperasi fewer): (db, rows of the national file, Lombok Barat's rows in it, rows of its file)."""
+    import shutil
+
+    from kdkmp import demo, ingest, snapshot
+
+    db = tmp_path / "kdkmp.duckdb"
+    shutil.copyfile(db_demo, db)
+    from tests.conftest import MINGGU_UJI, WILAYAH_UJI
+
+    minggu, frame = list(demo.frame_minggu_semua(MINGGU_UJI, wilayah_kode=WILAYAH_UJI))[-1]
+    assert minggu == MINGGU
+    lobar = frame[frame["kode_desa"].str.startswith("52.01.")]
+    file = lobar.iloc[:-1]
+    hasil = snapshot.validasi_frame(file, wilayah_muat="52.01")
+    ingest.simpan_rinci(hasil, isi_file=None, nama_file="lobar.csv", db_path=db, ganti=True, dimuat_oleh="lobar",
+                        wilayah="52.01")
+    yield db, len(frame), len(lobar), len(file)
+    store.tutup_semua()
+
+
+def test_the_stamp_of_a_week_of_two_files_counts_both_and_names_the_latest(dua_file):
+    from kdkmp import format as fmt
+
+    db, nasional, lobar_lama, lobar_baru = dua_file
+    cap = queries.cap_data(store.sambungan_baca(db), MINGGU)
+    total = nasional - lobar_lama + lobar_baru
+    assert (cap["baris"], cap["jumlah_file"], cap["nama_file"], cap["dimuat_oleh"]) == (total, 2, "lobar.csv", "lobar")
+    assert fmt.dimuat(cap).startswith(f"{fmt.angka(total)} baris dari 2 file (terakhir: lobar.csv, ")
+    assert fmt.dimuat(cap).endswith(" oleh lobar)")
+    satu = queries.cap_data(store.sambungan_baca(db), date(2026, 11, 9))
+    assert satu["jumlah_file"] == 1 and fmt.dimuat(satu).startswith(f"{fmt.angka(satu['baris'])} baris, dimuat ")
+    assert queries.cap_data(store.sambungan_baca(db), date(2025, 6, 2))["batch_id"] is None
+
+
+def test_the_week_list_shows_a_week_of_two_files_once_also_when_withdrawn(dua_file):
+    from kdkmp import ingest
+
+    db, nasional, lobar_lama, lobar_baru = dua_file
+    total = nasional - lobar_lama + lobar_baru
+    daftar = queries.minggu_dan_penarikan(store.sambungan_baca(db))
+    assert daftar["minggu"].dt.date.tolist() == [MINGGU, date(2026, 11, 9), date(2026, 11, 2), date(2026, 10, 26)]
+    r = daftar.iloc[0]
+    assert (list(r["batch"]), r["jumlah_file"], r["baris"], r["nama_file"]) == ([4, 5], 2, total, "lobar.csv")
+    ingest.tarik(MINGGU, alasan="uji", oleh="Sari", db_path=db)
+    daftar = queries.minggu_dan_penarikan(store.sambungan_baca(db))
+    r = daftar.iloc[0]
+    assert (r["status"], list(r["batch"]), r["baris"], r["ditarik_oleh"], r["alasan"]) == (
+        "ditarik", [4, 5], total, "Sari", "uji")
+    assert len(daftar) == 4
+
+
+def test_minggu_daftar_prints_a_week_of_two_files_on_one_line(dua_file, capsys):
+    from kdkmp import cli
+
+    db, nasional, lobar_lama, lobar_baru = dua_file
+    assert cli.main(["minggu", "daftar", "--db", str(db)]) == 0
+    baris = [b for b in capsys.readouterr().out.splitlines() if b.strip().startswith(MINGGU.isoformat())]
+    total = f"{nasional - lobar_lama + lobar_baru:,}".replace(",", ".")
+    assert len(baris) == 1
+    assert f"batch 4, 5  2 file, terakhir lobar.csv  {total} baris  dimuat " in baris[0] and baris[0].endswith("oleh lobar")

@@ -31,9 +31,8 @@ def remah_roti(kode: str | None) -> None:
 def cap(minggu: date, jumlah: dict) -> None:
     """The stamp every view carries: week, load, rules version, reporting rate."""
     c = tanya(queries.cap_data, minggu)
-    dimuat = f"dimuat {fmt.waktu(c['dimuat_pada'])} dari {c['nama_file']}" if c["batch_id"] else "belum dimuat"
     st.caption(
-        f"Data minggu **{fmt.tanggal(minggu)}** · {dimuat} · aturan versi `{c['versi_aturan'] or '–'}` · "
+        f"Data minggu **{fmt.tanggal(minggu)}** · {fmt.dimuat(c)} · aturan versi `{c['versi_aturan'] or '–'}` · "
         f"melapor {fmt.angka(jumlah['melapor'])} dari {fmt.angka(jumlah['jumlah_desa'])} desa/kelurahan "
         f"({fmt.rasio_persen(jumlah['melapor'], jumlah['jumlah_desa'])})"
         + (f" · {fmt.angka(jumlah['tanpa_laporan_dizonakan'])} koperasi tanpa laporan minggu ini tetap diberi zona "
