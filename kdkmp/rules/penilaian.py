@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 
 from kdkmp.rules.kompilasi import (_TIPE_ALASAN, Cara, Kueri, _kompilasi, _minggu_keluar, _sql_nama_zona,
-                                   _sql_penjelasan_ditahan, _sql_zona_akhir)
+                                   _sql_penjelasan_ditahan, _sql_pilar_terlemah, _sql_zona_akhir)
 from kdkmp.rules.model import PILAR, SEMUA_ZONA, TIDAK_MELAPOR, ZONA, Aturan, muat_aturan_teks
 # ---------------------------------------------------------------------------------------
 # Storage
@@ -202,7 +202,7 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
         # One week's zone is a function of its row and the kept state, not of its signature's
         # number: it is computed with the scores, and the writes join the number on (a table
         # of 83 k rows fewer, ≈ 0.04 s of scoring one week, measured).
-        bawa = ("minggu", "skor_total", *(f"skor_{n}" for n in PILAR), "pilar_terlemah")
+        bawa = ("minggu", "skor_total", *(f"skor_{n}" for n in PILAR))
         if not semua:
             bawa += ("_ciri", "kode_koperasi", "_kode_desa", "_nama_koperasi", "_pertama",
                      *(k.replace("_k", "_s", 1) for k in kueri.kumulatif))
@@ -240,7 +240,8 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
         nama_zona = _sql_nama_zona("z._rank_akhir")
         sumber_kolom = {"minggu": "z.minggu", "zona": nama_zona, "id_penjelasan": "z.dasar * 4 + coalesce(z._tahan, 0)",
                         "minggu_di_zona": "z.minggu_di_zona", "pergerakan": "z.pergerakan", "versi_aturan": "$versi",
-                        "kode_koperasi": "kode_koperasi", "nama_koperasi": "_nama_koperasi", "kode_desa": "_kode_desa"}
+                        "kode_koperasi": "kode_koperasi", "nama_koperasi": "_nama_koperasi", "kode_desa": "_kode_desa",
+                        "pilar_terlemah": _sql_pilar_terlemah(aturan.model)}
         kolom = ", ".join(sumber_kolom.get(k.strip(), "z." + k.strip()) for k in _KOLOM_INTI.split(","))
         con.execute(f"INSERT INTO zona_inti ({_KOLOM_INTI}) SELECT {kolom} FROM {zona_tulis} z {gabung_kenal}",
                     {"versi": aturan.versi}).fetchall()
