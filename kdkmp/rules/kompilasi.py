@@ -331,7 +331,13 @@ def _sql_pilar_terlemah(m: ModelAturan) -> str:
 def _nama_dibaca(expr: str, calon: set[str]) -> set[str]:
     """Which of the column names `calon` an SQL expression reads (string literals ignored)."""
     tanpa_literal = re.sub(r"'(?:[^']|'')*'", "''", expr)
-    return {n for n in calon if re.search(rf"(?<![\w$]){re.escape(n)}(?!\w)", tanpa_literal)}
+    # a name of word characters is read where it is a whole word not after '$' (a parameter):
+    # the words found once, rather than a search per name (which was ≈ 0.035 s of every
+    # compilation, a tenth of scoring one week)
+    kata = set(re.findall(r"(?<![\w$])\w+", tanpa_literal))
+    return ({n for n in calon if n in kata and re.fullmatch(r"\w+", n)}
+            | {n for n in calon if not re.fullmatch(r"\w+", n)
+               and re.search(rf"(?<![\w$]){re.escape(n)}(?!\w)", tanpa_literal)})
 
 
 def _teks_amatan(s: Syarat, ctx: _Konteks) -> str:
