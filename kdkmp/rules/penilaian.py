@@ -15,7 +15,7 @@ from datetime import date
 import pandas as pd
 
 from kdkmp.rules.kompilasi import (_TIPE_ALASAN, Cara, Kueri, _kompilasi, _minggu_keluar, _sql_nama_zona,
-                                   _sql_penjelasan_ditahan, _sql_zona_akhir)
+                                   _sql_penjelasan_ditahan, _sql_pilar_terlemah, _sql_zona_akhir)
 from kdkmp.rules.model import PILAR, SEMUA_ZONA, TIDAK_MELAPOR, ZONA, Aturan, muat_aturan_teks
 # ---------------------------------------------------------------------------------------
 # Storage
@@ -199,7 +199,15 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
     try:
         if semua:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _kenal AS {kueri.kenal}", _parameter(kueri.kenal, p)).fetchall()
-        q = f"CREATE OR REPLACE TEMP TABLE _hasil AS {kueri.sql}"
+        # One week's zone is a function of its row and the kept state, not of its signature's
+        # number: it is computed with the scores, and the writes join the number on (a table
+        # of 83 k rows fewer, ≈ 0.04 s of scoring one week, measured).
+        bawa = ("minggu", "skor_total", *(f"skor_{n}" for n in PILAR))
+        if not semua:
+            bawa += ("_ciri", "kode_koperasi", "_kode_desa", "_nama_koperasi", "_pertama",
+                     *(k.replace("_k", "_s", 1) for k in kueri.kumulatif))
+        q = (f"CREATE OR REPLACE TEMP TABLE _hasil AS {kueri.sql}" if semua else
+             f"CREATE OR REPLACE TEMP TABLE _hasil AS {_sql_zona_akhir(aturan.model, kueri.cara, f'({kueri.sql})', bawa)}")
         con.execute(q, _parameter(q, p)).fetchall()
         # Signatures as text; those already explained under these rules keep their number, new
         # ones are numbered on after the largest (ids are never changed, only appended). A row's
@@ -218,22 +226,24 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
              + kueri.jelas.replace("{sumber}", "(SELECT _kunci, _ciri FROM _ciri_ada WHERE _baru)")
              + ") j JOIN _ciri_ada c ON c._kunci = j._kunci")
         con.execute(q, _parameter(q, p)).fetchall()
-        # The zone over narrow rows, carrying what the writes below need (the signature's number
-        # instead of the signature), so that nothing joins 2.2 M rows back: joining _zona back to
-        # _hasil on (_ki, _ord) cost ≈ 0.5 s of a national rescoring, the same windows over the
-        # wide rows ≈ 1 s (measured). One week also carries its identity and kept history.
-        bawa = ("minggu", "skor_total", *(f"skor_{n}" for n in PILAR), "pilar_terlemah", "dasar")
-        if not semua:
-            bawa += ("kode_koperasi", "_kode_desa", "_nama_koperasi", "_pertama",
-                     *(k.replace("_k", "_s", 1) for k in kueri.kumulatif))
-        sumber = "(SELECT h.*, c.dasar FROM _hasil h JOIN _ciri_ada c USING (_ciri))"  # struct '=': NULL fields equal
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _zona AS {_sql_zona_akhir(aturan.model, kueri.cara, sumber, bawa)}").fetchall()
+        dengan_dasar = "(SELECT h.*, c.dasar FROM _hasil h JOIN _ciri_ada c USING (_ciri))"  # struct '=': NULL fields equal
+        if semua:
+            # The zone over narrow rows, carrying what the writes below need (the signature's
+            # number instead of the signature), so that nothing joins 2.2 M rows back: joining
+            # _zona back to _hasil on (_ki, _ord) cost ≈ 0.5 s of a national rescoring, the same
+            # windows over the wide rows ≈ 1 s (measured).
+            sql_zona = _sql_zona_akhir(aturan.model, kueri.cara, dengan_dasar, bawa + ("dasar",))
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _zona AS {sql_zona}").fetchall()
+            zona_tulis = zona_simpan = "_zona"
+        else:
+            zona_tulis, zona_simpan = dengan_dasar, "_hasil"
         nama_zona = _sql_nama_zona("z._rank_akhir")
         sumber_kolom = {"minggu": "z.minggu", "zona": nama_zona, "id_penjelasan": "z.dasar * 4 + coalesce(z._tahan, 0)",
                         "minggu_di_zona": "z.minggu_di_zona", "pergerakan": "z.pergerakan", "versi_aturan": "$versi",
-                        "kode_koperasi": "kode_koperasi", "nama_koperasi": "_nama_koperasi", "kode_desa": "_kode_desa"}
+                        "kode_koperasi": "kode_koperasi", "nama_koperasi": "_nama_koperasi", "kode_desa": "_kode_desa",
+                        "pilar_terlemah": _sql_pilar_terlemah(aturan.model)}
         kolom = ", ".join(sumber_kolom.get(k.strip(), "z." + k.strip()) for k in _KOLOM_INTI.split(","))
-        con.execute(f"INSERT INTO zona_inti ({_KOLOM_INTI}) SELECT {kolom} FROM _zona z {gabung_kenal}",
+        con.execute(f"INSERT INTO zona_inti ({_KOLOM_INTI}) SELECT {kolom} FROM {zona_tulis} z {gabung_kenal}",
                     {"versi": aturan.versi}).fetchall()
         ditahan = f"""(SELECT v.id, v.id // 4 * 4 AS dasar, v.id % 4 AS _tahan, (c._ciri._bit0 & 1) <> 0 AS _melapor,
                               c._ciri._rank_mentah AS _rank_mentah
@@ -254,7 +264,7 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
                              _nama_koperasi AS nama_koperasi, {nama_zona} AS zona,
                              z.minggu_di_zona, z.lapor_sejak_merah, z.lapor_sejak_kuning, z.zona_nyata,
                              z.minggu_zona_nyata, z.zona_sejak_merah{riwayat}
-                      FROM (FROM _zona WHERE minggu IN $simpan) z {gabung_kenal}"""
+                      FROM (FROM {zona_simpan} WHERE minggu IN $simpan) z {gabung_kenal}"""
         nilai = {"penanda": kueri.penanda, "simpan": simpan, "simpan_b": simpan[-1]}
         # one week keeps the latest state before it (still valid: the weeks up to it are
         # unchanged) beside its own; all weeks, or states of other rules, start afresh
