@@ -72,9 +72,9 @@ def klik_ke_anak(browser, url: str, label: str, nama: str, judul: str) -> float:
         kotak = page.get_by_test_id("stSelectbox").filter(has_text=label)
         kotak.click()
         page.keyboard.type(nama)
-        pilihan = page.get_by_role("option", name=re.compile(rf"^{re.escape(nama)}")).first
+        page.get_by_role("option", name=re.compile(rf"^{re.escape(nama)}")).first.wait_for()
         t0 = time.perf_counter()
-        pilihan.click()
+        page.keyboard.press("Enter")  # the first match; its element is redrawn as the list filters
         page.get_by_role("heading", name=judul).wait_for(timeout=120_000)
         while not semua_tergambar(page):
             page.wait_for_timeout(20)

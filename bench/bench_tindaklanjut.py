@@ -22,7 +22,8 @@ from kdkmp import akses, catatan, export, queries, store  # noqa: E402
 from kdkmp import tindaklanjut as tl  # noqa: E402
 
 N = 5000
-PUSAT = akses.Pengguna(nama="bench", peran="pusat", wilayah=None, cara_masuk="lokal")
+# national and allowed to record (PMO pusat only reads follow-up)
+NASIONAL = akses.Pengguna(nama="bench", peran="admin", wilayah=None, cara_masuk="lokal")
 
 
 def ukur(nama: str, url: str, db: Path) -> None:
@@ -39,10 +40,10 @@ def ukur(nama: str, url: str, db: Path) -> None:
     berkas = export.ke_csv(isian)
 
     t = time.perf_counter()
-    pratinjau = tl.pratinjau_impor(con, PUSAT, berkas, "isian.csv", url=url)
+    pratinjau = tl.pratinjau_impor(con, NASIONAL, berkas, "isian.csv", url=url)
     t_pratinjau = time.perf_counter() - t
     t = time.perf_counter()
-    hasil = tl.terapkan_impor(pratinjau, PUSAT, url=url)
+    hasil = tl.terapkan_impor(pratinjau, NASIONAL, url=url)
     t_terapkan = time.perf_counter() - t
     assert hasil == {"baru": N, "diubah": 0}, hasil
     print(f"{nama:<10}  import {N:,} new actions: preview {t_pratinjau:.2f} s + apply {t_terapkan:.2f} s "
@@ -54,10 +55,10 @@ def ukur(nama: str, url: str, db: Path) -> None:
     lagi["Catatan"] = "sudah dikunjungi"
     berkas = export.ke_csv(lagi)
     t = time.perf_counter()
-    pratinjau = tl.pratinjau_impor(con, PUSAT, berkas, "isian2.csv", url=url)
+    pratinjau = tl.pratinjau_impor(con, NASIONAL, berkas, "isian2.csv", url=url)
     t_pratinjau = time.perf_counter() - t
     t = time.perf_counter()
-    hasil = tl.terapkan_impor(pratinjau, PUSAT, url=url)
+    hasil = tl.terapkan_impor(pratinjau, NASIONAL, url=url)
     t_terapkan = time.perf_counter() - t
     assert hasil == {"baru": 0, "diubah": N}, hasil
     print(f"{nama:<10}  import {N:,} status updates (ID + version): preview {t_pratinjau:.2f} s + apply "

@@ -169,9 +169,10 @@ def _waktu(t) -> str:
 
 # ---------------------------------------------------------------- commands
 
-def _pengguna_ingest(args):
-    """The akses.Pengguna an ingest runs as: admin (the shell on the server is trusted, as for
-    `pengguna`), or the account named by --oleh, read from the state store."""
+def _pengguna_oleh(args, akibat: str):
+    """The akses.Pengguna a command acts as: the account named by --oleh, read from the state store
+    (its role and scope apply), else the OS user as admin (the shell on the server is trusted, as
+    for `pengguna`). `akibat` ends a refusal: what did not happen ("tidak ada yang dimuat")."""
     from kdkmp import akses
 
     nama = (args.oleh or "").strip()
@@ -181,11 +182,12 @@ def _pengguna_ingest(args):
 
     akun = catatan.cari_akun(nama, url=_url_catatan(args))
     if akun is None:
-        raise Ditolak(f"Akun '{nama}' tidak terdaftar di {catatan.tampilan_url(_url_catatan(args))}; tidak ada yang "
-                      f"dimuat (tambahkan dengan: python -m kdkmp pengguna tambah {nama} --peran … --wilayah …).")
+        raise Ditolak(f"Akun '{nama}' (--oleh) tidak terdaftar di {catatan.tampilan_url(_url_catatan(args))}; "
+                      f"{akibat} (tambahkan dengan: python -m kdkmp pengguna tambah {nama} --peran … --wilayah …, "
+                      "atau jalankan tanpa --oleh).")
     peran, kode, aktif = akun
     if not aktif:
-        raise Ditolak(f"Akun '{nama}' sudah dinonaktifkan; tidak ada yang dimuat.")
+        raise Ditolak(f"Akun '{nama}' (--oleh) sudah dinonaktifkan; {akibat}.")
     return akses.Pengguna(nama=nama, peran=peran, wilayah=kode, cara_masuk="cli")
 
 
@@ -220,7 +222,7 @@ def perintah_ingest(args) -> int:
     from kdkmp import queries
 
     try:
-        pengguna = _pengguna_ingest(args)
+        pengguna = _pengguna_oleh(args, "tidak ada yang dimuat")
         wilayah = ingest.periksa_wilayah_muat(args.wilayah)
         if wilayah is None and pengguna.hak.tingkat_wilayah is not None:
             wilayah = pengguna.wilayah  # a kabupaten or provinsi account loads its own area
@@ -619,23 +621,6 @@ def perintah_layani(args) -> int:
 
 # ---------------------------------------------------------------- tindaklanjut (kdkmp.tindaklanjut)
 
-def _pengguna_tindak_lanjut(args):
-    """The account an import acts as (--oleh), or the OS user with a national scope."""
-    from kdkmp import akses, catatan
-
-    if not (args.oleh or "").strip():
-        return akses.Pengguna(nama=store._pengguna(), peran="admin", wilayah=None, cara_masuk="cli")
-    nama = args.oleh.strip()
-    akun = catatan.cari_akun(nama, url=_url_catatan(args))
-    if akun is None:
-        raise Ditolak(f"Akun '{nama}' (--oleh) tidak terdaftar; tambahkan dulu dengan `python -m kdkmp pengguna "
-                      f"tambah {nama} --peran … --wilayah …`, atau jalankan tanpa --oleh.")
-    peran, kode_wilayah, aktif = akun
-    if not aktif:
-        raise Ditolak(f"Akun '{nama}' (--oleh) sudah dinonaktifkan; tidak ada yang diimpor.")
-    return akses.Pengguna(nama=nama, peran=peran, wilayah=kode_wilayah, cara_masuk="cli")
-
-
 def perintah_tindaklanjut_ekspor(args) -> int:
     from datetime import datetime
 
@@ -646,7 +631,7 @@ def perintah_tindaklanjut_ekspor(args) -> int:
     ekstensi = keluaran.suffix.lower()
     if ekstensi not in (".csv", ".xlsx"):
         raise Ditolak(f"Berkas keluaran harus berakhiran .csv atau .xlsx, bukan '{keluaran.suffix or keluaran.name}'.")
-    pengguna = _pengguna_tindak_lanjut(args)
+    pengguna = _pengguna_oleh(args, "tidak ada yang diekspor")
     kode = ref.cari(args.wilayah).kode if args.wilayah else pengguna.cakupan
     con = store.sambungan_baca(args.db)
     minggu = _minggu_dimuat(con, args.week)
@@ -681,7 +666,7 @@ def perintah_tindaklanjut_impor(args) -> int:
         isi = berkas.read_bytes()
     except OSError as e:
         raise Ditolak(f"Berkas {berkas} tidak dapat dibaca: {galat.sebab_os(e)}.") from None
-    pengguna = _pengguna_tindak_lanjut(args)
+    pengguna = _pengguna_oleh(args, "tidak ada yang diimpor")
     con = store.sambungan_baca(args.db)
     url = _url_catatan(args)
     pratinjau = tindaklanjut.pratinjau_impor(con, pengguna, isi, berkas.name, url=url)

@@ -42,7 +42,7 @@ def konfigurasi_nginx(folder: Path, port_nginx: int, port_app: list[int], htpass
 daemon off;
 pid {folder / 'nginx.pid'};
 error_log {folder / 'error.log'};
-events {{ worker_connections 64; }}
+events {{ worker_connections 1024; }}  # a websocket session holds two: browser and replica
 http {{
     log_format replika '$remote_user|$upstream_addr|$status|$request_uri';
     access_log {folder / 'akses.log'} replika;

@@ -11,6 +11,7 @@ from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
 from kdkmp.ui.dasar import tabel_data, tanya
+from kdkmp.ui.pelaporan import porsi_divalidasi
 from kdkmp.ui.sesi import pengguna
 from kdkmp.ui.tautan import HALAMAN_INTERVENSI, HALAMAN_RINGKASAN, HALAMAN_WILAYAH, param_daftar, param_wilayah
 
@@ -37,6 +38,18 @@ def cap(minggu: date, jumlah: dict) -> None:
         f"({fmt.rasio_persen(jumlah['melapor'], jumlah['jumlah_desa'])})"
         + (f" · {fmt.angka(jumlah['tanpa_laporan_dizonakan'])} koperasi tanpa laporan minggu ini tetap diberi zona "
            "oleh gerbang laporan terlambat" if jumlah["tanpa_laporan_dizonakan"] else ""))
+
+
+def kepala_data(minggu: date, kode: str | None) -> dict | None:
+    """Below a view's title: its stamp and how much of it is validated (issue 15); the zone counts
+    (queries.hitung_zona), or None, with the sentence said, when the area has no report yet."""
+    jumlah = tanya(queries.hitung_zona, minggu, kode)
+    cap(minggu, jumlah)
+    porsi_divalidasi(minggu, kode)
+    if jumlah["jumlah"] == 0:
+        st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
+        return None
+    return jumlah
 
 
 def garis_zona(zona: str) -> None:

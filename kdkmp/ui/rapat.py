@@ -14,8 +14,7 @@ from kdkmp import queries, store
 from kdkmp import format as fmt
 from kdkmp.ui import tabel
 from kdkmp.ui.dasar import tabel_data, tanya, widget_url
-from kdkmp.ui.komponen import cap, kartu_zona, pergerakan, remah_roti
-from kdkmp.ui.pelaporan import porsi_divalidasi
+from kdkmp.ui.komponen import kartu_zona, kepala_data, pergerakan, remah_roti
 from kdkmp.ui.sesi import catat, pengguna, periksa
 from kdkmp.ui.tautan import HALAMAN_INTERVENSI, param_daftar
 
@@ -41,11 +40,8 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
         remah_roti(kode)
     data = tanya(rapat.susun, minggu, kode)
     st.title(f"Rapat mingguan · {data.nama}")
-    jumlah = tanya(queries.hitung_zona, minggu, kode)
-    cap(minggu, jumlah)
-    porsi_divalidasi(minggu, kode)  # how much of what this view shows is validated (issue 15)
-    if jumlah["jumlah"] == 0:
-        st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
+    jumlah = kepala_data(minggu, kode)
+    if jumlah is None:
         return
     st.markdown("\n".join(f"- {k}" for k in rapat.kalimat_utama(data)))
     if not presentasi:

@@ -16,8 +16,7 @@ from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
 from kdkmp.ui.dasar import grafik, tabel_data, tanya
-from kdkmp.ui.komponen import cap, kartu_zona, pergerakan, remah_roti, tabel_koperasi
-from kdkmp.ui.pelaporan import porsi_divalidasi
+from kdkmp.ui.komponen import kartu_zona, kepala_data, pergerakan, remah_roti, tabel_koperasi
 from kdkmp.ui.sesi import pengguna, periksa
 from kdkmp.ui.tautan import (HALAMAN_INTERVENSI, HALAMAN_KOPERASI, HALAMAN_RAPAT, HALAMAN_WILAYAH, param_daftar,
                              param_wilayah)
@@ -55,11 +54,8 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
     w = ref.cari(kode) if kode else None
     remah_roti(kode)
     st.title(w.judul if w else "Ringkasan nasional KDKMP")
-    jumlah = tanya(queries.hitung_zona, minggu, kode)
-    cap(minggu, jumlah)
-    porsi_divalidasi(minggu, kode)  # how much of what this view shows is validated (issue 15)
-    if jumlah["jumlah"] == 0:
-        st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
+    jumlah = kepala_data(minggu, kode)
+    if jumlah is None:
         return
     kartu_zona(jumlah)
     if jumlah["zona"]["merah"]:
