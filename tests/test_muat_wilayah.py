@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -72,6 +73,36 @@ def ingest_cli(*args, capsys) -> tuple[int, str, str]:
     keluar = capsys.readouterr()
     store.tutup_semua()
     return kode, keluar.out, keluar.err
+
+
+@contextmanager
+def penulis_ditahan(db: Path):
+    """Another writer holding the database (in a thread, as another process would) until the block
+    ends or the yielded event is set."""
+    siap, lepas = threading.Event(), threading.Event()
+
+    def tahan():
+        with store.penulisan(db):
+            siap.set()
+            lepas.wait(60)
+
+    t = threading.Thread(target=tahan)
+    t.start()
+    assert siap.wait(30), "the holding writer never started"
+    try:
+        yield lepas
+    finally:
+        lepas.set()
+        t.join()
+
+
+def tunggu_antrean(db: Path, jumlah: int, detik: float = 120) -> None:
+    """Until `jumlah` loads have queued their request behind the writer (kdkmp/antrian.py)."""
+    antrean = db.with_name(db.name + ".antrian")
+    batas = time.monotonic() + detik
+    while len(list(antrean.glob("*.minta"))) < jumlah:
+        assert time.monotonic() < batas, f"{jumlah} load(s) never queued"
+        time.sleep(0.05)
 
 
 def baca(db: Path, sql: str, param=None):
@@ -368,19 +399,9 @@ def test_a_load_waits_its_turn_and_one_waiting_past_the_limit_is_refused_changin
     assert sidik(db) == sebelum
     assert not list(db.with_name(db.name + ".antrian").iterdir())  # the request was withdrawn, not left to load later
 
-    lepas = threading.Event()
-
-    def tahan():
-        with store.penulisan(db):
-            lepas.wait(30)
-
-    t = threading.Thread(target=tahan)
-    t.start()
-    time.sleep(0.5)
-    p = jalankan(berkas, "--wilayah", LOMBOK_BARAT, "--replace", "--db", db, "--tunggu", 60)
-    time.sleep(3)
-    lepas.set()
-    t.join()
+    with penulis_ditahan(db):
+        p = jalankan(berkas, "--wilayah", LOMBOK_BARAT, "--replace", "--db", db, "--tunggu", 60)
+        tunggu_antrean(db, 1)  # it waits its turn (released only then: a slow start-up once missed the wait)
     out, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
     assert "Menunggu giliran" in err and "dimuat sebagai batch" in out
@@ -402,10 +423,7 @@ def test_loads_queued_behind_a_writer_are_done_together_and_a_refusal_refuses_on
     antrean = db.with_name(db.name + ".antrian")
     with store.penulisan(db):
         proses = {k: jalankan(b, "--wilayah", wilayah[k], "--db", db, "--tunggu", 120) for k, b in berkas.items()}
-        batas = time.monotonic() + 120
-        while len(list(antrean.glob("*.minta"))) < 3:
-            assert time.monotonic() < batas, "the three loads never queued"
-            time.sleep(0.05)
+        tunggu_antrean(db, 3)
     inode = {db.stat().st_ino}  # after the holder's own swap; the group needs ≥ 0.5 s to start its copy
     while any(p.poll() is None for p in proses.values()):
         inode.add(db.stat().st_ino)
@@ -424,19 +442,10 @@ def test_the_page_s_call_reports_waiting_and_returns_what_it_replaced(db, minggu
     (lama,) = baca(db, "SELECT count(*) FROM laporan WHERE minggu = ? AND kode_kabupaten = '52.01'", [minggu])[0]
     hasil = snapshot.validasi_frame(berubah(lobar), wilayah_muat=LOMBOK_BARAT)
     kabar = []
-    lepas = threading.Event()
-
-    def tahan():
-        with store.penulisan(db):
-            lepas.wait(30)
-
-    t = threading.Thread(target=tahan)
-    t.start()
-    time.sleep(0.3)
-    threading.Timer(1.5, lepas.set).start()
-    tersimpan = ingest.simpan_rinci(hasil, isi_file=None, nama_file="lobar.csv", db_path=db, ganti=True,
-                                   wilayah=LOMBOK_BARAT, tunggu=30, kabar=lambda m, b: kabar.append((m, b)))
-    t.join()
+    with penulis_ditahan(db) as lepas:
+        threading.Timer(1.5, lepas.set).start()
+        tersimpan = ingest.simpan_rinci(hasil, isi_file=None, nama_file="lobar.csv", db_path=db, ganti=True,
+                                       wilayah=LOMBOK_BARAT, tunggu=30, kabar=lambda m, b: kabar.append((m, b)))
     assert kabar and kabar[0][1] == 30 and all(0 <= m < 30 for m, _ in kabar)
     r = tersimpan.rencana
     assert [(w.kode, w.baris_lama, w.baris_baru) for w in r.diganti] == [(LOMBOK_BARAT, lama, len(lobar) - 1)]
