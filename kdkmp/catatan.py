@@ -460,6 +460,12 @@ def _sekarang() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def hari_ini() -> date:
+    """Today in WIB, the PMO's day: what a date given to baca_jejak, a follow-up's target or a
+    reporting week means (the server's own date is UTC: from 17:00 it is still yesterday)."""
+    return _sekarang().astimezone(WIB).date()
+
+
 # ---------------------------------------------------------------- the audit trail
 
 def _json(rincian: Mapping) -> str:

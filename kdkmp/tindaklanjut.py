@@ -160,7 +160,7 @@ def muat_konfigurasi(path: str | os.PathLike | None = None) -> Konfigurasi:
 
 def hari_ini() -> date:
     """Today in WIB (the PMO's day decides what is overdue)."""
-    return datetime.now(simpanan.WIB).date()
+    return simpanan.hari_ini()
 
 
 # ---------------------------------------------------------------- checking one action's fields

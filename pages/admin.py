@@ -1,6 +1,6 @@
 """Pengguna & audit: the accounts (add, change, deactivate) and the audit trail, for admins."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -63,8 +63,8 @@ with kanan:
 
 st.subheader("Jejak audit")
 k1, k2, k3, k4 = st.columns(4)
-dari = k1.date_input("Dari", value=date.today() - timedelta(days=7), format="DD/MM/YYYY", key="jejak_dari")
-sampai = k2.date_input("Sampai", value=date.today(), format="DD/MM/YYYY", key="jejak_sampai")
+dari = k1.date_input("Dari", value=catatan.hari_ini() - timedelta(days=7), format="DD/MM/YYYY", key="jejak_dari")
+sampai = k2.date_input("Sampai", value=catatan.hari_ini(), format="DD/MM/YYYY", key="jejak_sampai")
 oleh = k3.text_input("Oleh (nama pengguna)", key="jejak_oleh") or None
 peristiwa = k4.multiselect("Peristiwa", list(catatan.PERISTIWA), format_func=catatan.PERISTIWA.get,
                            key="jejak_peristiwa") or None
