@@ -186,9 +186,9 @@ def minggu_bulan(con: duckdb.DuckDBPyConnection, bulan: str) -> list[date]:
     return sorted(m for m in queries.daftar_minggu(con) if f"{m.year:04d}-{m.month:02d}" == bulan)
 
 
-def bulan_dimuat(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Months with at least one loaded week, newest first."""
-    return sorted({f"{m.year:04d}-{m.month:02d}" for m in queries.daftar_minggu(con)}, reverse=True)
+def bulan_dari(minggu: list[date]) -> list[str]:
+    """The months of these weeks (by their Monday), newest first."""
+    return sorted({f"{m.year:04d}-{m.month:02d}" for m in minggu}, reverse=True)
 
 
 @queries.tercakup("wilayah")
