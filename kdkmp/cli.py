@@ -1,6 +1,6 @@
 """`python -m kdkmp …`: demo, ingest, summary, export, brief, rules check, score, minggu (withdraw/restore),
-pengguna (accounts), jejak (the audit trail), tindaklanjut (the follow-up round trip) and laporan (the
-monthly reports).
+pengguna (accounts), jejak (the audit trail), tindaklanjut (the follow-up round trip), pelaporan (the
+weekly reporting status) and laporan (the monthly reports).
 
 Messages to the user are Indonesian. Decisions, each in one line:
 - Exit codes: 0 done; 2 a documented refusal (a refused file or database, a busy writer, invalid
@@ -28,7 +28,7 @@ Messages to the user are Indonesian. Decisions, each in one line:
   account is refused); without --oleh, as the OS user with a national scope (the shell is trusted,
   as for `pengguna`). Rows refused by an import that applied others go to FILE.ditolak.csv beside
   the input, as `ingest` does; an import with nothing to apply is a refusal (exit 2).
-- `laporan` acts as --oleh (an account of the state store; its role and wilayah decide which report
+- `pelaporan` and `laporan` act as --oleh (an account of the state store; its role and wilayah decide which report
   it writes or decides), else as the OS user with admin's rights (admin counts as PMO pusat there);
   a regional account's own wilayah is the default --wilayah. A text option `@FILE` reads the file.
 """
@@ -704,6 +704,38 @@ def perintah_tindaklanjut_impor(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- pelaporan (kdkmp.pelaporan)
+
+def perintah_pelaporan(args) -> int:
+    from kdkmp import pelaporan
+    from kdkmp import wilayah as ref
+
+    pengguna = _pengguna_oleh(args, "tidak ada yang diubah")
+    con = store.sambungan_baca(args.db)
+    minggu = _minggu_dimuat(con, args.week)
+    url = _url_catatan(args)
+    kode = ref.cari(args.wilayah).kode if args.wilayah else pengguna.wilayah
+    if args.aksi == "status":
+        pengguna.periksa(kode)
+        status = pelaporan.tabel_status(con, minggu, kode, cakupan=pengguna.cakupan, url=url)
+        print(f"Status pelaporan minggu {minggu.isoformat()} · {_label_wilayah(kode)}")
+        print(pelaporan.kalimat_porsi(status))
+        for r in status.itertuples():
+            oleh = f" oleh {r.status_oleh}" if isinstance(r.status_oleh, str) else ""
+            isi = f" ({r.catatan})" if isinstance(r.catatan, str) else ""
+            print(f"  {r.kode_kabupaten} {r.nama_kabupaten}: {r.label_status}{oleh}{isi}; "
+                  f"{fmt.angka(r.baris)} laporan koperasi")
+        return 0
+    if kode is None:
+        raise Ditolak(f"Sebutkan kabupaten/kota yang minggunya di{args.aksi.replace('-', ' ')} (--wilayah 52.01).")
+    aksi = args.aksi.replace("-", "_")
+    r = pelaporan.ubah_status(con, pengguna, kode, minggu, aksi, catatan=getattr(args, "catatan", None),
+                              konteks=_konteks_cli(), url=url)
+    print(f"Minggu {minggu.isoformat()} {_label_wilayah(r['kode_kabupaten'])} sekarang "
+          f"{pelaporan.label_status(r['status']).lower()} (oleh {r['oleh']}).")
+    return 0
+
+
 # ---------------------------------------------------------------- laporan (kdkmp.laporan)
 
 def _teks_opsi(nilai: str | None) -> str | None:
@@ -997,6 +1029,27 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--pratinjau", action="store_true", help="tampilkan apa yang akan diterapkan tanpa menyimpan")
     db(q)
     q.set_defaults(fungsi=perintah_tindaklanjut_impor)
+
+    p = sub.add_parser("pelaporan", help="status pelaporan mingguan per kabupaten/kota: lihat, verifikasi, validasi, "
+                                         "kembalikan, buka kembali",
+                       description="Status pelaporan berjenjang per kabupaten/kota dan minggu: PMO kabupaten/kota "
+                                   "memverifikasi, PMO provinsi memvalidasi, mengembalikan (dengan catatan) atau "
+                                   "membuka kembali (dengan alasan). Setiap langkah tercatat di jejak.")
+    pl_sub = p.add_subparsers(dest="aksi", required=True, title="aksi", metavar="AKSI")
+    bantuan = {"status": "status setiap kabupaten/kota di wilayah itu", "verifikasi": "verifikasi minggu kabupaten/kota",
+               "validasi": "validasi minggu kabupaten/kota", "kembalikan": "kembalikan minggu dengan catatan",
+               "buka-kembali": "buka kembali minggu yang sudah divalidasi, dengan alasan"}
+    for aksi, bantu in bantuan.items():
+        q = pl_sub.add_parser(aksi, help=bantu, description=bantu[0].upper() + bantu[1:] + ".")
+        q.add_argument("--wilayah", metavar="KODE", help="kabupaten/kota (bawaan: wilayah akun --oleh)"
+                       + ("; untuk status juga provinsi atau kosong (nasional)" if aksi == "status" else ""))
+        q.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD", help="minggu data (bawaan: minggu terbaru)")
+        q.add_argument("--oleh", metavar="NAMA_PENGGUNA",
+                       help="akun yang bertindak: peran dan wilayahnya berlaku (bawaan: pengguna sistem sebagai admin)")
+        if aksi in ("kembalikan", "buka-kembali"):
+            q.add_argument("--catatan", metavar="TEKS", help="catatan (kembalikan) atau alasan (buka kembali), wajib")
+        db(q)
+        q.set_defaults(fungsi=perintah_pelaporan)
 
     p = sub.add_parser("laporan", help="laporan bulanan berjenjang: tampilkan, simpan, kirim, terima, kembalikan",
                        description="Laporan bulanan per kabupaten/kota, provinsi atau nasional: angka dari data bulan "
