@@ -806,6 +806,10 @@ def perintah_laporan(args) -> int:
             brief.tulis_atomik(keluaran, isi)
         except OSError as e:
             raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
+        from kdkmp import catatan
+
+        catatan.catat("ekspor", pengguna.nama, wilayah=kode, url=url, isi="laporan bulanan", bulan=bulan,
+                      status=lap.status, format=keluaran.suffix.lower().lstrip("."), file=str(keluaran), **_konteks_cli())
         print(f"Ditulis ke {keluaran} ({fmt.angka(round(len(isi) / 1024))} KB).")
     return 0
 

@@ -5,6 +5,7 @@ CLI's exit codes."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from datetime import date
 
@@ -116,5 +117,7 @@ def test_the_cli_writes_refuses_with_exit_2_and_exports(kantor, tmp_path, capsys
     teks = capsys.readouterr().out
     assert "Laporan bulanan November 2026 · Provinsi Nusa Tenggara Barat (52)" in teks
     assert "  52.01 Kabupaten Lombok Barat: Diterima" in teks and keluar.stat().st_size > 10_000
+    ekspor = json.loads(catatan.baca_jejak(peristiwa="ekspor", url=url)["rincian"].iloc[0])
+    assert (ekspor["isi"], ekspor["format"], ekspor["bulan"]) == ("laporan bulanan", "pptx", "2026-11")
     assert cli.main(["laporan", "tampil", "--oleh", "budi.lobar", "--wilayah", "52", *dasar]) == 2  # outside scope
     assert cli.main(["laporan", "tampil", "--bulan", "2026-13", "--db", str(db)]) == 2
