@@ -348,7 +348,7 @@ def laporan_anak(kode: str | None, bulan: str, *, url: str | None = None) -> pd.
     """The children's reports of the month side by side (every child, with or without a report):
     kode, nama, status, label_status, dikirim_oleh, dikirim_pada, melapor, merah, persen_merah,
     baru_merah, pulih, analisis, hambatan, rekomendasi, catatan_induk, versi — the numbers those
-    submitted (empty for a draft: its numbers are not the child's word yet)."""
+    submitted (numbers and text empty for a draft: they are not the child's word yet)."""
     semua = anak(kode)
     df = simpanan.baca_laporan_bulanan(bulan=periksa_bulan(bulan), anak_dari=kode, url=url)
     df = semua.merge(df.rename(columns={"wilayah": "kode"}), on="kode", how="left")
@@ -367,6 +367,10 @@ def laporan_anak(kode: str | None, bulan: str, *, url: str | None = None) -> pd.
     df["persen_merah"] = df["persen_merah"].astype("float64")
     df["baru_merah"] = ambil(lambda a: a["pergerakan"]["baru_merah"])
     df["pulih"] = ambil(lambda a: a["pergerakan"]["pulih"])
+    # a draft is not the office's word yet: its text, like its numbers, is the office's own until sent
+    draf = df["status"].isin(["draf", "belum_ada"])
+    for k in KOLOM_TEKS_LAPORAN:
+        df[k] = df[k].where(~draf)
     return df[["kode", "nama", "status", "label_status", "dikirim_oleh", "dikirim_pada", "melapor", "merah",
                "persen_merah", "baru_merah", "pulih", *KOLOM_TEKS_LAPORAN, "catatan_induk", "versi"]]
 
@@ -610,8 +614,12 @@ KOLOM_ANAK = {"nama": "Wilayah", "label_status": "Status", "dikirim_oleh": "Diki
               "catatan_induk": "Catatan"}
 
 
+KOLOM_ANAK_ANGKA = [k for k in KOLOM_ANAK if k not in KOLOM_TEKS_LAPORAN]
+
+
 def tabel_anak(df: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """laporan_anak as text rows (export): the children side by side."""
+    """laporan_anak as text rows (export): status, who sent it and the numbers, side by side; the
+    texts are paragraphs (teks_anak), which a slide's table cannot hold."""
     def sel(k, v) -> str:
         if v is None or (not isinstance(v, str) and pd.isna(v)):
             return "–"
@@ -622,7 +630,17 @@ def tabel_anak(df: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
         if k in ("melapor", "merah", "baru_merah", "pulih"):
             return fmt.angka(int(v))
         return str(v)
-    return list(KOLOM_ANAK.values()), [[sel(k, r[k]) for k in KOLOM_ANAK] for _, r in df.iterrows()]
+    return [KOLOM_ANAK[k] for k in KOLOM_ANAK_ANGKA], [[sel(k, r[k]) for k in KOLOM_ANAK_ANGKA] for _, r in df.iterrows()]
+
+
+def teks_anak(df: pd.DataFrame) -> list[str]:
+    """One paragraph per child report with text: 'Kabupaten X (dikirim) — Analisis: …'."""
+    hasil = []
+    for _, r in df.iterrows():
+        isi = [f"{LABEL_TEKS[k]}: {r[k]}" for k in KOLOM_TEKS_LAPORAN if isinstance(r[k], str) and r[k].strip()]
+        if isi:
+            hasil.append(f"{r['nama']} ({r['label_status'].lower()}) — " + " · ".join(isi))
+    return hasil
 
 
 # ---------------------------------------------------------------- the document (PDF / PPTX through kdkmp.brief)
@@ -660,7 +678,12 @@ def dokumen(lap: Laporan, *, anak_df: pd.DataFrame | None = None, oleh: str,
         ]
     if anak_df is not None and not anak_df.empty:
         bagian.append(brief.Bagian(judul="Laporan wilayah di bawahnya", tabel=tabel_anak(anak_df),
-                                   lebar=(2.2, 1.2, 1.4, 1.6, 1, 1, 1, 1, 1, 3, 3, 3, 2)))
+                                   lebar=(3, 1.4, 1.6, 2.2, 1.1, 1.1, 1.1, 1.1, 1.1, 3.5),
+                                   catatan="Angka: yang dikirim; draf belum ditampilkan."))
+        teks = teks_anak(anak_df)
+        if teks:
+            bagian.append(brief.Bagian(judul="Analisis, hambatan dan rekomendasi wilayah di bawahnya",
+                                       teks=tuple(teks)))
     minggu = lap.angka["minggu_akhir"] if lap.angka else None
     kaki = (f"KDKMP · {lap.nama} · laporan bulanan {label_bulan(lap.bulan)} · {STATUS[lap.status].lower()}"
             + (f" · data s.d. minggu {fmt.tanggal(date.fromisoformat(minggu))}" if minggu else "")

@@ -125,6 +125,8 @@ def test_the_numbers_of_a_hand_written_month(con, url_catatan):
 def test_a_kabupaten_report_goes_to_its_province_and_back_and_is_accepted(con, url_catatan):
     r = laporan.simpan(con, LOBAR, "52.01", BULAN, teks={"analisis": TEKS["analisis"]}, url=url_catatan)
     assert (r["status"], r["versi"], r["angka"]) == ("draf", 1, None)
+    draf = laporan.laporan_anak("52", BULAN, url=url_catatan).set_index("kode").loc["52.01"]
+    assert draf["status"] == "draf" and pd.isna(draf["analisis"]) and pd.isna(draf["merah"])  # not its word yet
     r = laporan.kirim(con, LOBAR, "52.01", BULAN, teks={k: TEKS[k] for k in ("hambatan", "rekomendasi")},
                       url=url_catatan, hari=HARI)
     assert (r["status"], r["dikirim_oleh"], r["analisis"]) == ("dikirim", "budi.lobar", TEKS["analisis"])
