@@ -286,3 +286,32 @@ def test_the_pdf_and_pptx_carry_the_text_and_the_numbers(con, catatan_sqlite, tm
     assert "Bulan ini 2 0 0" in baris and "Merah 3 75,0 % 1 +2" in baris
     assert "Legalitas: NIB 3 75,0 %" in baris and "Masuk portal SIMKOPDES 3 75,0 %" in baris
     assert all(v in " ".join(baris) for v in TEKS.values())
+
+
+def test_two_submissions_at_once_one_lands_the_other_is_refused(con, url_catatan):
+    import threading
+
+    laporan.simpan(con, LOBAR, "52.01", BULAN, teks=TEKS, url=url_catatan)
+    angka = laporan.hitung_angka(con, "52.01", BULAN, hari=HARI, url=url_catatan)
+    hasil, mulai = [], threading.Barrier(4)
+
+    def kirim():
+        mulai.wait()
+        try:
+            laporan.kirim(con.cursor(), LOBAR, "52.01", BULAN, url=url_catatan, hari=HARI)
+            hasil.append("ok")
+        except CatatanDitolak as e:
+            hasil.append(str(e))
+
+    # the numbers are read before the write: give every thread its own cursor and the same answer
+    from unittest import mock
+    with mock.patch.object(laporan, "hitung_angka", return_value=angka):
+        benang = [threading.Thread(target=kirim) for _ in range(4)]
+        for b in benang:
+            b.start()
+        for b in benang:
+            b.join()
+    assert hasil.count("ok") == 1
+    assert all("sudah dikirim oleh budi.lobar pada" in h for h in hasil if h != "ok")
+    riwayat = laporan.riwayat("52.01", BULAN, url=url_catatan)
+    assert riwayat["aksi"].tolist() == ["simpan", "kirim"]
