@@ -20,12 +20,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from kdkmp import akses
 from kdkmp import catatan as simpanan
 from kdkmp import format as fmt
 from kdkmp import laporan, store
 from kdkmp import wilayah as ref
 from kdkmp.ui import dasar
-from kdkmp.ui.sesi import catat, pengguna
+from kdkmp.ui.sesi import catat, pengguna, tolak
 
 _KUNCI_PESAN = "_lb_pesan"
 NASIONAL = "nasional"
@@ -204,9 +205,14 @@ def tampilkan() -> None:
     con = store.sambungan_baca()
     try:
         lap = laporan.baca(con, p, kode, bulan, data=data)
+        anak = laporan.laporan_anak(kode, bulan)
+    except akses.AksesDitolak as e:
+        tolak(e)
+    except simpanan.CatatanTidakTersedia as e:
+        st.error(f"Laporan bulanan tidak dapat dibaca sekarang: {e}")
+        return
     finally:
         con.close()
-    anak = laporan.laporan_anak(kode, bulan)
     st.subheader(lap.judul)
     b = lap.baris or {}
     baris = [f"**Status: {laporan.STATUS[lap.status]}**"]
