@@ -28,6 +28,7 @@ halaman = st.navigation({
         st.Page(HALAMAN / "tindaklanjut.py", title="Tindak lanjut", icon=":material/task_alt:"),
         st.Page(HALAMAN / "kualitas.py", title="Kualitas data", icon=":material/fact_check:"),
         st.Page(HALAMAN / "pelaporan.py", title="Status pelaporan", icon=":material/verified:"),
+        st.Page(HALAMAN / "laporan.py", title="Laporan bulanan", icon=":material/summarize:"),
     ],
     "Pengelolaan": pengelolaan,
 })

@@ -29,6 +29,9 @@ Decisions, each in one line:
 - A brief that cannot be made (unknown area, nothing loaded, week not loaded, no koperasi in the
   area) is BriefDitolak with one sentence, raised before anything is built; the scope (`cakupan`)
   goes to every query, and a request outside it stays akses.AksesDitolak.
+- Other documents (the monthly report, kdkmp.laporan) are a `Dokumen`: a title page and sections of
+  paragraphs and tables, rendered by `pptx_dokumen` / `pdf_dokumen` with the same slide, table,
+  font and footer helpers as the weekly brief, so both look and read alike.
 - `tulis_atomik`: a temp file in the same folder, then os.replace: a failure never leaves a
   partial or empty file where the brief was asked.
 """
@@ -354,14 +357,14 @@ def pptx_dari(isi: IsiBrief) -> bytes:
     sub = s.placeholders[1]
     _letak(sub, 0.6, 3.1, 12.1, 3.4)
     _paragraf(sub.text_frame, baris_cap(isi), Pt(20))
-    _kaki(s, isi)
+    _kaki(s, kaki(isi))
 
     # 2. the headline
     s = _slide_judul(prs, "Pokok minggu ini")
     kotak = s.shapes.add_textbox(Inches(0.6), Inches(1.4), Inches(12.1), Inches(5.4))
     kotak.text_frame.word_wrap = True
     _paragraf(kotak.text_frame, [f"• {k}" for k in isi.kalimat], Pt(22), spasi=Pt(14))
-    _kaki(s, isi)
+    _kaki(s, kaki(isi))
 
     # 3. zones, movement, zones per child
     s = _slide_judul(prs, "Zona dan pergerakan")
@@ -373,7 +376,7 @@ def pptx_dari(isi: IsiBrief) -> bytes:
         f"{judul}: {definisi}" for judul, definisi in isi.definisi_pergerakan.values())
     if not isi.anak_zona.empty:
         _grafik(s, isi, 7.0, 1.3, 5.9, 5.6)
-    _kaki(s, isi)
+    _kaki(s, kaki(isi))
 
     # 4. the children compared
     kolom, baris = tabel_anak(isi)
@@ -381,7 +384,7 @@ def pptx_dari(isi: IsiBrief) -> bytes:
         for i, bagian in enumerate(_irisan(baris, BARIS_ANAK_PER_SLIDE)):
             s = _slide_judul(prs, f"Per {isi.rapat.tingkat_anak} (lanjutan)" if i else judul_anak(isi))
             _tabel(s, kolom, bagian, 0.6, 1.4, [5.6, 1.6, 1.6, 1.6, 1.7], Pt(14))
-            _kaki(s, isi)
+            _kaki(s, kaki(isi))
 
     # 5. what keeps merah, 6. what blocks them: a desa has no children to compare
     if isi.rapat.alasan is not None:
@@ -390,7 +393,7 @@ def pptx_dari(isi: IsiBrief) -> bytes:
         if baris:
             _tabel(s, kolom, baris, 0.4, 1.3, [6.9, 1.6, 1.2, 2.8] if len(kolom) == 4 else [9.7, 1.6, 1.2], Pt(12))
             _catatan(s, catatan_alasan(isi))
-        _kaki(s, isi)
+        _kaki(s, kaki(isi))
     if isi.rapat.kendala is not None:
         kolom, baris = tabel_kendala(isi)
         lebar = [2.8, 1.1, *([1.15] * (len(kolom) - 4)), 1.1, 1.75]
@@ -399,7 +402,7 @@ def pptx_dari(isi: IsiBrief) -> bytes:
             if bagian:
                 _tabel(s, kolom, bagian, 0.4, 1.3, lebar, Pt(12), tebal_akhir=bagian[-1] is baris[-1])
                 _catatan(s, catatan_kendala(isi))
-            _kaki(s, isi)
+            _kaki(s, kaki(isi))
 
     # 7. last week's merah, a week on
     kolom, baris = tabel_merah_lalu(isi)
@@ -408,7 +411,7 @@ def pptx_dari(isi: IsiBrief) -> bytes:
         lebar = [1.4, 1.8, 2.0, 1.3, 1.4, 0.8, 3.8] if isi.dengan_kabupaten else [1.4, 1.8, 2.3, 1.6, 0.8, 4.6]
         _tabel(s, kolom, baris, 0.4, 1.3, lebar, Pt(10))
         _catatan(s, catatan_merah_lalu(isi))
-    _kaki(s, isi)
+    _kaki(s, kaki(isi))
 
     # 8. the head of the intervention list
     kolom, baris = tabel_daftar(isi)
@@ -418,7 +421,7 @@ def pptx_dari(isi: IsiBrief) -> bytes:
         if bagian:
             _tabel(s, kolom, bagian, 0.4, 1.3, lebar, Pt(10))
         _catatan(s, catatan_daftar(isi))
-        _kaki(s, isi)
+        _kaki(s, kaki(isi))
 
     buf = io.BytesIO()
     prs.save(buf)
@@ -462,13 +465,14 @@ def _catatan(slide, teks: str) -> None:
     _paragraf(kotak.text_frame, [teks], Pt(11))
 
 
-def _kaki(slide, isi: IsiBrief) -> None:
+def _kaki(slide, teks: str) -> None:
+    """The stamp in one line at the foot of a slide."""
     from pptx.dml.color import RGBColor
     from pptx.util import Inches, Pt
 
     kotak = slide.shapes.add_textbox(Inches(0.4), Inches(7.0), Inches(12.5), Inches(0.35))
     kotak.text_frame.word_wrap = True
-    _paragraf(kotak.text_frame, [kaki(isi)], Pt(10))
+    _paragraf(kotak.text_frame, [teks], Pt(10))
     kotak.text_frame.paragraphs[0].font.color.rgb = RGBColor(0x60, 0x60, 0x60)
 
 
@@ -573,11 +577,9 @@ def jalur_huruf() -> dict[str, Path]:
     return {"": akar / "DejaVuSans.ttf", "B": akar / "DejaVuSans-Bold.ttf"}
 
 
-def pdf_dari(isi: IsiBrief) -> bytes:
+def _pdf_baru(judul: str, penulis: str, dibuat_pada: datetime, teks_kaki: str):
+    """An A4 landscape FPDF with DejaVu Sans, the document's properties and the stamp as footer."""
     from fpdf import FPDF
-    from fpdf.fonts import FontFace
-
-    teks_kaki = kaki(isi)
 
     class _Pdf(FPDF):
         def footer(self):
@@ -592,11 +594,18 @@ def pdf_dari(isi: IsiBrief) -> bytes:
     pdf.set_auto_page_break(True, margin=16)
     for gaya, jalur in jalur_huruf().items():
         pdf.add_font("DejaVu", gaya, str(jalur))
-    pdf.set_title(isi.judul)
-    pdf.set_author(isi.oleh)
+    pdf.set_title(judul)
+    pdf.set_author(penulis)
     pdf.set_creator(JUDUL_APLIKASI)
     pdf.set_lang("id")
-    pdf.set_creation_date(isi.dibuat_pada)
+    pdf.set_creation_date(dibuat_pada)
+    return pdf
+
+
+def pdf_dari(isi: IsiBrief) -> bytes:
+    from fpdf.fonts import FontFace
+
+    pdf = _pdf_baru(isi.judul, isi.oleh, isi.dibuat_pada, kaki(isi))
     kepala = FontFace(emphasis="BOLD", fill_color=(225, 230, 240))
 
     def judul(teks: str, ukuran: float = 18) -> None:
@@ -730,6 +739,124 @@ def _png_zona_per_anak(isi: IsiBrief) -> bytes:
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     return buf.getvalue()
+
+
+# ---------------------------------------------------------------- other documents (sections of text and tables)
+
+@dataclass(frozen=True)
+class Bagian:
+    """One section: a title, paragraphs, then a table (columns, rows of text) and a note under it."""
+    judul: str
+    teks: tuple[str, ...] = ()
+    tabel: tuple[list[str], list[list[str]]] | None = None
+    lebar: tuple[float, ...] | None = None  # relative column widths (default: equal)
+    catatan: str = ""
+    tebal_akhir: bool = False  # the last row is a total
+
+
+@dataclass(frozen=True)
+class Dokumen:
+    judul: str
+    cap: tuple[str, ...]  # the title page's lines
+    kaki: str             # the stamp on every slide's and page's foot
+    penulis: str
+    dibuat_pada: datetime
+    bagian: tuple[Bagian, ...]
+
+
+BARIS_TEKS_PER_SLIDE = 9  # paragraphs of a section's text on one slide; the rest continues
+
+
+def _lebar(b: Bagian, total: float) -> list[float]:
+    kolom = b.tabel[0]
+    rel = list(b.lebar) if b.lebar else [1.0] * len(kolom)
+    return [total * r / sum(rel) for r in rel]
+
+
+def pptx_dokumen(dok: Dokumen) -> bytes:
+    """A Dokumen as a PowerPoint file (16:9, native tables); a long table or text continues."""
+    from pptx import Presentation
+    from pptx.util import Inches, Pt
+
+    prs = Presentation()
+    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
+    prs.core_properties.title = dok.judul
+    prs.core_properties.author = dok.penulis
+    prs.core_properties.language = "id-ID"
+    prs.core_properties.created = dok.dibuat_pada.replace(tzinfo=None)
+    s = prs.slides.add_slide(prs.slide_layouts[0])
+    _letak(s.shapes.title, 0.6, 1.2, 12.1, 1.6)
+    s.shapes.title.text = dok.judul
+    sub = s.placeholders[1]
+    _letak(sub, 0.6, 3.1, 12.1, 3.4)
+    _paragraf(sub.text_frame, list(dok.cap), Pt(18))
+    _kaki(s, dok.kaki)
+    for b in dok.bagian:
+        teks = _irisan(list(b.teks), BARIS_TEKS_PER_SLIDE) if b.teks else []
+        tabel = _irisan(b.tabel[1], BARIS_ANAK_PER_SLIDE) if b.tabel else []
+        for i, potong in enumerate(teks):
+            s = _slide_judul(prs, f"{b.judul} (lanjutan)" if i else b.judul)
+            kotak = s.shapes.add_textbox(Inches(0.6), Inches(1.3), Inches(12.1), Inches(5.5))
+            kotak.text_frame.word_wrap = True
+            _paragraf(kotak.text_frame, potong, Pt(16), spasi=Pt(8))
+            _kaki(s, dok.kaki)
+        for i, potong in enumerate(tabel):
+            s = _slide_judul(prs, f"{b.judul} (lanjutan)" if i or teks else b.judul)
+            if potong:
+                _tabel(s, b.tabel[0], potong, 0.4, 1.3, _lebar(b, 12.5), Pt(12),
+                       tebal_akhir=b.tebal_akhir and potong[-1] is b.tabel[1][-1])
+            if b.catatan:
+                _catatan(s, b.catatan)
+            _kaki(s, dok.kaki)
+    buf = io.BytesIO()
+    prs.save(buf)
+    return buf.getvalue()
+
+
+def pdf_dokumen(dok: Dokumen) -> bytes:
+    """A Dokumen as an A4 landscape PDF: each section on a new page, tables that break across pages."""
+    from fpdf.fonts import FontFace
+
+    pdf = _pdf_baru(dok.judul, dok.penulis, dok.dibuat_pada, dok.kaki)
+    kepala = FontFace(emphasis="BOLD", fill_color=(225, 230, 240))
+    pdf.add_page()
+    pdf.set_font("DejaVu", "B", 22)
+    pdf.multi_cell(0, 11, dok.judul, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(3)
+    pdf.set_font("DejaVu", "", 10.5)
+    for baris in dok.cap:
+        pdf.multi_cell(0, 5.5, baris, align="L", new_x="LMARGIN", new_y="NEXT")
+    for b in dok.bagian:
+        pdf.ln(6)
+        if pdf.get_y() > 150:
+            pdf.add_page()
+        pdf.set_font("DejaVu", "B", 15)
+        pdf.multi_cell(0, 8, b.judul, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+        pdf.set_font("DejaVu", "", 10.5)
+        for paragraf in b.teks:
+            pdf.multi_cell(0, 5.5, paragraf, align="L", new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(1.5)
+        if b.tabel and b.tabel[1]:
+            kolom, baris = b.tabel
+            pdf.set_font("DejaVu", "", 9.5)
+            angka = [all(_rata_kanan(r[j]) for r in baris) for j in range(len(kolom))]
+            lebar = _lebar(b, 273)
+            with pdf.table(col_widths=lebar, width=sum(lebar), align="LEFT",
+                           text_align=tuple("RIGHT" if a else "LEFT" for a in angka),
+                           headings_style=kepala, line_height=4.8, first_row_as_headings=True) as t:
+                for i, isi_baris in enumerate([kolom, *baris]):
+                    r = t.row(style=FontFace(emphasis="BOLD") if b.tebal_akhir and i == len(baris) else None)
+                    for sel in isi_baris:
+                        r.cell(sel)
+            pdf.ln(2)
+        if b.catatan:
+            pdf.set_font("DejaVu", "", 9)
+            pdf.multi_cell(0, 4.5, b.catatan, align="L", new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+FORMAT_DOKUMEN = {".pptx": pptx_dokumen, ".pdf": pdf_dokumen}
 
 
 # ---------------------------------------------------------------- writing

@@ -49,6 +49,12 @@ Decisions, each in one line:
   counter first (PostgreSQL: that row lock serialises the writers), then reads the week's
   transitions and lets kdkmp.pelaporan refuse, then appends the row and its audit row, all in one
   transaction. The states and who may do what are kdkmp.pelaporan's.
+- Monthly reports (`laporan_bulanan`, issue 15): one row per area and month (national: wilayah ''),
+  its current text, status and the numbers frozen at submission (JSON); every save, submission,
+  acceptance and return appends a full snapshot to `riwayat_laporan_bulanan` and its audit row, in
+  one transaction that first raises the 'laporan_bulanan' counter (serialising writers as for the
+  reporting status) and lets kdkmp.laporan refuse after reading the current row. The states and
+  who may do what are kdkmp.laporan's.
 - Action dates (`mulai`, `target`) are ISO text `YYYY-MM-DD` in both dialects (text order is date
   order); the domain's values (types, statuses) are checked by kdkmp.tindaklanjut before they come here.
 """
@@ -119,6 +125,11 @@ PERISTIWA: dict[str, str] = {
     "pelaporan_kembalikan": "Minggu kabupaten/kota dikembalikan",
     "pelaporan_buka_kembali": "Minggu kabupaten/kota dibuka kembali",
     "pelaporan_ditolak": "Perubahan status pelaporan ditolak",
+    "laporan_simpan": "Laporan bulanan disimpan",
+    "laporan_kirim": "Laporan bulanan dikirim",
+    "laporan_terima": "Laporan bulanan diterima",
+    "laporan_kembalikan": "Laporan bulanan dikembalikan",
+    "laporan_ditolak": "Perubahan laporan bulanan ditolak",
 }
 
 
@@ -200,6 +211,39 @@ MIGRASI: tuple[Migrasi, ...] = (
              catatan TEXT)""",
         "CREATE INDEX status_pelaporan_minggu ON status_pelaporan (minggu, kode_kabupaten, id)",
         "INSERT INTO penanda (nama, nilai) VALUES ('pelaporan', 0)",
+    )),
+    Migrasi(versi=4, nama="laporan bulanan", perintah=(
+        # one row per area and month: its current state (text, status, the numbers as submitted);
+        # every save, submission and decision appends a full snapshot to riwayat_laporan_bulanan.
+        # wilayah '' is the national report (a NULL would not take part in the UNIQUE key)
+        """CREATE TABLE laporan_bulanan (
+             id {id},
+             wilayah TEXT NOT NULL,
+             bulan TEXT NOT NULL,
+             status TEXT NOT NULL,
+             analisis TEXT, hambatan TEXT, rekomendasi TEXT,
+             angka TEXT,
+             catatan_induk TEXT,
+             versi INTEGER NOT NULL,
+             dibuat_pada {waktu} NOT NULL, dibuat_oleh TEXT NOT NULL,
+             diubah_pada {waktu} NOT NULL, diubah_oleh TEXT NOT NULL,
+             dikirim_pada {waktu}, dikirim_oleh TEXT,
+             diputus_pada {waktu}, diputus_oleh TEXT,
+             UNIQUE (wilayah, bulan))""",
+        """CREATE TABLE riwayat_laporan_bulanan (
+             id {id},
+             laporan_id BIGINT NOT NULL REFERENCES laporan_bulanan (id),
+             versi INTEGER NOT NULL,
+             aksi TEXT NOT NULL,
+             status TEXT NOT NULL,
+             pada {waktu} NOT NULL,
+             oleh TEXT NOT NULL,
+             peran TEXT NOT NULL,
+             analisis TEXT, hambatan TEXT, rekomendasi TEXT,
+             angka TEXT,
+             catatan TEXT,
+             UNIQUE (laporan_id, versi))""",
+        "INSERT INTO penanda (nama, nilai) VALUES ('laporan_bulanan', 0)",
     )),
 )
 
@@ -1120,3 +1164,130 @@ def baca_status_pelaporan(*, minggu: date | None = None, cakupan: str | None = N
 def tanda_pelaporan(url: str | None = None) -> tuple[int, str]:
     """A cache key for frames built from the reporting status (as tanda_tindakan, for status_pelaporan)."""
     return _tanda("pelaporan", 3, url)
+
+
+# ---------------------------------------------------------------- monthly reports (laporan_bulanan)
+
+KOLOM_TEKS_LAPORAN = ("analisis", "hambatan", "rekomendasi")
+_KOLOM_LAPORAN = ["id", "wilayah", "bulan", "status", *KOLOM_TEKS_LAPORAN, "angka", "catatan_induk", "versi",
+                  "dibuat_pada", "dibuat_oleh", "diubah_pada", "diubah_oleh", "dikirim_pada", "dikirim_oleh",
+                  "diputus_pada", "diputus_oleh"]
+_WAKTU_LAPORAN = ("dibuat_pada", "diubah_pada", "dikirim_pada", "diputus_pada")
+_KOLOM_RIWAYAT_LAPORAN = ["id", "laporan_id", "versi", "aksi", "status", "pada", "oleh", "peran",
+                          *KOLOM_TEKS_LAPORAN, "angka", "catatan"]
+
+
+@dataclass(frozen=True)
+class PerubahanLaporan:
+    """One step on a monthly report: `teks` (analisis/hambatan/rekomendasi) replaces the stored text
+    when given; `angka` (JSON text) is stored as the submitted numbers when given, kept otherwise;
+    `catatan` is the parent's note of an acceptance or return."""
+    wilayah: str | None
+    bulan: str
+    aksi: str
+    status: str
+    peran: str
+    teks: Mapping[str, str | None] | None = None
+    angka: str | None = None
+    catatan: str | None = None
+
+
+def _baris_laporan(r) -> dict:
+    d = dict(zip(_KOLOM_LAPORAN, r))
+    d["wilayah"] = d["wilayah"] or None
+    return d
+
+
+def tulis_laporan_bulanan(p: PerubahanLaporan, *, oleh: str, periksa, konteks: Mapping | None = None,
+                          url: str | None = None) -> dict:
+    """Apply one step and append its history and audit row (`laporan_<aksi>`) in one transaction.
+    Inside it, after the writers are serialised, `periksa(laporan)` gets the current row (a dict, or
+    None when the area has no report that month yet) and raises CatatanDitolak to refuse: then
+    nothing is written. Returns the row as stored."""
+    oleh = (oleh or "").strip() or "tidak diketahui"
+    kunci = p.wilayah or ""
+    with _toko(url).transaksi(tulis=True) as k:
+        k.jalankan("UPDATE penanda SET nilai = nilai + 1 WHERE nama = 'laporan_bulanan'")
+        r = k.jalankan(f"SELECT {', '.join(_KOLOM_LAPORAN)} FROM laporan_bulanan WHERE wilayah = ? AND bulan = ?",
+                       [kunci, p.bulan])
+        lama = _baris_laporan(r[0]) if r else None
+        periksa(lama)
+        t = k.dialek.waktu_param(_sekarang())
+        teks = {kol: (p.teks.get(kol) if p.teks is not None and kol in p.teks else (lama or {}).get(kol))
+                for kol in KOLOM_TEKS_LAPORAN}
+        angka = p.angka if p.angka is not None else (lama or {}).get("angka")
+        kirim = p.aksi == "kirim"
+        putus = p.aksi in ("terima", "kembalikan")
+        if lama is None:
+            versi = 1
+            id_ = int(k.jalankan(
+                f"INSERT INTO laporan_bulanan (wilayah, bulan, status, {', '.join(KOLOM_TEKS_LAPORAN)}, angka, "
+                "catatan_induk, versi, dibuat_pada, dibuat_oleh, diubah_pada, diubah_oleh, dikirim_pada, dikirim_oleh) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                [kunci, p.bulan, p.status, *teks.values(), angka, None, versi, t, oleh, t, oleh,
+                 t if kirim else None, oleh if kirim else None])[0][0])
+        else:
+            versi = int(lama["versi"]) + 1
+            id_ = int(lama["id"])
+            k.jalankan(
+                f"UPDATE laporan_bulanan SET status = ?, {', '.join(f'{kol} = ?' for kol in KOLOM_TEKS_LAPORAN)}, "
+                "angka = ?, catatan_induk = ?, versi = ?, diubah_pada = ?, diubah_oleh = ?, "
+                "dikirim_pada = ?, dikirim_oleh = ?, diputus_pada = ?, diputus_oleh = ? WHERE id = ?",
+                [p.status, *teks.values(), angka, p.catatan if putus else lama["catatan_induk"], versi, t, oleh,
+                 t if kirim else lama["dikirim_pada"], oleh if kirim else lama["dikirim_oleh"],
+                 t if putus else (None if kirim else lama["diputus_pada"]),
+                 oleh if putus else (None if kirim else lama["diputus_oleh"]), id_])
+        k.jalankan(f"INSERT INTO riwayat_laporan_bulanan (laporan_id, versi, aksi, status, pada, oleh, peran, "
+                   f"{', '.join(KOLOM_TEKS_LAPORAN)}, angka, catatan) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                   [id_, versi, p.aksi, p.status, t, oleh, p.peran, *teks.values(), angka, p.catatan])
+        _catat(k, f"laporan_{p.aksi}", oleh, p.wilayah,
+               {"bulan": p.bulan, "status": p.status, "versi": versi, "peran": p.peran, "catatan": p.catatan,
+                "teks_diubah": sorted(kol for kol in KOLOM_TEKS_LAPORAN
+                                      if teks[kol] != (lama or {}).get(kol)), **(konteks or {})})
+        baru = k.jalankan(f"SELECT {', '.join(_KOLOM_LAPORAN)} FROM laporan_bulanan WHERE id = ?", [id_])[0]
+    return _baris_laporan(baru)
+
+
+def _frame_laporan(baris: list, kolom: list[str], waktu: Iterable[str]) -> pd.DataFrame:
+    df = pd.DataFrame(baris, columns=kolom)
+    for kol in waktu:
+        df[kol] = pd.to_datetime(df[kol], utc=True, format="ISO8601").astype("datetime64[us, UTC]")
+    for kol in ("id", "versi", "laporan_id"):
+        if kol in df:
+            df[kol] = df[kol].astype("int64")
+    return df
+
+
+def baca_laporan_bulanan(*, bulan: str | None = None, wilayah: str | None | object = _TETAP,
+                         anak_dari: str | None | object = _TETAP, url: str | None = None) -> pd.DataFrame:
+    """Monthly reports (current state): of one month, of one area (`wilayah`, None = the national
+    report) or of the children of one (`anak_dari`: None = the provinces, a province = its
+    kabupaten/kota). Columns of laporan_bulanan, wilayah None for national, times as UTC."""
+    syarat, params = [], []
+    if bulan is not None:
+        syarat.append("bulan = ?")
+        params.append(bulan)
+    if wilayah is not _TETAP:
+        syarat.append("wilayah = ?")
+        params.append(wilayah or "")
+    if anak_dari is not _TETAP:
+        if anak_dari is None:
+            syarat.append("length(wilayah) = 2")
+        else:
+            syarat.append("wilayah LIKE ? AND length(wilayah) = ?")
+            params.extend([str(anak_dari).replace("%", "").replace("_", "") + ".%", len(anak_dari) + 3])
+    where = (" WHERE " + " AND ".join(syarat)) if syarat else ""
+    with _toko(url).transaksi() as k:
+        baris = [_baris_laporan(r) for r in k.jalankan(
+            f"SELECT {', '.join(_KOLOM_LAPORAN)} FROM laporan_bulanan{where} ORDER BY wilayah, bulan", params)]
+    return _frame_laporan([list(b.values()) for b in baris], _KOLOM_LAPORAN, _WAKTU_LAPORAN)
+
+
+def baca_riwayat_laporan_bulanan(wilayah: str | None, bulan: str, *, url: str | None = None) -> pd.DataFrame:
+    """Every saved version of one area's report of one month, oldest first (_KOLOM_RIWAYAT_LAPORAN)."""
+    kolom = ", ".join(f"r.{c}" for c in _KOLOM_RIWAYAT_LAPORAN)
+    with _toko(url).transaksi() as k:
+        baris = k.jalankan(f"SELECT {kolom} FROM riwayat_laporan_bulanan r JOIN laporan_bulanan l "
+                           "ON l.id = r.laporan_id WHERE l.wilayah = ? AND l.bulan = ? ORDER BY r.versi",
+                           [wilayah or "", bulan])
+    return _frame_laporan(baris, _KOLOM_RIWAYAT_LAPORAN, ("pada",))

@@ -1,5 +1,6 @@
 """`python -m kdkmp …`: demo, ingest, summary, export, brief, rules check, score, minggu (withdraw/restore),
-pengguna (accounts), jejak (the audit trail) and tindaklanjut (the follow-up round trip).
+pengguna (accounts), jejak (the audit trail), tindaklanjut (the follow-up round trip), pelaporan (the
+weekly reporting status) and laporan (the monthly reports).
 
 Messages to the user are Indonesian. Decisions, each in one line:
 - Exit codes: 0 done; 2 a documented refusal (a refused file or database, a busy writer, invalid
@@ -27,6 +28,9 @@ Messages to the user are Indonesian. Decisions, each in one line:
   account is refused); without --oleh, as the OS user with a national scope (the shell is trusted,
   as for `pengguna`). Rows refused by an import that applied others go to FILE.ditolak.csv beside
   the input, as `ingest` does; an import with nothing to apply is a refusal (exit 2).
+- `pelaporan` and `laporan` act as --oleh (an account of the state store; its role and wilayah decide which report
+  it writes or decides), else as the OS user with admin's rights (admin counts as PMO pusat there);
+  a regional account's own wilayah is the default --wilayah. A text option `@FILE` reads the file.
 """
 
 from __future__ import annotations
@@ -700,6 +704,116 @@ def perintah_tindaklanjut_impor(args) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- pelaporan (kdkmp.pelaporan)
+
+def perintah_pelaporan(args) -> int:
+    from kdkmp import pelaporan
+    from kdkmp import wilayah as ref
+
+    pengguna = _pengguna_oleh(args, "tidak ada yang diubah")
+    con = store.sambungan_baca(args.db)
+    minggu = _minggu_dimuat(con, args.week)
+    url = _url_catatan(args)
+    kode = ref.cari(args.wilayah).kode if args.wilayah else pengguna.wilayah
+    if args.aksi == "status":
+        pengguna.periksa(kode)
+        status = pelaporan.tabel_status(con, minggu, kode, cakupan=pengguna.cakupan, url=url)
+        print(f"Status pelaporan minggu {minggu.isoformat()} · {_label_wilayah(kode)}")
+        print(pelaporan.kalimat_porsi(status))
+        for r in status.itertuples():
+            oleh = f" oleh {r.status_oleh}" if isinstance(r.status_oleh, str) else ""
+            isi = f" ({r.catatan})" if isinstance(r.catatan, str) else ""
+            print(f"  {r.kode_kabupaten} {r.nama_kabupaten}: {r.label_status}{oleh}{isi}; "
+                  f"{fmt.angka(r.baris)} laporan koperasi")
+        return 0
+    if kode is None:
+        raise Ditolak(f"Sebutkan kabupaten/kota yang minggunya di{args.aksi.replace('-', ' ')} (--wilayah 52.01).")
+    aksi = args.aksi.replace("-", "_")
+    r = pelaporan.ubah_status(con, pengguna, kode, minggu, aksi, catatan=getattr(args, "catatan", None),
+                              konteks=_konteks_cli(), url=url)
+    print(f"Minggu {minggu.isoformat()} {_label_wilayah(r['kode_kabupaten'])} sekarang "
+          f"{pelaporan.label_status(r['status']).lower()} (oleh {r['oleh']}).")
+    return 0
+
+
+# ---------------------------------------------------------------- laporan (kdkmp.laporan)
+
+def _teks_opsi(nilai: str | None) -> str | None:
+    """An option's text, or the content of FILE for `@FILE`."""
+    if nilai is None or not nilai.startswith("@"):
+        return nilai
+    berkas = Path(nilai[1:])
+    try:
+        return berkas.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        sebab = galat.sebab_os(e) if isinstance(e, OSError) else "bukan teks UTF-8"
+        raise Ditolak(f"Berkas teks {berkas} tidak dapat dibaca: {sebab}; tidak ada yang diubah.") from None
+
+
+def perintah_laporan(args) -> int:
+    from kdkmp import laporan
+
+    pengguna = _pengguna_oleh(args, "tidak ada yang diubah")
+    kode = laporan.normalisasi_wilayah(args.wilayah if args.wilayah is not None else pengguna.wilayah)
+    bulan = laporan.periksa_bulan(args.bulan)
+    keluaran = Path(args.out) if getattr(args, "out", None) else None
+    if keluaran is not None:
+        if keluaran.suffix.lower() not in laporan.FORMAT:
+            raise Ditolak(f"Berkas keluaran harus berakhiran .pdf atau .pptx, bukan '{keluaran.suffix or keluaran.name}'.")
+        if not keluaran.absolute().parent.is_dir():
+            raise Ditolak(f"Folder {keluaran.absolute().parent} tidak ada; buat dulu foldernya atau pilih folder lain.")
+    con = store.sambungan_baca(args.db)
+    url = _url_catatan(args)
+    if args.aksi != "tampil":
+        teks = {k: _teks_opsi(getattr(args, k)) for k in ("analisis", "hambatan", "rekomendasi")
+                if getattr(args, k, None) is not None}
+        r = laporan.ubah(con, pengguna, kode, bulan, args.aksi, teks=teks or None,
+                         catatan=_teks_opsi(getattr(args, "catatan", None)), konteks=_konteks_cli(), url=url)
+        print(f"Laporan bulanan {laporan.label_bulan(bulan)} {laporan.nama_laporan(kode)}: "
+              f"{laporan.STATUS[r['status']].lower()} (versi {r['versi']}, oleh {pengguna.nama}).")
+        return 0
+    lap = laporan.baca(con, pengguna, kode, bulan, url=url)
+    anak = laporan.laporan_anak(kode, bulan, url=url)
+    print(lap.judul)
+    print(f"Status: {laporan.STATUS[lap.status]}" + (f" (versi {lap.versi})" if lap.versi else ""))
+    if lap.baris and isinstance(lap.baris.get("catatan_induk"), str):
+        print(f"Catatan tingkat di atasnya: {lap.baris['catatan_induk']}")
+    for k in ("analisis", "hambatan", "rekomendasi"):
+        print(f"{laporan.LABEL_TEKS[k]}: {lap.teks[k] or '(belum diisi)'}")
+    if lap.angka is None:
+        print(f"Belum ada minggu yang dimuat pada {laporan.label_bulan(bulan)}.")
+    else:
+        print("Angka: " + ("yang dikirim (dibekukan saat pengiriman)" if lap.beku else "dari data terkini"))
+        for k in laporan.kalimat_pokok(lap.angka):
+            print(f"  {k}")
+        for k in lap.berubah:
+            print(f"  Berubah sejak dikirim — {k}")
+        for buat in (laporan.tabel_zona, laporan.tabel_capaian, laporan.tabel_pergerakan, laporan.tabel_kendala,
+                     laporan.tabel_tindak_lanjut):
+            kolom, baris = buat(lap.angka)
+            print("  " + " | ".join(kolom))
+            for b in baris:
+                print("    " + " | ".join(b))
+    if not anak.empty:
+        print(f"Laporan wilayah di bawahnya: {', '.join(f'{n} {s}' for n, s in anak['label_status'].value_counts().items())}")
+        for r in anak.itertuples():
+            print(f"  {r.kode} {r.nama}: {r.label_status}")
+    if keluaran is not None:
+        isi = laporan.berkas(lap, keluaran.suffix.lower(), anak_df=anak, oleh=pengguna.nama + " (CLI)")
+        try:
+            from kdkmp import brief
+
+            brief.tulis_atomik(keluaran, isi)
+        except OSError as e:
+            raise Ditolak(f"Berkas keluaran {keluaran} tidak dapat ditulis: {galat.sebab_os(e)}.") from None
+        from kdkmp import catatan
+
+        catatan.catat("ekspor", pengguna.nama, wilayah=kode, url=url, isi="laporan bulanan", bulan=bulan,
+                      status=lap.status, format=keluaran.suffix.lower().lstrip("."), file=str(keluaran), **_konteks_cli())
+        print(f"Ditulis ke {keluaran} ({fmt.angka(round(len(isi) / 1024))} KB).")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = Pengurai(prog="python -m kdkmp", description="Dasbor zonasi KDKMP: alat baris perintah.",
                   epilog="Kode keluar: 0 selesai; 2 ditolak (satu kalimat alasan); 64 salah penggunaan; "
@@ -919,6 +1033,56 @@ def parser() -> argparse.ArgumentParser:
     q.add_argument("--pratinjau", action="store_true", help="tampilkan apa yang akan diterapkan tanpa menyimpan")
     db(q)
     q.set_defaults(fungsi=perintah_tindaklanjut_impor)
+
+    p = sub.add_parser("pelaporan", help="status pelaporan mingguan per kabupaten/kota: lihat, verifikasi, validasi, "
+                                         "kembalikan, buka kembali",
+                       description="Status pelaporan berjenjang per kabupaten/kota dan minggu: PMO kabupaten/kota "
+                                   "memverifikasi, PMO provinsi memvalidasi, mengembalikan (dengan catatan) atau "
+                                   "membuka kembali (dengan alasan). Setiap langkah tercatat di jejak.")
+    pl_sub = p.add_subparsers(dest="aksi", required=True, title="aksi", metavar="AKSI")
+    bantuan = {"status": "status setiap kabupaten/kota di wilayah itu", "verifikasi": "verifikasi minggu kabupaten/kota",
+               "validasi": "validasi minggu kabupaten/kota", "kembalikan": "kembalikan minggu dengan catatan",
+               "buka-kembali": "buka kembali minggu yang sudah divalidasi, dengan alasan"}
+    for aksi, bantu in bantuan.items():
+        q = pl_sub.add_parser(aksi, help=bantu, description=bantu[0].upper() + bantu[1:] + ".")
+        q.add_argument("--wilayah", metavar="KODE", help="kabupaten/kota (bawaan: wilayah akun --oleh)"
+                       + ("; untuk status juga provinsi atau kosong (nasional)" if aksi == "status" else ""))
+        q.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD", help="minggu data (bawaan: minggu terbaru)")
+        q.add_argument("--oleh", metavar="NAMA_PENGGUNA",
+                       help="akun yang bertindak: peran dan wilayahnya berlaku (bawaan: pengguna sistem sebagai admin)")
+        if aksi in ("kembalikan", "buka-kembali"):
+            q.add_argument("--catatan", metavar="TEKS", help="catatan (kembalikan) atau alasan (buka kembali), wajib")
+        db(q)
+        q.set_defaults(fungsi=perintah_pelaporan)
+
+    p = sub.add_parser("laporan", help="laporan bulanan berjenjang: tampilkan, simpan, kirim, terima, kembalikan",
+                       description="Laporan bulanan per kabupaten/kota, provinsi atau nasional: angka dari data bulan "
+                                   "itu dan teks PMO (analisis, hambatan, rekomendasi); draf → dikirim → diterima atau "
+                                   "dikembalikan oleh tingkat di atasnya. Setiap langkah tercatat di jejak.")
+    lp_sub = p.add_subparsers(dest="aksi", required=True, title="aksi", metavar="AKSI")
+    bantuan = {"tampil": "tampilkan laporan (dan tulis PDF/PPTX dengan --out)",
+               "simpan": "simpan teks draf (PMO wilayah itu sendiri)",
+               "kirim": "kirim ke tingkat di atasnya (angka dibekukan; ketiga teks wajib terisi)",
+               "terima": "terima laporan yang dikirim (tingkat di atasnya)",
+               "kembalikan": "kembalikan laporan yang dikirim dengan catatan (tingkat di atasnya)"}
+    for aksi, bantu in bantuan.items():
+        q = lp_sub.add_parser(aksi, help=bantu, description=bantu[0].upper() + bantu[1:] + ".")
+        q.add_argument("--bulan", required=True, metavar="YYYY-MM", help="bulan laporan, misalnya 2026-11")
+        q.add_argument("--wilayah", metavar="KODE",
+                       help="kabupaten/kota (52.01), provinsi (52) atau 'nasional' (bawaan: wilayah akun --oleh, "
+                            "atau nasional)")
+        q.add_argument("--oleh", metavar="NAMA_PENGGUNA",
+                       help="akun yang bertindak: peran dan wilayahnya berlaku (bawaan: pengguna sistem sebagai admin)")
+        if aksi in ("simpan", "kirim"):
+            for k in ("analisis", "hambatan", "rekomendasi"):
+                q.add_argument(f"--{k}", metavar="TEKS", help=f"teks {k} (@BERKAS: isi berkas itu)")
+        if aksi in ("terima", "kembalikan"):
+            q.add_argument("--catatan", metavar="TEKS",
+                           help="catatan untuk kantor pengirim, wajib untuk kembalikan (@BERKAS: isi berkas itu)")
+        if aksi == "tampil":
+            q.add_argument("--out", metavar="BERKAS", help="tulis laporan sebagai .pdf atau .pptx")
+        db(q)
+        q.set_defaults(fungsi=perintah_laporan)
     return ap
 
 

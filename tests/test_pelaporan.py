@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -385,3 +385,29 @@ def test_a_database_from_before_area_loads_reads_as_national_loads(db_demo, tmp_
         assert int(muatan["baris"].sum()) == jumlah
     finally:
         store.tutup_semua()
+
+
+def test_the_cli_takes_each_step_as_the_account_named_and_refuses_with_exit_2(kantor, capsys):
+    from kdkmp import cli
+
+    db, url = kantor
+    dasar = ["--week", "2026-11-16", "--db", str(db)]
+    assert cli.main(["pelaporan", "verifikasi", "--oleh", "budi.lobar", *dasar]) == 0  # its own kabupaten by default
+    assert "52.01 (Kabupaten Lombok Barat) sekarang diverifikasi (oleh budi.lobar)" in capsys.readouterr().out
+    assert cli.main(["pelaporan", "validasi", "--oleh", "budi.lobar", *dasar]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "Validasi minggu kabupaten/kota dilakukan oleh PMO provinsi wilayah itu atau admin PMO pusat; peran PMO "
+        "kabupaten/kota tidak boleh melakukannya.")
+    assert cli.main(["pelaporan", "kembalikan", "--wilayah", "52.01", "--oleh", "sari.ntb", *dasar]) == 2  # no note
+    assert cli.main(["pelaporan", "validasi", "--wilayah", "52.01", "--oleh", "sari.ntb", *dasar]) == 0
+    assert cli.main(["pelaporan", "buka-kembali", "--wilayah", "52.01", "--oleh", "sari.ntb", "--catatan",
+                     "Data lahan dikoreksi", *dasar]) == 0
+    capsys.readouterr()
+    assert cli.main(["pelaporan", "status", "--oleh", "sari.ntb", *dasar]) == 0
+    keluar = capsys.readouterr().out.splitlines()
+    assert keluar[0] == "Status pelaporan minggu 2026-11-16 · 52 (Nusa Tenggara Barat)"
+    assert "  52.01 Kabupaten Lombok Barat: Dibuka kembali oleh sari.ntb (Data lahan dikoreksi); " in keluar[2]
+    assert len(keluar) == 12  # the title, the validated share, the 10 kabupaten/kota of NTB
+    langkah = catatan.baca_jejak(peristiwa=[f"pelaporan_{a}" for a in pelaporan.TRANSISI], url=url)
+    assert langkah["oleh"].tolist() == ["sari.ntb", "sari.ntb", "budi.lobar"]
+    assert len(ditolak(url)) == 2
