@@ -23,8 +23,8 @@ Decisions, each in one line:
 - The writer refreshes after every scoring (kdkmp.ingest): weeks whose stamp changed are rebuilt
   (a load of the latest week: that week, ≈ 0.03 s nationally); a rescoring of every week rebuilds
   every week, since its zones may change without any batch changing (new engine code).
-- Sums of scores and coordinates are DOUBLE: a mean from them can differ from DuckDB's `avg` over
-  the rows in the last bits, never in the rounded figure a view shows (tested).
+- Pillar sums are exact decimals (the row query sums decimals too), so a mean is the same double
+  either way; coordinate sums are DOUBLE, within 1e-12 of the rows' mean (a map position).
 - Below kecamatan (a kecamatan's desa, a desa) the queries read rows: a desa holds one koperasi.
 """
 
@@ -42,6 +42,11 @@ ASAL_BARU = "baru"  # the zone before of a koperasi new this week (queries.trans
 TAHAP = kontrak.KOLOM_PER_NAMA["tahap_pembangunan"].nilai
 KENDALA = kontrak.KOLOM_PER_NAMA["kendala_utama"].nilai
 
+# Pillar means are exact sums of scores as decimals, divided once (queries.rata_pilar does the same
+# over the rows): a sum of doubles in another order moved a mean of exactly x.x5 across the rounding
+# of the figure shown (86.65 → 86.7 instead of 86.6, seen in the test data).
+DESIMAL_SKOR = "DECIMAL(18,6)"
+_DESIMAL_JUMLAH = "DECIMAL(38,6)"
 # measure column → (SQL type, expression over the zone row `z` and last week's zone row `l`)
 _UKURAN_ZONA = {
     "jumlah": ("INTEGER", "count(*)"),
@@ -49,7 +54,7 @@ _UKURAN_ZONA = {
     f"dari_{ASAL_BARU}": ("INTEGER", "count(*) FILTER (WHERE l.zona IS NULL)"),
     **{f"gerak_{g}": ("INTEGER", f"count(*) FILTER (WHERE z.pergerakan = '{g}')") for g in PERGERAKAN},
     **{k: v for p in PILAR for k, v in (
-        (f"skor_{p}_jumlah", ("DOUBLE", f"sum(z.skor_{p})")),
+        (f"skor_{p}_jumlah", (_DESIMAL_JUMLAH, f"sum(CAST(z.skor_{p} AS {DESIMAL_SKOR}))")),
         (f"skor_{p}_n", ("INTEGER", f"count(z.skor_{p})")),
         (f"terlemah_{p}", ("INTEGER", f"count(*) FILTER (WHERE z.pilar_terlemah = '{p}')")))},
 }
@@ -85,11 +90,13 @@ _SQL_CAP = f"""
 
 
 def _ada(con: duckdb.DuckDBPyConnection) -> bool:
-    """All three tables exist with this layout."""
-    r = con.execute("""SELECT table_name, list(column_name ORDER BY column_name) FROM information_schema.columns
+    """All three tables exist with this layout (column names and types)."""
+    r = con.execute("""SELECT table_name, list(column_name || ' ' || data_type ORDER BY column_name)
+                       FROM information_schema.columns
                        WHERE table_schema = current_schema() AND table_name IN ('agregat_zona', 'agregat_laporan',
                              'agregat_minggu') GROUP BY 1""").fetchall()
-    return {t: sorted(k) for t, k in r} == {t: sorted(k) for t, k in _KOLOM.items()}
+    harap = {t: sorted(f"{k} {tipe.removesuffix(' NOT NULL')}" for k, tipe in kolom.items()) for t, kolom in _KOLOM.items()}
+    return {t: sorted(k) for t, k in r} == harap
 
 
 def berlaku(con: duckdb.DuckDBPyConnection) -> bool:
