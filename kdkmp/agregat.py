@@ -160,6 +160,9 @@ def _bangun(con: duckdb.DuckDBPyConnection, minggu: list | None) -> None:
     kini = ", ".join(_tanggal(m) for m, _ in pasangan)
     lalu = ", ".join(_tanggal(x) for _, x in pasangan if x is not None) or "NULL"
     mg = ", ".join(f"({_tanggal(m)}, {'NULL' if x is None else _tanggal(x)})" for m, x in pasangan)
+    # Rows in area order: an area's rows then share a row group or two, which DuckDB reads alone
+    # (the area filter becomes a range on kode_kecamatan); a week refreshed later is appended in
+    # area order too and is found by its week.
     ukuran = ", ".join(f"CAST({e} AS {t}) AS {k}" for k, (t, e) in _UKURAN_ZONA.items())
     con.execute(f"""
         INSERT INTO agregat_zona BY NAME
@@ -167,12 +170,12 @@ def _bangun(con: duckdb.DuckDBPyConnection, minggu: list | None) -> None:
         FROM (FROM zona_inti WHERE minggu IN ({kini})) z
         JOIN (VALUES {mg}) mg(minggu, lalu) ON mg.minggu = z.minggu
         LEFT JOIN (FROM zona_inti WHERE minggu IN ({lalu})) l ON l.minggu = mg.lalu AND l.kode_koperasi = z.kode_koperasi
-        GROUP BY ALL""").fetchall()
+        GROUP BY ALL ORDER BY kode_kecamatan, minggu""").fetchall()
     ukuran = ", ".join(f"CAST({e} AS {t}) AS {k}" for k, (t, e) in _UKURAN_LAPORAN.items())
     con.execute(f"""
         INSERT INTO agregat_laporan BY NAME
         SELECT lp.minggu, lp.kode_kecamatan, z.zona, {ukuran}
         FROM (FROM laporan WHERE minggu IN ({kini})) lp
         LEFT JOIN (FROM zona_inti WHERE minggu IN ({kini})) z ON z.minggu = lp.minggu AND z.kode_koperasi = lp.kode_koperasi
-        GROUP BY ALL""").fetchall()
+        GROUP BY ALL ORDER BY kode_kecamatan, minggu""").fetchall()
     con.execute(f"INSERT INTO agregat_minggu SELECT * FROM ({_SQL_CAP}) WHERE minggu IN ({kini})").fetchall()
