@@ -17,12 +17,15 @@ Decisions, each in one line:
   exactly as the row queries count them.
 - Each week's aggregates carry a stamp (`agregat_minggu.cap`): the layout version, the rules
   version and the active batches of that week and every week before it (a zone depends on the
-  koperasi's earlier weeks). A reader uses the aggregates only when every active week's stamp
-  matches (two small queries, ≈ 2 ms); otherwise, e.g. a database written before
-  this module or zones written by `rules.skor` alone, the queries read the rows as before.
+  koperasi's earlier weeks). A reader uses the aggregates only when the latest week's stamp
+  matches the live batches and rules (two small queries, ≈ 2 ms): the writer leaves every week
+  current, so any change it did not follow shows there. Otherwise (a database written before
+  this module, zones written by `rules.skor` alone, an older writer) the queries read the rows.
 - The writer refreshes after every scoring (kdkmp.ingest): weeks whose stamp changed are rebuilt
-  (a load of the latest week: that week, ≈ 0.03 s nationally); a rescoring of every week rebuilds
-  every week, since its zones may change without any batch changing (new engine code).
+  (a load of the latest week: that week, ≈ 0.2 s of CPU nationally on a busy machine); a
+  rescoring of every week rebuilds every week (≈ 3.5 s of CPU), since its zones may change
+  without any batch changing (new engine code). A database without the tables gets them on its
+  next write.
 - Pillar sums are exact decimals (the row query sums decimals too), so a mean is the same double
   either way; coordinate sums are DOUBLE, within 1e-12 of the rows' mean (a map position).
 - Below kecamatan (a kecamatan's desa, a desa) the queries read rows: a desa holds one koperasi.
@@ -149,8 +152,7 @@ def _bangun(con: duckdb.DuckDBPyConnection, minggu: list | None) -> None:
                               FROM (SELECT DISTINCT minggu FROM batch WHERE status = 'aktif') ORDER BY 1""").fetchall()
     if minggu is not None:
         pasangan = [(m, lalu) for m, lalu in pasangan if m in set(minggu)]
-    # weeks as constants, not a join: DuckDB then skips the other weeks' row groups (a week
-    # rebuilt in ≈ 0.03 s instead of ≈ 0.2 s of CPU, measured nationally)
+    # weeks as constants, not a join to a list: DuckDB then reads only those weeks' row groups
     semua = ", ".join(_tanggal(m) for m in minggu) if minggu else "NULL"
     pilih = "TRUE" if minggu is None else f"minggu IN ({semua})"
     for t in TABEL:
