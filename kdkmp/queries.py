@@ -432,13 +432,14 @@ def rata_pilar(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
     minggu = _minggu(con, minggu)
     if _pakai_agregat(con, wilayah):
         syarat, param = _saring_agregat(wilayah)
-        rata = ", ".join(f"CAST(sum(a.skor_{p}_jumlah) AS DOUBLE) / nullif(sum(a.skor_{p}_n), 0)" for p in PILAR)
+        rata = ", ".join(f"CAST(sum(a.skor_{p}_jumlah) AS DOUBLE) / nullif({agregat.SKALA_SKOR} * sum(a.skor_{p}_n), 0)"
+                         for p in PILAR)
         terlemah = ", ".join(f"coalesce(sum(a.terlemah_{p}), 0)" for p in PILAR)
         sumber = "agregat_zona a"
     else:
         syarat, param = saring_wilayah(wilayah)
-        # an exact sum (agregat.DESIMAL_SKOR): the same mean as the aggregates', whatever the order
-        rata = ", ".join(f"CAST(sum(CAST(skor_{p} AS {agregat.DESIMAL_SKOR})) AS DOUBLE) / nullif(count(skor_{p}), 0)"
+        # an exact sum (agregat.skor_utuh): the same mean as the aggregates', whatever the order
+        rata = ", ".join(f"CAST(sum({agregat.skor_utuh(f'skor_{p}')}) AS DOUBLE) / nullif({agregat.SKALA_SKOR} * count(skor_{p}), 0)"
                          for p in PILAR)
         terlemah = ", ".join(f"count(*) FILTER (WHERE pilar_terlemah = '{p}') AS t_{p}" for p in PILAR)
         sumber = "zona"
