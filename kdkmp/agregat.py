@@ -162,6 +162,22 @@ def _tanggal(minggu) -> str:
 
 def _bangun(con: duckdb.DuckDBPyConnection, minggu: list | None) -> None:
     """Rewrite the aggregates and stamps of `minggu` (None: all weeks) from zona_inti and laporan."""
+    # DuckDB 2.0's compressed materialization narrows the ORDER BY's sums of whole millionths to a
+    # type from wrong statistics and fails ("INT128 … out of range for … INT8", seen on a one-week
+    # database): off for these statements only
+    lama = con.execute("SELECT current_setting('disabled_optimizers')").fetchall()[0][0]
+    con.execute("SET disabled_optimizers = " + _literal(",".join(filter(None, [lama, "compressed_materialization"]))))
+    try:
+        _tulis(con, minggu)
+    finally:
+        con.execute("SET disabled_optimizers = " + _literal(lama or "")).fetchall()
+
+
+def _literal(teks: str) -> str:
+    return "'" + teks.replace("'", "''") + "'"
+
+
+def _tulis(con: duckdb.DuckDBPyConnection, minggu: list | None) -> None:
     # each week with the loaded week before it (queries.minggu_sebelumnya)
     pasangan = con.execute("""SELECT minggu, lag(minggu) OVER (ORDER BY minggu)
                               FROM (SELECT DISTINCT minggu FROM batch WHERE status = 'aktif') ORDER BY 1""").fetchall()
