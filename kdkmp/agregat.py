@@ -112,8 +112,8 @@ def _ada(con: duckdb.DuckDBPyConnection) -> bool:
 def berlaku(con: duckdb.DuckDBPyConnection) -> bool:
     """Whether the aggregates hold exactly the zones and reports of every active week now. The
     writer leaves every week's stamp current (segarkan), and any load, withdrawal or rescoring
-    changes the latest week's, so comparing that one is enough (≈ 1 ms); a layout change bumps
-    VERSI, which is in the stamp."""
+    changes the latest week's, so comparing that one is enough (≈ 2 ms). Whoever changes the
+    tables' layout bumps VERSI, which is in the stamp: a reader cannot check columns cheaply."""
     if not con.execute("""SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
                           AND schema_name = current_schema() AND table_name = 'agregat_minggu'""").fetchall()[0][0]:
         return False  # a database written before the aggregates (read-only here: nothing to create)
