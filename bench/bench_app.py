@@ -2,11 +2,17 @@
 server-side run (AppTest), and the memory of a real `streamlit run` after a browser visited
 every page.
 
-    python bench/bench_app.py [--ulang 5] [--tanpa-peramban]
+    python bench/bench_app.py [--ulang 5] [--tanpa-peramban] [--db PATH]
 
 Targets (issue 4): each query ≤ 150 ms median; each page ≤ 1.5 s median at national level and
 ≤ 1 s at kabupaten level; app process memory ≤ 1.5 GB after visiting every page.
 Page runs are measured with Streamlit's caches cleared before every run (the cold case).
+
+The cold kabupaten view (issue 14): the queries ui/wilayah.py runs for a kabupaten office's first
+visit, each over 25 different kabupaten (nothing repeats, as 25 offices opening their own), wall and
+CPU (user + sys of the process, DuckDB's threads included) per view, read from the area aggregates
+(kdkmp/agregat.py) and from the rows; and what keeping the aggregates costs the writer (one week
+refreshed after a load, every week after a rescoring), on a copy of the database.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from pathlib import Path
 
 from _bersama import AKAR, db_nasional, median_detik
 
-from kdkmp import queries, store
+from kdkmp import agregat, queries, store
 
 KABUPATEN = "52.01"
 
@@ -57,6 +63,103 @@ def bench_query(db: Path, ulang: int) -> None:
         nasional = median_detik(lambda: f(None), ulang) * 1000
         kab = median_detik(lambda: f(KABUPATEN), ulang) * 1000
         print(f"{nama:32} {nasional:12.1f} {kab:14.1f}")
+
+
+def _cpu() -> float:
+    import resource
+
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+
+
+def kabupaten_bench(jumlah: int = 25) -> list[str]:
+    """The kabupaten of bench_beban.py's `--skenario kabupaten` users: one per user, all different."""
+    from bench_beban import susun_pengguna
+
+    return [p.wilayah for p in susun_pengguna(jumlah, "kabupaten")]
+
+
+def bench_tampilan_dingin(db: Path) -> None:
+    con = store.sambungan_baca(db)
+    minggu = queries.minggu_terakhir(con)
+    kabupaten = kabupaten_bench()
+    # what tampilkan_wilayah asks for a kabupaten (the national per-province counts: its own province)
+    panggilan = {
+        "hitung_zona": lambda k: queries.hitung_zona(con, minggu, k),
+        "cap_data": lambda k: queries.cap_data(con, minggu),
+        "zona_per_anak(nasional)": lambda k: queries.zona_per_anak(con, minggu, None),
+        "hitung_pergerakan": lambda k: queries.hitung_pergerakan(con, minggu, k),
+        "zona_per_anak": lambda k: queries.zona_per_anak(con, minggu, k),
+        "kendala_per_zona": lambda k: queries.kendala_per_zona(con, minggu, k),
+        "rata_pilar": lambda k: queries.rata_pilar(con, minggu, k),
+        "tren_zona": lambda k: queries.tren_zona(con, k),
+        "transisi_zona": lambda k: queries.transisi_zona(con, minggu, k),
+        "rekap_anak": lambda k: queries.rekap_anak(con, minggu, k),
+        "titik_peta": lambda k: queries.titik_peta(con, minggu, k),
+    }
+    asli = agregat.berlaku
+    if not asli(con):
+        print("cold kabupaten view: this database has no current area aggregates (built before them, or by an "
+              "older writer); `python -m kdkmp score --db …` on a copy builds them")
+    hasil = {}
+    for sumber, berlaku in (("aggregates", asli), ("rows", lambda c: False), ("aggregates", asli), ("rows", lambda c: False)):
+        agregat.berlaku = berlaku
+        try:
+            for f in panggilan.values():  # warm DuckDB's buffers: the file is read once per process anyway
+                f(kabupaten[0])
+            for nama, f in panggilan.items():
+                t, c = time.perf_counter(), _cpu()
+                for k in kabupaten:
+                    f(k)
+                w, c = (time.perf_counter() - t) / len(kabupaten), (_cpu() - c) / len(kabupaten)
+                hasil.setdefault((sumber, nama), []).append((w, c))
+        finally:
+            agregat.berlaku = asli
+    print(f"{'cold kabupaten view, per view (25 kabupaten)':44} {'aggregates ms':>20} {'rows ms':>20}")
+    print(f"{'':44} {'wall':>9} {'cpu':>10} {'wall':>9} {'cpu':>10}")
+    jumlah = {s: [0.0, 0.0] for s in ("aggregates", "rows")}
+    for nama in panggilan:
+        baris = []
+        for sumber in ("aggregates", "rows"):
+            w = min(x[0] for x in hasil[(sumber, nama)]) * 1000  # the less disturbed of two interleaved runs
+            c = min(x[1] for x in hasil[(sumber, nama)]) * 1000
+            jumlah[sumber][0] += w
+            jumlah[sumber][1] += c
+            baris.append(f"{w:9.1f} {c:10.1f}")
+        print(f"{nama:44} {' '.join(baris)}")
+    print(f"{'total':44} " + " ".join(f"{jumlah[s][0]:9.1f} {jumlah[s][1]:10.1f}" for s in ("aggregates", "rows")))
+    con.close()
+
+
+def bench_tulis_agregat(db: Path, ulang: int) -> None:
+    import shutil
+    import tempfile
+
+    import duckdb
+
+    with tempfile.TemporaryDirectory() as tmp:
+        salinan = Path(tmp) / "salinan.duckdb"
+        shutil.copyfile(db, salinan)
+        con = duckdb.connect(str(salinan))
+        try:
+            con.execute("BEGIN")
+            t, c = time.perf_counter(), _cpu()
+            agregat.bangun_ulang(con)
+            print(f"aggregates, every week rebuilt (after a rescoring): {time.perf_counter() - t:.2f} s wall, "
+                  f"{_cpu() - c:.2f} s CPU")
+            waktu = []
+            for _ in range(ulang):
+                # the latest week's stamp changed, as after a load of that week
+                con.execute("UPDATE agregat_minggu SET cap = 'lama' WHERE minggu = (SELECT max(minggu) FROM agregat_minggu)")
+                t, c = time.perf_counter(), _cpu()
+                agregat.segarkan(con)
+                waktu.append((time.perf_counter() - t, _cpu() - c))
+            w, c = statistics.median(x[0] for x in waktu), statistics.median(x[1] for x in waktu)
+            print(f"aggregates, one week refreshed (after a load of the latest week), median of {ulang}: "
+                  f"{w * 1000:.0f} ms wall, {c * 1000:.0f} ms CPU")
+            con.execute("ROLLBACK")
+        finally:
+            con.close()
 
 
 def bench_halaman(db: Path, ulang: int) -> None:
@@ -135,8 +238,15 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ulang", type=int, default=5)
     ap.add_argument("--tanpa-peramban", action="store_true", help="skip the browser memory run")
+    ap.add_argument("--db", help="database (default: the national demo under bench/out); only read")
+    ap.add_argument("--hanya-dingin", action="store_true",
+                    help="only the cold kabupaten view and the aggregates' write cost")
     args = ap.parse_args()
-    db = db_nasional()
+    db = Path(args.db) if args.db else db_nasional()
+    bench_tampilan_dingin(db)
+    bench_tulis_agregat(db, args.ulang)
+    if args.hanya_dingin:
+        return
     bench_query(db, args.ulang)
     bench_halaman(db, max(3, args.ulang // 2 + 1))
     if not args.tanpa_peramban:

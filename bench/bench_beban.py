@@ -94,6 +94,21 @@ def susun_pengguna(jumlah: int, skenario: str = "campuran") -> list[Pengguna]:
 BERAT = [Pengguna(f"berat{i}", "pusat", None, (("intervensi nasional", "intervensi", ""),)) for i in range(5)]
 
 
+def berita_agregat(db: Path) -> str:
+    """Whether the views of `db` read the area aggregates (kdkmp/agregat.py) or the rows: cold views
+    cost several times more without them, so every figure says which."""
+    from kdkmp import agregat, store
+
+    con = store.sambungan_baca(db)
+    try:
+        berlaku = agregat.berlaku(con)
+    finally:
+        con.close()
+        store.tutup_semua()
+    return ("area aggregates: current" if berlaku else
+            "area aggregates: none or stale, the views read the rows (`python -m kdkmp score --db` on a copy builds them)")
+
+
 def buat_akun(pengguna: list[Pengguna], url_catatan: str, sandi: str | None) -> None:
     from kdkmp import catatan
 
@@ -267,6 +282,7 @@ def main() -> int:
                 args.sandi = "beban-senin-2026"
             buat_akun(pengguna + berat, url_catatan, args.sandi)
             db = Path(args.db) if args.db else db_nasional()
+            print(berita_agregat(db))
             alamat, pids = tumpukan.enter_context(proses_aplikasi(db, args.proses, url_catatan, Path(tmp)))
             if args.nginx:
                 alamat = [tumpukan.enter_context(nginx_di_depan(alamat, url_catatan, Path(tmp)))]

@@ -158,18 +158,19 @@ def peringatan_cakupan(minggu_baru: date, baris_baru: int, terakhir: dict | None
 
 
 def skor_ulang_semua(con: duckdb.DuckDBPyConnection, aturan) -> None:
-    """Rescore every week (inside a penulisan), with the memory that needs."""
-    from kdkmp import rules
+    """Rescore every week (inside a penulisan), with the memory that needs, and the area aggregates."""
+    from kdkmp import agregat, rules
 
     store.izinkan_skor_ulang(con)
     rules.skor(con, aturan)
+    agregat.bangun_ulang(con)
 
 
 def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
     """Score the new week inside the load's transaction. Look-back gates make later weeks
     depend on earlier ones, so a week loaded behind the newest one rescores everything, as
     does a change of the rules."""
-    from kdkmp import rules
+    from kdkmp import agregat, rules
 
     aturan = rules.muat_aturan()
     terbaru = con.execute("SELECT max(minggu) FROM laporan").fetchall()[0][0]
@@ -177,6 +178,7 @@ def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
         skor_ulang_semua(con, aturan)
     else:
         rules.skor(con, aturan, minggu)
+        agregat.segarkan(con)  # the weeks whose batches changed: this one
 
 
 def simpan(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file: str,

@@ -20,7 +20,7 @@ import inspect
 import duckdb
 import pandas as pd
 
-from kdkmp import akses, kontrak, rules, store, wilayah as ref
+from kdkmp import agregat, akses, kontrak, rules, store, wilayah as ref
 from kdkmp.kosakata import PILAR, SEMUA_ZONA
 
 # Column of `laporan` that holds each level's code; a fixed mapping, never user text.
@@ -83,6 +83,33 @@ def saring_wilayah(kode: str | None, alias: str = "") -> tuple[str, dict]:
     return f"{awalan}{_KOLOM_TINGKAT[w.tingkat]} = $kode_wilayah", {"kode_wilayah": w.kode}
 
 
+# ---------------------------------------------------------------- the area aggregates (kdkmp.agregat)
+# An area at kecamatan level or above is a sum over its kecamatan: the views read the writer's
+# per-week × kecamatan counts instead of the rows when they hold the live data (agregat.berlaku);
+# below kecamatan, and on a database written before them, the same function reads the rows.
+
+def _pakai_agregat(con: duckdb.DuckDBPyConnection, wilayah: str | None, anak: bool = False) -> bool:
+    """Whether the aggregates answer for `wilayah` (and, with `anak`, per child area)."""
+    tingkat = ref.cari(wilayah).tingkat if wilayah else None
+    if tingkat == "desa" or (anak and tingkat == "kecamatan"):
+        return False
+    return agregat.berlaku(con)
+
+
+def _saring_agregat(kode: str | None) -> tuple[str, dict]:
+    """SQL condition and parameters restricting aggregate rows `a` to an area (TRUE for national)."""
+    if kode is None:
+        return "TRUE", {}
+    w = ref.cari(kode)
+    return f"left(a.kode_kecamatan, {_PANJANG_KODE[w.tingkat]}) = $kode_wilayah", {"kode_wilayah": w.kode}
+
+
+def _urai(kolom: str, nilai, nama: str) -> str:
+    """`nama` and `jumlah` from one count column per value (awalan_nilai), one row per value."""
+    return (f"unnest([{', '.join(repr(v) for v in nilai)}]) AS {nama}, "
+            f"unnest([{', '.join(f'a.{kolom}_{v}' for v in nilai)}]) AS jumlah")
+
+
 def minggu_terakhir(con: duckdb.DuckDBPyConnection) -> date | None:
     """The newest loaded week, or None when nothing is loaded."""
     r = con.execute("SELECT max(minggu) FROM batch WHERE status = 'aktif'").fetchall()
@@ -107,22 +134,30 @@ def _minggu(con, minggu: date | None) -> date:
 def ringkasan(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> dict:
     """The headline numbers of one area and week (the `summary --json` object)."""
     minggu = _minggu(con, minggu)
-    syarat, param = saring_wilayah(wilayah)
-    param = {**param, "minggu": minggu}
-    dasar = con.execute(
-        f"SELECT count(*), count(*) FILTER (WHERE masuk_portal) FROM laporan WHERE minggu = $minggu AND {syarat}",
-        param).fetchall()[0]
-    hasil = {
-        "minggu": minggu.isoformat(),
-        "wilayah": ref.cari(wilayah).kode if wilayah else None,
-        "jumlah_koperasi": int(dasar[0]),
-        "masuk_portal": int(dasar[1]),
-    }
-    for kolom in ("tahap_pembangunan", "kendala_utama"):
-        hitung = dict(con.execute(
-            f"SELECT {kolom}, count(*) FROM laporan WHERE minggu = $minggu AND {syarat} GROUP BY 1",
-            param).fetchall())
-        hasil[kolom] = {nilai: int(hitung.get(nilai, 0)) for nilai in kontrak.KOLOM_PER_NAMA[kolom].nilai}
+    hasil = {"minggu": minggu.isoformat(), "wilayah": ref.cari(wilayah).kode if wilayah else None}
+    if _pakai_agregat(con, wilayah):
+        syarat, param = _saring_agregat(wilayah)
+        nilai = {k: kontrak.KOLOM_PER_NAMA[k].nilai for k in ("tahap_pembangunan", "kendala_utama")}
+        kolom = [f"{k.split('_')[0]}_{v}" for k, vs in nilai.items() for v in vs]
+        r = con.execute(f"""SELECT {", ".join(f"coalesce(sum({k}), 0)" for k in ("jumlah", "masuk_portal", *kolom))}
+                            FROM agregat_laporan a WHERE minggu = $minggu AND {syarat}""",
+                        {**param, "minggu": minggu}).fetchall()[0]
+        hasil["jumlah_koperasi"], hasil["masuk_portal"] = int(r[0]), int(r[1])
+        angka = iter(r[2:])
+        for k, vs in nilai.items():
+            hasil[k] = {v: int(next(angka)) for v in vs}
+    else:
+        syarat, param = saring_wilayah(wilayah)
+        param = {**param, "minggu": minggu}
+        dasar = con.execute(
+            f"SELECT count(*), count(*) FILTER (WHERE masuk_portal) FROM laporan WHERE minggu = $minggu AND {syarat}",
+            param).fetchall()[0]
+        hasil["jumlah_koperasi"], hasil["masuk_portal"] = int(dasar[0]), int(dasar[1])
+        for kolom in ("tahap_pembangunan", "kendala_utama"):
+            hitung = dict(con.execute(
+                f"SELECT {kolom}, count(*) FROM laporan WHERE minggu = $minggu AND {syarat} GROUP BY 1",
+                param).fetchall())
+            hasil[kolom] = {nilai: int(hitung.get(nilai, 0)) for nilai in kontrak.KOLOM_PER_NAMA[kolom].nilai}
     zona = hitung_zona(con, minggu, wilayah)
     hasil["zona"] = zona["zona"]
     hasil["tanpa_laporan_dizonakan"] = zona["tanpa_laporan_dizonakan"]
@@ -138,25 +173,32 @@ def rekap_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
     minggu = _minggu(con, minggu)
     tingkat_anak = _TINGKAT_ANAK[ref.cari(wilayah).tingkat if wilayah else None]
     kolom_anak = _KOLOM_TINGKAT[tingkat_anak]
-    syarat, param = saring_wilayah(wilayah, "l")
-    hitung = []
-    for kolom in ("tahap_pembangunan", "kendala_utama"):
-        awalan = kolom.split("_")[0]
-        for nilai in kontrak.KOLOM_PER_NAMA[kolom].nilai:
-            hitung.append(f"count(*) FILTER (WHERE l.{kolom} = '{nilai}') AS {awalan}_{nilai}")
+    # (column, value) of every stage and bottleneck, counted as tahap_<value> / kendala_<value>
+    kategori = [(kolom, nilai) for kolom in ("tahap_pembangunan", "kendala_utama")
+                for nilai in kontrak.KOLOM_PER_NAMA[kolom].nilai]
     syarat_ref = "w.kode_induk IS NULL" if wilayah is None else "w.kode_induk = $kode_induk"
-    param = {**param, "minggu": minggu, "tingkat": tingkat_anak, "panjang": _PANJANG_KODE[tingkat_anak]}
+    param = {"minggu": minggu, "tingkat": tingkat_anak, "panjang": _PANJANG_KODE[tingkat_anak],
+             "awalan": ref.cari(wilayah).kode if wilayah else ""}  # only the area's desa are counted
     if wilayah is not None:
         param["kode_induk"] = ref.cari(wilayah).kode
+    if _pakai_agregat(con, wilayah, anak=True):
+        syarat, param_wilayah = _saring_agregat(wilayah)
+        jumlah = ", ".join(f"sum(a.{k.split('_')[0]}_{v}) AS {k.split('_')[0]}_{v}" for k, v in kategori)
+        lap = f"""SELECT left(a.kode_kecamatan, $panjang) AS kode, sum(a.jumlah) AS jumlah_koperasi,
+                         sum(a.masuk_portal) AS masuk_portal, {jumlah}
+                  FROM agregat_laporan a WHERE a.minggu = $minggu AND {syarat} GROUP BY 1"""
+    else:
+        syarat, param_wilayah = saring_wilayah(wilayah, "l")
+        jumlah = ", ".join(f"count(*) FILTER (WHERE l.{k} = '{v}') AS {k.split('_')[0]}_{v}" for k, v in kategori)
+        lap = f"""SELECT l.{kolom_anak} AS kode, count(*) AS jumlah_koperasi,
+                         count(*) FILTER (WHERE l.masuk_portal) AS masuk_portal, {jumlah}
+                  FROM laporan l WHERE l.minggu = $minggu AND {syarat} GROUP BY 1"""
+    param.update(param_wilayah)
     sql = f"""
-        WITH lap AS (
-            SELECT l.{kolom_anak} AS kode, count(*) AS jumlah_koperasi,
-                   count(*) FILTER (WHERE l.masuk_portal) AS masuk_portal,
-                   {", ".join(hitung)}
-            FROM laporan l WHERE l.minggu = $minggu AND {syarat} GROUP BY 1),
+        WITH lap AS ({lap}),
         referensi AS (
             SELECT left(kode, $panjang) AS kode, count(*) AS jumlah_desa
-            FROM wilayah WHERE tingkat = 'desa' GROUP BY 1)
+            FROM wilayah WHERE tingkat = 'desa' AND starts_with(kode, $awalan) GROUP BY 1)
         SELECT w.kode, w.nama, coalesce(r.jumlah_desa, 0) AS jumlah_desa, lap.* EXCLUDE (kode)
         FROM wilayah w
         LEFT JOIN referensi r ON r.kode = w.kode
@@ -219,16 +261,21 @@ def hitung_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wila
     from the reference)}; jumlah = melapor + tanpa_laporan_dizonakan + tidak_melapor."""
     minggu = _minggu(con, minggu)
     lalu = minggu_sebelumnya(con, minggu)
-    syarat, param = saring_wilayah(wilayah)
+    if _pakai_agregat(con, wilayah):
+        syarat, param = _saring_agregat(wilayah)
+        zona, laporan, hitung = "agregat_zona a", "agregat_laporan a", "coalesce(sum(a.jumlah), 0)"
+    else:
+        syarat, param = saring_wilayah(wilayah)
+        zona, laporan, hitung = "zona", "laporan", "count(*)"
     baris = con.execute(
-        f"SELECT minggu, zona, count(*) FROM zona WHERE minggu IN ($minggu, $lalu) AND {syarat} GROUP BY 1, 2",
+        f"SELECT minggu, zona, {hitung} FROM {zona} WHERE minggu IN ($minggu, $lalu) AND {syarat} GROUP BY 1, 2",
         {**param, "minggu": minggu, "lalu": lalu or minggu}).fetchall()
     kini = {z: 0 for z in SEMUA_ZONA}
     sebelum = {z: 0 for z in SEMUA_ZONA} if lalu else None
     for m, z, n in baris:
         (kini if m == minggu else sebelum)[z] = int(n)
     # "melapor" is a report received, not a zone given: a silent koperasi a gate zoned is apart
-    melapor = con.execute(f"SELECT count(*) FROM laporan WHERE minggu = $minggu AND {syarat}",
+    melapor = con.execute(f"SELECT {hitung} FROM {laporan} WHERE minggu = $minggu AND {syarat}",
                           {**param, "minggu": minggu}).fetchall()[0][0]
     jumlah = sum(kini.values())
     return {"zona": kini, "zona_lalu": sebelum, "minggu_lalu": lalu, "jumlah": jumlah, "melapor": int(melapor),
@@ -242,17 +289,25 @@ def zona_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wi
     merah, tidak_melapor, jumlah, melapor, persen_merah (of those reporting), tingkat_lapor (%)."""
     minggu = _minggu(con, minggu)
     tingkat_anak = _TINGKAT_ANAK[ref.cari(wilayah).tingkat if wilayah else None]
-    syarat, param = saring_wilayah(wilayah, "z")
+    if _pakai_agregat(con, wilayah, anak=True):
+        syarat, param = _saring_agregat(wilayah)
+        hitung = ", ".join(f"sum(a.jumlah) FILTER (WHERE a.zona = '{z}') AS {z}" for z in SEMUA_ZONA)
+        z = f"""SELECT left(a.kode_kecamatan, $panjang) AS kode, {hitung}
+                FROM agregat_zona a WHERE a.minggu = $minggu AND {syarat} GROUP BY 1"""
+    else:
+        syarat, param = saring_wilayah(wilayah, "z")
+        hitung = ", ".join(f"count(*) FILTER (WHERE z.zona = '{z}') AS {z}" for z in SEMUA_ZONA)
+        z = f"""SELECT z.{_KOLOM_TINGKAT[tingkat_anak]} AS kode, {hitung}
+                FROM zona z WHERE z.minggu = $minggu AND {syarat} GROUP BY 1"""
     syarat_ref = "w.kode_induk IS NULL" if wilayah is None else "w.kode_induk = $kode_induk"
-    param = {**param, "minggu": minggu, "tingkat": tingkat_anak, "panjang": _PANJANG_KODE[tingkat_anak]}
+    param = {**param, "minggu": minggu, "tingkat": tingkat_anak, "panjang": _PANJANG_KODE[tingkat_anak],
+             "awalan": ref.cari(wilayah).kode if wilayah else ""}  # only the area's desa are counted
     if wilayah is not None:
         param["kode_induk"] = ref.cari(wilayah).kode
-    hitung = ", ".join(f"count(*) FILTER (WHERE z.zona = '{z}') AS {z}" for z in SEMUA_ZONA)
     df = con.execute(f"""
-        WITH z AS (SELECT z.{_KOLOM_TINGKAT[tingkat_anak]} AS kode, {hitung}
-                   FROM zona z WHERE z.minggu = $minggu AND {syarat} GROUP BY 1),
+        WITH z AS ({z}),
         r AS (SELECT left(kode, $panjang) AS kode, count(*) AS jumlah_desa
-              FROM wilayah WHERE tingkat = 'desa' GROUP BY 1)
+              FROM wilayah WHERE tingkat = 'desa' AND starts_with(kode, $awalan) GROUP BY 1)
         SELECT w.kode, w.nama, coalesce(r.jumlah_desa, 0) AS jumlah_desa, z.* EXCLUDE (kode)
         FROM wilayah w LEFT JOIN r ON r.kode = w.kode LEFT JOIN z ON z.kode = w.kode
         WHERE w.tingkat = $tingkat AND {syarat_ref} ORDER BY w.kode""", param).df()
@@ -268,6 +323,13 @@ def zona_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wi
 def kendala_per_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
     """Main bottleneck × zone counts of the reporting koperasi: kendala_utama, zona, jumlah."""
     minggu = _minggu(con, minggu)
+    if _pakai_agregat(con, wilayah):
+        syarat, param = _saring_agregat(wilayah)
+        return con.execute(f"""
+            SELECT kendala_utama, zona, CAST(sum(jumlah) AS BIGINT) AS jumlah
+            FROM (SELECT a.zona, {_urai("kendala", kontrak.KOLOM_PER_NAMA["kendala_utama"].nilai, "kendala_utama")}
+                  FROM agregat_laporan a WHERE a.minggu = $minggu AND a.zona IS NOT NULL AND {syarat})
+            GROUP BY 1, 2 HAVING sum(jumlah) > 0 ORDER BY 1, 2""", {**param, "minggu": minggu}).df()
     syarat, param = saring_wilayah(wilayah, "l")
     return con.execute(f"""
         SELECT l.kendala_utama, z.zona, count(*) AS jumlah
@@ -279,6 +341,10 @@ def kendala_per_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None,
 @tercakup("agregat")
 def tren_zona(con: duckdb.DuckDBPyConnection, wilayah: str | None = None) -> pd.DataFrame:
     """Zone counts of an area over all loaded weeks: minggu, zona, jumlah."""
+    if _pakai_agregat(con, wilayah):
+        syarat, param = _saring_agregat(wilayah)
+        return con.execute(f"""SELECT minggu, zona, CAST(sum(jumlah) AS BIGINT) AS jumlah FROM agregat_zona a WHERE {syarat}
+                               GROUP BY 1, 2 ORDER BY 1, 2""", param).df()
     syarat, param = saring_wilayah(wilayah)
     return con.execute(f"SELECT minggu, zona, count(*) AS jumlah FROM zona WHERE {syarat} GROUP BY 1, 2 ORDER BY 1, 2",
                        param).df()
@@ -289,6 +355,13 @@ def transisi_zona(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wi
     """How many koperasi moved from each zone last week to each zone this week:
     zona_lalu, zona_kini, jumlah (koperasi new this week count as zona_lalu 'baru')."""
     minggu = _minggu(con, minggu)
+    if _pakai_agregat(con, wilayah):
+        syarat, param = _saring_agregat(wilayah)
+        return con.execute(f"""
+            SELECT zona_lalu, zona_kini, CAST(sum(jumlah) AS BIGINT) AS jumlah
+            FROM (SELECT a.zona AS zona_kini, {_urai("dari", (*SEMUA_ZONA, agregat.ASAL_BARU), "zona_lalu")}
+                  FROM agregat_zona a WHERE a.minggu = $minggu AND {syarat})
+            GROUP BY 1, 2 HAVING sum(jumlah) > 0 ORDER BY 1, 2""", {**param, "minggu": minggu}).df()
     lalu = minggu_sebelumnya(con, minggu)
     syarat, param = saring_wilayah(wilayah, "k")
     return con.execute(f"""
@@ -303,9 +376,15 @@ def hitung_pergerakan(con: duckdb.DuckDBPyConnection, minggu: date | None = None
     """{'baru_merah': n, 'pulih': n, 'merah_kronis': n} for an area and week (defined where the
     engine computes them: rules.PERGERAKAN, rules._sql_zona_akhir)."""
     minggu = _minggu(con, minggu)
-    syarat, param = saring_wilayah(wilayah, "k")
-    kolom = ", ".join(f"count(*) FILTER (WHERE k.pergerakan = '{j}')" for j in rules.PERGERAKAN)
-    r = con.execute(f"SELECT {kolom} FROM zona k WHERE k.minggu = $minggu AND {syarat}",
+    if _pakai_agregat(con, wilayah):
+        syarat, param = _saring_agregat(wilayah)
+        kolom = ", ".join(f"coalesce(sum(a.gerak_{j}), 0)" for j in rules.PERGERAKAN)
+        sumber = "agregat_zona a"
+    else:
+        syarat, param = saring_wilayah(wilayah, "k")
+        kolom = ", ".join(f"count(*) FILTER (WHERE k.pergerakan = '{j}')" for j in rules.PERGERAKAN)
+        sumber = "zona k"
+    r = con.execute(f"SELECT {kolom} FROM {sumber} WHERE minggu = $minggu AND {syarat}",
                     {**param, "minggu": minggu}).fetchall()[0]
     return dict(zip(rules.PERGERAKAN, (int(n) for n in r)))
 
@@ -351,14 +430,36 @@ def rata_pilar(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
     """Per pillar: mean score of the reporting koperasi and how many have it as their weakest:
     pilar, skor_rata, jumlah_terlemah — weakest pillar first."""
     minggu = _minggu(con, minggu)
-    syarat, param = saring_wilayah(wilayah)
-    rata = ", ".join(f"avg(skor_{p}) AS {p}" for p in PILAR)
-    terlemah = ", ".join(f"count(*) FILTER (WHERE pilar_terlemah = '{p}') AS t_{p}" for p in PILAR)
-    r = con.execute(f"SELECT {rata}, {terlemah} FROM zona WHERE minggu = $minggu AND zona <> 'tidak_melapor' AND {syarat}",
+    if _pakai_agregat(con, wilayah):
+        syarat, param = _saring_agregat(wilayah)
+        rata = ", ".join(f"CAST(sum(a.skor_{p}_jumlah) AS DOUBLE) / nullif({agregat.SKALA_SKOR} * sum(a.skor_{p}_n), 0)"
+                         for p in PILAR)
+        terlemah = ", ".join(f"coalesce(sum(a.terlemah_{p}), 0)" for p in PILAR)
+        sumber = "agregat_zona a"
+    else:
+        syarat, param = saring_wilayah(wilayah)
+        # an exact sum (agregat.skor_utuh): the same mean as the aggregates', whatever the order
+        rata = ", ".join(f"CAST(sum({agregat.skor_utuh(f'skor_{p}')}) AS DOUBLE) / nullif({agregat.SKALA_SKOR} * count(skor_{p}), 0)"
+                         for p in PILAR)
+        terlemah = ", ".join(f"count(*) FILTER (WHERE pilar_terlemah = '{p}') AS t_{p}" for p in PILAR)
+        sumber = "zona"
+    r = con.execute(f"SELECT {rata}, {terlemah} FROM {sumber} WHERE minggu = $minggu AND zona <> 'tidak_melapor' AND {syarat}",
                     {**param, "minggu": minggu}).fetchall()[0]
     df = pd.DataFrame({"pilar": list(PILAR), "skor_rata": [None if v is None else round(v, 1) for v in r[:4]],
                        "jumlah_terlemah": [int(v) for v in r[4:]]})
     return df.sort_values("skor_rata", na_position="last").reset_index(drop=True)
+
+
+_posisi_ref: dict[str, tuple] = {}
+
+
+def _posisi_referensi() -> pd.DataFrame:
+    """The reference's approximate positions, indexed by code (built once per reference table)."""
+    tabel = ref.tabel()
+    simpan = _posisi_ref.get("tabel")
+    if simpan is None or simpan[0] is not tabel:
+        simpan = _posisi_ref["tabel"] = (tabel, tabel.set_index("kode")[["lat", "lon"]])
+    return simpan[1]
 
 
 @tercakup("wilayah")
@@ -378,15 +479,23 @@ def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
             {**param, "minggu": minggu}).df()
     anak = zona_per_anak(con, minggu, wilayah)
     tingkat_anak = _TINGKAT_ANAK[w.tingkat if w else None]
-    syarat, param = saring_wilayah(wilayah)
-    posisi = con.execute(f"""
-        SELECT {_KOLOM_TINGKAT[tingkat_anak]} AS kode, avg(latitude) AS lat_lapor, avg(longitude) AS lon_lapor
-        FROM laporan WHERE minggu = $minggu AND {syarat} AND latitude IS NOT NULL GROUP BY 1""",
-        {**param, "minggu": minggu}).df()
-    cadangan = ref.tabel()[["kode", "lat", "lon"]]
-    df = anak.merge(posisi, on="kode", how="left").merge(cadangan, on="kode", how="left")
-    df["lat"] = df["lat_lapor"].fillna(df["lat"])
-    df["lon"] = df["lon_lapor"].fillna(df["lon"])
+    if _pakai_agregat(con, wilayah, anak=True):
+        syarat, param = _saring_agregat(wilayah)
+        posisi = con.execute(f"""
+            SELECT left(a.kode_kecamatan, {_PANJANG_KODE[tingkat_anak]}) AS kode,
+                   sum(a.lat_jumlah) / sum(a.lat_n) AS lat_lapor, sum(a.lon_jumlah) / nullif(sum(a.lon_n), 0) AS lon_lapor
+            FROM agregat_laporan a WHERE a.minggu = $minggu AND {syarat} GROUP BY 1 HAVING sum(a.lat_n) > 0""",
+            {**param, "minggu": minggu}).df()
+    else:
+        syarat, param = saring_wilayah(wilayah)
+        posisi = con.execute(f"""
+            SELECT {_KOLOM_TINGKAT[tingkat_anak]} AS kode, avg(latitude) AS lat_lapor, avg(longitude) AS lon_lapor
+            FROM laporan WHERE minggu = $minggu AND {syarat} AND latitude IS NOT NULL GROUP BY 1""",
+            {**param, "minggu": minggu}).df()
+    df = anak.merge(posisi, on="kode", how="left")
+    cadangan = _posisi_referensi().reindex(df["kode"])  # not a merge with 90 k areas: ≈ 40 ms (measured)
+    df["lat"] = df["lat_lapor"].fillna(pd.Series(cadangan["lat"].to_numpy(), index=df.index))
+    df["lon"] = df["lon_lapor"].fillna(pd.Series(cadangan["lon"].to_numpy(), index=df.index))
     return df.drop(columns=["lat_lapor", "lon_lapor"]).dropna(subset=["lat", "lon"]).reset_index(drop=True)
 
 
@@ -582,13 +691,19 @@ def kelengkapan_wilayah(con: duckdb.DuckDBPyConnection, minggu: date | None = No
     missing, rate (%). Lowest rate first, silent areas (no report at all) on top."""
     minggu = _minggu(con, minggu)
     panjang = _PANJANG_KODE[tingkat]
-    syarat, param = saring_wilayah(wilayah, "l")
     awalan = ref.cari(wilayah).kode if wilayah else ""
+    if panjang <= _PANJANG_KODE["kecamatan"] and _pakai_agregat(con, wilayah):
+        syarat, param = _saring_agregat(wilayah)
+        lapor = f"""SELECT left(a.kode_kecamatan, $panjang) AS kode, CAST(sum(a.jumlah) AS BIGINT) AS melapor FROM agregat_laporan a
+                    WHERE a.minggu = $minggu AND {syarat} GROUP BY 1"""
+    else:
+        syarat, param = saring_wilayah(wilayah, "l")
+        lapor = f"""SELECT left(l.kode_desa, $panjang) AS kode, count(*) AS melapor FROM laporan l
+                    WHERE l.minggu = $minggu AND {syarat} GROUP BY 1"""
     df = con.execute(f"""
         WITH harap AS (SELECT left(kode, $panjang) AS kode, count(*) AS diharapkan FROM wilayah
                        WHERE tingkat = 'desa' AND starts_with(kode, $awalan) GROUP BY 1),
-        lapor AS (SELECT left(l.kode_desa, $panjang) AS kode, count(*) AS melapor FROM laporan l
-                  WHERE l.minggu = $minggu AND {syarat} GROUP BY 1)
+        lapor AS ({lapor})
         SELECT h.kode, w.nama, wp.nama AS provinsi, h.diharapkan, coalesce(lapor.melapor, 0) AS melapor
         FROM harap h JOIN wilayah w ON w.kode = h.kode LEFT JOIN wilayah wp ON wp.kode = left(h.kode, 2)
         LEFT JOIN lapor ON lapor.kode = h.kode""",
@@ -762,6 +877,14 @@ def kendala_per_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None,
     jumlah; every reporting koperasi, as summary's kendala_utama counts them."""
     minggu = _minggu(con, minggu)
     tingkat_anak = _TINGKAT_ANAK[ref.cari(wilayah).tingkat if wilayah else None]
+    if _pakai_agregat(con, wilayah, anak=True):
+        syarat, param = _saring_agregat(wilayah)
+        return con.execute(f"""
+            SELECT kode, kendala_utama, CAST(sum(jumlah) AS BIGINT) AS jumlah
+            FROM (SELECT left(a.kode_kecamatan, {_PANJANG_KODE[tingkat_anak]}) AS kode,
+                         {_urai("kendala", kontrak.KOLOM_PER_NAMA["kendala_utama"].nilai, "kendala_utama")}
+                  FROM agregat_laporan a WHERE a.minggu = $minggu AND {syarat})
+            GROUP BY 1, 2 HAVING sum(jumlah) > 0 ORDER BY 1, 2""", {**param, "minggu": minggu}).df()
     syarat, param = saring_wilayah(wilayah)
     return con.execute(f"""
         SELECT {_KOLOM_TINGKAT[tingkat_anak]} AS kode, kendala_utama, count(*) AS jumlah
