@@ -165,10 +165,11 @@ def skor_ulang_semua(con: duckdb.DuckDBPyConnection, aturan) -> None:
     rules.skor(con, aturan)
 
 
-def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
+def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date, koperasi: list[str] | None = None) -> None:
     """Score the new week inside the load's transaction. Look-back gates make later weeks
     depend on earlier ones, so a week loaded behind the newest one rescores everything, as
-    does a change of the rules."""
+    does a change of the rules. `koperasi`: the only ones whose reports of the week the load
+    changed (a load by area), rescored alone when the week was scored already (rules.skor)."""
     from kdkmp import rules
 
     aturan = rules.muat_aturan()
@@ -176,7 +177,7 @@ def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
     if rules.perlu_skor_ulang(con, aturan, kecuali=minggu) or (terbaru is not None and minggu < terbaru):
         skor_ulang_semua(con, aturan)
     else:
-        rules.skor(con, aturan, minggu)
+        rules.skor(con, aturan, minggu, koperasi=koperasi)
 
 
 def simpan(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file: str,
@@ -220,6 +221,7 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
     HasilSimpan, or the store.GagalMuat that refused it alone (refusals come before any write)."""
     keluaran: list = []
     minggu: list[date] = []
+    berubah: set[str] = set()  # the koperasi whose report of the week the group adds, replaces or removes
     for p in daftar:
         try:
             rencana = store.rencana_ganti(con, p.hasil.minggu, _baris_per_kabupaten(p.hasil), wilayah=p.wilayah,
@@ -228,6 +230,9 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
                 from kdkmp import pelaporan
                 pelaporan.periksa_boleh_muat(rencana.kode_dihapus, p.hasil.minggu, con=con, oleh=p.dimuat_oleh,
                                              url=url_catatan)
+            diganti = [r[0] for r in con.execute(
+                "SELECT kode_koperasi FROM laporan WHERE minggu = $m AND kode_kabupaten IN (SELECT unnest($k))",
+                {"m": p.hasil.minggu, "k": rencana.kode_dihapus}).fetchall()] if rencana.kode_dihapus else []
             batch_id = store.muat_minggu(con, p.hasil, nama_file=p.nama_file, isi_file=p.isi_file,
                                          dimuat_oleh=p.dimuat_oleh, ganti=p.ganti, wilayah=p.wilayah,
                                          ganti_semua=p.ganti_semua)
@@ -236,9 +241,10 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
             continue
         keluaran.append(HasilSimpan(batch_id, rencana))
         minggu.append(p.hasil.minggu)
+        berubah.update(diganti, p.hasil.data["kode_koperasi"])
     if minggu:
         # the earliest week loaded: skor_setelah_muat rescores every week when it is not the latest
-        skor_setelah_muat(con, min(minggu))
+        skor_setelah_muat(con, min(minggu), sorted(berubah) if len(set(minggu)) == 1 else None)
         versi = store.baca_meta(con, "versi_aturan")
         con.execute("UPDATE batch SET versi_aturan = $v WHERE batch_id IN (SELECT unnest($b))",
                     {"v": versi, "b": [k.batch_id for k in keluaran if isinstance(k, HasilSimpan)]}).fetchall()
