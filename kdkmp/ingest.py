@@ -243,8 +243,13 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
         minggu.append(p.hasil.minggu)
         berubah.update(diganti, p.hasil.data["kode_koperasi"])
     if minggu:
-        # the earliest week loaded: skor_setelah_muat rescores every week when it is not the latest
-        skor_setelah_muat(con, min(minggu), sorted(berubah) if len(set(minggu)) == 1 else None)
+        # the earliest week loaded: skor_setelah_muat rescores every week when it is not the latest.
+        # Loads into one week rescore only the koperasi they changed, unless that is most of the
+        # week (a national file), where scoring the whole week costs less (0.50 s of CPU against
+        # 0.67 s restricted, measured on the national week)
+        sebagian = len(set(minggu)) == 1 and len(berubah) <= con.execute(
+            "SELECT count(*) FROM laporan WHERE minggu = $m", {"m": minggu[0]}).fetchall()[0][0] // 2
+        skor_setelah_muat(con, min(minggu), sorted(berubah) if sebagian else None)
         versi = store.baca_meta(con, "versi_aturan")
         con.execute("UPDATE batch SET versi_aturan = $v WHERE batch_id IN (SELECT unnest($b))",
                     {"v": versi, "b": [k.batch_id for k in keluaran if isinstance(k, HasilSimpan)]}).fetchall()
