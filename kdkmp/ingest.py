@@ -12,6 +12,10 @@ Loads by area (issue 15), decisions each in one line:
   and tells ``kabar(menunggu, batas)``; reading and validating the file happen before
   waiting, and loads that queued meanwhile are done together by the next writer (kdkmp.antrian:
   one copy, one scoring, one swap for the group).
+- Loads into the latest week, already scored, rescore only the koperasi they add, replace or
+  remove, unless that is most of the week (rules.skor's `koperasi`: a zone depends on the
+  koperasi's own reports alone); the first load of a new week scores every known koperasi (each
+  needs its zone that week), and a load behind the latest week every week.
 - A load that would replace or remove a kabupaten week that is validated (kdkmp.pelaporan) is
   refused, checked under the writer's lock against the rows it would replace; a validation made
   during the load names the old batch, so the new one shows "dimuat" (never a silent "divalidasi").
