@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -55,36 +56,47 @@ def salin(asal: Path, nama: str) -> Path:
     return db
 
 
-def satu_proses(asal: Path, berkas: Path, *args) -> float:
+def cpu_anak() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def satu_proses(asal: Path, berkas: Path, *args) -> tuple[float, float]:
+    """Wall and CPU (user + sys) seconds of one `python -m kdkmp ingest` process."""
     db = salin(asal, "muat_wilayah.duckdb")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_anak()
     p = proses_ingest(berkas, "--wilayah", KABUPATEN, "--db", db, *args)
     out, err = p.communicate()
-    detik = time.perf_counter() - t
+    detik, cpu = time.perf_counter() - t, cpu_anak() - c
     if p.returncode != 0:
         raise SystemExit(f"ingest gagal ({p.returncode}): {err}")
-    return detik
+    return detik, cpu
 
 
 def rincian(asal: Path, berkas: Path) -> str:
-    """Where one scoped replace spends its time, in a fresh process."""
+    """Where one scoped replace spends its time, in a fresh process, through the writer's own
+    path (ingest.muat_kelompok, which loads and then scores); wall and CPU (user + sys) per step."""
     db = salin(asal, "muat_wilayah.duckdb")
     kode = f"""
-import time; t0 = time.perf_counter()
-from kdkmp import cli, ingest, snapshot, store, rules
-t1 = time.perf_counter()
+import os, time
+titik = [(time.perf_counter(), sum(os.times()[:2]))]
+def tandai(): titik.append((time.perf_counter(), sum(os.times()[:2])))
+from kdkmp import antrian, ingest, snapshot, store
+tandai()
 isi = open({str(berkas)!r}, 'rb').read()
 h = snapshot.baca_snapshot(isi, nama_file='f.csv', wilayah_muat={KABUPATEN!r})
-t2 = time.perf_counter()
+tandai()
+skor = ingest.skor_setelah_muat
+def skor_bertanda(*a):
+    tandai(); skor(*a); tandai()
+ingest.skor_setelah_muat = skor_bertanda
+p = antrian.Permintaan(hasil=h, isi_file=isi, nama_file='f.csv', ganti=True, wilayah={KABUPATEN!r})
 with store.penulisan({str(db)!r}) as con:
-    t3 = time.perf_counter()
-    store.muat_minggu(con, h, nama_file='f.csv', isi_file=isi, ganti=True, wilayah={KABUPATEN!r})
-    t4 = time.perf_counter()
-    ingest.skor_setelah_muat(con, h.minggu)
-    t5 = time.perf_counter()
-t6 = time.perf_counter()
-print(f"imports {{t1-t0:.2f}}, read+validate {{t2-t1:.2f}}, lock+copy+open {{t3-t2:.2f}}, load {{t4-t3:.2f}}, "
-      f"score the week {{t5-t4:.2f}}, commit+checkpoint+swap {{t6-t5:.2f}} s")
+    tandai()
+    ingest.muat_kelompok(con, [p])
+tandai()
+nama = ["imports", "read+validate", "lock+copy+open", "load", "score", "commit+checkpoint+swap"]
+print(", ".join(f"{{n}} {{b[0] - a[0]:.2f}} ({{b[1] - a[1]:.2f}} CPU)" for n, a, b in zip(nama, titik, titik[1:])) + " s")
 """
     r = subprocess.run([sys.executable, "-c", kode], cwd=AKAR, capture_output=True, text=True,
                        env={**os.environ, "PYTHONPATH": str(AKAR)})
@@ -198,7 +210,7 @@ def antrian_hangat(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) ->
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ulang", type=int, default=3)
-    ap.add_argument("--antrian", type=int, default=30)
+    ap.add_argument("--antrian", type=int, default=30, help="queued loads (0: none)")
     ap.add_argument("--hanya-antrian", action="store_true", help="only the 30 queued loads")
     args = ap.parse_args()
     asal = db_nasional()
@@ -219,13 +231,14 @@ def main() -> None:
                                  ("first file of a new week", baru, [])):
         if args.hanya_antrian:
             break
-        waktu = [satu_proses(asal, berkas, *ekstra) for _ in range(args.ulang)]
-        print(f"one scoped load ({len(kab)} rows), {nama}, whole process: median {statistics.median(waktu):.2f} s "
-              f"(runs: {', '.join(f'{w:.2f}' for w in waktu)})")
+        waktu, cpu = zip(*(satu_proses(asal, berkas, *ekstra) for _ in range(args.ulang)))
+        print(f"one scoped load ({len(kab)} rows), {nama}, whole process: median {statistics.median(waktu):.2f} s, "
+              f"{statistics.median(cpu):.2f} s CPU (runs: {', '.join(f'{w:.2f}' for w in waktu)})")
     if not args.hanya_antrian:
         print("where it goes (one process):", rincian(asal, ganti))
-    antrian(asal, frame, minggu_baru, args.antrian, folder)
-    antrian_hangat(asal, frame, minggu_baru, args.antrian, folder)
+    if args.antrian:
+        antrian(asal, frame, minggu_baru, args.antrian, folder)
+        antrian_hangat(asal, frame, minggu_baru, args.antrian, folder)
     for nama in ("muat_wilayah.duckdb", "muat_wilayah_antrian.duckdb"):
         salin(asal, nama).unlink()
 

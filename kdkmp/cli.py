@@ -223,8 +223,6 @@ def _pratinjau_ingest(args, wilayah: str | None) -> int:
 def perintah_ingest(args) -> int:
     from kdkmp import akses, ingest, snapshot
 
-    from kdkmp import queries
-
     try:
         pengguna = _pengguna_oleh(args, "tidak ada yang dimuat")
         wilayah = ingest.periksa_wilayah_muat(args.wilayah)
@@ -235,6 +233,8 @@ def perintah_ingest(args) -> int:
         raise Ditolak(f"DITOLAK: {e}") from None
     terakhir = None
     if wilayah is None and store.lokasi_db(args.db).exists():
+        from kdkmp import queries
+
         con = store.sambungan_baca(args.db)
         minggu_terakhir = queries.minggu_terakhir(con)
         terakhir = queries.cap_data(con, minggu_terakhir) if minggu_terakhir else None

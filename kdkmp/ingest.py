@@ -12,6 +12,10 @@ Loads by area (issue 15), decisions each in one line:
   and tells ``kabar(menunggu, batas)``; reading and validating the file happen before
   waiting, and loads that queued meanwhile are done together by the next writer (kdkmp.antrian:
   one copy, one scoring, one swap for the group).
+- Loads into the latest week, already scored, rescore only the koperasi they add, replace or
+  remove, unless that is most of the week (rules.skor's `koperasi`: a zone depends on the
+  koperasi's own reports alone); the first load of a new week scores every known koperasi (each
+  needs its zone that week), and a load behind the latest week every week.
 - A load that would replace or remove a kabupaten week that is validated (kdkmp.pelaporan) is
   refused, checked under the writer's lock against the rows it would replace; a validation made
   during the load names the old batch, so the new one shows "dimuat" (never a silent "divalidasi").
@@ -166,10 +170,12 @@ def skor_ulang_semua(con: duckdb.DuckDBPyConnection, aturan) -> None:
     agregat.bangun_ulang(con)
 
 
-def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
+def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date, koperasi: list[str] | None = None) -> None:
     """Score the new week inside the load's transaction. Look-back gates make later weeks
     depend on earlier ones, so a week loaded behind the newest one rescores everything, as
-    does a change of the rules."""
+    does a change of the rules. `koperasi`: the only ones whose reports of the week the load
+    changed (a load by area), rescored alone when the week was scored already (rules.skor).
+    Then the area aggregates of the weeks whose batches changed (kdkmp.agregat)."""
     from kdkmp import agregat, rules
 
     aturan = rules.muat_aturan()
@@ -177,7 +183,7 @@ def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date) -> None:
     if rules.perlu_skor_ulang(con, aturan, kecuali=minggu) or (terbaru is not None and minggu < terbaru):
         skor_ulang_semua(con, aturan)
     else:
-        rules.skor(con, aturan, minggu)
+        rules.skor(con, aturan, minggu, koperasi=koperasi)
         agregat.segarkan(con)  # the weeks whose batches changed: this one
 
 
@@ -222,6 +228,7 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
     HasilSimpan, or the store.GagalMuat that refused it alone (refusals come before any write)."""
     keluaran: list = []
     minggu: list[date] = []
+    berubah: set[str] = set()  # the koperasi whose report of the week the group adds, replaces or removes
     for p in daftar:
         try:
             rencana = store.rencana_ganti(con, p.hasil.minggu, _baris_per_kabupaten(p.hasil), wilayah=p.wilayah,
@@ -230,6 +237,9 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
                 from kdkmp import pelaporan
                 pelaporan.periksa_boleh_muat(rencana.kode_dihapus, p.hasil.minggu, con=con, oleh=p.dimuat_oleh,
                                              url=url_catatan)
+            diganti = [r[0] for r in con.execute(
+                "SELECT kode_koperasi FROM laporan WHERE minggu = $m AND kode_kabupaten IN (SELECT unnest($k))",
+                {"m": p.hasil.minggu, "k": rencana.kode_dihapus}).fetchall()] if rencana.kode_dihapus else []
             batch_id = store.muat_minggu(con, p.hasil, nama_file=p.nama_file, isi_file=p.isi_file,
                                          dimuat_oleh=p.dimuat_oleh, ganti=p.ganti, wilayah=p.wilayah,
                                          ganti_semua=p.ganti_semua)
@@ -238,9 +248,15 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
             continue
         keluaran.append(HasilSimpan(batch_id, rencana))
         minggu.append(p.hasil.minggu)
+        berubah.update(diganti, p.hasil.data["kode_koperasi"])
     if minggu:
-        # the earliest week loaded: skor_setelah_muat rescores every week when it is not the latest
-        skor_setelah_muat(con, min(minggu))
+        # the earliest week loaded: skor_setelah_muat rescores every week when it is not the latest.
+        # Loads into one week rescore only the koperasi they changed, unless that is most of the
+        # week (a national file), where scoring the whole week costs less (0.50 s of CPU against
+        # 0.67 s restricted, measured on the national week)
+        sebagian = len(set(minggu)) == 1 and len(berubah) <= con.execute(
+            "SELECT count(*) FROM laporan WHERE minggu = $m", {"m": minggu[0]}).fetchall()[0][0] // 2
+        skor_setelah_muat(con, min(minggu), sorted(berubah) if sebagian else None)
         versi = store.baca_meta(con, "versi_aturan")
         con.execute("UPDATE batch SET versi_aturan = $v WHERE batch_id IN (SELECT unnest($b))",
                     {"v": versi, "b": [k.batch_id for k in keluaran if isinstance(k, HasilSimpan)]}).fetchall()

@@ -52,9 +52,10 @@ Decisions the contract leaves open, taken here:
 * The rejects file puts ``baris`` before and ``alasan_penolakan`` after the raw cells; input
   columns of those names are kept as ``… (sebelumnya)``.
 
-Required, range, enum and kode_desa-reference checks run through a pandera ``DataFrameSchema``
-with named checks and ``validate(lazy=True)``; its ``failure_cases`` become the rejects table
-(pandera 0.35 works on pandas 3: ≈0.05 s for a clean national file). Parsing the spellings is
+Required, range, enum and kode_desa-reference checks are those kontrak.KOLOM declares, each named
+and run over whole columns (``_pelanggaran``); every failure of every row is collected, so the
+rejects table lists them all. (pandera did this before: the same failures, but importing it cost
+≈ 0.3 s of every load process, more than validating a national file.) Parsing the spellings is
 vectorised: string work runs on the distinct values of a column only (``_lewat_unik``), and the
 regexes avoid ``\s``, ``\d`` and ``$`` so pandas keeps them on pyarrow's RE2 instead of a Python
 loop. Only the first 30 records of a CSV are looked at in Python, to find the header and the
@@ -865,32 +866,36 @@ def baca_logika(teks: pd.Series) -> pd.Series:
     return _parse_logika(_Sel(teks=teks.str.strip().where(~kosong)), len(teks), _Gagal(len(teks)))
 
 
-# --------------------------------------------------------------------------- the pandera schema
+# --------------------------------------------------------------------------- the contract's checks
 
-@lru_cache(maxsize=1)
-def _skema():
-    """Required / range / enum / reference checks, one named pandera check each."""
-    import pandera.pandas as pa  # imported here: 0.4 s that app pages which only read need not pay
-
-    kolom = {}
+def _pelanggaran(tipe: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
+    """(column, check, rows failing it) of the required / range / enum / reference checks that
+    kontrak.KOLOM declares, over whole columns; an empty cell fails only 'wajib'."""
+    hasil = []
     for k in kontrak.KOLOM:
-        periksa = []
-        if k.jenis in ("int", "float"):
-            if k.minimum is not None and k.maksimum is not None:
-                periksa.append(pa.Check.in_range(k.minimum, k.maksimum, name="rentang"))
-            elif k.minimum is not None:
-                periksa.append(pa.Check.ge(k.minimum, name="rentang"))
+        s = tipe[k.nama]
+        kosong = s.isna().to_numpy(dtype=bool)
+        if k.wajib:
+            hasil.append((k.nama, "wajib", kosong))
+        if k.jenis in ("int", "float") and k.minimum is not None:
+            nilai = s.to_numpy(dtype="float64", na_value=np.nan)
+            with np.errstate(invalid="ignore"):
+                salah = (nilai < k.minimum) | (nilai > k.maksimum if k.maksimum is not None else False)
         elif k.jenis == "enum":
-            periksa.append(pa.Check.isin(k.nilai, name="pilihan"))
+            salah = ~s.isin(k.nilai).to_numpy(dtype=bool)
         elif k.jenis == "kode_desa":
-            periksa.append(pa.Check(_di_referensi, name="referensi"))
-        kolom[k.nama] = pa.Column(nullable=not k.wajib, checks=periksa, coerce=False, required=True)
-    return pa.DataFrameSchema(kolom, strict=False, coerce=False), pa.errors.SchemaErrors
+            salah = ~_di_referensi(s).to_numpy(dtype=bool)
+        else:
+            continue
+        hasil.append((k.nama, "rentang" if k.jenis in ("int", "float") else k.jenis, salah & ~kosong))
+    return hasil
 
 
 @lru_cache(maxsize=1)
 def _referensi_desa() -> pd.Index:
-    return pd.Index(wilayah.desa()["kode_desa"].astype(object))
+    # the codes alone: wilayah.desa() also slices every code into its ancestors (≈ 0.06 s)
+    t = wilayah.tabel()
+    return pd.Index(t.loc[t["tingkat"] == "desa", "kode"].astype(object))
 
 
 def _di_referensi(kode: pd.Series) -> pd.Series:
@@ -1078,7 +1083,7 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
 
     tipe = pd.DataFrame(data)
 
-    # --- problems: parse failures, then pandera (required / range / enum / reference), then duplicates
+    # --- problems: parse failures, then the contract's checks (required / range / enum / reference), then duplicates
     masalah: list[pd.DataFrame] = []
     gagal_parse: dict[str, np.ndarray] = {}
     for nama, gagal in gagal_per_kolom.items():
@@ -1087,19 +1092,14 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
             pos = np.flatnonzero(mask)
             masalah.append(pd.DataFrame({"pos": pos, "kolom": nama, "alasan": alasan}))
 
-    skema, SchemaErrors = _skema()
-    try:
-        skema.validate(tipe, lazy=True)
-    except SchemaErrors as e:
-        fc = e.failure_cases
-        fc = fc[fc["index"].notna() & fc["column"].isin(kontrak.NAMA_KOLOM)]
-        for (nama, cek), grup in fc.groupby(["column", "check"], sort=False):
-            pos = grup["index"].to_numpy(dtype="int64")
-            if cek == "not_nullable":
-                pos = pos[~gagal_parse[nama][pos]]  # unreadable, already reported
-                alasan = "kolom wajib kosong"
-            else:
-                alasan = _alasan_cek(nama)
+    for nama, cek, salah in _pelanggaran(tipe):
+        pos = np.flatnonzero(salah)
+        if cek == "wajib":
+            pos = pos[~gagal_parse[nama][pos]]  # unreadable, already reported
+            alasan = "kolom wajib kosong"
+        else:
+            alasan = _alasan_cek(nama)
+        if len(pos):
             masalah.append(pd.DataFrame({"pos": pos, "kolom": nama, "alasan": alasan}))
 
     kode = tipe["kode_koperasi"]

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kdkmp import akses, cli, ingest, snapshot, store
+from kdkmp import akses, antrian, cli, ingest, snapshot, store
 from tests.conftest import MINGGU_UJI, WILAYAH_UJI
 
 AKAR = Path(__file__).resolve().parent.parent
@@ -120,12 +120,12 @@ def beda_dua_arah(db_a: Path, db_b: Path, sql_tabel: str) -> tuple[int, int]:
                 con.execute(f"SELECT count(*) FROM ({qb} EXCEPT ALL {qa})").fetchall()[0][0])
 
 
-def zona_sama(db_a: Path, db_b: Path) -> tuple[int, int, int]:
-    """(rows, a − b, b − a) of the zona view of two databases, every column (EXCEPT ALL)."""
+def zona_sama(db_a: Path, db_b: Path, sql: str = "SELECT * FROM zona") -> tuple[int, int, int]:
+    """(rows, a − b, b − a) of the zona view (or `sql`) of two databases, every column (EXCEPT ALL)."""
     tabel = []
     for d in (db_a, db_b):
         with duckdb.connect(str(d), read_only=True) as con:
-            tabel.append(con.sql("SELECT * FROM zona").to_arrow_table())
+            tabel.append(con.sql(sql).to_arrow_table())
     with duckdb.connect() as con:
         con.register("za", tabel[0])
         con.register("zb", tabel[1])
@@ -165,22 +165,70 @@ def test_a_scoped_load_rejects_rows_outside_one_by_one_and_leaves_other_areas_by
         ("aktif", LOMBOK_BARAT, len(di_dalam)), ("aktif", None, len(frame))]
 
 
-@pytest.mark.parametrize("minggu_ke", [-1, 1], ids=["minggu_terbaru", "minggu_sebelumnya"])
-def test_zones_after_a_scoped_load_equal_a_full_rescoring(db, minggu_demo, tmp_path, capsys, minggu_ke):
-    minggu, frame = minggu_demo[minggu_ke]
-    berkas = tulis(tmp_path / "lombok_barat.csv", berubah(frame[kabupaten(frame) == LOMBOK_BARAT]))
-    sebelum = tmp_path / "sebelum.duckdb"
-    shutil.copyfile(db, sebelum)
-    kode, _, err = ingest_cli(berkas, "--wilayah", LOMBOK_BARAT, "--replace", "--db", db, capsys=capsys)
-    assert kode == 0, err
+def sama_dengan_skor_penuh(db: Path, tmp_path: Path) -> None:
+    """The zones (every column, explanations included) and the state kept for the next week equal
+    those of a full rescoring of a copy."""
     penuh = tmp_path / "penuh.duckdb"
     shutil.copyfile(db, penuh)
     assert cli.main(["score", "--db", str(penuh)]) == 0
     store.tutup_semua()
     baris, a_b, b_a = zona_sama(db, penuh)
     assert baris > 1000 and (a_b, b_a) == (0, 0)
+    baris, a_b, b_a = zona_sama(db, penuh, "SELECT * FROM keadaan_skor")
+    assert baris > 1000 and (a_b, b_a) == (0, 0)
+
+
+@pytest.fixture
+def skor_terbatas(monkeypatch) -> list[bool]:
+    """Whether each scoring rewrote only the koperasi the load changed (kdkmp.rules.penilaian)."""
+    from kdkmp.rules import penilaian
+
+    jalur: list[bool] = []
+    asli = penilaian._terbatas
+    monkeypatch.setattr(penilaian, "_terbatas", lambda *a: jalur.append(asli(*a)) or jalur[-1])
+    return jalur
+
+
+@pytest.mark.parametrize("minggu_ke", [-1, 1], ids=["minggu_terbaru", "minggu_sebelumnya"])
+def test_zones_after_a_scoped_load_equal_a_full_rescoring(db, minggu_demo, tmp_path, capsys, minggu_ke,
+                                                          skor_terbatas):
+    minggu, frame = minggu_demo[minggu_ke]
+    berkas = tulis(tmp_path / "lombok_barat.csv", berubah(frame[kabupaten(frame) == LOMBOK_BARAT]))
+    sebelum = tmp_path / "sebelum.duckdb"
+    shutil.copyfile(db, sebelum)
+    kode, _, err = ingest_cli(berkas, "--wilayah", LOMBOK_BARAT, "--replace", "--db", db, capsys=capsys)
+    assert kode == 0, err
+    # the latest week rescored only the area's koperasi; an earlier one rescored every week
+    assert skor_terbatas == ([True] if minggu_ke == -1 else [])
+    sama_dengan_skor_penuh(db, tmp_path)
     # and the load did move zones, so the comparison is not of two unchanged databases
     assert zona_sama(sebelum, db)[1] > 0
+
+
+def test_a_group_of_loads_into_the_latest_week_rescores_their_koperasi_as_a_full_rescoring_would(
+        db, minggu_demo, tmp_path, skor_terbatas):
+    """Two kabupaten in one writer (as the queue does): one corrected with a koperasi gone, one
+    with a koperasi reporting for the first time; only theirs are rescored, all as a full
+    rescoring gives them."""
+    minggu, frame = minggu_demo[-1]
+    kab = next(k for k in sorted(kabupaten(frame).unique()) if k != LOMBOK_BARAT)
+    lain = frame[kabupaten(frame) == kab]
+    pendatang = lain.iloc[[0]].assign(kode_koperasi="KDKMP-BARU-0001", nama_koperasi="Koperasi Pendatang")
+    daftar = []
+    for k, f in ((LOMBOK_BARAT, berubah(frame[kabupaten(frame) == LOMBOK_BARAT])), (kab, pd.concat([lain, pendatang]))):
+        hasil = snapshot.baca_snapshot(tulis(tmp_path / f"{k}.csv", f), wilayah_muat=k)
+        assert hasil.baris_ditolak == 0
+        daftar.append(antrian.Permintaan(hasil=hasil, isi_file=None, nama_file=f"{k}.csv", ganti=True, wilayah=k))
+    sebelum = baca(db, "SELECT count(*) FROM zona WHERE minggu = ?", [minggu])[0][0]
+    with store.penulisan(db) as con:
+        keluaran = ingest.muat_kelompok(con, daftar)
+    assert [type(k) for k in keluaran] == [ingest.HasilSimpan] * 2 and skor_terbatas == [True]
+    # the newcomer has its zone beside everyone's, the koperasi gone from the file is silent
+    assert baca(db, "SELECT count(*) FROM zona WHERE minggu = ?", [minggu])[0][0] == sebelum + 1
+    hilang = frame[kabupaten(frame) == LOMBOK_BARAT]["kode_koperasi"].iloc[-1]
+    assert baca(db, "SELECT count(*) FROM laporan WHERE minggu = ? AND kode_koperasi = ?", [minggu, hilang]) == [(0,)]
+    assert baca(db, "SELECT count(*) FROM zona WHERE minggu = ? AND kode_koperasi = ?", [minggu, hilang]) == [(1,)]
+    sama_dengan_skor_penuh(db, tmp_path)
 
 
 def test_replacing_an_area_without_replace_is_refused_naming_it_and_its_rows(db, minggu_demo, tmp_path, capsys):
@@ -378,9 +426,11 @@ def test_six_scoped_loads_started_together_all_land_and_the_week_is_their_union(
         assert con.execute(f"SELECT count(*) FROM (FROM file EXCEPT ALL {q_db})").fetchall() == [(0,)]
     assert sorted(baca(db, "SELECT wilayah, status FROM batch WHERE minggu = ?", [baru])) == [
         (k, "aktif") for k in kab]
-    # the week is scored: a zone for every koperasi known by then, reporting or not
+    # the week is scored: a zone for every koperasi known by then, reporting or not, as a full
+    # rescoring gives it (the loads after the first rescore only their koperasi)
     assert baca(db, "SELECT count(*) FROM zona WHERE minggu = ?", [baru]) == baca(
         db, "SELECT count(DISTINCT kode_koperasi) FROM laporan WHERE minggu <= ?", [baru])
+    sama_dengan_skor_penuh(db, tmp_path)
 
 
 def test_a_load_waits_its_turn_and_one_waiting_past_the_limit_is_refused_changing_nothing(

@@ -115,12 +115,18 @@ def _simpan_versi(con, aturan: Aturan) -> None:
     con.execute("INSERT INTO meta (kunci, nilai) VALUES ('versi_aturan', $v)", {"v": aturan.versi}).fetchall()
 
 
-def skor(con, aturan: Aturan, minggu: date | None = None) -> None:
-    """(Re)write zona for one week (and the weeks after it, whose look-back it feeds) or all weeks."""
-    _skor(con, aturan, minggu)
+def skor(con, aturan: Aturan, minggu: date | None = None, *, koperasi: list[str] | None = None) -> None:
+    """(Re)write zona for one week (and the weeks after it, whose look-back it feeds) or all weeks.
+    `koperasi`: the only koperasi whose reports of `minggu` changed since it was scored (a load by
+    area: those of the kabupaten it replaced and those of its file); only their zones and kept
+    state of that week are rewritten, since a koperasi's zone depends on its own reports and state
+    alone. The whole week is scored instead when it is not the latest, has no kept state under
+    these rules yet (a new week: every known koperasi needs its zone), or none of them reports."""
+    _skor(con, aturan, minggu, koperasi=koperasi)
 
 
-def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = False) -> None:
+def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = False,
+          koperasi: list[str] | None = None) -> None:
     if not isinstance(aturan, Aturan):
         raise TypeError("skor() butuh Aturan yang sudah divalidasi (muat_aturan)")
     if _pastikan_tabel(con):
@@ -150,10 +156,13 @@ def _skor(con, aturan: Aturan, minggu: date | None = None, *, langsung: bool = F
         threads = con.execute("SELECT current_setting('threads')").fetchall()[0][0]
         con.execute("SET threads = 1").fetchall()
         try:
+            terbatas = koperasi is not None and _terbatas(con, koperasi, minggu, ulang, kueri.penanda)
             for w in ulang:
-                con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": w}).fetchall()
-                _tulis(con, kueri, aturan, w, w, [w])
+                hanya = " AND kode_koperasi IN (FROM _terbatas)" if terbatas else ""
+                con.execute(f"DELETE FROM zona_inti WHERE minggu = $w{hanya}", {"w": w}).fetchall()
+                _tulis(con, kueri, aturan, w, w, [w], terbatas=terbatas)
         finally:
+            con.execute("DROP TABLE IF EXISTS temp._terbatas").fetchall()
             con.execute(f"SET threads = {int(threads)}").fetchall()
     if minggu is not None and minggu not in semua:  # a week that was emptied: nothing left to score
         con.execute("DELETE FROM zona_inti WHERE minggu = $w", {"w": minggu}).fetchall()
@@ -176,11 +185,28 @@ def _keadaan_berlaku(con, minggu: date, penanda: str) -> bool:
     return bool(r) and r[0][0] == minggu and r[0][1] == penanda
 
 
+def _terbatas(con, koperasi: list[str], minggu: date, ulang: list[date], penanda: str) -> bool:
+    """Whether scoring `minggu` may rewrite only `koperasi` (see skor); if so they are in the temp
+    table `_terbatas`. A koperasi missing from a scored week would lose its zone, and later weeks
+    continue from this week's state: so only the latest week, already scored, qualifies."""
+    if ulang != [minggu] or not _keadaan_berlaku(con, minggu, penanda):
+        return False
+    con.execute("CREATE OR REPLACE TEMP TABLE _terbatas AS SELECT DISTINCT unnest(CAST($k AS VARCHAR[])) AS kode_koperasi",
+                {"k": list(koperasi)}).fetchall()
+    # the scoring reads the weeks from `laporan`: without one of their reports it would see no week
+    return con.execute("SELECT count(*) FROM laporan WHERE minggu = $w AND kode_koperasi IN (FROM _terbatas)",
+                       {"w": minggu}).fetchall()[0][0] > 0
+
+
 def _keadaan_sejenis(con, penanda: str) -> bool:
     """keadaan_skor exists and holds only states of this penanda (so the same columns)."""
     if not _kolom_tabel(con, "keadaan_skor"):
         return False
     return con.execute("SELECT count(*) FROM keadaan_skor WHERE penanda <> $p", {"p": penanda}).fetchall()[0][0] == 0
+
+
+def _nama_sql(nama: str) -> str:
+    return '"' + nama.replace('"', '""') + '"'
 
 
 def _parameter(sql: str, param: dict) -> dict:
@@ -189,8 +215,11 @@ def _parameter(sql: str, param: dict) -> dict:
     return {k: v for k, v in param.items() if k in nama}
 
 
-def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: list[date]):
-    """Score [dari, sampai] and write its zones; keep the state after each week in `simpan`."""
+def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: list[date], *,
+           terbatas: bool = False):
+    """Score [dari, sampai] and write its zones; keep the state after each week in `simpan`.
+    `terbatas` (one week): only the koperasi of the temp table `_terbatas`, whose old zones the
+    caller has deleted."""
     p = {**kueri.param, "dari": dari, "sampai": sampai, "versi": aturan.versi, "simpan_dari": dari,
          "simpan_a": simpan[0], "simpan_b": simpan[-1]}
     semua = kueri.cara is Cara.SEMUA
@@ -208,7 +237,19 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
                      *(k.replace("_k", "_s", 1) for k in kueri.kumulatif))
         q = (f"CREATE OR REPLACE TEMP TABLE _hasil AS {kueri.sql}" if semua else
              f"CREATE OR REPLACE TEMP TABLE _hasil AS {_sql_zona_akhir(aturan.model, kueri.cara, f'({kueri.sql})', bawa)}")
-        con.execute(q, _parameter(q, p)).fetchall()
+        if terbatas:
+            # the same statement over their reports and state only: temp views of the same names
+            # come first in DuckDB's search path (a filter on the result is not pushed through the
+            # FULL JOIN that finds who is known, measured: 0.19 s of CPU instead of 0.07)
+            db, skema = (_nama_sql(x) for x in con.execute("SELECT current_database(), current_schema()").fetchall()[0])
+            for t in ("laporan", "keadaan_skor"):
+                con.execute(f"CREATE OR REPLACE TEMP VIEW {t} AS FROM {db}.{skema}.{t} "
+                            "WHERE kode_koperasi IN (FROM _terbatas)").fetchall()
+        try:
+            con.execute(q, _parameter(q, p)).fetchall()
+        finally:
+            for t in ("laporan", "keadaan_skor") if terbatas else ():
+                con.execute(f"DROP VIEW IF EXISTS temp.{t}").fetchall()
         # Signatures as text; those already explained under these rules keep their number, new
         # ones are numbered on after the largest (ids are never changed, only appended). A row's
         # id is 4 × its signature's number + the zone its history holds it in (0: none, see
@@ -268,7 +309,11 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
         nilai = {"penanda": kueri.penanda, "simpan": simpan, "simpan_b": simpan[-1]}
         # one week keeps the latest state before it (still valid: the weeks up to it are
         # unchanged) beside its own; all weeks, or states of other rules, start afresh
-        if not semua and _keadaan_sejenis(con, kueri.penanda):
+        if terbatas:  # their states of the week; the others' stay
+            con.execute("DELETE FROM keadaan_skor WHERE minggu = $sampai AND kode_koperasi IN (FROM _terbatas)",
+                        {"sampai": sampai}).fetchall()
+            con.execute(f"INSERT INTO keadaan_skor BY NAME {keadaan}", _parameter(keadaan, nilai)).fetchall()
+        elif not semua and _keadaan_sejenis(con, kueri.penanda):
             con.execute("""DELETE FROM keadaan_skor WHERE minggu >= $sampai
                            OR minggu < (SELECT max(minggu) FROM keadaan_skor WHERE minggu < $sampai)""",
                         {"sampai": sampai}).fetchall()
