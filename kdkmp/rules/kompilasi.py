@@ -139,9 +139,9 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
 
     # level `skor`
     kol_skor = []
-    skor_p = {}
+    skor_p, berlaku_p = {}, {}
     for n, p in pilar:
-        berlaku = " + ".join(f"CASE WHEN \"_b_{i.id}\" THEN {_lit_angka(i.poin)} ELSE 0 END" for i in p.indikator)
+        berlaku = berlaku_p[n] = " + ".join(f"CASE WHEN \"_b_{i.id}\" THEN {_lit_angka(i.poin)} ELSE 0 END" for i in p.indikator)
         dapat = " + ".join(f"CASE WHEN \"_b_{i.id}\" AND \"_l_{i.id}\" THEN {_lit_angka(i.poin)} ELSE 0 END"
                            for i in p.indikator)
         kol_skor.append(f"({berlaku}) AS \"_pb_{n}\"")
@@ -223,7 +223,15 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
         baris = {k.strip('"') for k in kol_akhir if " AS " not in k}
         ya_tidak = [n for n in sorted(kapan) if n not in baris and kontrak.KOLOM_PER_NAMA.get(n) is not None
                     and kontrak.KOLOM_PER_NAMA[n].jenis == "bool"]
-        bagian = [(b, 1) for b in bendera] + [(n, 2) for n in ya_tidak]  # (name, bits), flags first
+        # a pillar's applicable points and the weight of the pillars that apply follow from
+        # which checks apply (`_b_` bits), as in level `skor` (a pillar scores when points apply)
+        dari_b = {f"_pb_{n}": f"({berlaku_p[n]})" for n, _ in pilar}
+        dari_b["_bobot_berlaku"] = "(" + " + ".join(f"CASE WHEN ({berlaku_p[n]}) > 0 THEN {_lit_angka(p.bobot)} ELSE 0 END"
+                                                    for n, p in pilar) + ")"
+        turun = {n: e for n, e in dari_b.items() if n in kapan and n not in baris}
+        bit_b = [f"_b_{i.id}" for _, p in pilar for i in p.indikator] if turun else []
+        # (name, bits), flags first
+        bagian = [(b, 1) for b in bendera] + [(n, 2) for n in ya_tidak] + [(b, 1) for b in bit_b]
         kata: list[list[tuple[str, int, int]]] = [[]]  # per integer: (name, shift, bits)
         for nama, lebar in bagian:
             geser = sum(x[2] for x in kata[-1])
@@ -241,7 +249,7 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
             return nilai if langsung else f"CASE WHEN {' OR '.join(f'({k})' for k in kapan[nama])} THEN {nilai} END"
 
         dari_baris = ["_rank_mentah"] + [n for n in sorted(kapan) if n in baris and n != "_rank_mentah"]
-        sendiri = [n for n in sorted(kapan) if n not in baris and n not in ya_tidak]
+        sendiri = [n for n in sorted(kapan) if n not in baris and n not in ya_tidak and n not in turun]
         kol_ciri = [f"{' + '.join(kode(*x) for x in isi)} AS _ciri{j}" for j, isi in enumerate(kata)]
         kol_ciri += [f'{topeng(n, chr(34) + n + chr(34))} AS "_ciri_{n}"' for n in sendiri]
         ciri = tuple([f"_ciri{j}" for j in range(len(kata))] + dari_baris + [f"_ciri_{n}" for n in sendiri])
@@ -253,8 +261,8 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
                  for j, isi in enumerate(kata) for n, g, b in isi if b == 2]
         ruas = [f"'_bit{j}': _ciri{j} & {(1 << min(62, n_bendera - 62 * j)) - 1}" for j in range((n_bendera + 61) // 62)]
         ruas.append("'_rank_mentah': _rank_mentah")
-        ruas += [f"'{n}': " + (f'"_ciri_{n}"' if n in sendiri else topeng(n, f'"{n}"')) for n in sorted(kapan)]
-        ciri_struk = (f"SELECT * EXCLUDE ({', '.join(chr(34) + n + chr(34) for n in bendera + ya_tidak)}), "
+        ruas += [f"'{n}': " + (f'"_ciri_{n}"' if n in sendiri else topeng(n, turun.get(n, f'"{n}"'))) for n in sorted(kapan)]
+        ciri_struk = (f"SELECT * EXCLUDE ({', '.join(chr(34) + n + chr(34) for n in bendera + ya_tidak + bit_b)}), "
                       f"{{{', '.join(ruas)}}} AS _ciri FROM (SELECT *, {', '.join(buka)} FROM {{sumber}})")
         lapis_ciri = f"""
 ), ciri AS (
