@@ -43,8 +43,9 @@ CREATE TABLE IF NOT EXISTS zona_inti (
     nama_koperasi VARCHAR,
     kode_desa VARCHAR
 )"""
-# `kunci` is the signature as text, so that scoring one week reuses the ids of signatures
-# already explained under the same rules (ids are never changed, only appended).
+# `kunci` is the signature's struct as text (Kueri.ciri_struk), so that scoring one week reuses
+# the ids of signatures already explained under the same rules (ids are never changed, only
+# appended).
 DDL_PENJELASAN = f"""
 CREATE TABLE IF NOT EXISTS penjelasan (
     id INTEGER NOT NULL,
@@ -237,7 +238,7 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
         # columns themselves cost ≈ 0.3 s of CPU of a national rescoring (measured). Every row's
         # signature is among them, so the hash names it exactly. Otherwise on the columns, where
         # a NULL equals a NULL.
-        if con.execute("SELECT count(*) = count(DISTINCT _ciri_h) FROM _ciri_ada").fetchall()[0][0]:
+        if _hash_ciri_unik(con):
             sama = f"hash({', '.join(f'h.{chr(34)}{c}{chr(34)}' for c in kueri.ciri)}) = c._ciri_h"
         else:
             sama = " AND ".join(f'h."{c}" IS NOT DISTINCT FROM c."{c}"' for c in kueri.ciri)
@@ -294,6 +295,11 @@ def _tulis(con, kueri: Kueri, aturan: Aturan, dari: date, sampai: date, simpan: 
     finally:
         for t in ("_kenal", "_hasil", "_zona", "_ciri_ada", "_kunci_ada"):
             con.execute(f"DROP TABLE IF EXISTS temp.{t}").fetchall()
+
+
+def _hash_ciri_unik(con) -> bool:
+    """No two of the signatures in `_ciri_ada` share a hash."""
+    return con.execute("SELECT count(*) = count(DISTINCT _ciri_h) FROM _ciri_ada").fetchall()[0][0]
 
 
 def perlu_skor_ulang(con, aturan: Aturan, kecuali: date | None = None) -> bool:
