@@ -209,15 +209,15 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
         for kondisi, expr in komponen:
             for nama in _nama_dibaca(expr, calon):
                 kapan.setdefault(nama, []).append(kondisi)
-        # The signature travels as a few plain columns (Kueri.ciri), not as one struct: building,
-        # storing, deduplicating and joining back a 32-field struct per row cost ≈ 1 s of CPU
-        # of a national rescoring (measured). The flags (never NULL: coalesced or IS NOT NULL
-        # above) and the rules' yes/no columns (2 bits: NULL, false, true) are packed in
-        # integers of 62 bits; a value the row carries anyway (_rank_mentah, the scores) is taken
-        # from the row; any other value read is its own column, masked. Yes/no columns and the
-        # row's values are not masked per row: Kueri.ciri_struk masks them once per distinct
-        # signature, when it rebuilds the struct the explanations read (and whose text is the key
-        # penjelasan.kunci). A few more distinct signatures, the same struct.
+        # The signature travels as a few plain columns (Kueri.ciri), not as one struct per row:
+        # storing, deduplicating and joining back the 32-field struct cost ≈ 0.8 s of CPU of a
+        # national rescoring more than these columns (measured). The flags (never NULL: coalesced
+        # or IS NOT NULL above), the rules' yes/no columns (2 bits: NULL, false, true) and which
+        # checks apply are packed in integers of 62 bits; a value the row carries anyway
+        # (_rank_mentah, the scores) is taken from the row; any other value read is its own
+        # column, masked. Yes/no columns and the row's values are not masked per row:
+        # Kueri.ciri_struk masks them once per distinct signature, when it rebuilds the struct the
+        # explanations read (whose text is the key penjelasan.kunci): ~37 k signatures, ~24 k keys.
         bendera = (["_melapor"] + [f"_g_{g.id}" for g in gerbang]
                    + [f"_f_{i.id}" for _, p in pilar for i in p.indikator])
         baris = {k.strip('"') for k in kol_akhir if " AS " not in k}
