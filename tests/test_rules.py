@@ -529,6 +529,23 @@ def test_explaining_once_per_signature_equals_explaining_every_row(demo_kecil, t
     assert ragam[0] == 4 and ragam[1] > 20 and ragam[2] >= 20 and ragam[3] > 50, ragam
 
 
+def test_rows_find_their_signature_by_its_columns_when_hashes_collide(demo_kecil, tmp_path, monkeypatch):
+    """Rows find their signature's number by a hash of its columns; were two signatures to share
+    one (too rare to meet in data), by the columns themselves: the same rows either way."""
+    salinan = tmp_path / "demo.duckdb"
+    shutil.copyfile(demo_kecil, salinan)
+    con = duckdb.connect(str(salinan))
+    aturan = rules.muat_aturan()
+    rules.skor(con, aturan)
+    con.execute("CREATE TEMP TABLE awal AS SELECT * FROM zona").fetchall()
+    dipanggil = []
+    monkeypatch.setattr(rules.penilaian, "_hash_ciri_unik", lambda con: dipanggil.append(1) and False)
+    rules.skor(con, aturan)
+    assert dipanggil and _beda_zona(con) == (0, 0)
+    jumlah = con.execute("SELECT count(*), count(DISTINCT id_penjelasan) FROM zona_inti").fetchall()[0]
+    assert jumlah[0] > 10_000 and jumlah[1] > 100, jumlah
+
+
 @pytest.mark.parametrize("stabil", STABILITAS_UJI)
 def test_scoring_week_by_week_equals_rescoring_all_on_demo_data(demo_kecil, tmp_path, stabil, monkeypatch):
     salinan = tmp_path / "demo.duckdb"

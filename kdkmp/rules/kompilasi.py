@@ -95,6 +95,8 @@ class Kueri:
     param: dict[str, Any]  # its SQL parameters (texts and labels from the YAML), nothing else
     cara: Cara
     jelas: str | None  # lengkap only: explains signatures; {sumber} is a relation of (_kunci, _ciri)
+    ciri: tuple[str, ...]  # lengkap only: the columns of the rows that make their signature
+    ciri_struk: str | None  # lengkap only: {sumber} (the `ciri` columns) + the signature's struct `_ciri`
     kenal: str | None  # Cara.SEMUA only: the SELECT of the temp table `_kenal` (identity, history)
     penanda: str  # what the kept state means: rules version and history definitions (keadaan_skor)
     kumulatif: tuple[str, ...]  # the running history values (`_kN`) the state keeps
@@ -108,10 +110,12 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
     _sql_zona_akhir.
 
     lengkap=False skips reasons and next steps (what-if only needs the zone). With
-    lengkap=True the SELECT also yields the row's signature `_ciri`; Kueri.jelas is then a
-    template whose {sumber} is a relation of (_kunci, _ciri) and which yields
-    (_kunci, gerbang, alasan, langkah_berikut) for each of its rows. langsung=True masks
-    nothing in the signature (slower, the reference the tests compare with).
+    lengkap=True the SELECT also yields the row's signature, the columns Kueri.ciri;
+    Kueri.ciri_struk turns distinct signatures into the struct `_ciri`, whose text is the
+    explanation's key, and Kueri.jelas is a template whose {sumber} is a relation of
+    (_kunci, _ciri) and which yields (_kunci, gerbang, alasan, langkah_berikut) for each of its
+    rows. langsung=True masks nothing in the signature (slower, the reference the tests
+    compare with).
     The state after each row's week that keadaan_skor keeps is in the rows (`_s*`); for all
     weeks, identity is in `_kenal` (Kueri.kenal); Kueri.penanda names the state's meaning.
     """
@@ -135,9 +139,9 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
 
     # level `skor`
     kol_skor = []
-    skor_p = {}
+    skor_p, berlaku_p = {}, {}
     for n, p in pilar:
-        berlaku = " + ".join(f"CASE WHEN \"_b_{i.id}\" THEN {_lit_angka(i.poin)} ELSE 0 END" for i in p.indikator)
+        berlaku = berlaku_p[n] = " + ".join(f"CASE WHEN \"_b_{i.id}\" THEN {_lit_angka(i.poin)} ELSE 0 END" for i in p.indikator)
         dapat = " + ".join(f"CASE WHEN \"_b_{i.id}\" AND \"_l_{i.id}\" THEN {_lit_angka(i.poin)} ELSE 0 END"
                            for i in p.indikator)
         kol_skor.append(f"({berlaku}) AS \"_pb_{n}\"")
@@ -185,7 +189,7 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
     if cara is Cara.LANJUT:  # the running history values: the state after the week (see keadaan_skor)
         kol_akhir += [f"{a} AS {a.replace('_k', '_s', 1)}" for a in ctx.kumulatif.values()]
 
-    lapis_ciri, jelas = "", None
+    lapis_ciri, jelas, ciri, ciri_struk = "", None, (), None
     if lengkap:
         komponen: list[tuple[str, str]] = []
         penjelasan = _kolom_penjelasan(m, pilar, gerbang, skor_p, ctx, komponen)
@@ -201,28 +205,73 @@ def _kompilasi(aturan: Aturan, cara: Cara, *, lengkap: bool = True, langsung: bo
                  | {f"_pb_{n}" for n, _ in pilar} | {f"skor_{n}" for n in PILAR}
                  | {"minggu", "_ord", "_ki", "_pertama", "_kode_desa", "_nama_koperasi", "skor_total",
                     "_pilar_terendah", "_bobot_berlaku", "pilar_terlemah", "_rank_skor", "_rank_gerbang"})
-        # never NULL (coalesced or IS NOT NULL above), so a bit each loses nothing
-        bendera = (["_melapor"] + [f"_g_{g.id}" for g in gerbang]
-                   + [f"_f_{i.id}" for _, p in pilar for i in p.indikator])
-        kelompok = [bendera[i:i + 62] for i in range(0, len(bendera), 62)]
         kapan: dict[str, list[str]] = {}
         for kondisi, expr in komponen:
             for nama in _nama_dibaca(expr, calon):
                 kapan.setdefault(nama, []).append(kondisi)
-        ruas = [f"'_bit{j}': " + " + ".join(f'CASE WHEN "{b}" THEN {1 << k} ELSE 0 END' for k, b in enumerate(grup))
-                for j, grup in enumerate(kelompok)]
+        # The signature travels as a few plain columns (Kueri.ciri), not as one struct per row:
+        # storing, deduplicating and joining back the 32-field struct cost ≈ 0.8 s of CPU of a
+        # national rescoring more than these columns (measured). The flags (never NULL: coalesced
+        # or IS NOT NULL above), the rules' yes/no columns (2 bits: NULL, false, true) and which
+        # checks apply are packed in integers of 62 bits; a value the row carries anyway
+        # (_rank_mentah, the scores) is taken from the row; any other value read is its own
+        # column, masked. Yes/no columns and the row's values are not masked per row:
+        # Kueri.ciri_struk masks them once per distinct signature, when it rebuilds the struct the
+        # explanations read (whose text is the key penjelasan.kunci): ~37 k signatures, ~24 k keys.
+        bendera = (["_melapor"] + [f"_g_{g.id}" for g in gerbang]
+                   + [f"_f_{i.id}" for _, p in pilar for i in p.indikator])
+        baris = {k.strip('"') for k in kol_akhir if " AS " not in k}
+        ya_tidak = [n for n in sorted(kapan) if n not in baris and kontrak.KOLOM_PER_NAMA.get(n) is not None
+                    and kontrak.KOLOM_PER_NAMA[n].jenis == "bool"]
+        # a pillar's applicable points and the weight of the pillars that apply follow from
+        # which checks apply (`_b_` bits), as in level `skor` (a pillar scores when points apply)
+        dari_b = {f"_pb_{n}": f"({berlaku_p[n]})" for n, _ in pilar}
+        dari_b["_bobot_berlaku"] = "(" + " + ".join(f"CASE WHEN ({berlaku_p[n]}) > 0 THEN {_lit_angka(p.bobot)} ELSE 0 END"
+                                                    for n, p in pilar) + ")"
+        turun = {n: e for n, e in dari_b.items() if n in kapan and n not in baris}
+        bit_b = [f"_b_{i.id}" for _, p in pilar for i in p.indikator] if turun else []
+        # (name, bits), flags first
+        bagian = [(b, 1) for b in bendera] + [(n, 2) for n in ya_tidak] + [(b, 1) for b in bit_b]
+        kata: list[list[tuple[str, int, int]]] = [[]]  # per integer: (name, shift, bits)
+        for nama, lebar in bagian:
+            geser = sum(x[2] for x in kata[-1])
+            if geser + lebar > 62:
+                kata.append([])
+                geser = 0
+            kata[-1].append((nama, geser, lebar))
+
+        def kode(nama: str, geser: int, lebar: int) -> str:
+            if lebar == 1:
+                return f'CASE WHEN "{nama}" THEN {1 << geser} ELSE 0 END'
+            return f'CASE WHEN "{nama}" THEN {2 << geser} WHEN NOT "{nama}" THEN {1 << geser} ELSE 0 END'
+
+        def topeng(nama: str, nilai: str) -> str:
+            return nilai if langsung else f"CASE WHEN {' OR '.join(f'({k})' for k in kapan[nama])} THEN {nilai} END"
+
+        dari_baris = ["_rank_mentah"] + [n for n in sorted(kapan) if n in baris and n != "_rank_mentah"]
+        sendiri = [n for n in sorted(kapan) if n not in baris and n not in ya_tidak and n not in turun]
+        kol_ciri = [f"{' + '.join(kode(*x) for x in isi)} AS _ciri{j}" for j, isi in enumerate(kata)]
+        kol_ciri += [f'{topeng(n, chr(34) + n + chr(34))} AS "_ciri_{n}"' for n in sendiri]
+        ciri = tuple([f"_ciri{j}" for j in range(len(kata))] + dari_baris + [f"_ciri_{n}" for n in sendiri])
+        # the struct as the explanations read it: `_bit{j}` holds the flags (62 a group), then
+        # _rank_mentah, then every value read by name, masked where its part is not evaluated
+        n_bendera = len(bendera)
+        buka = [f'(_ciri{j} & {1 << g}) <> 0 AS "{n}"' for j, isi in enumerate(kata) for n, g, b in isi if b == 1]
+        buka += [f'CASE (_ciri{j} >> {g}) & 3 WHEN 2 THEN TRUE WHEN 1 THEN FALSE END AS "{n}"'
+                 for j, isi in enumerate(kata) for n, g, b in isi if b == 2]
+        ruas = [f"'_bit{j}': _ciri{j} & {(1 << min(62, n_bendera - 62 * j)) - 1}" for j in range((n_bendera + 61) // 62)]
         ruas.append("'_rank_mentah': _rank_mentah")
-        if langsung:
-            ruas += [f"'{n}': \"{n}\"" for n in sorted(kapan)]
-        else:
-            ruas += [f"'{n}': CASE WHEN {' OR '.join(f'({k})' for k in kapan[n])} THEN \"{n}\" END" for n in sorted(kapan)]
-        buka = ", ".join(f'(_bit{j} & {1 << k}) <> 0 AS "{b}"' for j, grup in enumerate(kelompok) for k, b in enumerate(grup))
+        ruas += [f"'{n}': " + (f'"_ciri_{n}"' if n in sendiri else topeng(n, turun.get(n, f'"{n}"'))) for n in sorted(kapan)]
+        ciri_struk = (f"SELECT * EXCLUDE ({', '.join(chr(34) + n + chr(34) for n in bendera + ya_tidak + bit_b)}), "
+                      f"{{{', '.join(ruas)}}} AS _ciri FROM (SELECT *, {', '.join(buka)} FROM {{sumber}})")
         lapis_ciri = f"""
 ), ciri AS (
-    SELECT *, {{{', '.join(ruas)}}} AS _ciri FROM mentah2"""
-        kol_akhir.append("_ciri")
+    SELECT *, {', '.join(kol_ciri)} FROM mentah2"""
+        kol_akhir += [c for c in ciri if c not in baris]
+        buka_bit = ", ".join(f'(_bit{j} & {1 << k}) <> 0 AS "{b}"' for j, grup in
+                             enumerate(bendera[i:i + 62] for i in range(0, n_bendera, 62)) for k, b in enumerate(grup))
         jelas = (f"SELECT _kunci, {', '.join(penjelasan)} "
-                               f"FROM (SELECT *, {buka} FROM (SELECT _kunci, unnest(_ciri) FROM {{sumber}}))")
+                 f"FROM (SELECT *, {buka_bit} FROM (SELECT _kunci, unnest(_ciri) FROM {{sumber}}))")
     # one week reads its reports in `kenal` (the join that finds who is known), all weeks in `basis`
     kolom_pakai = ", ".join(f"{'k' if cara is Cara.LANJUT else 'l'}.{_q(k)}" for k in _kolom_dipakai(m))
     # history: `_rwN` before $dari, `_kN` up to the row's week (see _Konteks.k)
@@ -314,7 +363,7 @@ WITH minggu_ada AS (
     SELECT *, {rank_mentah} AS _rank_mentah FROM mentah{lapis_ciri}
 )
 SELECT {', '.join(kol_akhir)} FROM {"ciri" if lengkap else "mentah2"} WHERE minggu >= $simpan_dari"""
-    return Kueri(sql=sql, param=ctx.param, cara=cara, jelas=jelas, kenal=kenal if cara is Cara.SEMUA else None,
+    return Kueri(sql=sql, param=ctx.param, cara=cara, jelas=jelas, ciri=ciri, ciri_struk=ciri_struk, kenal=kenal if cara is Cara.SEMUA else None,
                  penanda=penanda, kumulatif=tuple(ctx.kumulatif.values()))
 
 
