@@ -146,6 +146,15 @@ def test_the_map_says_which_areas_it_cannot_place(demo_env):
     assert keterangan == ["Posisi tidak diketahui, tidak digambar di peta: Kota Mataram."]
 
 
+def test_the_map_is_drawn_only_when_asked_and_a_link_can_ask_for_it(demo_env):
+    at = buka("pages/wilayah.py", prov="52")
+    assert not at.get("deck_gl_json_chart")
+    at.toggle(key="peta").set_value(True).run()
+    assert not at.exception and len(at.get("deck_gl_json_chart")) == 1
+    assert at.query_params["peta"] == "true"
+    assert len(buka("pages/wilayah.py", prov="52", peta="true").get("deck_gl_json_chart")) == 1
+
+
 def test_a_koperasi_whose_report_has_no_date_opens(demo_env):
     # an empty laporan_terakhir (NaT in the frame) once crashed the page's date formatting
     con = store.sambungan_baca(demo_env)

@@ -2,7 +2,8 @@
 
 Top to bottom: breadcrumbs and stamp, zone cards, links to the area's intervention list and
 meeting, (for one's own province) where it stands among provinces, the week's movements, then
-for the child areas: zones, constraints, pillars, trend, transitions, ranking, build-out, map.
+for the child areas: zones, constraints, pillars, trend, transitions, ranking, build-out, and the
+map on request.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from kdkmp import charts, kosakata, queries
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
-from kdkmp.ui.dasar import grafik, tabel_data, tanya
+from kdkmp.ui.dasar import grafik, tabel_data, tanya, widget_url
 from kdkmp.ui.komponen import kartu_zona, kepala_data, pergerakan, remah_roti, tabel_koperasi
 from kdkmp.ui.sesi import pengguna, periksa
 from kdkmp.ui.tautan import (HALAMAN_INTERVENSI, HALAMAN_KOPERASI, HALAMAN_RAPAT, HALAMAN_WILAYAH, param_daftar,
@@ -150,15 +151,19 @@ def _pembangunan_anak(minggu: date, kode: str | None, label_anak: str) -> None:
                                argumen=("kendala_utama", "Kendala utama")), width="stretch", key="kendala_per_anak")
 
 
+@st.fragment
 def _peta(minggu: date, kode: str | None, anak) -> None:
-    """The child areas on a map; an area whose position is unknown is named, never drawn at an invented place."""
+    """The child areas on a map, drawn only when asked: the map's WebGL library and software
+    rendering cost more than the rest of the view together in a browser without a GPU (a third of a
+    first paint, bench/bench_peramban.py). A fragment, so the switch redraws only the map; bound to
+    the URL (?peta=true), so a shared link opens with it. An area whose position is unknown is named,
+    never drawn at an invented place."""
     st.subheader("Peta")
     titik = tanya(queries.titik_peta, minggu, kode)
-    peta = charts.peta_zona(titik, batas=batas_wilayah())
-    if peta is None:
+    if titik.empty:
         st.info("Belum ada koordinat untuk wilayah ini.")
-    else:
-        st.pydeck_chart(peta, height=520)
+    elif widget_url(st.toggle, "Tampilkan peta", "peta", bawaan=False):
+        st.pydeck_chart(charts.peta_zona(titik, batas=batas_wilayah()), height=520)
         st.caption("Posisi perkiraan: titik per wilayah di rata-rata koordinat koperasinya, ukuran menurut jumlah "
                    "koperasi, warna menurut bagian merah. Tanpa peta dasar (tidak ada akses internet).")
     tanpa_posisi = anak[(anak["jumlah"] > 0) & ~anak["kode"].isin(titik["kode"])]
