@@ -152,7 +152,7 @@ def test_the_map_is_drawn_only_when_asked_and_a_link_can_ask_for_it(demo_env):
     at.toggle(key="peta").set_value(True).run()
     assert not at.exception and len(at.get("deck_gl_json_chart")) == 1
     assert at.query_params["peta"] == "true"
-    assert len(buka("pages/wilayah.py", prov="52", peta="true").get("deck_gl_json_chart")) == 1
+    assert len(buka(peta="true").get("deck_gl_json_chart")) == 1  # a shared link of the overview
 
 
 def test_a_koperasi_whose_report_has_no_date_opens(demo_env):
