@@ -1,4 +1,6 @@
-"""Plotly figure builders: pure functions (frame, …) -> Figure; they never change their input.
+"""Chart builders: pure functions (frame, …) -> a Vega-Lite spec (dict) for the area views and the
+what-if matrix, a Plotly Figure for a koperasi's history and the reporting heatmap, a pydeck Deck
+for the map; they never change their input.
 
 Zone colours, labels and order and the pillar names come from kdkmp.kosakata, the one home of
 that vocabulary; the palettes here are for the non-zone categories only."""
@@ -11,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from kdkmp import format as fmt
+from kdkmp.format import LOKAL
 from kdkmp import kontrak
 from kdkmp.kosakata import LABEL_PILAR, LABEL_ZONA, SEMUA_ZONA, WARNA_ZONA, ZONA
 
@@ -34,121 +37,214 @@ def _sumbu_minggu(fig: go.Figure, minggu, sumbu: str = "x") -> None:
     getattr(fig, f"update_{sumbu}axes")(tickvals=pilih, ticktext=teks)
 
 
-def _tata_letak(fig: go.Figure, judul: str | None, tinggi: int) -> go.Figure:
-    fig.update_layout(
-        title=judul, height=tinggi, font=_HURUF, barmode="stack", margin=dict(l=10, r=10, t=50 if judul else 10, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0), separators=",.",
-    )
-    return fig
+# ---------------------------------------------------------------- Vega-Lite (the area views)
+#
+# The area views draw with Vega-Lite specs (plain dicts, given to st.vega_lite_chart): in headless
+# Chromium on 2 cores one Plotly chart cost ≈ 0.9 s of the page's main thread (parsing the 4.7 MB
+# plotly.js) and a Vega-Lite chart ≈ 0.13 s, for the same bars and tooltips (renderer CPU from the
+# DevTools protocol, 2026-11-30). A spec carries its frame under data.values, as st.vega_lite_chart
+# takes it; texts shown on hover are formatted here through kdkmp.format, and the axes format with
+# Babel's Indonesian symbols and month names (config.locale).
 
 
-def batang_kategori_per_wilayah(rekap: pd.DataFrame, kolom: str, judul: str | None = None) -> go.Figure:
-    """Horizontal stacked bars, one per area, split by the values of a contract enum
-    (tahap_pembangunan or kendala_utama); `rekap` is queries.rekap_anak's frame."""
-    awalan = kolom.split("_")[0]
-    warna = WARNA_TAHAP if kolom == "tahap_pembangunan" else WARNA_KENDALA
-    label = kontrak.LABEL_NILAI[kolom]
-    data = rekap.sort_values("jumlah_koperasi")
-    fig = go.Figure()
-    for nilai in kontrak.KOLOM_PER_NAMA[kolom].nilai:
-        jumlah = data[f"{awalan}_{nilai}"]
-        fig.add_trace(go.Bar(
-            y=data["nama"], x=jumlah, name=label[nilai], orientation="h", marker_color=warna[nilai],
-            customdata=fmt.angka_kolom(jumlah),
-            hovertemplate="%{y}<br>" + label[nilai] + ": %{customdata}<extra></extra>"))
-    fig = _tata_letak(fig, judul, max(360, 26 * len(data) + 80))
-    fig.update_xaxes(tickformat=",d")
-    return fig
+def _lokal_vega() -> dict:
+    simbol = LOKAL.number_symbols["latn"]
+    bulan, hari = LOKAL.months["format"], LOKAL.days["format"]
+    return {
+        "number": {"decimal": simbol["decimal"], "thousands": simbol["group"], "grouping": [3], "currency": ["Rp", ""]},
+        "time": {"dateTime": "%A, %e %B %Y %X", "date": "%d/%m/%Y", "time": "%H.%M.%S", "periods": ["AM", "PM"],
+                 # d3 counts days from Sunday, Babel from Monday
+                 "days": [hari["wide"][(i + 6) % 7] for i in range(7)],
+                 "shortDays": [hari["abbreviated"][(i + 6) % 7] for i in range(7)],
+                 "months": [bulan["wide"][i] for i in range(1, 13)],
+                 "shortMonths": [bulan["abbreviated"][i] for i in range(1, 13)]},
+    }
+
+
+KONFIGURASI_VEGA = {
+    "locale": _lokal_vega(),
+    "axis": {"labelFontSize": 13, "titleFontSize": 13, "labelLimit": 220},
+    "legend": {"orient": "top", "title": None, "labelFontSize": 13, "columns": 3, "labelLimit": 160},
+    "title": {"fontSize": 16, "anchor": "start"},
+    "view": {"stroke": None},
+}
+
+
+def _spek(judul: str | None, data: pd.DataFrame, **isi) -> dict:
+    # The frame itself as the inline data: Streamlit sends it as Arrow (NaN as null), ≈ 1 ms per chart
+    # and run less than from a list of records.
+    spek = {"data": {"values": data.reset_index(drop=True)}, "config": KONFIGURASI_VEGA, **isi}
+    if judul:
+        spek["title"] = {"text": _baris_judul(judul)}
+    return spek
+
+
+def _baris_judul(judul: str, lebar: int = 32) -> list[str]:
+    """A long title in lines: Vega-Lite cuts a title at the chart's width instead of wrapping it."""
+    baris = [""]
+    for kata in judul.split():
+        if baris[-1] and len(baris[-1]) + 1 + len(kata) > lebar:
+            baris.append(kata)
+        else:
+            baris[-1] = f"{baris[-1]} {kata}".strip()
+    return baris
+
+
+def _warna(label: dict, warna: dict, kunci) -> dict:
+    """A colour scale in a fixed order: the legend and the stack follow the domain."""
+    return {"field": "kategori", "type": "nominal", "sort": [label[k] for k in kunci],
+            "scale": {"domain": [label[k] for k in kunci], "range": [warna[k] for k in kunci]}}
+
+
+def _batang_bertumpuk(panjang: pd.DataFrame, judul: str | None, label: dict, warna: dict, kunci,
+                      keterangan: list[dict], **isi) -> dict:
+    """Horizontal stacked bars: one row per `baris` (top to bottom in `urut_baris` order), split by
+    `kategori` in the order of `kunci`; `panjang` has baris, urut_baris, kategori, urut_kategori, jumlah,
+    jumlah_teks."""
+    return _spek(judul, panjang, mark={"type": "bar", "tooltip": True},
+                 height={"step": 22},
+                 encoding={
+                     "y": {"field": "baris", "type": "nominal", "title": None,
+                           "sort": {"field": "urut_baris", "order": "ascending"}},
+                     "x": {"field": "jumlah", "type": "quantitative", "title": None, "stack": "zero",
+                           "axis": {"format": ",d"}},
+                     "color": _warna(label, warna, kunci),
+                     "order": {"field": "urut_kategori", "type": "quantitative"},
+                     "tooltip": keterangan,
+                 }, **isi)
+
+
+def _panjang(data: pd.DataFrame, kolom: dict, label: dict, kunci) -> pd.DataFrame:
+    """Wide → long: one row per (row of `data`, category), `kolom` mapping a category to its column."""
+    bagian = []
+    for i, k in enumerate(kunci):
+        b = data.assign(kategori=label[k], urut_kategori=i, jumlah=data[kolom[k]].astype(int))
+        bagian.append(b.assign(jumlah_teks=fmt.angka_kolom(b["jumlah"])))
+    return pd.concat(bagian, ignore_index=True) if bagian else data
 
 
 def _label_zona(z: str) -> str:
     return LABEL_ZONA.get(z, z.replace("_", " ").capitalize())
 
 
-def batang_zona_per_wilayah(anak: pd.DataFrame, judul: str | None = None) -> go.Figure:
+def batang_kategori_per_wilayah(rekap: pd.DataFrame, kolom: str, judul: str | None = None) -> dict:
+    """Horizontal stacked bars, one per area (most koperasi on top), split by the values of a
+    contract enum (tahap_pembangunan or kendala_utama); `rekap` is queries.rekap_anak's frame."""
+    awalan = kolom.split("_")[0]
+    nilai = kontrak.KOLOM_PER_NAMA[kolom].nilai
+    data = rekap.sort_values("jumlah_koperasi", ascending=False, kind="stable")
+    data = pd.DataFrame({"baris": data["nama"].to_numpy(), "urut_baris": range(len(data)),
+                         **{f"{awalan}_{n}": data[f"{awalan}_{n}"].to_numpy() for n in nilai}})
+    panjang = _panjang(data, {n: f"{awalan}_{n}" for n in nilai}, kontrak.LABEL_NILAI[kolom], nilai)
+    warna = WARNA_TAHAP if kolom == "tahap_pembangunan" else WARNA_KENDALA
+    return _batang_bertumpuk(panjang[["baris", "urut_baris", "kategori", "urut_kategori", "jumlah", "jumlah_teks"]],
+                             judul, kontrak.LABEL_NILAI[kolom], warna, nilai,
+                             [{"field": "baris", "title": "Wilayah"}, {"field": "kategori", "title": judul or kolom},
+                              {"field": "jumlah_teks", "title": "Koperasi"}])
+
+
+def batang_zona_per_wilayah(anak: pd.DataFrame, judul: str | None = None, pilih: str | None = None) -> dict:
     """Stacked horizontal bars of the zones per child area, worst (highest share of merah) on top;
-    `anak` is queries.zona_per_anak's frame."""
-    data = anak[anak["jumlah"] > 0].sort_values(["persen_merah", "merah"], ascending=True, na_position="first")
-    fig = go.Figure()
-    for z in SEMUA_ZONA:
-        fig.add_trace(go.Bar(
-            y=data["nama"], x=data[z], name=_label_zona(z), orientation="h", marker_color=WARNA_ZONA[z],
-            customdata=list(zip(fmt.angka_kolom(data[z]), [fmt.persen(v) for v in data["persen_merah"]],
-                                data["kode"])),
-            hovertemplate="%{y}<br>" + _label_zona(z) + ": %{customdata[0]}<br>merah: %{customdata[1]} dari yang melapor"
-                          "<extra></extra>"))
-    fig = _tata_letak(fig, judul, max(360, 26 * len(data) + 90))
-    fig.update_xaxes(tickformat=",d")
-    return fig
+    `anak` is queries.zona_per_anak's frame. `pilih`: the name of a point selection on the area's
+    code (a click opens the area)."""
+    data = anak[anak["jumlah"] > 0].sort_values(["persen_merah", "merah"], ascending=False, na_position="last",
+                                                kind="stable")
+    data = data.assign(baris=data["nama"], urut_baris=range(len(data)),
+                       persen_merah_teks=[fmt.persen(v) for v in data["persen_merah"]])
+    label = {z: _label_zona(z) for z in SEMUA_ZONA}
+    panjang = _panjang(data, {z: z for z in SEMUA_ZONA}, label, SEMUA_ZONA)
+    isi = {"params": [{"name": pilih, "select": {"type": "point", "fields": ["kode"]}}]} if pilih else {}
+    return _batang_bertumpuk(
+        panjang[["baris", "urut_baris", "kode", "kategori", "urut_kategori", "jumlah", "jumlah_teks", "persen_merah_teks"]],
+        judul, label, WARNA_ZONA, SEMUA_ZONA,
+        [{"field": "baris", "title": "Wilayah"}, {"field": "kategori", "title": "Zona"},
+         {"field": "jumlah_teks", "title": "Koperasi"}, {"field": "persen_merah_teks", "title": "Merah dari yang melapor"}],
+        **isi)
 
 
-def batang_kendala_per_zona(kendala: pd.DataFrame, judul: str | None = None) -> go.Figure:
-    """Main bottlenecks split by zone, largest total first ('tidak ada' left out)."""
+def batang_kendala_per_zona(kendala: pd.DataFrame, judul: str | None = None) -> dict:
+    """Main bottlenecks split by zone, largest total on top ('tidak ada' left out)."""
     data = kendala[kendala["kendala_utama"] != "tidak_ada"]
-    total = data.groupby("kendala_utama")["jumlah"].sum().sort_values()
+    total = data.groupby("kendala_utama")["jumlah"].sum().sort_values(ascending=False, kind="stable")
     label = kontrak.LABEL_NILAI["kendala_utama"]
-    fig = go.Figure()
-    for z in ZONA:
-        bagian = data[data["zona"] == z].set_index("kendala_utama")["jumlah"].reindex(total.index, fill_value=0)
-        fig.add_trace(go.Bar(y=[label.get(k, k) for k in total.index], x=bagian.to_numpy(), name=_label_zona(z),
-                             orientation="h", marker_color=WARNA_ZONA[z],
-                             customdata=fmt.angka_kolom(bagian),
-                             hovertemplate="%{y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
-    fig = _tata_letak(fig, judul, 360)
-    fig.update_xaxes(tickformat=",d")
-    return fig
+    lebar = (data.pivot_table(index="kendala_utama", columns="zona", values="jumlah", aggfunc="sum", fill_value=0)
+             .reindex(index=total.index, columns=list(ZONA), fill_value=0))
+    lebar = lebar.assign(baris=[label.get(k, k) for k in lebar.index], urut_baris=range(len(lebar))).reset_index(drop=True)
+    label_zona = {z: _label_zona(z) for z in ZONA}
+    panjang = _panjang(lebar, {z: z for z in ZONA}, label_zona, ZONA)
+    return _batang_bertumpuk(panjang[["baris", "urut_baris", "kategori", "urut_kategori", "jumlah", "jumlah_teks"]],
+                             judul, label_zona, WARNA_ZONA, ZONA,
+                             [{"field": "baris", "title": "Kendala"}, {"field": "kategori", "title": "Zona"},
+                              {"field": "jumlah_teks", "title": "Koperasi"}])
 
 
-def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> go.Figure:
+def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> dict:
     """Zone counts over the weeks as stacked areas."""
-    fig = go.Figure()
     lebar = tren.pivot_table(index="minggu", columns="zona", values="jumlah", fill_value=0).sort_index()
-    for z in SEMUA_ZONA:
-        if z not in lebar:
-            continue
-        fig.add_trace(go.Scatter(
-            x=lebar.index, y=lebar[z], name=_label_zona(z), mode="lines", stackgroup="zona",
-            line=dict(color=WARNA_ZONA[z], width=1), fillcolor=WARNA_ZONA[z],
-            customdata=fmt.angka_kolom(lebar[z]),
-            hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + ": %{customdata}<extra></extra>"))
-    fig = _tata_letak(fig, judul, 340)
-    _sumbu_minggu(fig, lebar.index)
-    fig.update_yaxes(tickformat=",d")
-    return fig
+    zona = [z for z in SEMUA_ZONA if z in lebar]
+    lebar = lebar.reset_index()
+    lebar["minggu_iso"] = [pd.Timestamp(m).date().isoformat() for m in lebar["minggu"]]
+    lebar["minggu_teks"] = [fmt.tanggal(pd.Timestamp(m).date()) for m in lebar["minggu"]]
+    label = {z: _label_zona(z) for z in zona}
+    panjang = _panjang(lebar, {z: z for z in zona}, label, zona)
+    return _spek(judul, panjang[["minggu_iso", "minggu_teks", "kategori", "urut_kategori", "jumlah", "jumlah_teks"]],
+                 height=300, mark={"type": "area", "tooltip": True, "line": {"strokeWidth": 1}},
+                 encoding={
+                     # UTC: a week is a calendar date, not an instant in the reader's time zone
+                     "x": {"field": "minggu_iso", "type": "temporal", "scale": {"type": "utc"}, "title": None,
+                           "axis": {"format": "%-d %b", "tickCount": 8}},
+                     "y": {"field": "jumlah", "type": "quantitative", "stack": "zero", "title": None,
+                           "axis": {"format": ",d"}},
+                     "color": _warna(label, WARNA_ZONA, zona),
+                     "order": {"field": "urut_kategori", "type": "quantitative"},
+                     "tooltip": [{"field": "minggu_teks", "title": "Minggu"}, {"field": "kategori", "title": "Zona"},
+                                 {"field": "jumlah_teks", "title": "Koperasi"}],
+                 })
 
 
-def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None, akhiran_baris: str = " (lalu)") -> go.Figure:
+def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None, akhiran_baris: str = " (lalu)") -> dict:
     """Last week's zone (rows) → this week's zone (columns), counts in the cells; the
     diagonal (no change) greyed so the moves stand out."""
     baris = [z for z in ("baru", *SEMUA_ZONA) if z in set(transisi["zona_lalu"])]
     kolom = list(SEMUA_ZONA)
     tabel = (transisi.pivot_table(index="zona_lalu", columns="zona_kini", values="jumlah", fill_value=0)
              .reindex(index=baris, columns=kolom, fill_value=0))
-    nilai = tabel.to_numpy()
-    warna = [[0 if a == b else v for b, v in zip(kolom, r)] for a, r in zip(baris, nilai)]
-    teks = [fmt.angka_kolom(r) for r in nilai]
-    fig = go.Figure(go.Heatmap(
-        z=warna, x=[_label_zona(z) for z in kolom], y=[_label_zona(z) + akhiran_baris for z in baris],
-        text=teks, texttemplate="%{text}", colorscale=[[0, "#f5f5f5"], [1, WARNA_ZONA["merah"]]], showscale=False,
-        hovertemplate="%{y} → %{x}: %{text}<extra></extra>"))
-    fig = _tata_letak(fig, judul, 300)
-    fig.update_yaxes(autorange="reversed")
-    return fig
+    sel = pd.DataFrame([{"lalu": _label_zona(a) + akhiran_baris, "kini": _label_zona(b), "jumlah": int(tabel.loc[a, b]),
+                         "pindah": 0 if a == b else int(tabel.loc[a, b])} for a in baris for b in kolom])
+    if sel.empty:
+        sel = pd.DataFrame(columns=["lalu", "kini", "jumlah", "pindah"])
+    sel["jumlah_teks"] = fmt.angka_kolom(sel["jumlah"])
+    sumbu = {"lalu": [_label_zona(a) + akhiran_baris for a in baris], "kini": [_label_zona(b) for b in kolom]}
+    posisi = {"y": {"field": "lalu", "type": "nominal", "sort": sumbu["lalu"], "title": None},
+              "x": {"field": "kini", "type": "nominal", "sort": sumbu["kini"], "title": None,
+                    "axis": {"orient": "top", "labelAngle": -30, "labelOverlap": False}}}
+    return _spek(judul, sel, height={"step": 44}, encoding=posisi, layer=[
+        {"mark": {"type": "rect", "tooltip": True},
+         "encoding": {"color": {"field": "pindah", "type": "quantitative", "legend": None,
+                                "scale": {"range": ["#f5f5f5", WARNA_ZONA["merah"]]}},
+                      "tooltip": [{"field": "lalu", "title": "Dari"}, {"field": "kini", "title": "Ke"},
+                                  {"field": "jumlah_teks", "title": "Koperasi"}]}},
+        {"mark": {"type": "text", "fontSize": 14}, "encoding": {"text": {"field": "jumlah_teks"}}},
+    ])
 
 
-def batang_pilar(pilar: pd.DataFrame, judul: str | None = None) -> go.Figure:
-    """Mean pillar scores (0–100), weakest highlighted."""
-    data = pilar.dropna(subset=["skor_rata"]).sort_values("skor_rata", ascending=False)
+def batang_pilar(pilar: pd.DataFrame, judul: str | None = None) -> dict:
+    """Mean pillar scores (0–100), strongest on top, the weakest in the merah colour."""
+    data = pilar.dropna(subset=["skor_rata"]).sort_values("skor_rata", ascending=False, kind="stable")
     terlemah = data["pilar"].iloc[-1] if len(data) else None
-    fig = go.Figure(go.Bar(
-        y=[LABEL_PILAR.get(p, p) for p in data["pilar"]], x=data["skor_rata"], orientation="h",
-        marker_color=[WARNA_ZONA["merah"] if p == terlemah else "#78909c" for p in data["pilar"]],
-        # outside the bar, so that a pillar at 0 still shows its "0,0" instead of nothing
-        text=fmt.angka_kolom(data["skor_rata"], 1), textposition="outside", cliponaxis=False,
-        hovertemplate="%{y}: %{text}<extra></extra>"))
-    fig = _tata_letak(fig, judul, 280)
-    fig.update_xaxes(range=[0, 100])
-    return fig
+    data = pd.DataFrame({"pilar": [LABEL_PILAR.get(p, p) for p in data["pilar"]], "urut": range(len(data)),
+                         "skor": data["skor_rata"].astype(float).to_numpy(),
+                         "skor_teks": fmt.angka_kolom(data["skor_rata"], 1),
+                         "warna": [WARNA_ZONA["merah"] if p == terlemah else "#78909c" for p in data["pilar"]]})
+    posisi = {"y": {"field": "pilar", "type": "nominal", "sort": {"field": "urut"}, "title": None},
+              "x": {"field": "skor", "type": "quantitative", "scale": {"domain": [0, 100]}, "title": None}}
+    return _spek(judul, data, height={"step": 30}, encoding=posisi, layer=[
+        {"mark": {"type": "bar", "tooltip": True},
+         "encoding": {"color": {"field": "warna", "type": "nominal", "scale": None},
+                      "tooltip": [{"field": "pilar", "title": "Pilar"}, {"field": "skor_teks", "title": "Skor rata-rata"}]}},
+        # beside the bar, so that a pillar at 0 still shows its "0,0" instead of nothing
+        {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 13}, "encoding": {"text": {"field": "skor_teks"}}},
+    ])
 
 
 def _rgb(hexa: str, alfa: int = 200) -> list[int]:
@@ -218,6 +314,14 @@ def peta_zona(titik: pd.DataFrame, tinggi_px: int = 500, batas: dict | None = No
                     initial_view_state=pdk.ViewState(latitude=float(data["lat"].min() + data["lat"].max()) / 2,
                                                      longitude=float(data["lon"].min() + data["lon"].max()) / 2,
                                                      zoom=zoom))
+
+
+def _tata_letak(fig: go.Figure, judul: str | None, tinggi: int) -> go.Figure:
+    fig.update_layout(
+        title=judul, height=tinggi, font=_HURUF, barmode="stack", margin=dict(l=10, r=10, t=50 if judul else 10, b=10),
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0), separators=",.",
+    )
+    return fig
 
 
 def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:

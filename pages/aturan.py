@@ -41,8 +41,8 @@ k2.metric("Membaik", fmt.angka(int(hasil.per_provinsi["membaik"].sum())))
 k3.metric("Memburuk", fmt.angka(int(hasil.per_provinsi["memburuk"].sum())))
 kiri, kanan = st.columns([2, 3])
 with kiri:
-    st.plotly_chart(charts.matriks_bagaimana_jika(hasil.matriks, "Zona sekarang → zona dengan aturan kandidat"),
-                    width="stretch")
+    st.vega_lite_chart(charts.matriks_bagaimana_jika(hasil.matriks, "Zona sekarang → zona dengan aturan kandidat"),
+                       width="stretch")
 with kanan:
     dasar.tabel_data(tabel.per_provinsi_bagaimana_jika(hasil.per_provinsi), height=420)
 st.subheader("Koperasi yang berpindah zona")

@@ -101,6 +101,8 @@ def test_breadcrumb_goes_back_up(page: Page, server_streamlit):
 def test_the_map_renders_in_software_webgl(page: Page, server_streamlit, folder_gambar):
     page.goto(f"{server_streamlit}/wilayah?prov=52")
     tunggu_selesai(page)
+    expect(page.get_by_test_id("stDeckGlJsonChart")).to_have_count(0)  # drawn only when asked
+    page.get_by_test_id("stCheckbox").filter(has_text="Tampilkan peta").click()
     peta = page.get_by_test_id("stDeckGlJsonChart").first
     peta.scroll_into_view_if_needed()
     expect(peta.locator("canvas").first).to_be_visible(timeout=60_000)

@@ -25,6 +25,13 @@ def teks_metric(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def baris_grafik(grafik):
+    """The rows a Vega-Lite chart draws: Streamlit sends a spec's inline data as an Arrow table."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(grafik.proto.data.data).read_pandas()
+
+
 def semua_teks(at: AppTest) -> str:
     bagian = [e.value for e in at.markdown] + [e.value for e in at.caption] + [e.value for e in at.title]
     bagian += [e.value for e in at.info] + [e.value for e in at.error] + [e.value for e in at.warning]
@@ -146,6 +153,15 @@ def test_the_map_says_which_areas_it_cannot_place(demo_env):
     assert keterangan == ["Posisi tidak diketahui, tidak digambar di peta: Kota Mataram."]
 
 
+def test_the_map_is_drawn_only_when_asked_and_a_link_can_ask_for_it(demo_env):
+    at = buka("pages/wilayah.py", prov="52")
+    assert not at.get("deck_gl_json_chart")
+    at.toggle(key="peta").set_value(True).run()
+    assert not at.exception and len(at.get("deck_gl_json_chart")) == 1
+    assert at.query_params["peta"] == "true"
+    assert len(buka(peta="true").get("deck_gl_json_chart")) == 1  # a shared link of the overview
+
+
 def test_a_koperasi_whose_report_has_no_date_opens(demo_env):
     # an empty laporan_terakhir (NaT in the frame) once crashed the page's date formatting
     con = store.sambungan_baca(demo_env)
@@ -201,11 +217,8 @@ def test_a_shared_link_with_a_week_that_is_not_loaded_falls_back_to_the_latest(d
 
 def test_overview_shows_construction_stages_and_bottlenecks_per_province(demo_env):
     at = buka()
-    spek = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
-    judul = {(s["layout"].get("title") or {}).get("text"): s for s in spek}
-    tahap = judul["Tahap pembangunan"]
-    konstruksi = next(t for t in tahap["data"] if t["name"] == "Konstruksi")
-    # x may travel as binary; the hover text carries the same count, formatted
-    ntb = int(dict(zip(konstruksi["y"], konstruksi["customdata"]))["Nusa Tenggara Barat"].replace(".", ""))
-    assert ntb == 249  # the published NTB figure, per province on the first page
-    assert "Kendala utama" in judul
+    grafik = {" ".join(json.loads(c.proto.spec).get("title", {}).get("text", [])): c for c in at.get("vega_lite_chart")}
+    tahap = baris_grafik(grafik["Tahap pembangunan"])
+    konstruksi = tahap[(tahap["baris"] == "Nusa Tenggara Barat") & (tahap["kategori"] == "Konstruksi")]
+    assert konstruksi["jumlah"].tolist() == [249]  # the published NTB figure, per province on the first page
+    assert "Kendala utama" in grafik

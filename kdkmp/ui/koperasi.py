@@ -43,5 +43,5 @@ def penjelasan(hasil: dict | None) -> None:
         pilar = pd.DataFrame({"pilar": list(hasil["skor_pilar"]), "skor_rata": list(hasil["skor_pilar"].values()),
                               "jumlah_terlemah": 0})
         if pilar["skor_rata"].notna().any():
-            st.plotly_chart(charts.batang_pilar(pilar), width="stretch", key="pilar_koperasi")
+            st.vega_lite_chart(charts.batang_pilar(pilar), width="stretch", key="pilar_koperasi")
         st.caption("Pilar tanpa indikator yang berlaku pada tahap ini tidak dinilai.")

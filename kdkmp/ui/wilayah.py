@@ -2,7 +2,8 @@
 
 Top to bottom: breadcrumbs and stamp, zone cards, links to the area's intervention list and
 meeting, (for one's own province) where it stands among provinces, the week's movements, then
-for the child areas: zones, constraints, pillars, trend, transitions, ranking, build-out, map.
+for the child areas: zones, constraints, pillars, trend, transitions, ranking, build-out, and the
+map on request.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from kdkmp import charts, kosakata, queries
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
-from kdkmp.ui.dasar import grafik, tabel_data, tanya
+from kdkmp.ui.dasar import grafik, tabel_data, tanya, widget_url
 from kdkmp.ui.komponen import kartu_zona, kepala_data, pergerakan, remah_roti, tabel_koperasi
 from kdkmp.ui.sesi import pengguna, periksa
 from kdkmp.ui.tautan import (HALAMAN_INTERVENSI, HALAMAN_KOPERASI, HALAMAN_RAPAT, HALAMAN_WILAYAH, param_daftar,
@@ -43,9 +44,9 @@ def perbandingan_provinsi(minggu: date, kode: str) -> None:
                    f"{posisi[0]} dari {posisi[1]} provinsi (urutan 1 = paling banyak merah); nasional "
                    f"{fmt.persen(nasional)}.")
     with st.expander("Perbandingan antarprovinsi"):
-        st.plotly_chart(grafik(charts.batang_zona_per_wilayah, queries.zona_per_anak, minggu, None,
-                               argumen=("Zona per provinsi (persentase merah tertinggi di atas)",)),
-                        width="stretch", key="zona_per_provinsi")
+        st.vega_lite_chart(grafik(charts.batang_zona_per_wilayah, queries.zona_per_anak, minggu, None,
+                                  argumen=("Zona per provinsi (persentase merah tertinggi di atas)",)),
+                           width="stretch", key="zona_per_provinsi")
 
 
 def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
@@ -92,30 +93,31 @@ def _grafik_anak(minggu: date, kode: str | None, anak, label_anak: str) -> None:
     """Zones per child area (a click opens it), constraints by zone, pillars, trend, transitions."""
     kiri, kanan = st.columns([3, 2])
     with kiri:
-        pilihan_batang = st.plotly_chart(
+        pilihan_batang = st.vega_lite_chart(
             grafik(charts.batang_zona_per_wilayah, queries.zona_per_anak, minggu, kode, argumen=(
-                f"Zona per {label_anak.lower()} (persentase merah tertinggi di atas; klik untuk membuka)",)),
-            width="stretch", key="zona_per_anak", on_select="rerun", selection_mode="points")
-        titik = pilihan_batang.selection.points if pilihan_batang else []
-        if titik and titik[0].get("customdata"):
-            st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(titik[0]["customdata"][2]))
+                f"Zona per {label_anak.lower()} (persentase merah tertinggi di atas; klik untuk membuka)", "buka")),
+            width="stretch", key="zona_per_anak", on_select="rerun", selection_mode="buka")
+        titik = pilihan_batang.selection.get("buka") if pilihan_batang else None
+        if titik and titik[0].get("kode"):
+            st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(titik[0]["kode"]))
     with kanan:
-        st.plotly_chart(grafik(charts.batang_kendala_per_zona, queries.kendala_per_zona, minggu, kode,
-                               argumen=("Kendala utama menurut zona",)), width="stretch", key="kendala")
+        st.vega_lite_chart(grafik(charts.batang_kendala_per_zona, queries.kendala_per_zona, minggu, kode,
+                                  argumen=("Kendala utama menurut zona",)), width="stretch", key="kendala")
         pilar = tanya(queries.rata_pilar, minggu, kode)
         if pilar["skor_rata"].notna().any():
             terlemah = pilar.iloc[0]
             st.markdown(f"Pilar terlemah: **{kosakata.LABEL_PILAR[terlemah['pilar']]}** "
                         f"(rata-rata {fmt.angka(terlemah['skor_rata'], 1)})")
-            st.plotly_chart(grafik(charts.batang_pilar, queries.rata_pilar, minggu, kode), width="stretch", key="pilar")
+            st.vega_lite_chart(grafik(charts.batang_pilar, queries.rata_pilar, minggu, kode), width="stretch",
+                               key="pilar")
 
     kiri, kanan = st.columns([3, 2])
     with kiri:
-        st.plotly_chart(grafik(charts.garis_tren_zona, queries.tren_zona, kode, argumen=("Tren zona per minggu",)),
-                        width="stretch", key="tren")
+        st.vega_lite_chart(grafik(charts.garis_tren_zona, queries.tren_zona, kode, argumen=("Tren zona per minggu",)),
+                           width="stretch", key="tren")
     with kanan:
-        st.plotly_chart(grafik(charts.matriks_transisi, queries.transisi_zona, minggu, kode,
-                               argumen=("Perpindahan zona sejak minggu lalu",)), width="stretch", key="transisi")
+        st.vega_lite_chart(grafik(charts.matriks_transisi, queries.transisi_zona, minggu, kode,
+                                  argumen=("Perpindahan zona sejak minggu lalu",)), width="stretch", key="transisi")
 
 
 def _peringkat_anak(anak, label_anak: str) -> None:
@@ -143,22 +145,27 @@ def _pembangunan_anak(minggu: date, kode: str | None, label_anak: str) -> None:
     st.subheader(f"Tahap pembangunan dan kendala utama per {label_anak.lower()}")
     kiri, kanan = st.columns(2)
     with kiri:
-        st.plotly_chart(grafik(charts.batang_kategori_per_wilayah, queries.rekap_anak, minggu, kode,
-                               argumen=("tahap_pembangunan", "Tahap pembangunan")), width="stretch", key="tahap_per_anak")
+        st.vega_lite_chart(grafik(charts.batang_kategori_per_wilayah, queries.rekap_anak, minggu, kode,
+                                  argumen=("tahap_pembangunan", "Tahap pembangunan")), width="stretch",
+                           key="tahap_per_anak")
     with kanan:
-        st.plotly_chart(grafik(charts.batang_kategori_per_wilayah, queries.rekap_anak, minggu, kode,
-                               argumen=("kendala_utama", "Kendala utama")), width="stretch", key="kendala_per_anak")
+        st.vega_lite_chart(grafik(charts.batang_kategori_per_wilayah, queries.rekap_anak, minggu, kode,
+                                  argumen=("kendala_utama", "Kendala utama")), width="stretch", key="kendala_per_anak")
 
 
+@st.fragment
 def _peta(minggu: date, kode: str | None, anak) -> None:
-    """The child areas on a map; an area whose position is unknown is named, never drawn at an invented place."""
+    """The child areas on a map, drawn only when asked: the map's WebGL library and software
+    rendering cost more than the rest of the view together in a browser without a GPU (a third of a
+    first paint, bench/bench_peramban.py). A fragment, so the switch redraws only the map; bound to
+    the URL (?peta=true), so a shared link opens with it. An area whose position is unknown is named,
+    never drawn at an invented place."""
     st.subheader("Peta")
     titik = tanya(queries.titik_peta, minggu, kode)
-    peta = charts.peta_zona(titik, batas=batas_wilayah())
-    if peta is None:
+    if titik.empty:
         st.info("Belum ada koordinat untuk wilayah ini.")
-    else:
-        st.pydeck_chart(peta, height=520)
+    elif widget_url(st.toggle, "Tampilkan peta", "peta", bawaan=False):
+        st.pydeck_chart(charts.peta_zona(titik, batas=batas_wilayah()), height=520)
         st.caption("Posisi perkiraan: titik per wilayah di rata-rata koordinat koperasinya, ukuran menurut jumlah "
                    "koperasi, warna menurut bagian merah. Tanpa peta dasar (tidak ada akses internet).")
     tanpa_posisi = anak[(anak["jumlah"] > 0) & ~anak["kode"].isin(titik["kode"])]

@@ -1,0 +1,48 @@
+"""The area views' Vega-Lite charts: what a reader sees (order, Indonesian numbers and months,
+the click that opens an area), read from the spec the builders return."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from kdkmp import charts
+
+
+def anak() -> pd.DataFrame:
+    # Three kabupaten worked by hand: merah shares 10/50 = 20 %, 30/60 = 50 %, 5/50 = 10 %; a fourth
+    # without koperasi is left out of the chart.
+    return pd.DataFrame({
+        "kode": ["52.01", "52.02", "52.03", "52.04"], "nama": ["A", "B", "C", "D"],
+        "jumlah": [50, 1200, 50, 0], "hijau": [10, 20, 15, 0], "kuning": [30, 10, 30, 0], "merah": [10, 30, 5, 0],
+        "tidak_melapor": [0, 1140, 0, 0], "persen_merah": [20.0, 50.0, 10.0, None]})
+
+
+def test_zone_bars_put_the_largest_share_of_merah_on_top_and_open_an_area_on_click():
+    spek = charts.batang_zona_per_wilayah(anak(), "Zona per kabupaten", pilih="buka")
+    data = spek["data"]["values"]
+    urutan = data.drop_duplicates("baris").sort_values("urut_baris")["baris"].tolist()
+    assert urutan == ["B", "A", "C"]
+    b = data[data["baris"] == "B"].set_index("kategori")
+    assert b.loc["Tidak melapor", "jumlah_teks"] == "1.140" and b.loc["Merah", "persen_merah_teks"] == "50,0 %"
+    assert spek["params"] == [{"name": "buka", "select": {"type": "point", "fields": ["kode"]}}]
+    assert set(data["kode"]) == {"52.01", "52.02", "52.03"}
+
+
+def test_the_transition_matrix_greys_the_diagonal_and_keeps_every_count():
+    transisi = pd.DataFrame({"zona_lalu": ["merah", "merah", "kuning"], "zona_kini": ["merah", "kuning", "merah"],
+                             "jumlah": [1500, 28, 26]})
+    sel = charts.matriks_transisi(transisi)["data"]["values"].set_index(["lalu", "kini"])
+    assert sel.loc[("Merah (lalu)", "Merah"), "pindah"] == 0
+    assert sel.loc[("Merah (lalu)", "Merah"), "jumlah_teks"] == "1.500"
+    assert sel.loc[("Merah (lalu)", "Kuning"), "pindah"] == 28 and sel.loc[("Kuning (lalu)", "Merah"), "pindah"] == 26
+
+
+def test_axes_speak_indonesian():
+    lokal = charts.KONFIGURASI_VEGA["locale"]
+    assert (lokal["number"]["decimal"], lokal["number"]["thousands"]) == (",", ".")
+    assert lokal["time"]["shortMonths"][7] == "Agu" and lokal["time"]["days"][0] == "Minggu"
+
+
+def test_a_long_title_is_written_in_lines_not_cut():
+    assert charts._baris_judul("Zona per kabupaten/kota (persentase merah tertinggi di atas)") == [
+        "Zona per kabupaten/kota", "(persentase merah tertinggi di", "atas)"]
