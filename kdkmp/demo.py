@@ -405,7 +405,6 @@ def _minggu(k: dict[str, np.ndarray], minggu: date, seed: int) -> dict[str, np.n
     w = float((minggu - MINGGU_TERAKHIR).days // 7)  # 0 = last demo week
     n = len(k["kode_desa"])
     rng = np.random.default_rng([seed, 7, minggu.toordinal()])
-    inf = np.inf
 
     with np.errstate(invalid="ignore"):
         e = w - k["mulai"]

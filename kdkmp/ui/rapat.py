@@ -10,7 +10,7 @@ from datetime import date
 
 import streamlit as st
 
-from kdkmp import queries, store
+from kdkmp import store
 from kdkmp import format as fmt
 from kdkmp.ui import tabel
 from kdkmp.ui.dasar import tabel_data, tanya, widget_url
