@@ -42,7 +42,8 @@ def buka(nama: str | None, halaman: str | None = None, **param) -> AppTest:
 def ditolak(at: AppTest) -> str:
     """The page shows exactly one sentence and no data: no metric, chart, table or map."""
     assert len(at.error) == 1, [e.value for e in at.error]
-    assert not at.metric and not at.dataframe and not at.get("plotly_chart") and not at.get("deck_gl_json_chart")
+    assert not at.metric and not at.dataframe
+    assert not any(at.get(jenis) for jenis in ("plotly_chart", "vega_lite_chart", "deck_gl_json_chart"))
     return at.error[0].value
 
 
