@@ -153,10 +153,17 @@ def penyegaran(con: duckdb.DuckDBPyConnection, minggu, koperasi: list[str] | Non
 
 def _kecamatan_koperasi(con: duckdb.DuckDBPyConnection, minggu, koperasi: list[str]) -> set:
     """The kecamatan that hold a zone row or a report of `koperasi` from `minggu` on."""
+    if not koperasi:
+        return set()
+    # their codes' range too: a filter the scan applies before reading the other columns (zona_inti
+    # is in no useful order, so every week's rows are read; ≈ half the CPU, measured)
     return {r[0] for r in con.execute("""
-        SELECT left(kode_desa, 8) FROM zona_inti WHERE minggu >= $m AND kode_koperasi IN (SELECT unnest($k))
-        UNION SELECT kode_kecamatan FROM laporan WHERE minggu >= $m AND kode_koperasi IN (SELECT unnest($k))""",
-        {"m": minggu, "k": list(koperasi)}).fetchall()}
+        WITH k AS (SELECT unnest($k) AS kode_koperasi)
+        SELECT left(kode_desa, 8) FROM zona_inti
+        WHERE minggu >= $m AND kode_koperasi BETWEEN $a AND $z AND kode_koperasi IN (FROM k)
+        UNION SELECT kode_kecamatan FROM laporan
+        WHERE minggu >= $m AND kode_koperasi BETWEEN $a AND $z AND kode_koperasi IN (FROM k)""",
+        {"m": minggu, "k": list(koperasi), "a": min(koperasi), "z": max(koperasi)}).fetchall()}
 
 
 def segarkan(con: duckdb.DuckDBPyConnection, cakupan: tuple | None = None) -> None:
@@ -244,6 +251,9 @@ def _tulis(con: duckdb.DuckDBPyConnection, minggu: list | None, kecamatan: set |
     def di(kolom: str) -> str:
         return "TRUE" if kecamatan is None else f"{kolom} IN ({daftar})"
 
+    # the desa codes' range too, which the scan applies before reading the other columns
+    rentang = "TRUE" if not kecamatan else (f"kode_desa >= {_literal(min(kecamatan))} "
+                                            f"AND kode_desa < {_literal(max(kecamatan) + chr(0x10FFFF))}")
     for t in TABEL:
         con.execute(f"DELETE FROM {t} WHERE {pilih}" + (f" AND {di('kode_kecamatan')}" if t != "agregat_minggu" else "")).fetchall()
     if not pasangan:
@@ -258,7 +268,7 @@ def _tulis(con: duckdb.DuckDBPyConnection, minggu: list | None, kecamatan: set |
     con.execute(f"""
         INSERT INTO agregat_zona BY NAME
         SELECT z.minggu, left(z.kode_desa, 8) AS kode_kecamatan, z.zona, {ukuran}
-        FROM (FROM zona_inti WHERE minggu IN ({kini}) AND {di('left(kode_desa, 8)')}) z
+        FROM (FROM zona_inti WHERE minggu IN ({kini}) AND {rentang} AND {di('left(kode_desa, 8)')}) z
         JOIN (VALUES {mg}) mg(minggu, lalu) ON mg.minggu = z.minggu
         LEFT JOIN (FROM zona_inti WHERE minggu IN ({lalu})) l ON l.minggu = mg.lalu AND l.kode_koperasi = z.kode_koperasi
         GROUP BY ALL ORDER BY kode_kecamatan, minggu""").fetchall()
