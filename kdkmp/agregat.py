@@ -131,11 +131,15 @@ def berlaku(con: duckdb.DuckDBPyConnection) -> bool:
     writer leaves every week's stamp current (segarkan), and any load, withdrawal or rescoring
     changes the latest week's, so comparing that one is enough (≈ 2 ms). Whoever changes the
     tables' layout bumps VERSI, which is in the stamp: a reader cannot check columns cheaply."""
-    if not con.execute("""SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
-                          AND schema_name = current_schema() AND table_name = 'agregat_minggu'""").fetchall()[0][0]:
+    if not _tabel_ada(con, "agregat_minggu"):
         return False  # a database written before the aggregates (read-only here: nothing to create)
     return bool(con.execute(f"""SELECT (SELECT max_by(cap, minggu) FROM agregat_minggu)
                                        = (SELECT {_CAP} FROM batch b WHERE b.status = 'aktif')""").fetchall()[0][0])
+
+
+def _tabel_ada(con: duckdb.DuckDBPyConnection, nama: str) -> bool:
+    return bool(con.execute("""SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()
+                               AND schema_name = current_schema() AND table_name = $t""", {"t": nama}).fetchall()[0][0])
 
 
 def _pastikan_tabel(con: duckdb.DuckDBPyConnection) -> None:
@@ -153,9 +157,10 @@ def penyegaran(con: duckdb.DuckDBPyConnection, minggu, koperasi: list[str] | Non
     week's aggregates are current (segarkan). `koperasi`: the only ones whose reports the load
     changed (None: any). Their kecamatan are read before the scoring too, since a koperasi can
     leave one: moved by its new report, or dropped from a reload and placed by an earlier desa."""
-    lama = None if koperasi is None else _kecamatan_koperasi(con, minggu, koperasi)
+    # (no zones yet: the scoring scores every week, and the refresh rebuilds them all)
+    lama = None if koperasi is None or not _tabel_ada(con, "zona_inti") else _kecamatan_koperasi(con, minggu, koperasi)
     yield
-    segarkan(con, None if koperasi is None else (minggu, koperasi, lama))
+    segarkan(con, None if lama is None else (minggu, koperasi, lama))
 
 
 def _kecamatan_koperasi(con: duckdb.DuckDBPyConnection, minggu, koperasi: list[str]) -> set:
