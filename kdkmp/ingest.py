@@ -183,8 +183,8 @@ def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date, koperasi: li
     if rules.perlu_skor_ulang(con, aturan, kecuali=minggu) or (terbaru is not None and minggu < terbaru):
         skor_ulang_semua(con, aturan)
     else:
-        rules.skor(con, aturan, minggu, koperasi=koperasi)
-        agregat.segarkan(con)  # the weeks whose batches changed: this one
+        with agregat.penyegaran(con, minggu, koperasi):  # the weeks whose batches changed: this one
+            rules.skor(con, aturan, minggu, koperasi=koperasi)
 
 
 def simpan(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file: str,
