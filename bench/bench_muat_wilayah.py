@@ -114,7 +114,7 @@ def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
         frame[kab == k].assign(tanggal_data=minggu_baru.isoformat()).to_csv(b, index=False)
         berkas.append(b)
     db = salin(asal, "muat_wilayah_antrian.duckdb")
-    t = time.perf_counter()
+    t, c = time.perf_counter(), cpu_anak()
     proses = [proses_ingest(b, "--wilayah", k, "--db", db, "--tunggu", 300) for b, k in zip(berkas, pilih)]
     # real finish times (pipes drained by threads so that no child blocks on a full pipe), and the
     # swaps seen (the live file's inode changes once per writer group)
@@ -133,7 +133,7 @@ def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
     while any(th.is_alive() for th in pengamat):
         inode.add(db.stat().st_ino)
         time.sleep(0.01)
-    total = time.perf_counter() - t
+    total, cpu = time.perf_counter() - t, cpu_anak() - c
     selesai = list(selesai.values())
     kode = [p.returncode for p in proses]
     harap = frame[kab.isin(pilih)]
@@ -146,7 +146,8 @@ def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
         batch = con.execute(f"SELECT count(*) FROM d.batch WHERE minggu = DATE '{minggu_baru}' AND status = 'aktif'"
                             ).fetchall()[0][0]
     print(f"{jumlah} scoped loads of a new week started together ({len(harap):,} rows, "
-          f"{int(ukuran[pilih].min())}–{int(ukuran[pilih].max())} per kabupaten): all done in {total:.1f} s "
+          f"{int(ukuran[pilih].min())}–{int(ukuran[pilih].max())} per kabupaten): all done in {total:.1f} s, "
+          f"{cpu:.1f} s CPU in all "
           f"(first finished at {min(selesai):.1f} s, median {statistics.median(selesai):.1f} s; {len(inode) - 1} writer "
           f"groups, i.e. swaps); exit codes {sorted(set(kode))}; "
           f"{batch} active batches; rows missing {kurang}, extra {lebih} (week = union: {kurang == lebih == 0})")
