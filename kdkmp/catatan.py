@@ -109,6 +109,7 @@ PERISTIWA: dict[str, str] = {
     "akses_ditolak": "Akses ditolak",
     "muat": "Muat minggu",
     "ganti": "Ganti minggu",
+    "muat_ditolak": "Pemuatan ditolak",
     "tarik": "Tarik minggu",
     "pulihkan": "Pulihkan minggu",
     "ekspor": "Ekspor data",

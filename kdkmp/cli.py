@@ -220,16 +220,29 @@ def _pratinjau_ingest(args, wilayah: str | None) -> int:
     return 0
 
 
+def _catat_muat_ditolak(args, pengguna, wilayah: str | None, sebab: Exception) -> None:
+    """A refused load by a signed-in account (--oleh) goes to the audit trail like a load does: a
+    file for another area, a week already validated, a load beyond the account's rights."""
+    if not args.oleh:
+        return
+    from kdkmp import catatan
+
+    catatan.catat("muat_ditolak", pengguna.nama, wilayah=wilayah, url=_url_catatan(args), file=Path(args.file).name,
+                  minggu=args.week.isoformat() if args.week else None, alasan=str(sebab), **_konteks_cli())
+
+
 def perintah_ingest(args) -> int:
     from kdkmp import akses, ingest, snapshot
 
+    pengguna = _pengguna_oleh(args, "tidak ada yang dimuat")
+    wilayah = args.wilayah
     try:
-        pengguna = _pengguna_oleh(args, "tidak ada yang dimuat")
         wilayah = ingest.periksa_wilayah_muat(args.wilayah)
         if wilayah is None and pengguna.hak.tingkat_wilayah is not None:
             wilayah = pengguna.wilayah  # a kabupaten or provinsi account loads its own area
         ingest.periksa_hak_muat(pengguna, wilayah, ganti_semua=args.ganti_semua)
     except (akses.AksesDitolak, store.GagalMuat) as e:
+        _catat_muat_ditolak(args, pengguna, wilayah, e)
         raise Ditolak(f"DITOLAK: {e}") from None
     terakhir = None
     if wilayah is None and store.lokasi_db(args.db).exists():
@@ -247,6 +260,7 @@ def perintah_ingest(args) -> int:
                                  ganti_semua=args.ganti_semua, tunggu=args.tunggu, kabar=_kabar_tunggu,
                                  dimuat_oleh=pengguna.nama if args.oleh else None)
     except (snapshot.FileDitolak, store.GagalMuat) as e:
+        _catat_muat_ditolak(args, pengguna, wilayah, e)
         raise Ditolak(f"DITOLAK: {e}") from None
     if args.oleh:
         from kdkmp import catatan
