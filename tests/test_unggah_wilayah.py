@@ -7,6 +7,7 @@ page's own queries."""
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
 
 import duckdb
@@ -188,6 +189,12 @@ def test_a_file_for_another_area_is_refused_with_one_sentence_and_changes_nothin
     assert kalimat.endswith("unggah file wilayah 52.01.") and kalimat.count(". ") == 0 and "\n" not in kalimat
     assert not at.metric and not [b for b in at.button if b.label == "Muat ke basis data"]
     assert sidik(kantor) == sebelum
+    # the refusal is in the audit trail: who, the area, the file, why
+    jejak = catatan.baca_jejak(oleh="lobar", peristiwa="muat_ditolak")
+    assert list(jejak["wilayah"]) == [LOMBOK_BARAT]
+    rincian = json.loads(jejak["rincian"].iloc[0])
+    assert rincian["file"] == "kalbar.csv" and "berada di luar wilayah 52.01" in rincian["alasan"]
+    assert rincian["sha256"] == hashlib.sha256(kalbar.to_csv(index=False).encode()).hexdigest()
 
 
 def test_a_load_waiting_past_the_limit_is_one_sentence_and_changes_nothing(kantor, minggu_terakhir, monkeypatch):

@@ -23,6 +23,7 @@ an unexpected exception is logged with its traceback (kdkmp.galat) and shown as 
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -55,9 +56,18 @@ def periksa_file(isi: bytes, nama_file: str, minggu: date | None, sheet: str | N
                                       wilayah_muat=wilayah), None
     except snapshot.FileDitolak as e:
         # one sentence: the reason is the file's, and nothing was written
+        catat_ditolak(nama_file, wilayah, e, minggu=minggu.isoformat() if minggu else None,
+                      sha256=hashlib.sha256(isi).hexdigest())
         return None, f"File ditolak, tidak ada data yang diubah: {e}"
     except Exception as e:
         return None, galat_internal(e, f"halaman Unggah: pemeriksaan {nama_file}")
+
+
+def catat_ditolak(nama_file: str, wilayah: str | None, sebab: Exception, **rincian) -> None:
+    """A refused file or load goes to the audit trail as a load does (who, area, file, why)."""
+    p = pengguna()
+    catat("muat_ditolak", p.nama if p else "(tanpa identitas)", wilayah=wilayah, file=nama_file, alasan=str(sebab),
+          **rincian)
 
 
 def label_wilayah_muat(kode: str | None) -> str:
@@ -166,9 +176,13 @@ def muat(hasil, *, isi: bytes, nama_file: str, pengguna: akses.Pengguna, wilayah
         return ingest.simpan_rinci(hasil, isi_file=isi, nama_file=nama_file, ganti=ganti, dimuat_oleh=pengguna.nama,
                                    wilayah=wilayah, ganti_semua=ganti_semua, tunggu=tunggu, kabar=kabar), None
     except akses.AksesDitolak as e:
+        catat_ditolak(nama_file, wilayah, e, minggu=hasil.minggu.isoformat())
         return None, str(e)
     except store.BasisDataSibuk:
         return None, kalimat_sibuk(tunggu)
+    except store.GagalMuat as e:  # refused for what the load would change (e.g. a validated week)
+        catat_ditolak(nama_file, wilayah, e, minggu=hasil.minggu.isoformat())
+        return None, kalimat_galat(e, f"muat {nama_file}")
     except Exception as e:
         return None, kalimat_galat(e, f"muat {nama_file}")
     finally:
