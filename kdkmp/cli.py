@@ -432,14 +432,26 @@ def perintah_minggu_daftar(args) -> int:
     return 0
 
 
-def _ubah_minggu(args, aksi, kata: str) -> int:
+def _ubah_minggu(args, aksi, kata: str, peristiwa: str) -> int:
+    """Withdraw or restore a week as --oleh's account (an admin: the week is everyone's), audited
+    like the upload page's buttons; without --oleh as the OS user, the trusted shell."""
     from kdkmp import queries
 
     minggu = _senin(args.minggu)
+    pengguna = _pengguna_oleh(args, f"minggu {minggu.isoformat()} tidak diubah")
+    if not pengguna.hak.kelola_minggu:
+        raise Ditolak(f"DITOLAK: akun '{pengguna.nama}' ({pengguna.hak.label}) tidak boleh menarik atau memulihkan "
+                      f"minggu: minggu itu milik semua wilayah, jadi hanya admin PMO pusat; minggu "
+                      f"{minggu.isoformat()} tidak diubah.")
     try:
-        hasil = aksi(minggu, oleh=args.oleh, alasan=args.alasan, db_path=args.db)
+        hasil = aksi(minggu, oleh=pengguna.nama, alasan=args.alasan, db_path=args.db)
     except store.GagalMuat as e:
         raise Ditolak(f"DITOLAK: {e}") from None
+    if args.oleh:
+        from kdkmp import catatan
+
+        catatan.catat(peristiwa, pengguna.nama, url=_url_catatan(args), minggu=minggu.isoformat(),
+                      batch=hasil["batch_id"], baris=hasil["baris"], alasan=args.alasan, **_konteks_cli())
     terbaru = queries.minggu_terakhir(store.sambungan_baca(args.db))
     print(f"Minggu {minggu.isoformat()} {kata} (batch {hasil['batch_id']}, file {hasil['nama_file']}, "
           f"{fmt.angka(hasil['baris'])} baris); semua minggu dinilai ulang. Minggu terbaru kini "
@@ -450,13 +462,13 @@ def _ubah_minggu(args, aksi, kata: str) -> int:
 def perintah_minggu_tarik(args) -> int:
     from kdkmp import ingest
 
-    return _ubah_minggu(args, ingest.tarik, "ditarik ke arsip laporan_ditarik")
+    return _ubah_minggu(args, ingest.tarik, "ditarik ke arsip laporan_ditarik", "tarik")
 
 
 def perintah_minggu_pulihkan(args) -> int:
     from kdkmp import ingest
 
-    return _ubah_minggu(args, ingest.pulihkan, "dipulihkan")
+    return _ubah_minggu(args, ingest.pulihkan, "dipulihkan", "pulihkan")
 
 
 # ---------------------------------------------------------------- pengguna and jejak (kdkmp.catatan)
@@ -920,14 +932,14 @@ def parser() -> argparse.ArgumentParser:
                                           "minggu dinilai ulang, tindakan dicatat di riwayat_minggu.")
     q.add_argument("minggu", type=_tanggal, metavar="YYYY-MM-DD", help="minggu yang ditarik")
     q.add_argument("--alasan", help="alasan penarikan (wajib)")
-    q.add_argument("--oleh", help="nama petugas (bawaan: pengguna sistem)")
+    q.add_argument("--oleh", metavar="AKUN", help="akun admin yang menarik (dicatat di jejak audit; bawaan: pengguna sistem)")
     db(q)
     q.set_defaults(fungsi=perintah_minggu_tarik)
     q = minggu_sub.add_parser("pulihkan", help="pulihkan minggu yang ditarik",
                               description="Pulihkan minggu yang ditarik (batch terbaru minggu itu).")
     q.add_argument("minggu", type=_tanggal, metavar="YYYY-MM-DD", help="minggu yang dipulihkan")
     q.add_argument("--alasan", help="alasan pemulihan (boleh kosong)")
-    q.add_argument("--oleh", help="nama petugas (bawaan: pengguna sistem)")
+    q.add_argument("--oleh", metavar="AKUN", help="akun admin yang memulihkan (dicatat di jejak audit; bawaan: pengguna sistem)")
     db(q)
     q.set_defaults(fungsi=perintah_minggu_pulihkan)
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from kdkmp import demo, ingest, queries, rules, snapshot, store
+from kdkmp import catatan, demo, ingest, queries, rules, snapshot, store
 
 AKAR = Path(__file__).resolve().parent.parent
 JUMLAH_MINGGU = 4
@@ -186,9 +186,20 @@ def test_minggu_commands_withdraw_list_and_restore_with_their_exit_codes(db_penu
     tanpa_alasan = jalankan("minggu", "tarik", "2026-11-16", "--db", db)
     assert tanpa_alasan.returncode == 2 and tanpa_alasan.stderr.count("\n") == 1
     assert "Sebutkan alasan" in tanpa_alasan.stderr
+    # --oleh is an account of the state store beside the database, and only an admin's
+    url = catatan.url_bawaan(db_penuh)
+    catatan.tambah_akun("sari", "admin", None, oleh="uji", url=url)
+    catatan.tambah_akun("budi", "kabupaten", "52.01", oleh="uji", url=url)
+    for nama, pesan in (("budi", "akun 'budi' (PMO kabupaten/kota) tidak boleh menarik atau memulihkan minggu"),
+                        ("tamu", "Akun 'tamu' (--oleh) tidak terdaftar")):
+        ditolak = jalankan("minggu", "tarik", "2026-11-18", "--alasan", "x", "--oleh", nama, "--db", db)
+        assert ditolak.returncode == 2 and pesan in ditolak.stderr and ditolak.stderr.count("\n") == 1
     tarik = jalankan("minggu", "tarik", "2026-11-18", "--alasan", "salah kirim", "--oleh", "Sari", "--db", db)
     assert tarik.returncode == 0, tarik.stderr
     assert "Minggu 2026-11-16 ditarik" in tarik.stdout and "Minggu terbaru kini 2026-11-09" in tarik.stdout
+    jejak = catatan.baca_jejak(peristiwa="tarik", url=url)
+    assert list(jejak["oleh"]) == ["Sari"] and '"alasan": "salah kirim"' in jejak["rincian"].iloc[0]
+    catatan.tutup_semua()
     daftar = jalankan("minggu", "daftar", "--db", db)
     assert daftar.returncode == 0
     aktif, ditarik = daftar.stdout.split("Minggu ditarik")
