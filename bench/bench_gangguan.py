@@ -3,10 +3,12 @@
 user) on a copy of the 26-week national demo — while N offices open their pages (the mixed walk of
 bench_beban.py), three things go wrong, one after the other:
 
-1. **tukar** — the writer loads a new week meanwhile (NTB's file for the week after the latest,
-   `ingest --wilayah 52`, which builds a copy and swaps the file). Counted: errors, and the data
-   week each page shows: every page must show the old week or the new one, whole.
-2. **bunuh** — one replica is killed (SIGKILL) 1.5 s into the wave. A browser whose websocket
+1. **tukar** — the writer swaps the file three times meanwhile: NTB's files for the two weeks
+   after the latest, then the second again (`ingest --wilayah 52 [--replace]`: each builds a copy
+   and swaps it in). The sessions keep walking their pages until the writer is done. Counted:
+   errors, and the data weeks pages showed: every page shows one of the weeks, whole.
+2. **bunuh** — one replica is killed (SIGKILL) 6 s into the wave, when its sessions are
+   mid-walk (killed earlier, nginx quietly retries their handshakes on the other replica). A browser whose websocket
    drops shows "Connecting…" and opens a new session; the bench does the same once per dropped
    session. Counted: sessions dropped, errors after the reconnect (must be 0), the reconnected
    sessions' times, and whether the supervisor starts the replica again.
@@ -168,8 +170,8 @@ def cetak(judul: str, c: Catatan, dinding: float, pids: list[int]) -> None:
     p95 = f"p50 {statistics.median(c.waktu):.2f} s, p95 {persentil(c.waktu, .95):.2f} s, max {max(c.waktu):.2f} s" \
         if c.waktu else "tanpa halaman"
     print(f"{judul:8s} {dinding:6.1f} s dinding · {len(c.waktu)} halaman: {p95} · galat {len(c.galat)} · "
-          f"minggu terlihat {sorted(c.minggu)} · memori " + ", ".join(f"{rss_mb(p):.0f} MB" for p in pids if
-                                                                    os.path.exists(f"/proc/{p}")))
+          f"minggu terlihat {sorted(c.minggu)} · memori " + ", ".join(f"{m:.0f} MB" for p in pids
+                                                                    if (m := _rss_atau_none(p)) is not None))
     if c.putus:
         print(f"         {c.putus} sesi terputus dan tersambung ulang: p50 {statistics.median(c.waktu_sambung_ulang):.2f} s, "
               f"max {max(c.waktu_sambung_ulang):.2f} s (dari awal sesi sampai halaman terakhir)")
@@ -177,16 +179,26 @@ def cetak(judul: str, c: Catatan, dinding: float, pids: list[int]) -> None:
         print("         galat:", g)
 
 
-def berkas_minggu_baru(db: Path, folder: Path) -> tuple[Path, str]:
-    """NTB's file for the week after the latest: the demo's last NTB week, a week later."""
+def _rss_atau_none(pid: int) -> float | None:
+    try:  # a replica just killed is gone, or a zombie without memory, until layani reaps it
+        return rss_mb(pid)
+    except (OSError, StopIteration):
+        return None
+
+
+def berkas_minggu_baru(folder: Path, jumlah: int) -> list[tuple[Path, str]]:
+    """NTB's files for the `jumlah` weeks after the latest: the demo's last NTB week, moved on."""
     from kdkmp import demo
 
     *_, (minggu, frame) = demo.frame_minggu_semua(26, wilayah_kode=["52"])
-    baru = minggu + timedelta(weeks=1)
-    frame["tanggal_data"] = baru.isoformat()
-    jalur = folder / f"ntb_{baru}.csv"
-    frame.to_csv(jalur, index=False)
-    return jalur, baru.isoformat()
+    hasil = []
+    for i in range(1, jumlah + 1):
+        baru = minggu + timedelta(weeks=i)
+        frame["tanggal_data"] = baru.isoformat()
+        jalur = folder / f"ntb_{baru}.csv"
+        frame.to_csv(jalur, index=False)
+        hasil.append((jalur, baru.isoformat()))
+    return hasil
 
 
 def main() -> int:
@@ -215,23 +227,28 @@ def main() -> int:
                 c, d, _ = asyncio.run(gelombang(url, pengguna, args.batas))
                 cetak("dasar", c, d, pids())
 
-                berkas, minggu_baru = berkas_minggu_baru(db, folder)
+                (w1, m1), (w2, m2) = berkas_minggu_baru(folder, 2)
 
                 async def muat():
-                    p = await asyncio.create_subprocess_exec(
-                        sys.executable, "-m", "kdkmp", "ingest", str(berkas), "--wilayah", "52", "--db", str(db),
-                        cwd=AKAR, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-                    keluaran = (await p.communicate())[0].decode()
-                    return p.returncode, keluaran
+                    hasil = []
+                    for berkas, minggu, ganti in ((w1, m1, []), (w2, m2, []), (w2, m2, ["--replace"])):
+                        await asyncio.sleep(2)  # pages are drawn from the file before the swap
+                        p = await asyncio.create_subprocess_exec(
+                            sys.executable, "-m", "kdkmp", "ingest", str(berkas), "--wilayah", "52", *ganti,
+                            "--db", str(db), cwd=AKAR, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+                        keluaran = (await p.communicate())[0].decode()
+                        hasil.append(f"ingest {minggu}{' --replace' if ganti else ''}: kode {p.returncode}"
+                                     + ("" if p.returncode == 0 else f"\n{keluaran}"))
+                    return hasil
 
-                c, d, (kode, keluaran) = asyncio.run(gelombang(url, pengguna, args.batas, selama=muat(), sepanjang=True))
+                c, d, muatan = asyncio.run(gelombang(url, pengguna, args.batas, selama=muat(), sepanjang=True))
                 cetak("tukar", c, d, pids())
-                print(f"         ingest minggu {minggu_baru}: kode {kode}" + ("" if kode == 0 else f"\n{keluaran}"))
+                print("         " + "; ".join(muatan))
 
                 korban = sorted(sup.pid().items())[0]
 
                 async def bunuh():
-                    await asyncio.sleep(1.5)
+                    await asyncio.sleep(6)
                     os.kill(korban[1], signal.SIGKILL)
                     return time.monotonic()
 
