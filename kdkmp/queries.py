@@ -48,21 +48,28 @@ def tercakup(cara: str):
     def hias(fungsi):
         tanda = inspect.signature(fungsi)
 
+        def periksa(args: tuple, kwargs: dict, cakupan: str | None) -> None:
+            if cara == "koperasi" or cakupan is None:
+                return
+            if cara == "nasional":
+                raise akses.AksesDitolak("Data ini hanya untuk akun tingkat nasional (admin atau PMO pusat).")
+            ikat = tanda.bind_partial(None, *args, **kwargs)
+            kode = ikat.arguments.get("wilayah")
+            kode = ref.cari(kode).kode if kode else None
+            if not (akses.di_dalam(kode, cakupan) or (kode is None and cara == "agregat")):
+                raise akses.AksesDitolak(akses.kalimat_di_luar(kode, cakupan))
+
         @functools.wraps(fungsi)
         def bungkus(con, *args, cakupan: str | None = None, **kwargs):
             if cara == "koperasi":
                 return fungsi(con, *args, cakupan=cakupan, **kwargs)
-            if cakupan is not None:
-                if cara == "nasional":
-                    raise akses.AksesDitolak("Data ini hanya untuk akun tingkat nasional (admin atau PMO pusat).")
-                ikat = tanda.bind_partial(con, *args, **kwargs)
-                kode = ikat.arguments.get("wilayah")
-                kode = ref.cari(kode).kode if kode else None
-                if not (akses.di_dalam(kode, cakupan) or (kode is None and cara == "agregat")):
-                    raise akses.AksesDitolak(akses.kalimat_di_luar(kode, cakupan))
+            periksa(args, kwargs, cakupan)
             return fungsi(con, *args, **kwargs)
 
         bungkus.cara_cakupan = cara
+        # The check alone (no SQL): a cache may run it first and then share one result between
+        # scopes, since only "koperasi" reads differ by scope once the check has passed.
+        bungkus.periksa_cakupan = periksa
         return bungkus
     return hias
 

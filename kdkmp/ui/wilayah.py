@@ -16,7 +16,7 @@ from kdkmp import charts, kosakata, queries
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
-from kdkmp.ui.dasar import grafik, tabel_data, tanya, widget_url
+from kdkmp.ui.dasar import grafik, tanya, widget_url
 from kdkmp.ui.komponen import kartu_zona, kepala_data, pergerakan, remah_roti, tabel_koperasi
 from kdkmp.ui.sesi import pengguna, periksa
 from kdkmp.ui.tautan import (HALAMAN_INTERVENSI, HALAMAN_KOPERASI, HALAMAN_RAPAT, HALAMAN_WILAYAH, param_daftar,
@@ -128,16 +128,7 @@ def _peringkat_anak(anak, label_anak: str) -> None:
                         placeholder=f"Pilih {label_anak.lower()}…", key="buka_wilayah")
     if buka:
         st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(buka))
-    tabel_data(
-        tabel.peringkat_anak(anak),
-        column_order=["tautan", "nama", "jumlah", "hijau", "kuning", "merah", "tidak_melapor", "persen_merah",
-                      "tingkat_lapor"],
-        column_config={
-            "tautan": st.column_config.LinkColumn("Kode", display_text=r".*=([0-9.]+)$"),
-            "nama": label_anak, "jumlah": "Koperasi", **{z: kosakata.LABEL_ZONA[z] for z in kosakata.SEMUA_ZONA},
-            "persen_merah": st.column_config.ProgressColumn("% merah", format="localized", min_value=0, max_value=100),
-            "tingkat_lapor": st.column_config.NumberColumn("% melapor", format="localized"),
-        })
+    st.markdown(tabel.peringkat_html(anak, label_anak), unsafe_allow_html=True)
 
 
 def _pembangunan_anak(minggu: date, kode: str | None, label_anak: str) -> None:
