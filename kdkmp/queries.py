@@ -484,7 +484,17 @@ def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
             FROM zona z JOIN laporan lp ON lp.minggu = z.minggu AND lp.kode_koperasi = z.kode_koperasi
             WHERE z.minggu = $minggu AND {syarat} AND lp.latitude IS NOT NULL AND lp.longitude IS NOT NULL""",
             {**param, "minggu": minggu}).df()
-    anak = zona_per_anak(con, minggu, wilayah)
+    return zona_per_anak(con, minggu, wilayah).merge(posisi_anak(con, minggu, wilayah), on="kode")
+
+
+@tercakup("wilayah")
+def posisi_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
+    """Where titik_peta places each child area of a kecamatan or above: kode, lat, lon (mean of its
+    koperasi's reported positions, else the reference's approximate position); an area with
+    neither is left out. Apart from the zone counts, so a view that has them already (and draws
+    the map only on request) can name the areas it cannot place without reading them twice."""
+    minggu = _minggu(con, minggu)
+    w = ref.cari(wilayah) if wilayah else None
     tingkat_anak = _TINGKAT_ANAK[w.tingkat if w else None]
     if _pakai_agregat(con, wilayah, anak=True):
         syarat, param = _saring_agregat(wilayah)
@@ -499,11 +509,12 @@ def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
             SELECT {_KOLOM_TINGKAT[tingkat_anak]} AS kode, avg(latitude) AS lat_lapor, avg(longitude) AS lon_lapor
             FROM laporan WHERE minggu = $minggu AND {syarat} AND latitude IS NOT NULL GROUP BY 1""",
             {**param, "minggu": minggu}).df()
-    df = anak.merge(posisi, on="kode", how="left")
+    # the reference's children (their approximate position) and any area with reported positions
+    df = ref.anak(w.kode if w else None)[["kode"]].merge(posisi, on="kode", how="outer")
     cadangan = _posisi_referensi().reindex(df["kode"])  # not a merge with 90 k areas: ≈ 40 ms (measured)
     df["lat"] = df["lat_lapor"].fillna(pd.Series(cadangan["lat"].to_numpy(), index=df.index))
     df["lon"] = df["lon_lapor"].fillna(pd.Series(cadangan["lon"].to_numpy(), index=df.index))
-    return df.drop(columns=["lat_lapor", "lon_lapor"]).dropna(subset=["lat", "lon"]).reset_index(drop=True)
+    return df[["kode", "lat", "lon"]].dropna(subset=["lat", "lon"]).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- one koperasi

@@ -152,10 +152,15 @@ def _peta(minggu: date, kode: str | None, anak) -> None:
     the URL (?peta=true), so a shared link opens with it. An area whose position is unknown is named,
     never drawn at an invented place."""
     st.subheader("Peta")
-    titik = tanya(queries.titik_peta, minggu, kode)
+    # Above kecamatan level the map's points are the child areas: their positions alone tell what
+    # can be placed; the zone counts are `anak` already, and the map is read only when drawn.
+    per_anak = kode is None or ref.tingkat(kode) in ("provinsi", "kabupaten")
+    titik = tanya(queries.posisi_anak if per_anak else queries.titik_peta, minggu, kode)
     if titik.empty:
         st.info("Belum ada koordinat untuk wilayah ini.")
     elif widget_url(st.toggle, "Tampilkan peta", "peta", bawaan=False):
+        if per_anak:
+            titik = tanya(queries.titik_peta, minggu, kode)
         st.pydeck_chart(charts.peta_zona(titik, batas=batas_wilayah()), height=520)
         st.caption("Posisi perkiraan: titik per wilayah di rata-rata koordinat koperasinya, ukuran menurut jumlah "
                    "koperasi, warna menurut bagian merah. Tanpa peta dasar (tidak ada akses internet).")
