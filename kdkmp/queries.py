@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import contextlib
+import contextvars
 import functools
 import inspect
 
@@ -95,12 +97,28 @@ def saring_wilayah(kode: str | None, alias: str = "") -> tuple[str, dict]:
 # per-week × kecamatan counts instead of the rows when they hold the live data (agregat.berlaku);
 # below kecamatan, and on a database written before them, the same function reads the rows.
 
+# Whether the aggregates are current, when the caller already knows it for this very file (a view
+# runs ten reads on one file version and asked once): ui.dasar sets it around each read.
+_agregat_berlaku: contextvars.ContextVar[bool | None] = contextvars.ContextVar("agregat_berlaku", default=None)
+
+
+@contextlib.contextmanager
+def agregat_diketahui(berlaku: bool | None):
+    """Within the block, the reads take `berlaku` for agregat.berlaku instead of asking (None: ask)."""
+    token = _agregat_berlaku.set(berlaku)
+    try:
+        yield
+    finally:
+        _agregat_berlaku.reset(token)
+
+
 def _pakai_agregat(con: duckdb.DuckDBPyConnection, wilayah: str | None, anak: bool = False) -> bool:
     """Whether the aggregates answer for `wilayah` (and, with `anak`, per child area)."""
     tingkat = ref.cari(wilayah).tingkat if wilayah else None
     if tingkat == "desa" or (anak and tingkat == "kecamatan"):
         return False
-    return agregat.berlaku(con)
+    diketahui = _agregat_berlaku.get()
+    return agregat.berlaku(con) if diketahui is None else diketahui
 
 
 def _saring_agregat(kode: str | None) -> tuple[str, dict]:

@@ -13,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from kdkmp import akses, queries, store
+from kdkmp import agregat, akses, queries, store
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui.sesi import pengguna, tolak
@@ -28,9 +28,27 @@ def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, 
         kwargs = (*kwargs, ("cakupan", cakupan))
     con = store.sambungan_baca(db)
     try:
-        return fungsi(con, *args, **dict(kwargs))
+        with queries.agregat_diketahui(_agregat_berlaku(con, db, identitas)):
+            return fungsi(con, *args, **dict(kwargs))
     finally:
         con.close()
+
+
+_berlaku: dict[tuple, bool] = {}
+
+
+def _agregat_berlaku(con, db: str, identitas: tuple) -> bool:
+    """agregat.berlaku of the file version `identitas`, asked once per version instead of by each of
+    a cold view's ten reads. Used only while the file is still that version after `con` was opened
+    (a swap replaces the inode), so `con` reads the very file the answer is about."""
+    if store.identitas_file(db) != identitas:
+        return agregat.berlaku(con)  # swapped since this read was keyed: ask this connection
+    berlaku = _berlaku.get((db, identitas))
+    if berlaku is None:
+        berlaku = _berlaku[(db, identitas)] = agregat.berlaku(con)
+        if len(_berlaku) > 16:
+            _berlaku.clear()
+    return berlaku
 
 
 def tanya(fungsi, *args, **kwargs):
