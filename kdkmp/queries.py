@@ -14,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+import contextlib
+import contextvars
 import functools
 import inspect
 
@@ -48,21 +50,28 @@ def tercakup(cara: str):
     def hias(fungsi):
         tanda = inspect.signature(fungsi)
 
+        def periksa(args: tuple, kwargs: dict, cakupan: str | None) -> None:
+            if cara == "koperasi" or cakupan is None:
+                return
+            if cara == "nasional":
+                raise akses.AksesDitolak("Data ini hanya untuk akun tingkat nasional (admin atau PMO pusat).")
+            ikat = tanda.bind_partial(None, *args, **kwargs)
+            kode = ikat.arguments.get("wilayah")
+            kode = ref.cari(kode).kode if kode else None
+            if not (akses.di_dalam(kode, cakupan) or (kode is None and cara == "agregat")):
+                raise akses.AksesDitolak(akses.kalimat_di_luar(kode, cakupan))
+
         @functools.wraps(fungsi)
         def bungkus(con, *args, cakupan: str | None = None, **kwargs):
             if cara == "koperasi":
                 return fungsi(con, *args, cakupan=cakupan, **kwargs)
-            if cakupan is not None:
-                if cara == "nasional":
-                    raise akses.AksesDitolak("Data ini hanya untuk akun tingkat nasional (admin atau PMO pusat).")
-                ikat = tanda.bind_partial(con, *args, **kwargs)
-                kode = ikat.arguments.get("wilayah")
-                kode = ref.cari(kode).kode if kode else None
-                if not (akses.di_dalam(kode, cakupan) or (kode is None and cara == "agregat")):
-                    raise akses.AksesDitolak(akses.kalimat_di_luar(kode, cakupan))
+            periksa(args, kwargs, cakupan)
             return fungsi(con, *args, **kwargs)
 
         bungkus.cara_cakupan = cara
+        # The check alone (no SQL): a cache may run it first and then share one result between
+        # scopes, since only "koperasi" reads differ by scope once the check has passed.
+        bungkus.periksa_cakupan = periksa
         return bungkus
     return hias
 
@@ -88,12 +97,28 @@ def saring_wilayah(kode: str | None, alias: str = "") -> tuple[str, dict]:
 # per-week × kecamatan counts instead of the rows when they hold the live data (agregat.berlaku);
 # below kecamatan, and on a database written before them, the same function reads the rows.
 
+# Whether the aggregates are current, when the caller already knows it for this very file (a view
+# runs ten reads on one file version and asked once): ui.dasar sets it around each read.
+_agregat_berlaku: contextvars.ContextVar[bool | None] = contextvars.ContextVar("agregat_berlaku", default=None)
+
+
+@contextlib.contextmanager
+def agregat_diketahui(berlaku: bool | None):
+    """Within the block, the reads take `berlaku` for agregat.berlaku instead of asking (None: ask)."""
+    token = _agregat_berlaku.set(berlaku)
+    try:
+        yield
+    finally:
+        _agregat_berlaku.reset(token)
+
+
 def _pakai_agregat(con: duckdb.DuckDBPyConnection, wilayah: str | None, anak: bool = False) -> bool:
     """Whether the aggregates answer for `wilayah` (and, with `anak`, per child area)."""
     tingkat = ref.cari(wilayah).tingkat if wilayah else None
     if tingkat == "desa" or (anak and tingkat == "kecamatan"):
         return False
-    return agregat.berlaku(con)
+    diketahui = _agregat_berlaku.get()
+    return agregat.berlaku(con) if diketahui is None else diketahui
 
 
 def _saring_agregat(kode: str | None) -> tuple[str, dict]:
@@ -477,7 +502,17 @@ def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
             FROM zona z JOIN laporan lp ON lp.minggu = z.minggu AND lp.kode_koperasi = z.kode_koperasi
             WHERE z.minggu = $minggu AND {syarat} AND lp.latitude IS NOT NULL AND lp.longitude IS NOT NULL""",
             {**param, "minggu": minggu}).df()
-    anak = zona_per_anak(con, minggu, wilayah)
+    return zona_per_anak(con, minggu, wilayah).merge(posisi_anak(con, minggu, wilayah), on="kode")
+
+
+@tercakup("wilayah")
+def posisi_anak(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
+    """Where titik_peta places each child area of a kecamatan or above: kode, lat, lon (mean of its
+    koperasi's reported positions, else the reference's approximate position); an area with
+    neither is left out. Apart from the zone counts, so a view that has them already (and draws
+    the map only on request) can name the areas it cannot place without reading them twice."""
+    minggu = _minggu(con, minggu)
+    w = ref.cari(wilayah) if wilayah else None
     tingkat_anak = _TINGKAT_ANAK[w.tingkat if w else None]
     if _pakai_agregat(con, wilayah, anak=True):
         syarat, param = _saring_agregat(wilayah)
@@ -492,11 +527,12 @@ def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilay
             SELECT {_KOLOM_TINGKAT[tingkat_anak]} AS kode, avg(latitude) AS lat_lapor, avg(longitude) AS lon_lapor
             FROM laporan WHERE minggu = $minggu AND {syarat} AND latitude IS NOT NULL GROUP BY 1""",
             {**param, "minggu": minggu}).df()
-    df = anak.merge(posisi, on="kode", how="left")
+    # the reference's children (their approximate position) and any area with reported positions
+    df = ref.anak(w.kode if w else None)[["kode"]].merge(posisi, on="kode", how="outer")
     cadangan = _posisi_referensi().reindex(df["kode"])  # not a merge with 90 k areas: ≈ 40 ms (measured)
     df["lat"] = df["lat_lapor"].fillna(pd.Series(cadangan["lat"].to_numpy(), index=df.index))
     df["lon"] = df["lon_lapor"].fillna(pd.Series(cadangan["lon"].to_numpy(), index=df.index))
-    return df.drop(columns=["lat_lapor", "lon_lapor"]).dropna(subset=["lat", "lon"]).reset_index(drop=True)
+    return df[["kode", "lat", "lon"]].dropna(subset=["lat", "lon"]).reset_index(drop=True)
 
 
 # ---------------------------------------------------------------- one koperasi

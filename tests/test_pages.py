@@ -4,9 +4,11 @@ numbers, clear messages for unknown codes and an empty database."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -129,6 +131,17 @@ def test_an_area_view_opens_its_own_lists_in_one_click(demo_env):
         daftar = buka("pages/intervensi.py", **param)
         assert teks_metric(daftar)["Koperasi sesuai saringan"] == f"{jumlah:,}".replace(",", "."), (t.label, param)
         assert "Nusa Tenggara Barat" in semua_teks(daftar)
+
+
+def test_the_ranking_links_every_child_area_worst_first(demo_env, db_demo):
+    anak = queries.zona_per_anak(store.sambungan_baca(db_demo), None, "52").set_index("kode")
+    tabel = next(m.value for m in buka("pages/wilayah.py", prov="52").markdown if "<table" in m.value)
+    tautan = re.findall(r'href="wilayah\?prov=52&amp;kab=([0-9.]+)"', tabel)
+    assert sorted(tautan) == sorted(anak.index)  # every kabupaten/kota of NTB, each once
+    # worst first: the share of merah never rises down the table (no share yet: at the bottom)
+    kunci = [(-1.0 if pd.isna(anak.loc[k, "persen_merah"]) else anak.loc[k, "persen_merah"], anak.loc[k, "merah"])
+             for k in tautan]
+    assert kunci == sorted(kunci, reverse=True)
 
 
 def test_the_meeting_view_speaks_in_sentences_and_has_a_projector_mode(demo_env):

@@ -81,3 +81,16 @@ def test_ui_names_of_the_single_module_still_resolve():
     assert ui.masuk is ui.sesi.masuk and ui.tanya is ui.dasar.tanya
     with pytest.raises(AttributeError):
         ui.tidak_ada
+
+
+def test_the_ranking_table_is_worst_first_with_a_link_per_area_and_indonesian_numbers():
+    kab = ref.anak("52")["kode"].head(2).tolist()
+    anak = pd.DataFrame({"kode": kab, "nama": ["Kab <A>", "Kab B"], "jumlah": [1200, 10], "hijau": [1000, 5],
+                         "kuning": [100, 2], "merah": [50, 3], "tidak_melapor": [50, 0],
+                         "persen_merah": [4.3, 30.0], "tingkat_lapor": [95.8, None]})
+    html = tabel.peringkat_html(anak, "Kabupaten/kota")
+    baris = html.split("<tr>")[2:]  # after the header row
+    assert "Kab B" in baris[0] and "Kab &lt;A&gt;" in baris[1]  # 30 % merah first; names escaped
+    assert f'href="{tautan.tautan_wilayah(kab[0]).replace("&", "&amp;")}"' in baris[1]  # & escaped in HTML
+    assert ">1.200<" in baris[1] and ">4,3 %<" in baris[1] and ">95,8 %<" in baris[1]
+    assert ">–<" in baris[0]  # no reporting rate known

@@ -2,7 +2,8 @@
 
 Query results are cached on the database file's identity (inode, mtime, size), which changes
 with every load and every rescoring, so nothing stale is ever served; the signed-in user's scope
-is an argument of the cache, so a result is never served across scopes.
+is checked before every cached read, and is an argument of the cache for the reads whose rows
+depend on it, so a result is never served across scopes.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from datetime import date
 
 import streamlit as st
 
-from kdkmp import akses, queries, store
+from kdkmp import agregat, akses, queries, store
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui.sesi import pengguna, tolak
@@ -27,22 +28,55 @@ def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, 
         kwargs = (*kwargs, ("cakupan", cakupan))
     con = store.sambungan_baca(db)
     try:
-        return fungsi(con, *args, **dict(kwargs))
+        with queries.agregat_diketahui(_agregat_berlaku(con, db, identitas)):
+            return fungsi(con, *args, **dict(kwargs))
     finally:
         con.close()
 
 
+_berlaku: dict[tuple, bool] = {}
+
+
+def _agregat_berlaku(con, db: str, identitas: tuple) -> bool:
+    """agregat.berlaku of the file version `identitas`, asked once per version instead of by each of
+    a cold view's ten reads. Used only while the file is still that version after `con` was opened
+    (a swap replaces the inode), so `con` reads the very file the answer is about."""
+    if store.identitas_file(db) != identitas:
+        return agregat.berlaku(con)  # swapped since this read was keyed: ask this connection
+    berlaku = _berlaku.get((db, identitas))
+    if berlaku is None:
+        berlaku = _berlaku[(db, identitas)] = agregat.berlaku(con)
+        if len(_berlaku) > 16:
+            _berlaku.clear()
+    return berlaku
+
+
 def tanya(fungsi, *args, **kwargs):
     """Call a read function (kdkmp.queries, or one built on them that declares its scope with
-    queries.tercakup) on the live database for the signed-in user, cached per
-    data version and per scope: the scope is an argument of the cache, so a result is never served
-    across scopes. A request outside the scope stops the page with one sentence (tolak)."""
+    queries.tercakup) on the live database for the signed-in user, cached per data version; the
+    scope is checked on every call and keys the cache where the rows depend on it (_kunci_cakupan),
+    so a result is never served across scopes. A request outside the scope stops the page with one
+    sentence (tolak)."""
     db = str(store.lokasi_db())
     try:
-        return _tembolok(f"{fungsi.__module__}.{fungsi.__name__}", store.identitas_file(db), db, pengguna().cakupan, args,
-                         tuple(sorted(kwargs.items())))
+        return _tembolok(f"{fungsi.__module__}.{fungsi.__name__}", store.identitas_file(db), db,
+                         _kunci_cakupan(fungsi, args, kwargs), args, tuple(sorted(kwargs.items())))
     except akses.AksesDitolak as e:
         tolak(e)
+
+
+def _kunci_cakupan(fungsi, args: tuple, kwargs: dict) -> str | None:
+    """The scope the cache is keyed on. The user's scope is checked here, on every call, before
+    the cache is looked at; after that only a "koperasi" read (rows restricted in SQL) differs by
+    scope, so every other result is cached once for all scopes: the national comparison a
+    kabupaten office sees is the same frame the national overview read (issue 14: a cold
+    kabupaten view recomputed it per scope)."""
+    cakupan = pengguna().cakupan
+    periksa = getattr(fungsi, "periksa_cakupan", None)
+    if periksa is None:
+        return None  # a read that does not take the scope at all: the same for everyone
+    periksa(args, kwargs, cakupan)
+    return cakupan if fungsi.cara_cakupan == "koperasi" else None
 
 
 @st.cache_resource(max_entries=512, show_spinner=False)
@@ -62,7 +96,8 @@ def grafik(buat, kueri, *args, argumen: tuple = (), **kwargs):
     db = str(store.lokasi_db())
     try:
         return _grafik(f"{buat.__module__}.{buat.__name__}", f"{kueri.__module__}.{kueri.__name__}",
-                       store.identitas_file(db), db, pengguna().cakupan, args, tuple(sorted(kwargs.items())), argumen)
+                       store.identitas_file(db), db, _kunci_cakupan(kueri, args, kwargs), args,
+                       tuple(sorted(kwargs.items())), argumen)
     except akses.AksesDitolak as e:
         tolak(e)
 

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from html import escape
 
 import pandas as pd
 
 from kdkmp import akses, kontrak, rules
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
+from kdkmp.kosakata import LABEL_ZONA, SEMUA_ZONA, WARNA_ZONA
 from kdkmp.ui.tautan import tautan_wilayah
 
+# the share-of-merah bar behind a ranking cell: the zone colour at a quarter opacity
+_WARNA_MERAH_MUDA = WARNA_ZONA["merah"] + "40"
 STATUS_BATCH = {"aktif": "Aktif", "diganti": "Diganti", "ditarik": "Ditarik"}
 # the level below each level, None being national
 TINGKAT_ANAK = {None: "provinsi", "provinsi": "kabupaten", "kabupaten": "kecamatan", "kecamatan": "desa"}
@@ -128,6 +132,29 @@ def peringkat_anak(anak: pd.DataFrame) -> pd.DataFrame:
     """The child areas worst first (share of merah, then count) with a link column to each view."""
     return anak.sort_values(["persen_merah", "merah"], ascending=False, na_position="last").assign(
         tautan=lambda d: [tautan_wilayah(k) for k in d["kode"]])
+
+
+def peringkat_html(anak: pd.DataFrame, label_anak: str) -> str:
+    """The ranking (peringkat_anak) as a plain HTML table, each code a link to the area's view.
+    A ranking is short (38 provinces at most above desa level) and a static table draws at once,
+    where st.dataframe makes the browser load ≈ 1.2 MB of grid code before the first KPI shows
+    (bench/bench_peramban.py)."""
+    data = peringkat_anak(anak)
+    kepala = ["Kode", label_anak, "Koperasi", *(LABEL_ZONA[z] for z in SEMUA_ZONA), "% merah", "% melapor"]
+    angka = {k: fmt.angka_kolom(data[k]) for k in ("jumlah", *SEMUA_ZONA)}
+    baris = []
+    for i, (kode, nama, tautan, merah, lapor) in enumerate(zip(
+            data["kode"], data["nama"], data["tautan"], data["persen_merah"], data["tingkat_lapor"])):
+        lebar = 0 if merah != merah else max(0.0, min(100.0, float(merah)))
+        sel = [f'<td><a href="{escape(tautan)}" target="_self">{escape(kode)}</a></td>', f"<td>{escape(nama)}</td>",
+               *(f'<td style="text-align:right">{angka[k][i]}</td>' for k in ("jumlah", *SEMUA_ZONA)),
+               f'<td style="text-align:right;min-width:7em;background:linear-gradient(90deg,{_WARNA_MERAH_MUDA} '
+               f'{lebar:.1f}%,transparent {lebar:.1f}%)">{fmt.persen(merah)}</td>',
+               f'<td style="text-align:right">{fmt.persen(lapor)}</td>']
+        baris.append(f"<tr>{''.join(sel)}</tr>")
+    judul = "".join(f"<th>{escape(k)}</th>" for k in kepala)
+    return (f'<table style="width:100%;font-size:0.9rem"><thead><tr>{judul}</tr></thead>'
+            f"<tbody>{''.join(baris)}</tbody></table>")
 
 
 def tabel_anak_rapat(anak) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from kdkmp import charts, kosakata, queries
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
-from kdkmp.ui.dasar import grafik, tabel_data, tanya, widget_url
+from kdkmp.ui.dasar import grafik, tanya, widget_url
 from kdkmp.ui.komponen import kartu_zona, kepala_data, pergerakan, remah_roti, tabel_koperasi
 from kdkmp.ui.sesi import pengguna, periksa
 from kdkmp.ui.tautan import (HALAMAN_INTERVENSI, HALAMAN_KOPERASI, HALAMAN_RAPAT, HALAMAN_WILAYAH, param_daftar,
@@ -128,16 +128,7 @@ def _peringkat_anak(anak, label_anak: str) -> None:
                         placeholder=f"Pilih {label_anak.lower()}…", key="buka_wilayah")
     if buka:
         st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(buka))
-    tabel_data(
-        tabel.peringkat_anak(anak),
-        column_order=["tautan", "nama", "jumlah", "hijau", "kuning", "merah", "tidak_melapor", "persen_merah",
-                      "tingkat_lapor"],
-        column_config={
-            "tautan": st.column_config.LinkColumn("Kode", display_text=r".*=([0-9.]+)$"),
-            "nama": label_anak, "jumlah": "Koperasi", **{z: kosakata.LABEL_ZONA[z] for z in kosakata.SEMUA_ZONA},
-            "persen_merah": st.column_config.ProgressColumn("% merah", format="localized", min_value=0, max_value=100),
-            "tingkat_lapor": st.column_config.NumberColumn("% melapor", format="localized"),
-        })
+    st.markdown(tabel.peringkat_html(anak, label_anak), unsafe_allow_html=True)
 
 
 def _pembangunan_anak(minggu: date, kode: str | None, label_anak: str) -> None:
@@ -161,10 +152,15 @@ def _peta(minggu: date, kode: str | None, anak) -> None:
     the URL (?peta=true), so a shared link opens with it. An area whose position is unknown is named,
     never drawn at an invented place."""
     st.subheader("Peta")
-    titik = tanya(queries.titik_peta, minggu, kode)
+    # Above kecamatan level the map's points are the child areas: their positions alone tell what
+    # can be placed; the zone counts are `anak` already, and the map is read only when drawn.
+    per_anak = kode is None or ref.tingkat(kode) in ("provinsi", "kabupaten")
+    titik = tanya(queries.posisi_anak if per_anak else queries.titik_peta, minggu, kode)
     if titik.empty:
         st.info("Belum ada koordinat untuk wilayah ini.")
     elif widget_url(st.toggle, "Tampilkan peta", "peta", bawaan=False):
+        if per_anak:
+            titik = tanya(queries.titik_peta, minggu, kode)
         st.pydeck_chart(charts.peta_zona(titik, batas=batas_wilayah()), height=520)
         st.caption("Posisi perkiraan: titik per wilayah di rata-rata koordinat koperasinya, ukuran menurut jumlah "
                    "koperasi, warna menurut bagian merah. Tanpa peta dasar (tidak ada akses internet).")
