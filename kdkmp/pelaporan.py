@@ -235,6 +235,25 @@ def kalimat_porsi(status: pd.DataFrame) -> str:
             "kabupaten/kota yang sudah masuk).")
 
 
+def belum_masuk_lagi(muatan: pd.DataFrame, muatan_lalu: pd.DataFrame) -> list[str]:
+    """The kabupaten/kota (codes, sorted) that had reports in the week before (`muatan_lalu`) but none
+    yet in this one (`muatan`; both muatan_kabupaten of the same area). On a Monday morning the
+    first office to load a new week makes it the latest everywhere, and the koperasi of those not
+    in yet show as not reporting: a view must say so rather than let it read as silence."""
+    return sorted(set(muatan_lalu["kode_kabupaten"]) - set(muatan["kode_kabupaten"]))
+
+
+def kalimat_belum_masuk(kode: list[str], minggu_lalu: date, paling_banyak: int = 5) -> str | None:
+    """'Minggu ini belum dimuat untuk 3 kabupaten/kota yang melapor minggu 9 Nov 2026 (…): …', or None."""
+    if not kode:
+        return None
+    nama = ", ".join(_nama_kab(k) for k in kode[:paling_banyak])
+    if len(kode) > paling_banyak:
+        nama += f", dan {fmt.angka(len(kode) - paling_banyak)} lainnya"
+    return (f"Minggu ini belum dimuat untuk {fmt.angka(len(kode))} kabupaten/kota yang melapor minggu "
+            f"{fmt.tanggal(minggu_lalu)} ({nama}): koperasinya tampil tidak melapor sampai file minggu ini dimuat.")
+
+
 def ringkas_per_provinsi(status: pd.DataFrame) -> pd.DataFrame:
     """Per province of a susun_status frame: kode_provinsi, nama_provinsi, kabupaten, one count column
     per state (STATUS order), baris, baris_divalidasi, persen_divalidasi (NaN without reports)."""

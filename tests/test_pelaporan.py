@@ -411,3 +411,42 @@ def test_the_cli_takes_each_step_as_the_account_named_and_refuses_with_exit_2(ka
     langkah = catatan.baca_jejak(peristiwa=[f"pelaporan_{a}" for a in pelaporan.TRANSISI], url=url)
     assert langkah["oleh"].tolist() == ["sari.ntb", "sari.ntb", "budi.lobar"]
     assert len(ditolak(url)) == 2
+
+
+# ---------------------------------------------------------------- a week not yet in everywhere
+
+def test_the_kabupaten_not_yet_in_are_those_that_reported_the_week_before():
+    kini = pd.DataFrame({"kode_kabupaten": ["52.01"]})
+    lalu = pd.DataFrame({"kode_kabupaten": ["52.03", "52.01", "52.02"]})
+    assert pelaporan.belum_masuk_lagi(kini, lalu) == ["52.02", "52.03"]
+    assert pelaporan.belum_masuk_lagi(lalu, kini) == []  # a kabupaten new this week is not "missing"
+    assert pelaporan.kalimat_belum_masuk([], date(2026, 11, 16)) is None
+    assert pelaporan.kalimat_belum_masuk(["52.02", "52.03"], date(2026, 11, 16)) == (
+        "Minggu ini belum dimuat untuk 2 kabupaten/kota yang melapor minggu 16 Nov 2026 (Kabupaten Lombok Tengah "
+        "(52.02), Kabupaten Lombok Timur (52.03)): koperasinya tampil tidak melapor sampai file minggu ini dimuat.")
+
+
+def test_when_one_kabupaten_opens_a_new_week_the_province_view_names_those_not_in_yet(kantor, minggu_terakhir_demo):
+    """Monday morning: Lombok Barat loads the week after the demo's last one first. NTB's view of the
+    new week names the other 9 kabupaten/kota of NTB (all 10 reported the week before, in the demo);
+    Lombok Barat's own view has nothing missing."""
+    from datetime import timedelta
+
+    db, _ = kantor
+    minggu, frame = minggu_terakhir_demo
+    baru = minggu + timedelta(weeks=1)
+    berkas = db.parent / "lombok_barat_baru.csv"
+    frame[frame["kode_desa"].str.startswith("52.01.")].assign(tanggal_data=baru.isoformat()).to_csv(berkas, index=False)
+    ingest.muat_file(berkas, db_path=db, wilayah="52.01", dimuat_oleh="budi.lobar", tunggu=30)
+    store.tutup_semua()
+    provinsi = buka_app("pages/wilayah.py", user={"username": "sari.ntb"}, prov="52")
+    assert not provinsi.exception, provinsi.exception
+    peringatan = [w.value for w in provinsi.warning if w.value.startswith("Minggu ini belum dimuat")]
+    tanggal = f"{minggu.day} {['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'][minggu.month - 1]} {minggu.year}"
+    assert peringatan == [
+        f"Minggu ini belum dimuat untuk 9 kabupaten/kota yang melapor minggu {tanggal} (Kabupaten Lombok Tengah "
+        "(52.02), Kabupaten Lombok Timur (52.03), Kabupaten Sumbawa (52.04), Kabupaten Dompu (52.05), Kabupaten "
+        "Bima (52.06), dan 4 lainnya): koperasinya tampil tidak melapor sampai file minggu ini dimuat."]
+    kabupaten = buka_app("pages/wilayah.py", user={"username": "budi.lobar"}, prov="52", kab="52.01")
+    assert not kabupaten.exception, kabupaten.exception
+    assert not [w for w in kabupaten.warning if w.value.startswith("Minggu ini belum dimuat")]

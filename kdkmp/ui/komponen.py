@@ -11,7 +11,7 @@ from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
 from kdkmp.ui.dasar import tabel_data, tanya
-from kdkmp.ui.pelaporan import porsi_divalidasi
+from kdkmp.ui.pelaporan import belum_masuk, porsi_divalidasi
 from kdkmp.ui.sesi import pengguna
 from kdkmp.ui.tautan import HALAMAN_INTERVENSI, HALAMAN_RINGKASAN, HALAMAN_WILAYAH, param_daftar, param_wilayah
 
@@ -46,6 +46,7 @@ def kepala_data(minggu: date, kode: str | None) -> dict | None:
     jumlah = tanya(queries.hitung_zona, minggu, kode)
     cap(minggu, jumlah)
     porsi_divalidasi(minggu, kode)
+    belum_masuk(minggu, kode)
     if jumlah["jumlah"] == 0:
         st.info(f"Belum ada laporan koperasi untuk wilayah ini sampai minggu {fmt.tanggal(minggu)}.")
         return None

@@ -22,7 +22,7 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from kdkmp import akses, pelaporan, store
+from kdkmp import akses, pelaporan, queries, store
 from kdkmp import catatan as simpanan
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
@@ -45,6 +45,18 @@ def porsi_divalidasi(minggu: date, kode: str | None) -> None:
         st.caption(":material/verified: " + pelaporan.kalimat_porsi(status_wilayah(minggu, kode)))
     except simpanan.CatatanTidakTersedia:
         st.caption("Status validasi minggu ini tidak dapat dibaca sekarang (penyimpanan catatan tidak tersedia).")
+
+
+def belum_masuk(minggu: date, kode: str | None) -> None:
+    """A warning when kabupaten/kota that reported the week before have not loaded this week yet."""
+    lalu = dasar.tanya(queries.minggu_sebelumnya, minggu)
+    if lalu is None:
+        return
+    kalimat = pelaporan.kalimat_belum_masuk(pelaporan.belum_masuk_lagi(
+        dasar.tanya(pelaporan.muatan_kabupaten, minggu, kode), dasar.tanya(pelaporan.muatan_kabupaten, lalu, kode)),
+        lalu)
+    if kalimat:
+        st.warning(kalimat, icon=":material/schedule:")
 
 
 # ---------------------------------------------------------------- the page
