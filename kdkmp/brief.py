@@ -338,26 +338,33 @@ def buat_pptx(con: duckdb.DuckDBPyConnection, minggu: date | None, wilayah: str 
     return pptx_dari(kumpulkan(con, minggu, wilayah, oleh=oleh, cakupan=cakupan, pada=pada))
 
 
-def pptx_dari(isi: IsiBrief) -> bytes:
+def _presentasi(judul: str, penulis: str, dibuat_pada: datetime, cap: list[str], ukuran, teks_kaki: str):
+    """A 16:9 presentation in Indonesian with its title slide: the title, the stamp lines, the footer."""
     from pptx import Presentation
-    from pptx.util import Inches, Pt
+    from pptx.util import Inches
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    prs.core_properties.title = isi.judul
-    prs.core_properties.author = isi.oleh
+    prs.core_properties.title = judul
+    prs.core_properties.author = penulis
     prs.core_properties.language = "id-ID"
-    prs.core_properties.created = isi.dibuat_pada.replace(tzinfo=None)
-    prs.core_properties.last_modified_by = isi.oleh
-
-    # 1. title and stamp
+    prs.core_properties.created = dibuat_pada.replace(tzinfo=None)
     s = prs.slides.add_slide(prs.slide_layouts[0])
     _letak(s.shapes.title, 0.6, 1.2, 12.1, 1.6)
-    s.shapes.title.text = isi.judul
+    s.shapes.title.text = judul
     sub = s.placeholders[1]
     _letak(sub, 0.6, 3.1, 12.1, 3.4)
-    _paragraf(sub.text_frame, baris_cap(isi), Pt(20))
-    _kaki(s, kaki(isi))
+    _paragraf(sub.text_frame, cap, ukuran)
+    _kaki(s, teks_kaki)
+    return prs
+
+
+def pptx_dari(isi: IsiBrief) -> bytes:
+    from pptx.util import Inches, Pt
+
+    # 1. title and stamp
+    prs = _presentasi(isi.judul, isi.oleh, isi.dibuat_pada, baris_cap(isi), Pt(20), kaki(isi))
+    prs.core_properties.last_modified_by = isi.oleh
 
     # 2. the headline
     s = _slide_judul(prs, "Pokok minggu ini")
@@ -775,22 +782,9 @@ def _lebar(b: Bagian, total: float) -> list[float]:
 
 def pptx_dokumen(dok: Dokumen) -> bytes:
     """A Dokumen as a PowerPoint file (16:9, native tables); a long table or text continues."""
-    from pptx import Presentation
     from pptx.util import Inches, Pt
 
-    prs = Presentation()
-    prs.slide_width, prs.slide_height = Inches(13.333), Inches(7.5)
-    prs.core_properties.title = dok.judul
-    prs.core_properties.author = dok.penulis
-    prs.core_properties.language = "id-ID"
-    prs.core_properties.created = dok.dibuat_pada.replace(tzinfo=None)
-    s = prs.slides.add_slide(prs.slide_layouts[0])
-    _letak(s.shapes.title, 0.6, 1.2, 12.1, 1.6)
-    s.shapes.title.text = dok.judul
-    sub = s.placeholders[1]
-    _letak(sub, 0.6, 3.1, 12.1, 3.4)
-    _paragraf(sub.text_frame, list(dok.cap), Pt(18))
-    _kaki(s, dok.kaki)
+    prs = _presentasi(dok.judul, dok.penulis, dok.dibuat_pada, list(dok.cap), Pt(18), dok.kaki)
     for b in dok.bagian:
         teks = _irisan(list(b.teks), BARIS_TEKS_PER_SLIDE) if b.teks else []
         tabel = _irisan(b.tabel[1], BARIS_ANAK_PER_SLIDE) if b.tabel else []
