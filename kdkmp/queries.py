@@ -491,13 +491,13 @@ def _posisi_referensi() -> pd.DataFrame:
 def titik_peta(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: str | None = None) -> pd.DataFrame:
     """Bubbles for the map, one per child area: kode, nama, lat, lon (mean of its koperasi's
     reported positions, else the reference's approximate position), jumlah, merah, persen_merah,
-    and the zone counts. Below kecamatan level, one point per koperasi with its zone."""
+    and the zone counts. Below kecamatan level, one point per koperasi with its zone and desa."""
     minggu = _minggu(con, minggu)
     w = ref.cari(wilayah) if wilayah else None
     if w is not None and w.tingkat in ("kecamatan", "desa"):
         syarat, param = saring_wilayah(wilayah, "z")
         return con.execute(f"""
-            SELECT z.kode_koperasi AS kode, z.nama_koperasi AS nama, lp.latitude AS lat, lp.longitude AS lon,
+            SELECT z.kode_koperasi AS kode, z.nama_koperasi AS nama, z.kode_desa, lp.latitude AS lat, lp.longitude AS lon,
                    1 AS jumlah, z.zona, CASE WHEN z.zona = 'merah' THEN 100.0 ELSE 0.0 END AS persen_merah
             FROM zona z JOIN laporan lp ON lp.minggu = z.minggu AND lp.kode_koperasi = z.kode_koperasi
             WHERE z.minggu = $minggu AND {syarat} AND lp.latitude IS NOT NULL AND lp.longitude IS NOT NULL""",

@@ -164,6 +164,7 @@ def _peta(minggu: date, kode: str | None, anak) -> None:
         st.pydeck_chart(charts.peta_zona(titik, batas=batas_wilayah()), height=520)
         st.caption("Posisi perkiraan: titik per wilayah di rata-rata koordinat koperasinya, ukuran menurut jumlah "
                    "koperasi, warna menurut bagian merah. Tanpa peta dasar (tidak ada akses internet).")
-    tanpa_posisi = anak[(anak["jumlah"] > 0) & ~anak["kode"].isin(titik["kode"])]
+    # below kecamatan the points are koperasi: a desa is placed when its koperasi is
+    tanpa_posisi = anak[(anak["jumlah"] > 0) & ~anak["kode"].isin(titik["kode" if per_anak else "kode_desa"])]
     if not tanpa_posisi.empty:
         st.caption(f"Posisi tidak diketahui, tidak digambar di peta: {', '.join(tanpa_posisi['nama'])}.")
