@@ -44,6 +44,37 @@ def salinan_demo(db_demo, tmp_path, monkeypatch):
 
 
 @pytest.fixture
+def kantor_proksi(salinan_demo, tmp_path, monkeypatch):
+    """A factory: kantor_proksi(*pengguna) → (the writable demo database, the state store URL), the
+    app behind a proxy (X-Remote-User → username) with an account for each akses.Pengguna given."""
+    import streamlit as st
+
+    from kdkmp import catatan
+
+    url = f"sqlite:///{tmp_path / 'catatan.sqlite'}"
+    monkeypatch.setenv("KDKMP_STATE_URL", url)
+    lama = st.get_option("server.trustedUserHeaders")
+    st.config.set_option("server.trustedUserHeaders", {"X-Remote-User": "username"})
+
+    def pasang(*pengguna):
+        for p in pengguna:
+            catatan.tambah_akun(p.nama, p.peran, p.wilayah, oleh="uji")
+        return salinan_demo, url
+
+    yield pasang
+    st.config.set_option("server.trustedUserHeaders", lama)
+    catatan.tutup_semua()
+
+
+@pytest.fixture(scope="module")
+def minggu_demo() -> list[tuple]:
+    """The demo weeks of the test areas, as raw frames (the rows db_demo holds)."""
+    from kdkmp import demo
+
+    return list(demo.frame_minggu_semua(MINGGU_UJI, wilayah_kode=WILAYAH_UJI))
+
+
+@pytest.fixture
 def db_kosong(tmp_path) -> Path:
     """A path where no database exists yet."""
     return tmp_path / "kosong.duckdb"

@@ -15,18 +15,10 @@ import pytest
 
 from kdkmp import agregat, ingest, kontrak, queries, rules, snapshot, store
 from kdkmp.kosakata import PILAR, SEMUA_ZONA
-from tests.conftest import MINGGU_UJI, WILAYAH_UJI
 
 LOMBOK_BARAT = "52.01"
 # national, a province, a kabupaten and one of its kecamatan (filled from the data below)
 WILAYAH = [None, "52", LOMBOK_BARAT]
-
-
-@pytest.fixture(scope="module")
-def minggu_demo() -> list[tuple]:
-    from kdkmp import demo
-
-    return list(demo.frame_minggu_semua(MINGGU_UJI, wilayah_kode=WILAYAH_UJI))
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ CLI's exit codes."""
 from __future__ import annotations
 
 import json
-import shutil
 from datetime import date
 
 import pytest
@@ -22,23 +21,9 @@ TEKS = {"analisis": "Merah turun di Gerung.", "hambatan": "Cuaca di pesisir sela
 
 
 @pytest.fixture
-def kantor(db_demo, tmp_path, monkeypatch):
+def kantor(kantor_proksi):
     """The demo database (4 weeks to 16 Nov 2026) behind a proxy with an account per office."""
-    import streamlit as st
-
-    salinan = tmp_path / "kdkmp.duckdb"
-    shutil.copyfile(db_demo, salinan)
-    monkeypatch.setenv("KDKMP_DB", str(salinan))
-    url = f"sqlite:///{tmp_path / 'catatan.sqlite'}"
-    monkeypatch.setenv("KDKMP_STATE_URL", url)
-    for p in (NTB, LOBAR, PUSAT):
-        catatan.tambah_akun(p.nama, p.peran, p.wilayah, oleh="uji")
-    lama = st.get_option("server.trustedUserHeaders")
-    st.config.set_option("server.trustedUserHeaders", {"X-Remote-User": "username"})
-    yield salinan, url
-    st.config.set_option("server.trustedUserHeaders", lama)
-    catatan.tutup_semua()
-    store.tutup_semua()
+    return kantor_proksi(NTB, LOBAR, PUSAT)
 
 
 def buka(nama: str, **param):

@@ -21,18 +21,10 @@ import pandas as pd
 import pytest
 
 from kdkmp import akses, antrian, cli, ingest, snapshot, store
-from tests.conftest import MINGGU_UJI, WILAYAH_UJI
+from tests.conftest import MINGGU_UJI
 
 AKAR = Path(__file__).resolve().parent.parent
 LOMBOK_BARAT = "52.01"
-
-
-@pytest.fixture(scope="module")
-def minggu_demo() -> list[tuple]:
-    """The demo weeks of the test areas, as raw frames (the rows db_demo holds)."""
-    from kdkmp import demo
-
-    return list(demo.frame_minggu_semua(MINGGU_UJI, wilayah_kode=WILAYAH_UJI))
 
 
 @pytest.fixture

@@ -314,23 +314,9 @@ def test_a_load_of_a_week_never_validated_does_not_create_a_state_store(db_demo,
 # ---------------------------------------------------------------- the page
 
 @pytest.fixture
-def kantor(db_demo, tmp_path, monkeypatch):
+def kantor(kantor_proksi):
     """The demo database behind a proxy (X-Remote-User → username) with an account per office."""
-    import streamlit as st
-
-    salinan = tmp_path / "kdkmp.duckdb"
-    shutil.copyfile(db_demo, salinan)
-    monkeypatch.setenv("KDKMP_DB", str(salinan))
-    url = f"sqlite:///{tmp_path / 'catatan.sqlite'}"
-    monkeypatch.setenv("KDKMP_STATE_URL", url)
-    for p in (ADMIN, PUSAT, NTB, LOBAR):
-        catatan.tambah_akun(p.nama, p.peran, p.wilayah, oleh="uji")
-    lama = st.get_option("server.trustedUserHeaders")
-    st.config.set_option("server.trustedUserHeaders", {"X-Remote-User": "username"})
-    yield salinan, url
-    st.config.set_option("server.trustedUserHeaders", lama)
-    catatan.tutup_semua()
-    store.tutup_semua()
+    return kantor_proksi(ADMIN, PUSAT, NTB, LOBAR)
 
 
 def buka(nama: str, **param):
