@@ -894,8 +894,7 @@ def _pelanggaran(tipe: pd.DataFrame) -> list[tuple[str, str, np.ndarray]]:
 @lru_cache(maxsize=1)
 def _referensi_desa() -> pd.Index:
     # the codes alone: wilayah.desa() also slices every code into its ancestors (≈ 0.06 s)
-    t = wilayah.tabel()
-    return pd.Index(t.loc[t["tingkat"] == "desa", "kode"].astype(object))
+    return pd.Index(wilayah.kode_desa_semua().astype(object))
 
 
 def _di_referensi(kode: pd.Series) -> pd.Series:
