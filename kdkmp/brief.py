@@ -41,6 +41,7 @@ from __future__ import annotations
 import io
 import os
 import secrets
+import textwrap
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -771,7 +772,37 @@ class Dokumen:
     bagian: tuple[Bagian, ...]
 
 
-BARIS_TEKS_PER_SLIDE = 9  # paragraphs of a section's text on one slide; the rest continues
+# A section's text box on a slide (12.1 × 5.5 in, 16 pt) holds ≈ 20 lines of ≈ 105 characters. A
+# PMO's analysis may be one long paragraph, so the text is laid out by lines, not paragraphs (9
+# paragraphs a slide let one long paragraph run off the slide); the budget is a little under the
+# box, so that wide letters and the space after each paragraph never push text out.
+KARAKTER_PER_BARIS = 95
+BARIS_PER_SLIDE = 17
+SPASI_PARAGRAF = 0.5  # the 8 pt after a paragraph, in lines of 16 pt text
+
+
+def halaman_teks(paragraf: list[str], karakter: int = KARAKTER_PER_BARIS,
+                 baris: int = BARIS_PER_SLIDE) -> list[list[str]]:
+    """The paragraphs of a section slide by slide: whole paragraphs while they fit; a paragraph
+    longer than the room left is cut between two lines and continues on the next slide."""
+    halaman: list[list[str]] = []
+    kini: list[str] = []
+    terpakai = 0.0
+    for p in paragraf:
+        sisa = textwrap.wrap(p, karakter, break_on_hyphens=False) or [""]
+        while sisa:
+            ruang = int(baris - terpakai)
+            # a new slide rather than a stub of one or two lines at the foot of this one
+            if kini and (ruang < 1 or ruang < min(len(sisa), 3)):
+                halaman.append(kini)
+                kini, terpakai = [], 0.0
+                continue
+            ambil, sisa = sisa[:ruang], sisa[ruang:]
+            kini.append(" ".join(ambil))
+            terpakai += len(ambil) + SPASI_PARAGRAF
+    if kini or not halaman:
+        halaman.append(kini)
+    return halaman
 
 
 def _lebar(b: Bagian, total: float) -> list[float]:
@@ -786,7 +817,7 @@ def pptx_dokumen(dok: Dokumen) -> bytes:
 
     prs = _presentasi(dok.judul, dok.penulis, dok.dibuat_pada, list(dok.cap), Pt(18), dok.kaki)
     for b in dok.bagian:
-        teks = _irisan(list(b.teks), BARIS_TEKS_PER_SLIDE) if b.teks else []
+        teks = halaman_teks(list(b.teks)) if b.teks else []
         tabel = _irisan(b.tabel[1], BARIS_ANAK_PER_SLIDE) if b.tabel else []
         for i, potong in enumerate(teks):
             s = _slide_judul(prs, f"{b.judul} (lanjutan)" if i else b.judul)

@@ -315,3 +315,50 @@ def test_two_submissions_at_once_one_lands_the_other_is_refused(con, url_catatan
     assert all("sudah dikirim oleh budi.lobar pada" in h for h in hasil if h != "ok")
     riwayat = laporan.riwayat("52.01", BULAN, url=url_catatan)
     assert riwayat["aksi"].tolist() == ["simpan", "kirim"]
+
+
+def test_a_long_analysis_continues_over_slides_and_each_slide_keeps_its_text_inside_the_box():
+    """A PMO's analysis as one long paragraph (≈ 4,000 characters) between two short ones. On the
+    slides every word comes once and in order, under the section's title and then "(lanjutan)";
+    and each slide's text, laid out again here with real font metrics (DejaVu Sans, wider than the
+    slides' Calibri) at 16 pt in the box's 12.1 × 5.5 in less python-pptx's default margins, is no
+    taller than the box."""
+    import io
+    from datetime import datetime
+
+    from fpdf import FPDF
+    from pptx import Presentation
+
+    from kdkmp import brief
+
+    kalimat = ("Pembangunan gerai di kecamatan pesisir terhambat karena lahan belum bersertifikat, cuaca "
+               "buruk sejak awal bulan, dan tenaga kerja lokal yang terbatas selama musim tanam. ")
+    teks = ("Ringkasan: tiga kecamatan tertinggal.", (kalimat * 24).strip(), "Tindak lanjut minggu depan.")
+    dok = brief.Dokumen(judul="Uji", cap=("Status: Draf",), kaki="kaki", penulis="uji", dibuat_pada=datetime(2026, 11, 30),
+                        bagian=(brief.Bagian(judul="Analisis", teks=teks),))
+    slide = [s for s in Presentation(io.BytesIO(brief.pptx_dokumen(dok))).slides][1:]  # after the title slide
+    assert [s.shapes.title.text for s in slide] == ["Analisis"] + ["Analisis (lanjutan)"] * (len(slide) - 1)
+    assert len(slide) >= 3  # ≈ 4,000 characters do not fit on two slides of ≈ 20 lines
+    kotak = [next(b for b in s.shapes if b.has_text_frame and b != s.shapes.title and b.text_frame.text != "kaki")
+             for s in slide]
+    paragraf = [[p.text for p in k.text_frame.paragraphs] for k in kotak]
+    assert " ".join(" ".join(p) for p in paragraf).split() == " ".join(teks).split()
+
+    ukur = FPDF(unit="pt")
+    ukur.add_font("DejaVu", "", str(brief.jalur_huruf()[""]))
+    ukur.set_font("DejaVu", "", 16)
+    lebar, tinggi = 12.1 * 72 - 2 * 7.2, 5.5 * 72 - 2 * 3.6  # python-pptx's insets: 0.1 in left/right, 0.05 in top/bottom
+
+    def baris_terbungkus(p: str) -> int:
+        n, kini = 1, ""
+        for kata in p.split():
+            coba = f"{kini} {kata}".strip()
+            if kini and ukur.get_string_width(coba) > lebar:
+                n, kini = n + 1, kata
+            else:
+                kini = coba
+        return n
+
+    for k, ps in zip(kotak, paragraf):
+        assert k.text_frame.word_wrap
+        assert sum(baris_terbungkus(p) * 16 * 1.2 + 8 for p in ps) <= tinggi, ps
