@@ -178,7 +178,8 @@ PESAN_SIAPKAN_LOGIN = ("Dasbor ini belum dipasang dengan login, sehingga hanya b
 def tentukan_pengguna(permintaan: Permintaan, cari_akun) -> Pengguna:
     """The request's Pengguna, or AksesDitolak with the sentence to show.
 
-    `cari_akun(nama) -> (peran, wilayah, aktif) | None` reads the account table (the state store).
+    `cari_akun(nama) -> (peran, wilayah, aktif, nama_akun) | None` reads the account table (the
+    state store; names match ignoring case, and the user is named as the account spells it).
     """
     if permintaan.cara_login is not None:
         if not permintaan.nama_pengguna:
@@ -189,7 +190,7 @@ def tentukan_pengguna(permintaan: Permintaan, cari_akun) -> Pengguna:
         if akun is None:
             raise AksesDitolak(f"Akun '{nama}' belum terdaftar di dasbor ini; minta admin PMO pusat menambahkannya "
                                f"(python -m kdkmp pengguna tambah {nama} --peran … --wilayah …).")
-        peran, kode_wilayah, aktif = akun
+        peran, kode_wilayah, aktif, nama = akun
         if not aktif:
             raise AksesDitolak(f"Akun '{nama}' sudah dinonaktifkan; minta admin PMO pusat mengaktifkannya kembali.")
         return Pengguna(nama=nama, peran=peran, wilayah=kode_wilayah, cara_masuk=permintaan.cara_login)

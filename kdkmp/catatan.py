@@ -759,14 +759,16 @@ def ganti_sandi(nama: str, sandi: str, *, oleh: str, konteks: Mapping | None = N
     _segarkan_htpasswd(url)
 
 
-def cari_akun(nama: str, url: str | None = None) -> tuple[str, str | None, bool] | None:
-    """(peran, wilayah, aktif) of a user name, ignoring case; None when there is no such account
-    (also for a name that could never be one). The shape `akses.tentukan_pengguna` expects."""
+def cari_akun(nama: str, url: str | None = None) -> tuple[str, str | None, bool, str] | None:
+    """(peran, wilayah, aktif, the name as the account spells it) of a user name, ignoring case;
+    None when there is no such account (also for a name that could never be one). The shape
+    `akses.tentukan_pengguna` expects: whoever signs in as "Sari" acts, and is audited, as "sari"."""
     if not nama or not _POLA_NAMA.fullmatch(nama.strip()):
         return None
     with _toko(url).transaksi() as k:
-        r = k.jalankan("SELECT peran, wilayah, aktif FROM akun WHERE lower(nama_pengguna) = lower(?)", [nama.strip()])
-    return (r[0][0], r[0][1], bool(r[0][2])) if r else None
+        r = k.jalankan("SELECT peran, wilayah, aktif, nama_pengguna FROM akun WHERE lower(nama_pengguna) = lower(?)",
+                       [nama.strip()])
+    return (r[0][0], r[0][1], bool(r[0][2]), r[0][3]) if r else None
 
 
 def periksa_sandi(nama: str, sandi: str, url: str | None = None) -> bool:

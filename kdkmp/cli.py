@@ -189,7 +189,7 @@ def _pengguna_oleh(args, akibat: str):
         raise Ditolak(f"Akun '{nama}' (--oleh) tidak terdaftar di {catatan.tampilan_url(_url_catatan(args))}; "
                       f"{akibat} (tambahkan dengan: python -m kdkmp pengguna tambah {nama} --peran … --wilayah …, "
                       "atau jalankan tanpa --oleh).")
-    peran, kode, aktif = akun
+    peran, kode, aktif, nama = akun  # the account's own spelling in the audit trail, whatever the case typed
     if not aktif:
         raise Ditolak(f"Akun '{nama}' (--oleh) sudah dinonaktifkan; {akibat}.")
     return akses.Pengguna(nama=nama, peran=peran, wilayah=kode, cara_masuk="cli")

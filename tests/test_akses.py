@@ -16,7 +16,9 @@ AKUN = {"ntb": ("provinsi", "52", True), "lobar": ("kabupaten", "52.01", True), 
 
 
 def cari(nama):
-    return AKUN.get(nama)
+    """As catatan.cari_akun: ignoring case, with the account's own spelling."""
+    kunci = next((k for k in AKUN if k.lower() == nama.lower()), None)
+    return (*AKUN[kunci], kunci) if kunci else None
 
 
 # ---------------------------------------------------------------- the identity decision
@@ -51,6 +53,12 @@ def test_with_sign_in_configured_no_identity_is_refused_even_from_loopback(cara)
 def test_a_known_account_becomes_its_pengguna():
     p = tentukan_pengguna(Permintaan(nama_pengguna=" ntb ", alamat_klien=None, cara_login="proksi"), cari)
     assert (p.nama, p.peran, p.wilayah, p.cara_masuk) == ("ntb", "provinsi", "52", "proksi")
+
+
+def test_a_name_sent_in_another_case_is_named_as_the_account_spells_it():
+    # a single sign-on that sends "NTB": the audit trail and the screen say "ntb", as everywhere else
+    p = tentukan_pengguna(Permintaan(nama_pengguna="NTB", alamat_klien=None, cara_login="sso"), cari)
+    assert (p.nama, p.peran, p.wilayah) == ("ntb", "provinsi", "52")
 
 
 @pytest.mark.parametrize("nama, pesan", [

@@ -183,7 +183,7 @@ def test_the_admin_adds_an_account_on_its_page_and_sees_it_in_the_audit_trail(ka
     at.button[0].click().run()  # the form's submit button
     assert not at.exception
     assert any("Akun sumbawa ditambahkan" in s.value for s in at.success)
-    assert catatan.cari_akun("sumbawa") == ("kabupaten", "52.04", True)
+    assert catatan.cari_akun("sumbawa") == ("kabupaten", "52.04", True, "sumbawa")
     jejak = at.dataframe[1].value
     assert jejak.iloc[0][["Oleh", "Peristiwa"]].tolist() == ["admin1", "Akun ditambahkan"]
     assert "peran: kabupaten" in jejak.iloc[0]["Rincian"] and "{" not in jejak.iloc[0]["Rincian"]

@@ -34,7 +34,7 @@ def test_a_new_store_gets_the_latest_schema_and_migrating_again_changes_nothing(
     catatan.tambah_akun("budi", "pusat", oleh="uji", url=url_catatan)
     catatan.tutup_semua()  # a new process: the store is looked at again
     assert catatan.siapkan(url_catatan) == TERBARU
-    assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True)
+    assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True, "budi")
     assert len(jejak(url_catatan)) == 1
 
 
@@ -47,7 +47,7 @@ def test_a_later_migration_is_applied_once_and_keeps_the_data(url_catatan, monke
     assert catatan.siapkan(url_catatan) == TERBARU + 1
     catatan.tutup_semua()
     assert catatan.siapkan(url_catatan) == TERBARU + 1  # a second start applies nothing (the CREATE would fail)
-    assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True)
+    assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True, "budi")
 
 
 def test_a_store_with_a_newer_schema_than_the_code_is_refused(url_catatan, monkeypatch):
@@ -105,8 +105,8 @@ def test_sqlite_store_is_in_wal_mode(catatan_sqlite):
 def test_an_added_account_is_found_ignoring_case_and_audited(url_catatan):
     hasil = catatan.tambah_akun("Sari.NTB", "provinsi", "52", oleh="admin1", url=url_catatan)
     assert hasil == {"nama_pengguna": "Sari.NTB", "peran": "provinsi", "wilayah": "52", "aktif": True}
-    assert catatan.cari_akun("sari.ntb", url=url_catatan) == ("provinsi", "52", True)
-    assert catatan.cari_akun("SARI.NTB ", url=url_catatan) == ("provinsi", "52", True)
+    assert catatan.cari_akun("sari.ntb", url=url_catatan) == ("provinsi", "52", True, "Sari.NTB")
+    assert catatan.cari_akun("SARI.NTB ", url=url_catatan) == ("provinsi", "52", True, "Sari.NTB")
     assert catatan.cari_akun("sari", url=url_catatan) is None
     daftar = catatan.daftar_akun(url=url_catatan)
     assert daftar[["nama_pengguna", "peran", "wilayah", "aktif", "ada_sandi", "dibuat_oleh", "diubah_oleh"]].values.tolist() \
@@ -119,7 +119,7 @@ def test_an_added_account_is_found_ignoring_case_and_audited(url_catatan):
 
 def test_a_wilayah_code_is_stored_normalised(url_catatan):
     catatan.tambah_akun("jember", "kabupaten", " 35.09 ", oleh="admin", url=url_catatan)
-    assert catatan.cari_akun("jember", url=url_catatan) == ("kabupaten", "35.09", True)
+    assert catatan.cari_akun("jember", url=url_catatan) == ("kabupaten", "35.09", True, "jember")
 
 
 @pytest.mark.parametrize(("peran", "kode", "kalimat"), [
@@ -151,7 +151,7 @@ def test_a_user_name_taken_in_another_case_is_refused_and_the_first_is_kept(url_
     with pytest.raises(catatan.CatatanDitolak,
                        match=r"Nama pengguna 'BUDI' sudah terdaftar sebagai 'Budi' \(huruf besar/kecil tidak dibedakan\)"):
         catatan.tambah_akun("BUDI", "pusat", oleh="admin", url=url_catatan)
-    assert catatan.cari_akun("budi", url=url_catatan) == ("provinsi", "52", True)
+    assert catatan.cari_akun("budi", url=url_catatan) == ("provinsi", "52", True, "Budi")
     assert jejak(url_catatan)["peristiwa"].tolist() == ["akun_tambah"]
 
 
@@ -173,7 +173,7 @@ def test_changing_role_and_wilayah_is_audited_with_before_and_after(url_catatan)
         {"nama_pengguna": "budi", "peran": "kabupaten", "wilayah": "52.01", "aktif": True}
     # a national role drops the wilayah by itself
     assert catatan.ubah_akun("budi", oleh="admin2", peran="pusat", url=url_catatan)["wilayah"] is None
-    assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True)
+    assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True, "budi")
     j = jejak(url_catatan)
     assert j["peristiwa"].tolist() == ["akun_ubah", "akun_ubah", "akun_tambah"]
     assert j["oleh"].tolist() == ["admin2", "admin2", "admin"]
@@ -199,18 +199,18 @@ def test_a_bad_change_is_refused_and_the_account_stays_as_it_was(url_catatan, ub
     catatan.tambah_akun("budi", "provinsi", "52", oleh="admin", url=url_catatan)
     if kalimat is None:
         catatan.ubah_akun("budi", oleh="admin", url=url_catatan, **ubah)
-        assert catatan.cari_akun("budi", url=url_catatan) == ("provinsi", "61", True)
+        assert catatan.cari_akun("budi", url=url_catatan) == ("provinsi", "61", True, "budi")
         return
     with pytest.raises(catatan.CatatanDitolak, match=kalimat):
         catatan.ubah_akun("budi", oleh="admin", url=url_catatan, **ubah)
-    assert catatan.cari_akun("budi", url=url_catatan) == ("provinsi", "52", True)
+    assert catatan.cari_akun("budi", url=url_catatan) == ("provinsi", "52", True, "budi")
     assert jejak(url_catatan)["peristiwa"].tolist() == ["akun_tambah"]
 
 
 def test_deactivating_and_activating_are_their_own_audit_events_and_repeats_change_nothing(url_catatan):
     catatan.tambah_akun("budi", "kabupaten", "35.09", oleh="admin", url=url_catatan)
     assert catatan.nonaktifkan_akun("budi", oleh="admin", url=url_catatan)["aktif"] is False
-    assert catatan.cari_akun("budi", url=url_catatan) == ("kabupaten", "35.09", False)
+    assert catatan.cari_akun("budi", url=url_catatan) == ("kabupaten", "35.09", False, "budi")
     assert catatan.nonaktifkan_akun("budi", oleh="admin", url=url_catatan) is None
     assert catatan.aktifkan("budi", oleh="admin", url=url_catatan)["aktif"] is True
     j = jejak(url_catatan)
@@ -259,7 +259,7 @@ def test_an_account_change_and_its_audit_row_are_written_together_or_not_at_all(
     with pytest.raises(RuntimeError):
         catatan.nonaktifkan_akun("budi", oleh="admin", url=url_catatan)
     monkeypatch.undo()
-    assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True)
+    assert catatan.cari_akun("budi", url=url_catatan) == ("pusat", None, True, "budi")
 
 
 # ---------------------------------------------------------------- the audit trail
@@ -370,7 +370,7 @@ def test_an_htpasswd_file_that_cannot_be_written_says_the_change_was_saved(url_c
     with pytest.raises(catatan.HtpasswdGagal, match=r"Perubahan akun sudah disimpan, tetapi berkas htpasswd .* tidak "
                                                      r"dapat ditulis: .*; perbaiki lalu jalankan `python -m kdkmp pengguna htpasswd"):
         catatan.tambah_akun("sari", "pusat", oleh="admin", sandi="sandi-sari-1", url=url_catatan)
-    assert catatan.cari_akun("sari", url=url_catatan) == ("pusat", None, True)
+    assert catatan.cari_akun("sari", url=url_catatan) == ("pusat", None, True, "sari")
 
 
 # ---------------------------------------------------------------- concurrent writers and a week load

@@ -49,7 +49,7 @@ def test_adding_the_first_admin_with_a_password_from_stdin(kdkmp):
                                 masukan="sandi-admin-1\n")
     assert (kode, galat) == (0, "")
     assert keluar == "Akun admin1 ditambahkan: peran admin, wilayah nasional, dengan sandi.\n"
-    assert catatan.cari_akun("ADMIN1", url=kdkmp.url) == ("admin", None, True)
+    assert catatan.cari_akun("ADMIN1", url=kdkmp.url) == ("admin", None, True, "admin1")
     assert catatan.periksa_sandi("admin1", "sandi-admin-1", url=kdkmp.url)
     j = catatan.baca_jejak(url=kdkmp.url)
     assert j[["oleh", "peristiwa"]].values.tolist() == [["Rina", "akun_tambah"]]
@@ -100,7 +100,7 @@ def test_a_refused_account_command_exits_2_with_one_sentence_and_changes_nothing
     assert len(galat.strip().splitlines()) == 1
     if kalimat is not None:
         assert galat == kalimat + "\n"
-    assert catatan.cari_akun("sari", url=kdkmp.url) == ("provinsi", "52", True)
+    assert catatan.cari_akun("sari", url=kdkmp.url) == ("provinsi", "52", True, "sari")
     assert len(catatan.daftar_akun(url=kdkmp.url)) == 1
     assert catatan.baca_jejak(url=kdkmp.url)["id"].tolist() == sebelum["id"].tolist()
 

@@ -357,16 +357,18 @@ def test_a_kabupaten_account_loads_its_own_area_by_default_is_refused_elsewhere_
     assert sidik(db) == sebelum
     # a file wholly outside its area (Kalimantan Barat's rows) is refused too, and audited
     kalbar = tulis(tmp_path / "kalbar.csv", frame[frame["kode_desa"].str.startswith("61.")])
-    kode, _, err = ingest_cli(kalbar, "--replace", "--oleh", "lobar", "--db", db, capsys=capsys)
+    kode, _, err = ingest_cli(kalbar, "--replace", "--oleh", "LOBAR", "--db", db, capsys=capsys)
     assert kode == 2 and "berada di luar wilayah 52.01" in err
     assert sidik(db) == sebelum
-    kode, out, err = ingest_cli(berkas, "--replace", "--oleh", "lobar", "--db", db, capsys=capsys)
+    # the account typed in another case acts, and is recorded, as the account spells itself
+    kode, out, err = ingest_cli(berkas, "--replace", "--oleh", "LoBar", "--db", db, capsys=capsys)
     assert kode == 0, err
     assert "untuk 52.01 (Kabupaten Lombok Barat)" in out
     assert baca(db, "SELECT dimuat_oleh, wilayah FROM batch ORDER BY batch_id DESC LIMIT 1") == [("lobar", "52.01")]
     jejak = catatan.baca_jejak(oleh="lobar", url=url).sort_values("id")
     # two refusals (another kabupaten asked for; a file of another province), then the load
     assert list(jejak["peristiwa"]) == ["muat_ditolak", "muat_ditolak", "ganti"]
+    assert list(jejak["oleh"]) == ["lobar"] * 3
     assert list(jejak["wilayah"]) == ["52.02", "52.01", "52.01"]
     alasan = [json.loads(r)["alasan"] for r in jejak["rincian"].iloc[:2]]
     assert "di luar cakupan akun Anda" in alasan[0] and "berada di luar wilayah 52.01" in alasan[1]
