@@ -32,6 +32,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -228,6 +229,23 @@ def _hentikan(proses: subprocess.Popen) -> None:
         proses.kill()
 
 
+@contextmanager
+def profil(berkas: str | None, pids: list[int]):
+    """py-spy sampling the first app process meanwhile (collapsed stacks, one line per stack with its
+    sample count: `sort -k2` or a flame graph tool reads them); nothing without `berkas`."""
+    if not berkas or not pids:
+        yield
+        return
+    proses = subprocess.Popen(["py-spy", "record", "--pid", str(pids[0]), "--rate", "250", "--format", "raw",
+                               "--output", berkas, "--gil", "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    time.sleep(1)  # py-spy attaches
+    try:
+        yield
+    finally:
+        proses.send_signal(signal.SIGINT)
+        proses.wait(timeout=30)
+
+
 def persentil(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
@@ -263,6 +281,8 @@ def main() -> int:
     ap.add_argument("--batas", type=float, default=180, help="seconds a session may take")
     ap.add_argument("--skenario", choices=("campuran", "nasional", "kabupaten"), default="campuran",
                     help="what each session opens (see susun_pengguna)")
+    ap.add_argument("--profil", metavar="FILE",
+                    help="sample the (first) app process with py-spy during the last wave; collapsed stacks to FILE")
     ap.add_argument("--berat", type=int, default=0, metavar="B",
                     help="meanwhile B sessions keep opening the national intervention list (at most 5)")
     args = ap.parse_args()
@@ -302,7 +322,8 @@ def main() -> int:
         for n, ulang in putaran:
             for r in range(ulang):
                 cpu_awal = sum(cpu_detik(p) for p in pids)
-                hasil, dinding = asyncio.run(dengan_berat(url_untuk, pengguna[:n], berat, args.sandi, args.batas))
+                with profil(args.profil if (n, r + 1) == putaran[-1] else None, pids):
+                    hasil, dinding = asyncio.run(dengan_berat(url_untuk, pengguna[:n], berat, args.sandi, args.batas))
                 if ulang > 1:
                     print(f"putaran {r + 1}/{ulang}:", end=" ")
                 cetak(n, hasil, dinding, sum(cpu_detik(p) for p in pids) - cpu_awal, pids, bool(berat))
