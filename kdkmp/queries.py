@@ -155,7 +155,7 @@ class _Potongan:
 _semua: dict[tuple, object] = {}
 _kunci_hitung: dict[tuple, threading.Lock] = {}
 _kunci_semua = threading.Lock()
-BATAS_SEMUA = 64  # entries (a level's figure of one week); older versions' entries go first
+BATAS_SEMUA = 256  # entries (a figure of one level and week, ≈ 30 per version); older versions go first
 
 
 def _semua_wilayah(nama: str, *kunci):
