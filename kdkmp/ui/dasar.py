@@ -90,9 +90,10 @@ def _grafik(nama_grafik: str, nama_kueri: str, identitas: tuple, db: str, cakupa
 
 def grafik(buat, kueri, *args, argumen: tuple = (), **kwargs):
     """`buat(tanya(kueri, *args, **kwargs), *argumen)`, a chart (a Vega-Lite spec, a Plotly figure)
-    built once per data version, scope and arguments and then shared by every session: building the
-    figures was a fifth of an area view's server time, and st.vega_lite_chart / st.plotly_chart only
-    read it.
+    or any other piece made from one read (a sentence, a table's HTML), built once per data version,
+    scope and arguments and then shared by every session: building the figures was a fifth of an
+    area view's server time, and st.vega_lite_chart / st.plotly_chart only read it. `buat` must not
+    change what it is given, and what it returns is shared: nobody may change it either.
     The query's own cache and scope check apply as in `tanya`."""
     db = str(store.lokasi_db())
     try:
