@@ -122,13 +122,14 @@ def agregat_diketahui(berlaku: bool | None, versi: tuple | None = None):
 
 
 # ---------------------------------------------------------------- every area of a level at once
-# A kabupaten office's first view read its figures from the aggregates with a dozen queries of its
-# own (≈ 70 ms of CPU, most of it fixed cost per query: planning, the reference's desa counted
-# again, frames built), and the next kabupaten did the same. The aggregates are per kecamatan, so
-# one query gives a figure for every area of a level as cheaply as for one: when the data version
-# is known, the first view of a level reads it for all its areas and every later one cuts its rows
-# out (≈ 0.1 ms). The same SQL answers one area (its filter instead of the grouping) when the
-# version is unknown (the CLI, a one-off read), so both ways give the same frames (tested).
+# A kabupaten office's first view read its figures from the aggregates with ten queries of its own
+# (≈ 58 ms of CPU on the national demo, most of it fixed cost per query: planning, the reference's
+# desa counted again, frames built), and the next kabupaten did the same. The aggregates are per
+# kecamatan, so one query gives a figure for every area of a level for little more than one area
+# costs: when the data version is known, the first view at a level reads each figure for all its
+# areas (≈ 0.25 s for the kabupaten, once per version and process) and every view cuts its rows out
+# (≈ 6 ms for the ten). The same SQL answers one area (its filter instead of the grouping) when
+# the version is unknown (the CLI, a one-off read), so both ways give the same frames (tested).
 
 @dataclass(frozen=True)
 class _Potongan:
@@ -176,7 +177,12 @@ def _sekali(kunci: tuple, hitung):
         with _kunci_semua:
             if kunci in _semua:
                 return _semua[kunci]
-        nilai = hitung()
+        try:
+            nilai = hitung()
+        except BaseException:
+            with _kunci_semua:
+                _kunci_hitung.pop(kunci, None)
+            raise
         with _kunci_semua:
             while len(_semua) >= BATAS_SEMUA:
                 tua = next(iter(_semua))
