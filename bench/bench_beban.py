@@ -21,10 +21,11 @@ time-outs), server CPU seconds per session and each process's memory. `--putaran
 the largest N R times and prints memory per round (a leak check). `--skenario nasional` /
 `kabupaten` make every session open only the national overview / its kabupaten's view;
 `--berat 5` keeps 5 sessions opening the national intervention list meanwhile (does a heavy page
-stall the others?). Targets (issue 14): one process,
-25 concurrent national-overview sessions p95 ≤ 3 s, kabupaten views p95 ≤ 1.5 s; two processes
-≥ 1.7× the sessions per second of one at the same p95; ≤ 1.5 GB per process after 50 sessions and
-no growth over 10 rounds of 50. Loopback only; every session is bounded by --batas seconds.
+stall the others?). `--profil FILE` samples the first app process with py-spy (on PATH) during the
+last wave: only the thread holding the GIL, so where the Python time goes (DuckDB's work between
+is not in it). Targets (issue 14): one process, 25 concurrent national-overview sessions p95 ≤ 3 s,
+kabupaten views p95 ≤ 1.5 s; two processes ≥ 1.7× the sessions per second of one at the same p95;
+≤ 1.5 GB per process after 50 sessions and no growth over 10 rounds of 50. Loopback only; every session is bounded by --batas seconds.
 """
 
 from __future__ import annotations
