@@ -282,6 +282,8 @@ def main() -> int:
     ap.add_argument("--batas", type=float, default=180, help="seconds a session may take")
     ap.add_argument("--skenario", choices=("campuran", "nasional", "kabupaten"), default="campuran",
                     help="what each session opens (see susun_pengguna)")
+    ap.add_argument("--tanpa-pemanasan", action="store_true",
+                    help="no warm-up wave: the first wave also pays what the first office of the day pays")
     ap.add_argument("--profil", metavar="FILE",
                     help="sample the (first) app process with py-spy during the last wave; collapsed stacks to FILE")
     ap.add_argument("--berat", type=int, default=0, metavar="B",
@@ -316,8 +318,9 @@ def main() -> int:
             return alamat[zlib.crc32(p.nama.encode()) % len(alamat)]
 
         # Warm-up: every process opens every page once (the first office of the day pays for the
-        # caches; the Monday peak comes after it).
-        for dasar in alamat:
+        # caches, the national figures and each level's figures for all its areas; the Monday peak
+        # comes after it). --tanpa-pemanasan: the wave pays them too.
+        for dasar in ([] if args.tanpa_pemanasan else alamat):
             asyncio.run(gelombang(lambda p, d=dasar: d, pengguna[:4] + berat[:1], args.sandi, args.batas))
         putaran = [(n, 1) for n in daftar_n[:-1]] + [(daftar_n[-1], args.putaran)]
         for n, ulang in putaran:
