@@ -21,10 +21,11 @@ time-outs), server CPU seconds per session and each process's memory. `--putaran
 the largest N R times and prints memory per round (a leak check). `--skenario nasional` /
 `kabupaten` make every session open only the national overview / its kabupaten's view;
 `--berat 5` keeps 5 sessions opening the national intervention list meanwhile (does a heavy page
-stall the others?). Targets (issue 14): one process,
-25 concurrent national-overview sessions p95 ≤ 3 s, kabupaten views p95 ≤ 1.5 s; two processes
-≥ 1.7× the sessions per second of one at the same p95; ≤ 1.5 GB per process after 50 sessions and
-no growth over 10 rounds of 50. Loopback only; every session is bounded by --batas seconds.
+stall the others?). `--profil FILE` samples the first app process with py-spy (on PATH) during the
+last wave: only the thread holding the GIL, so where the Python time goes (DuckDB's work between
+is not in it). Targets (issue 14): one process, 25 concurrent national-overview sessions p95 ≤ 3 s,
+kabupaten views p95 ≤ 1.5 s; two processes ≥ 1.7× the sessions per second of one at the same p95;
+≤ 1.5 GB per process after 50 sessions and no growth over 10 rounds of 50. Loopback only; every session is bounded by --batas seconds.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import signal
 import statistics
 import subprocess
 import sys
@@ -228,6 +230,23 @@ def _hentikan(proses: subprocess.Popen) -> None:
         proses.kill()
 
 
+@contextmanager
+def profil(berkas: str | None, pids: list[int]):
+    """py-spy sampling the first app process meanwhile (collapsed stacks, one line per stack with its
+    sample count: `sort -k2` or a flame graph tool reads them); nothing without `berkas`."""
+    if not berkas or not pids:
+        yield
+        return
+    proses = subprocess.Popen(["py-spy", "record", "--pid", str(pids[0]), "--rate", "250", "--format", "raw",
+                               "--output", berkas, "--gil", "--nonblocking"], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    time.sleep(1)  # py-spy attaches
+    try:
+        yield
+    finally:
+        proses.send_signal(signal.SIGINT)
+        proses.wait(timeout=30)
+
+
 def persentil(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
@@ -263,6 +282,10 @@ def main() -> int:
     ap.add_argument("--batas", type=float, default=180, help="seconds a session may take")
     ap.add_argument("--skenario", choices=("campuran", "nasional", "kabupaten"), default="campuran",
                     help="what each session opens (see susun_pengguna)")
+    ap.add_argument("--tanpa-pemanasan", action="store_true",
+                    help="no warm-up wave: the first wave also pays what the first office of the day pays")
+    ap.add_argument("--profil", metavar="FILE",
+                    help="sample the (first) app process with py-spy during the last wave; collapsed stacks to FILE")
     ap.add_argument("--berat", type=int, default=0, metavar="B",
                     help="meanwhile B sessions keep opening the national intervention list (at most 5)")
     args = ap.parse_args()
@@ -295,14 +318,16 @@ def main() -> int:
             return alamat[zlib.crc32(p.nama.encode()) % len(alamat)]
 
         # Warm-up: every process opens every page once (the first office of the day pays for the
-        # caches; the Monday peak comes after it).
-        for dasar in alamat:
+        # caches, the national figures and each level's figures for all its areas; the Monday peak
+        # comes after it). --tanpa-pemanasan: the wave pays them too.
+        for dasar in ([] if args.tanpa_pemanasan else alamat):
             asyncio.run(gelombang(lambda p, d=dasar: d, pengguna[:4] + berat[:1], args.sandi, args.batas))
         putaran = [(n, 1) for n in daftar_n[:-1]] + [(daftar_n[-1], args.putaran)]
         for n, ulang in putaran:
             for r in range(ulang):
                 cpu_awal = sum(cpu_detik(p) for p in pids)
-                hasil, dinding = asyncio.run(dengan_berat(url_untuk, pengguna[:n], berat, args.sandi, args.batas))
+                with profil(args.profil if (n, r + 1) == putaran[-1] else None, pids):
+                    hasil, dinding = asyncio.run(dengan_berat(url_untuk, pengguna[:n], berat, args.sandi, args.batas))
                 if ulang > 1:
                     print(f"putaran {r + 1}/{ulang}:", end=" ")
                 cetak(n, hasil, dinding, sum(cpu_detik(p) for p in pids) - cpu_awal, pids, bool(berat))

@@ -56,11 +56,14 @@ def _panjang_anak(kode: str | None) -> int:
     return {None: 2, 2: 5, 5: 8}[None if kode is None else len(kode)]
 
 
-def periksa_sama_dengan_baris(db: Path, pakai_agregat: bool) -> None:
-    """Every area query on every week and area equals the counts from the rows."""
+def periksa_sama_dengan_baris(db: Path, pakai_agregat: bool, sekaligus: bool = False) -> None:
+    """Every area query on every week and area equals the counts from the rows; with `sekaligus`,
+    as the app reads them (the data version known: every area of a level read at once)."""
     zona, lap, semua_minggu = _baris(db)
     kecamatan = sorted(lap.loc[lap["kode_desa"].str.startswith(LOMBOK_BARAT + "."), "kode_desa"].str[:8])[0]
     con = store.sambungan_baca(db)
+    versi = queries.agregat_diketahui(None, (str(db), store.identitas_file(db)) if sekaligus else None)
+    versi.__enter__()
     try:
         assert agregat.berlaku(con) is pakai_agregat
         for i, minggu in enumerate(semua_minggu):
@@ -124,6 +127,7 @@ def periksa_sama_dengan_baris(db: Path, pakai_agregat: bool) -> None:
             assert dict(zip(zip(tren["minggu"].dt.date, tren["zona"]), tren["jumlah"])) == _hitung(
                 _di(zona, kode), "minggu", "zona"), f"tren {kode}"
     finally:
+        versi.__exit__(None, None, None)
         con.close()
 
 
@@ -146,13 +150,15 @@ def muat_lombok_barat(db: Path, minggu_demo: list, indeks: int = -1) -> None:
     store.tutup_semua()
 
 
-def test_a_new_database_s_aggregates_equal_the_rows(db):
-    periksa_sama_dengan_baris(db, pakai_agregat=True)
+@pytest.mark.parametrize("sekaligus", [False, True])
+def test_a_new_database_s_aggregates_equal_the_rows(db, sekaligus):
+    periksa_sama_dengan_baris(db, pakai_agregat=True, sekaligus=sekaligus)
 
 
-def test_a_kabupaten_reload_of_the_latest_week_refreshes_that_week(db, minggu_demo):
+@pytest.mark.parametrize("sekaligus", [False, True])
+def test_a_kabupaten_reload_of_the_latest_week_refreshes_that_week(db, minggu_demo, sekaligus):
     muat_lombok_barat(db, minggu_demo)
-    periksa_sama_dengan_baris(db, pakai_agregat=True)
+    periksa_sama_dengan_baris(db, pakai_agregat=True, sekaligus=sekaligus)
 
 
 def test_a_kabupaten_reload_of_an_earlier_week_and_a_withdrawal_and_restore(db, minggu_demo):
@@ -211,6 +217,45 @@ def test_the_aggregates_and_the_rows_give_identical_frames(db, minggu_demo, monk
             pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)  # map positions: sums of doubles
         else:
             assert a == b
+
+
+def test_every_area_of_a_level_read_at_once_gives_each_area_s_own_frames(db, minggu_demo):
+    # the app reads a level's figures for all its areas once per data version and cuts each area's
+    # rows out: the same frames, to the last bit and dtype, as reading that area alone; and a new
+    # version (a reload of Lombok Barat) is read again, not served from the old one
+    kueri = [queries.hitung_zona, queries.zona_per_anak, queries.rekap_anak, queries.posisi_anak,
+             queries.kendala_per_zona, queries.transisi_zona, queries.hitung_pergerakan, queries.rata_pilar]
+    for putaran in range(2):
+        con = store.sambungan_baca(db)
+        minggu = queries.daftar_minggu(con)
+        provinsi = [r[0] for r in con.execute("SELECT DISTINCT kode_provinsi FROM laporan ORDER BY 1").fetchall()]
+        kabupaten = [r[0] for r in con.execute("SELECT DISTINCT kode_kabupaten FROM laporan ORDER BY 1").fetchall()]
+        kecamatan = [r[0] for r in con.execute("SELECT DISTINCT kode_kecamatan FROM laporan ORDER BY 1").fetchall()]
+        # areas without a report too: a province, a kabupaten and a kecamatan of the reference that have none
+        kosong = [k for k in ("11", "11.01", "11.01.01") if k not in (*provinsi, *kabupaten, *kecamatan)]
+        assert kosong
+        versi = (str(db), store.identitas_file(db))
+        dibandingkan = 0
+        for m in (minggu[0], minggu[-1]):
+            for w in (*provinsi, *kabupaten, *kecamatan[:20], *kosong):
+                daftar = [*kueri, lambda con, m, w: queries.tren_zona(con, w)]
+                if len(w) == 8:
+                    daftar = [f for f in daftar if f not in (queries.zona_per_anak, queries.rekap_anak,
+                                                             queries.posisi_anak)]  # children are desa: rows
+                for f in daftar:
+                    with queries.agregat_diketahui(True, None):
+                        sendiri = f(con, m, w)
+                    with queries.agregat_diketahui(True, versi):
+                        sekaligus = f(con, m, w)
+                    if isinstance(sendiri, pd.DataFrame):
+                        pd.testing.assert_frame_equal(sekaligus, sendiri, check_exact=True, obj=f"{m} {w}")
+                    else:
+                        assert sekaligus == sendiri, (m, w)
+                    dibandingkan += 1
+        assert dibandingkan > 500
+        con.close()
+        if putaran == 0:
+            muat_lombok_barat(db, minggu_demo)
 
 
 # ---------------------------------------------------------------- a scoped refresh

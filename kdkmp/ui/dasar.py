@@ -28,7 +28,7 @@ def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, 
         kwargs = (*kwargs, ("cakupan", cakupan))
     con = store.sambungan_baca(db)
     try:
-        with queries.agregat_diketahui(_agregat_berlaku(con, db, identitas)):
+        with queries.agregat_diketahui(*_versi_data(con, db, identitas)):
             return fungsi(con, *args, **dict(kwargs))
     finally:
         con.close()
@@ -37,18 +37,19 @@ def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, 
 _berlaku: dict[tuple, bool] = {}
 
 
-def _agregat_berlaku(con, db: str, identitas: tuple) -> bool:
+def _versi_data(con, db: str, identitas: tuple) -> tuple[bool, tuple | None]:
     """agregat.berlaku of the file version `identitas`, asked once per version instead of by each of
-    a cold view's ten reads. Used only while the file is still that version after `con` was opened
-    (a swap replaces the inode), so `con` reads the very file the answer is about."""
+    a cold view's ten reads, and that version, so that the reads share what they read for every
+    area of a level (queries.agregat_diketahui). Used only while the file is still that version
+    after `con` was opened (a swap replaces the inode), so `con` reads the very file they are about."""
     if store.identitas_file(db) != identitas:
-        return agregat.berlaku(con)  # swapped since this read was keyed: ask this connection
+        return agregat.berlaku(con), None  # swapped since this read was keyed: ask this connection
     berlaku = _berlaku.get((db, identitas))
     if berlaku is None:
         berlaku = _berlaku[(db, identitas)] = agregat.berlaku(con)
         if len(_berlaku) > 16:
             _berlaku.clear()
-    return berlaku
+    return berlaku, (db, identitas)
 
 
 def tanya(fungsi, *args, **kwargs):
@@ -89,9 +90,10 @@ def _grafik(nama_grafik: str, nama_kueri: str, identitas: tuple, db: str, cakupa
 
 def grafik(buat, kueri, *args, argumen: tuple = (), **kwargs):
     """`buat(tanya(kueri, *args, **kwargs), *argumen)`, a chart (a Vega-Lite spec, a Plotly figure)
-    built once per data version, scope and arguments and then shared by every session: building the
-    figures was a fifth of an area view's server time, and st.vega_lite_chart / st.plotly_chart only
-    read it.
+    or any other piece made from one read (a sentence, a table's HTML), built once per data version,
+    scope and arguments and then shared by every session: building the figures was a fifth of an
+    area view's server time, and st.vega_lite_chart / st.plotly_chart only read it. `buat` must not
+    change what it is given, and what it returns is shared: nobody may change it either.
     The query's own cache and scope check apply as in `tanya`."""
     db = str(store.lokasi_db())
     try:

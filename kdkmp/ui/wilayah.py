@@ -32,21 +32,29 @@ def batas_wilayah() -> dict | None:
 def perbandingan_provinsi(minggu: date, kode: str) -> None:
     """Where the user's province stands among all provinces: per-province counts are public
     reporting (DESIGN.md), so every scope sees them; nothing below province level elsewhere."""
-    from kdkmp import rapat
-
-    provinsi = kode[:2]
-    semua = tanya(queries.zona_per_anak, minggu, None)
-    nasional = 100 * semua["merah"].sum() / max(int(semua["melapor"].sum()), 1)
-    posisi = rapat.urutan_merah(semua, provinsi)  # the same ranking as the meeting view's
-    if posisi:
-        baris = semua.set_index("kode").loc[provinsi]
-        st.caption(f"Provinsi {baris['nama']}: merah {fmt.persen(baris['persen_merah'])} dari yang melapor, urutan "
-                   f"{posisi[0]} dari {posisi[1]} provinsi (urutan 1 = paling banyak merah); nasional "
-                   f"{fmt.persen(nasional)}.")
+    # every office of the province reads the same sentence: built once per data version (a fifth of
+    # a warm kabupaten view when built on every run)
+    kalimat = grafik(kalimat_perbandingan, queries.zona_per_anak, minggu, None, argumen=(kode[:2],))
+    if kalimat:
+        st.caption(kalimat)
     with st.expander("Perbandingan antarprovinsi"):
         st.vega_lite_chart(grafik(charts.batang_zona_per_wilayah, queries.zona_per_anak, minggu, None,
                                   argumen=("Zona per provinsi (persentase merah tertinggi di atas)",)),
                            width="stretch", key="zona_per_provinsi")
+
+
+def kalimat_perbandingan(semua, provinsi: str) -> str | None:
+    """'Provinsi …: merah x % dari yang melapor, urutan n dari m provinsi …; nasional y %.' from
+    queries.zona_per_anak of the nation; None when the province has no zoned koperasi."""
+    from kdkmp import rapat
+
+    nasional = 100 * semua["merah"].sum() / max(int(semua["melapor"].sum()), 1)
+    posisi = rapat.urutan_merah(semua, provinsi)  # the same ranking as the meeting view's
+    if not posisi:
+        return None
+    baris = semua.set_index("kode").loc[provinsi]
+    return (f"Provinsi {baris['nama']}: merah {fmt.persen(baris['persen_merah'])} dari yang melapor, urutan "
+            f"{posisi[0]} dari {posisi[1]} provinsi (urutan 1 = paling banyak merah); nasional {fmt.persen(nasional)}.")
 
 
 def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
@@ -84,7 +92,7 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
     anak = tanya(queries.zona_per_anak, minggu, kode)
     label_anak = ref.LABEL_TINGKAT[tabel.TINGKAT_ANAK[w.tingkat if w else None]]
     _grafik_anak(minggu, kode, anak, label_anak)
-    _peringkat_anak(anak, label_anak)
+    _peringkat_anak(minggu, kode, anak, label_anak)
     _pembangunan_anak(minggu, kode, label_anak)
     _peta(minggu, kode, anak)
 
@@ -120,7 +128,7 @@ def _grafik_anak(minggu: date, kode: str | None, anak, label_anak: str) -> None:
                                   argumen=("Perpindahan zona sejak minggu lalu",)), width="stretch", key="transisi")
 
 
-def _peringkat_anak(anak, label_anak: str) -> None:
+def _peringkat_anak(minggu: date, kode: str | None, anak, label_anak: str) -> None:
     """The child areas worst first, each a link; a selector opens one."""
     st.subheader(f"Peringkat {label_anak.lower()}")
     pilihan = dict(zip(anak["kode"], anak["nama"]))
@@ -128,7 +136,9 @@ def _peringkat_anak(anak, label_anak: str) -> None:
                         placeholder=f"Pilih {label_anak.lower()}…", key="buka_wilayah")
     if buka:
         st.switch_page(HALAMAN_WILAYAH, query_params=param_wilayah(buka))
-    st.markdown(tabel.peringkat_html(anak, label_anak), unsafe_allow_html=True)
+    # the table's HTML once per data version and area, as a chart (a tenth of a warm view otherwise)
+    st.markdown(grafik(tabel.peringkat_html, queries.zona_per_anak, minggu, kode, argumen=(label_anak,)),
+                unsafe_allow_html=True)
 
 
 def _pembangunan_anak(minggu: date, kode: str | None, label_anak: str) -> None:
