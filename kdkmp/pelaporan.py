@@ -129,7 +129,7 @@ def muatan_kabupaten(con: duckdb.DuckDBPyConnection, minggu: date, wilayah: str 
 
 _tembolok: dict[tuple, pd.DataFrame] = {}
 _kunci_tembolok = threading.Lock()
-UKURAN_TEMBOLOK = 64
+UKURAN_TEMBOLOK = 1024  # keyed by scope too: every office of a Monday's peak keeps its own
 
 
 def transisi_minggu(minggu: date, *, cakupan: str | None = None, url: str | None = None) -> pd.DataFrame:

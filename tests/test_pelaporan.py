@@ -335,6 +335,11 @@ def test_page_kabupaten_verifies_its_week_then_provinsi_validates_and_views_say_
     assert any("diverifikasi" in s.value for s in at.success), [s.value for s in at.success]
     assert catatan.baca_jejak(peristiwa="pelaporan_verifikasi", url=url)["oleh"].tolist() == ["budi.lobar"]
 
+    def baris_validasi() -> str:
+        wilayah = buka_app("pages/wilayah.py", user={"username": "sari.ntb"}, prov="52")
+        return next(c.value for c in wilayah.caption if "minggunya sudah divalidasi" in c.value)
+
+    assert "(0 dari " in baris_validasi() and "; 0 dari 10 kabupaten/kota" in baris_validasi()
     at = buka("sari.ntb")
     tabel = at.dataframe[0].value
     assert len(tabel) == 10  # every kabupaten/kota of NTB
@@ -345,8 +350,8 @@ def test_page_kabupaten_verifies_its_week_then_provinsi_validates_and_views_say_
     [b for b in at.button if b.label == "Simpan status"][0].click().run()
     assert not at.exception, at.exception
     assert catatan.baca_jejak(peristiwa="pelaporan_validasi", url=url)["oleh"].tolist() == ["sari.ntb"]
-    wilayah = buka_app("pages/wilayah.py", user={"username": "sari.ntb"}, prov="52")
-    assert any("koperasi di tampilan ini minggunya sudah divalidasi" in c.value for c in wilayah.caption)
+    # the area view's line follows the new status at once (it is kept until the status changes)
+    assert "; 1 dari 10 kabupaten/kota" in baris_validasi() and "(0 dari " not in baris_validasi()
 
     at = buka("pmo", prov="35")  # pusat: per province, then Jawa Timur, where only Jember has loaded
     assert any("Per provinsi" in h.value for h in at.subheader)

@@ -20,7 +20,7 @@ from kdkmp.ui.sesi import pengguna, tolak
 from kdkmp.ui.tautan import HALAMAN_RINGKASAN, PARAM_TINGKAT
 
 
-@st.cache_data(max_entries=1024, show_spinner=False)
+@st.cache_data(max_entries=4096, show_spinner=False)
 def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, args: tuple, kwargs: tuple):
     modul, nama = nama_fungsi.rsplit(".", 1)
     fungsi = getattr(importlib.import_module(modul), nama)
@@ -80,7 +80,7 @@ def _kunci_cakupan(fungsi, args: tuple, kwargs: dict) -> str | None:
     return cakupan if fungsi.cara_cakupan == "koperasi" else None
 
 
-@st.cache_resource(max_entries=512, show_spinner=False)
+@st.cache_resource(max_entries=4096, show_spinner=False)
 def _grafik(nama_grafik: str, nama_kueri: str, identitas: tuple, db: str, cakupan: str | None, args: tuple,
             kwargs: tuple, argumen: tuple):
     data = _tembolok(nama_kueri, identitas, db, cakupan, args, kwargs)

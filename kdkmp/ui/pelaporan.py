@@ -10,13 +10,14 @@ Decisions, each in one line:
 - A button names the batch the table showed: a week reloaded meanwhile is refused, not validated blind.
 - Buttons write in their callback, so the run that follows already shows the new state.
 - The weekly part is cached with dasar.tanya (database identity, scope), the transitions by the
-  domain on the store's change token; the join runs on every rerun.
+  domain on the store's change token; an area view's validated-share line on both.
 - The validated-share line must never take an area view down: a state store that cannot be read
   gives a caption saying so.
 """
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 
 import pandas as pd
@@ -39,10 +40,34 @@ def status_wilayah(minggu: date, wilayah: str | None) -> pd.DataFrame:
     return pelaporan.susun_status(muatan, transisi, wilayah)
 
 
+# The validated-share line per area, week and scope, kept until the database or the reporting status
+# changes: joining the week's loads with its transitions (pelaporan.susun_status) was ≈ 15 ms of
+# every area view's run, warm or cold (py-spy on bench_beban), though both change only when a week
+# is loaded or its status moves. The scope is in the key: what one scope was allowed, only it reuses.
+_kalimat_porsi: dict[tuple, str] = {}
+_kunci_kalimat = threading.Lock()
+UKURAN_KALIMAT = 2048  # ≈ one per office and area opened in a data version
+
+
+def _kalimat_porsi_wilayah(minggu: date, kode: str | None) -> str:
+    url = simpanan.url_bawaan()
+    db = str(store.lokasi_db())
+    kunci = (db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url), minggu, kode, pengguna().cakupan)
+    with _kunci_kalimat:
+        kalimat = _kalimat_porsi.get(kunci)
+    if kalimat is None:
+        kalimat = pelaporan.kalimat_porsi(status_wilayah(minggu, kode))
+        with _kunci_kalimat:
+            while len(_kalimat_porsi) >= UKURAN_KALIMAT:
+                _kalimat_porsi.pop(next(iter(_kalimat_porsi)))
+            _kalimat_porsi[kunci] = kalimat
+    return kalimat
+
+
 def porsi_divalidasi(minggu: date, kode: str | None) -> None:
     """One line: 'x % koperasi di tampilan ini minggunya sudah divalidasi (…)'."""
     try:
-        st.caption(":material/verified: " + pelaporan.kalimat_porsi(status_wilayah(minggu, kode)))
+        st.caption(":material/verified: " + _kalimat_porsi_wilayah(minggu, kode))
     except simpanan.CatatanTidakTersedia:
         st.caption("Status validasi minggu ini tidak dapat dibaca sekarang (penyimpanan catatan tidak tersedia).")
 
