@@ -198,13 +198,14 @@ def test_minggu_commands_withdraw_list_and_restore_with_their_exit_codes(db_penu
     assert tarik.returncode == 0, tarik.stderr
     assert "Minggu 2026-11-16 ditarik" in tarik.stdout and "Minggu terbaru kini 2026-11-09" in tarik.stdout
     jejak = catatan.baca_jejak(peristiwa="tarik", url=url)
-    assert list(jejak["oleh"]) == ["Sari"] and '"alasan": "salah kirim"' in jejak["rincian"].iloc[0]
+    # typed "Sari", recorded as the account spells itself
+    assert list(jejak["oleh"]) == ["sari"] and '"alasan": "salah kirim"' in jejak["rincian"].iloc[0]
     catatan.tutup_semua()
     daftar = jalankan("minggu", "daftar", "--db", db)
     assert daftar.returncode == 0
     aktif, ditarik = daftar.stdout.split("Minggu ditarik")
     assert "Minggu aktif (3)" in aktif and "2026-11-16" not in aktif
-    assert "(1)" in ditarik and "2026-11-16  batch 4" in ditarik and "oleh Sari: salah kirim" in ditarik
+    assert "(1)" in ditarik and "2026-11-16  batch 4" in ditarik and "oleh sari: salah kirim" in ditarik
     lagi = jalankan("minggu", "tarik", "2026-11-16", "--alasan", "x", "--db", db)
     assert lagi.returncode == 2 and "sudah ditarik (batch 4)" in lagi.stderr
     pulih = jalankan("minggu", "pulihkan", "2026-11-16", "--db", db)
