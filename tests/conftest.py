@@ -15,21 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from kdkmp import akses
-
 AKAR = Path(__file__).resolve().parent.parent
 # NTB, Kalimantan Barat and Jember: the areas with published figures, small enough for CI.
 WILAYAH_UJI = ["52", "61", "35.09"]
 MINGGU_UJI = 4
-# The offices of the reporting tests (weekly status and monthly reports), by role and area.
-ADMIN = akses.Pengguna(nama="admin1", peran="admin", wilayah=None, cara_masuk="proksi")
-PUSAT = akses.Pengguna(nama="pmo", peran="pusat", wilayah=None, cara_masuk="proksi")
-NTB = akses.Pengguna(nama="sari.ntb", peran="provinsi", wilayah="52", cara_masuk="proksi")
-KALBAR = akses.Pengguna(nama="dewi.kalbar", peran="provinsi", wilayah="61", cara_masuk="proksi")
-LOBAR = akses.Pengguna(nama="budi.lobar", peran="kabupaten", wilayah="52.01", cara_masuk="proksi")
-LOTENG = akses.Pengguna(nama="ani.loteng", peran="kabupaten", wilayah="52.02", cara_masuk="proksi")
-LOTIM = akses.Pengguna(nama="rudi.lotim", peran="kabupaten", wilayah="52.03", cara_masuk="proksi")
-SAMBAS = akses.Pengguna(nama="yan.sambas", peran="kabupaten", wilayah="61.01", cara_masuk="proksi")
 
 
 @pytest.fixture(scope="session")

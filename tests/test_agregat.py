@@ -6,6 +6,7 @@ are counted here with pandas from `zona_inti` and `laporan`, never through kdkmp
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import duckdb
@@ -21,8 +22,11 @@ WILAYAH = [None, "52", LOMBOK_BARAT]
 
 
 @pytest.fixture
-def db(salinan_demo) -> Path:
-    return salinan_demo
+def db(db_demo, tmp_path) -> Path:
+    salinan = tmp_path / "kdkmp.duckdb"
+    shutil.copyfile(db_demo, salinan)
+    yield salinan
+    store.tutup_semua()
 
 
 # ---------------------------------------------------------------- counted from the rows

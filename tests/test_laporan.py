@@ -13,11 +13,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from kdkmp import catatan, ingest, laporan, pelaporan, rules, store, tindaklanjut, wilayah
+from kdkmp import akses, catatan, ingest, laporan, pelaporan, rules, store, tindaklanjut, wilayah
 from kdkmp.catatan import CatatanDitolak
-from tests.conftest import ADMIN, KALBAR, LOBAR, LOTENG, NTB, PUSAT
 from tests.snapshot_factory import baris_contoh
 
+ADMIN = akses.Pengguna(nama="admin1", peran="admin", wilayah=None, cara_masuk="proksi")
+PUSAT = akses.Pengguna(nama="pmo", peran="pusat", wilayah=None, cara_masuk="proksi")
+NTB = akses.Pengguna(nama="sari.ntb", peran="provinsi", wilayah="52", cara_masuk="proksi")
+KALBAR = akses.Pengguna(nama="dewi.kalbar", peran="provinsi", wilayah="61", cara_masuk="proksi")
+LOBAR = akses.Pengguna(nama="budi.lobar", peran="kabupaten", wilayah="52.01", cara_masuk="proksi")
+LOTENG = akses.Pengguna(nama="ani.loteng", peran="kabupaten", wilayah="52.02", cara_masuk="proksi")
 
 # ---------------------------------------------------------------- a hand-written month
 # Four koperasi in Kecamatan Gerung, Lombok Barat (52.01.01), three weekly files:

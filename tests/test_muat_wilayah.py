@@ -28,8 +28,11 @@ LOMBOK_BARAT = "52.01"
 
 
 @pytest.fixture
-def db(salinan_demo) -> Path:
-    return salinan_demo
+def db(db_demo, tmp_path) -> Path:
+    salinan = tmp_path / "kdkmp.duckdb"
+    shutil.copyfile(db_demo, salinan)
+    yield salinan
+    store.tutup_semua()
 
 
 def kabupaten(frame: pd.DataFrame) -> pd.Series:

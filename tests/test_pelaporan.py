@@ -15,8 +15,16 @@ import pytest
 
 from kdkmp import akses, catatan, ingest, pelaporan, store
 from kdkmp.catatan import CatatanDitolak
-from tests.conftest import ADMIN, KALBAR, LOBAR, LOTENG, LOTIM, MINGGU_UJI, NTB, PUSAT, SAMBAS, WILAYAH_UJI, buka_app
+from tests.conftest import MINGGU_UJI, WILAYAH_UJI, buka_app
 
+ADMIN = akses.Pengguna(nama="admin1", peran="admin", wilayah=None, cara_masuk="proksi")
+PUSAT = akses.Pengguna(nama="pmo", peran="pusat", wilayah=None, cara_masuk="proksi")
+NTB = akses.Pengguna(nama="sari.ntb", peran="provinsi", wilayah="52", cara_masuk="proksi")
+KALBAR = akses.Pengguna(nama="dewi.kalbar", peran="provinsi", wilayah="61", cara_masuk="proksi")
+LOBAR = akses.Pengguna(nama="budi.lobar", peran="kabupaten", wilayah="52.01", cara_masuk="proksi")
+LOTENG = akses.Pengguna(nama="ani.loteng", peran="kabupaten", wilayah="52.02", cara_masuk="proksi")
+LOTIM = akses.Pengguna(nama="rudi.lotim", peran="kabupaten", wilayah="52.03", cara_masuk="proksi")
+SAMBAS = akses.Pengguna(nama="yan.sambas", peran="kabupaten", wilayah="61.01", cara_masuk="proksi")
 
 MINGGU = date(2026, 11, 16)
 
