@@ -35,7 +35,7 @@ Decisions, each in one line:
 
 from __future__ import annotations
 
-import functools
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -127,18 +127,25 @@ def muatan_kabupaten(con: duckdb.DuckDBPyConnection, minggu: date, wilayah: str 
 
 # ---------------------------------------------------------------- transitions, cached on the change token
 
+_tembolok: dict[tuple, pd.DataFrame] = {}
+_kunci_tembolok = threading.Lock()
+UKURAN_TEMBOLOK = 1024  # keyed by scope too: every office of a Monday's peak keeps its own
+
+
 def transisi_minggu(minggu: date, *, cakupan: str | None = None, url: str | None = None) -> pd.DataFrame:
     """Every transition of week `minggu` inside `cakupan` (catatan.baca_status_pelaporan), kept per
     process on the store's change token: a page shown again after no change costs one row read."""
     url = url or simpanan.url_bawaan()
-    return _transisi_minggu(url, simpanan.tanda_pelaporan(url), minggu, cakupan)
-
-
-# the change token in the key: any status change makes new keys, the old ones age out; keyed by
-# scope too, so room for every office of a Monday's peak
-@functools.lru_cache(maxsize=1024)
-def _transisi_minggu(url: str, _tanda: tuple, minggu: date, cakupan: str | None) -> pd.DataFrame:
-    return simpanan.baca_status_pelaporan(minggu=minggu, cakupan=cakupan, url=url)
+    kunci = (url, simpanan.tanda_pelaporan(url), minggu, cakupan)
+    with _kunci_tembolok:
+        df = _tembolok.get(kunci)
+    if df is None:
+        df = simpanan.baca_status_pelaporan(minggu=minggu, cakupan=cakupan, url=url)
+        with _kunci_tembolok:
+            if len(_tembolok) >= UKURAN_TEMBOLOK:
+                _tembolok.pop(next(iter(_tembolok)))
+            _tembolok[kunci] = df
+    return df
 
 
 _semua_kabupaten_ref: dict = {}

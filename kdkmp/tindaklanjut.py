@@ -33,10 +33,10 @@ Decisions, each in one line:
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -385,6 +385,11 @@ def ringkas_perubahan(perubahan: Mapping, versi: int) -> str:
     return "; ".join(f"{_NAMA_KOLOM_ISI.get(c, c)} {nilai(c, a)} → {nilai(c, b)}" for c, (a, b) in urut)
 
 
+_tembolok_terakhir: dict[tuple, pd.DataFrame] = {}
+_kunci_tembolok = threading.Lock()
+UKURAN_TEMBOLOK = 64
+
+
 def tindakan_terakhir(kode_koperasi: Iterable[str] | None = None, *, cakupan: str | None = None,
                       wilayah: str | None = None, hari: date | None = None, url: str | None = None) -> pd.DataFrame:
     """The newest action of each koperasi (of these codes, or all in the area and scope): columns
@@ -395,16 +400,17 @@ def tindakan_terakhir(kode_koperasi: Iterable[str] | None = None, *, cakupan: st
     url = url or simpanan.url_bawaan()
     kode = None if kode_koperasi is None else ((kode_koperasi,) if isinstance(kode_koperasi, str)
                                                else tuple(kode_koperasi))
-    # pandas 3 copies on write: a caller changing the frame changes its own copy
-    return _tindakan_terakhir(url, simpanan.tanda_tindakan(url), kode, cakupan, wilayah, hari, id(muat_konfigurasi()))
-
-
-# the change token and the types' configuration in the key: any change makes new keys, the old ones age out
-@functools.lru_cache(maxsize=64)
-def _tindakan_terakhir(url: str, _tanda: tuple, kode: tuple | None, cakupan: str | None, wilayah: str | None,
-                       hari: date, _konfigurasi: int) -> pd.DataFrame:
-    return _dengan_label(simpanan.baca_tindakan(kode_koperasi=kode, cakupan=cakupan, wilayah=wilayah,
-                                                hanya_terakhir=True, tanpa_jejak=True, url=url), hari)
+    kunci = (url, simpanan.tanda_tindakan(url), kode, cakupan, wilayah, hari, id(muat_konfigurasi()))
+    with _kunci_tembolok:
+        df = _tembolok_terakhir.get(kunci)
+    if df is None:
+        df = _dengan_label(simpanan.baca_tindakan(kode_koperasi=kode, cakupan=cakupan, wilayah=wilayah,
+                                                  hanya_terakhir=True, tanpa_jejak=True, url=url), hari)
+        with _kunci_tembolok:
+            if len(_tembolok_terakhir) >= UKURAN_TEMBOLOK:
+                _tembolok_terakhir.pop(next(iter(_tembolok_terakhir)))
+            _tembolok_terakhir[kunci] = df
+    return df  # pandas 3 copies on write: a caller changing it changes its own copy
 
 
 # The action columns of the intervention list, in order, with their labels (screen and export).

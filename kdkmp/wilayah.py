@@ -110,8 +110,7 @@ def _satu_tingkat(nama_tingkat: str) -> pd.DataFrame:
     Read level by level: a `--wilayah` load names a kabupaten, and parsing the 83 k desa with the
     rest only to find its name cost ≈ 0.25 s of CPU per load process (measured)."""
     induk_kolom = _KOLOM_INDUK[nama_tingkat]
-    kode_teks = {k: "str" for k in ("kode", induk_kolom) if k}  # "01" must stay "01"
-    t = pd.read_csv(DIR_WILAYAH / f"{nama_tingkat}.csv.gz", dtype=kode_teks)
+    t = pd.read_csv(DIR_WILAYAH / f"{nama_tingkat}.csv.gz", dtype={"kode": "str", induk_kolom or "kode": "str"})
     t = t.rename(columns={induk_kolom: "kode_induk"}) if induk_kolom else t.assign(kode_induk=None)
     return t.assign(tingkat=nama_tingkat)
 

@@ -17,7 +17,7 @@ Decisions, each in one line:
 
 from __future__ import annotations
 
-import functools
+import threading
 from datetime import date
 
 import pandas as pd
@@ -40,22 +40,28 @@ def status_wilayah(minggu: date, wilayah: str | None) -> pd.DataFrame:
     return pelaporan.susun_status(muatan, transisi, wilayah)
 
 
+# The validated-share line per area, week and scope, kept until the database or the reporting status
+# changes: joining the week's loads with its transitions (pelaporan.susun_status) was ≈ 15 ms of
+# every area view's run, warm or cold (py-spy on bench_beban), though both change only when a week
+# is loaded or its status moves. The scope is in the key: what one scope was allowed, only it reuses.
+_kalimat_porsi: dict[tuple, str] = {}
+_kunci_kalimat = threading.Lock()
+UKURAN_KALIMAT = 2048  # ≈ one per office and area opened in a data version
+
+
 def _kalimat_porsi_wilayah(minggu: date, kode: str | None) -> str:
     url = simpanan.url_bawaan()
     db = str(store.lokasi_db())
-    return _kalimat_porsi(db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url), minggu, kode,
-                          pengguna().cakupan)
-
-
-# The validated-share line per area, week and scope, kept until the database or the reporting status
-# changes (both in the key): joining the week's loads with its transitions (pelaporan.susun_status)
-# was ≈ 15 ms of every area view's run, warm or cold (py-spy on bench_beban), though both change only
-# when a week is loaded or its status moves. The scope is in the key: what one scope was allowed
-# (status_wilayah checks it on a miss), only it reuses. A refusal raises and is not kept.
-@functools.lru_cache(maxsize=2048)  # ≈ one per office and area opened in a data version
-def _kalimat_porsi(_db: str, _identitas: tuple, _url: str, _tanda: tuple, minggu: date, kode: str | None,
-                   _cakupan: str | None) -> str:
-    return pelaporan.kalimat_porsi(status_wilayah(minggu, kode))
+    kunci = (db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url), minggu, kode, pengguna().cakupan)
+    with _kunci_kalimat:
+        kalimat = _kalimat_porsi.get(kunci)
+    if kalimat is None:
+        kalimat = pelaporan.kalimat_porsi(status_wilayah(minggu, kode))
+        with _kunci_kalimat:
+            while len(_kalimat_porsi) >= UKURAN_KALIMAT:
+                _kalimat_porsi.pop(next(iter(_kalimat_porsi)))
+            _kalimat_porsi[kunci] = kalimat
+    return kalimat
 
 
 def porsi_divalidasi(minggu: date, kode: str | None) -> None:
