@@ -72,5 +72,5 @@ jejak = catatan.baca_jejak(dari, sampai, oleh, peristiwa, batas=None)
 tampil = tabel.tabel_jejak(jejak)
 st.caption(f"{fmt.angka(len(tampil))} peristiwa, terbaru di atas.")
 dasar.tabel_data(tampil, height=420)
-st.download_button("Unduh jejak (CSV)", export.ke_csv(tampil), f"kdkmp_jejak_{dari}_{sampai}.csv", mime="text/csv",
+dasar.tombol_unduh("Unduh jejak (CSV)", export.ke_csv(tampil), f"kdkmp_jejak_{dari}_{sampai}.csv", mime="text/csv",
                    icon=":material/download:")

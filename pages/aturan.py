@@ -50,5 +50,5 @@ dasar.tabel_data(export.untuk_orang(hasil.berubah).rename(columns={
     "kode_koperasi": "Kode koperasi", "nama_koperasi": "Nama koperasi", "kode_provinsi": "Provinsi",
     "kode_kabupaten": "Kabupaten/kota", "zona_sekarang": "Zona sekarang", "zona_kandidat": "Zona dengan aturan kandidat"}),
     height=360)
-st.download_button("Unduh zones.yaml kandidat", kandidat.encode("utf-8"), file_name="zones.kandidat.yaml",
+dasar.tombol_unduh("Unduh zones.yaml kandidat", kandidat.encode("utf-8"), "zones.kandidat.yaml",
                    mime="application/x-yaml", icon=":material/download:")

@@ -64,18 +64,16 @@ def catat_ekspor(format_: str) -> None:
              minggu=minggu.isoformat())
 
 
-# Every file is made only when its button is clicked: a national list of ≈ 18.000 rows costs
-# ≈ 0,5 s per CSV and ≈ 1 s for the XLSX, which every rerun (each filter change) would pay.
 with k2:
-    st.download_button("Unduh CSV", lambda: export.ke_csv(tampil), export.nama_file(zona, wilayah, minggu, "csv"),
-                       mime="text/csv", icon=":material/download:", on_click=catat_ekspor, args=("csv",))
+    dasar.tombol_unduh("Unduh CSV", lambda: export.ke_csv(tampil), export.nama_file(zona, wilayah, minggu, "csv"),
+                       mime="text/csv", icon=":material/download:", catat=lambda: catat_ekspor("csv"))
 with k3:
-    st.download_button("Unduh CSV (;)", lambda: export.ke_csv(tampil, pemisah=";"),
+    dasar.tombol_unduh("Unduh CSV (;)", lambda: export.ke_csv(tampil, pemisah=";"),
                        export.nama_file(zona, wilayah, minggu, "csv"), mime="text/csv", icon=":material/download:",
                        help="Untuk Excel berbahasa Indonesia (pemisah titik koma, desimal koma)",
-                       on_click=catat_ekspor, args=("csv;",))
+                       catat=lambda: catat_ekspor("csv;"))
 with k4:
-    st.download_button("Unduh XLSX", lambda: export.ke_xlsx(tampil, keterangan),
+    dasar.tombol_unduh("Unduh XLSX", lambda: export.ke_xlsx(tampil, keterangan),
                        export.nama_file(zona, wilayah, minggu, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                       icon=":material/download:", on_click=catat_ekspor, args=("xlsx",))
+                       icon=":material/download:", catat=lambda: catat_ekspor("xlsx"))

@@ -61,8 +61,8 @@ if hasil.baris_ditolak:
     st.subheader("Baris yang ditolak")
     dasar.tabel_data(hasil.ditolak, height=260,
                      column_config={"baris": "Baris", "kolom": "Kolom", "nilai": "Nilai", "alasan": "Alasan"})
-    st.download_button("Unduh baris ditolak (untuk diperbaiki)", hasil.file_penolakan(),
-                       file_name=berkas.name.rsplit(".", 1)[0] + ".ditolak.csv", mime="text/csv",
+    dasar.tombol_unduh("Unduh baris ditolak (untuk diperbaiki)", hasil.file_penolakan(),
+                       berkas.name.rsplit(".", 1)[0] + ".ditolak.csv", mime="text/csv",
                        icon=":material/download:")
 
 if st.session_state.get("hasil_muat"):

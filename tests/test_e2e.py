@@ -150,14 +150,9 @@ def test_upload_a_week_then_download_the_red_list(page: Page, server_salinan, tm
     url_catatan = "sqlite:///" + str(db.resolve().parent / catatan.NAMA_BERKAS)
     muat = catatan.baca_jejak(peristiwa="muat", url=url_catatan).iloc[0]
     assert muat["oleh"] == "lokal" and json.loads(muat["rincian"])["file"] == "laporan_23_nov.csv"
-    # the export's audit row is written by the rerun the click starts, after the file is served:
-    # wait for that run rather than race it
-    tunggu_selesai(page)
-    for _ in range(100):
-        jejak = catatan.baca_jejak(peristiwa="ekspor", url=url_catatan)
-        if len(jejak):
-            break
-        page.wait_for_timeout(100)
+    # the export's audit row is committed when the file is made, before the browser receives it
+    jejak = catatan.baca_jejak(peristiwa="ekspor", url=url_catatan)
+    assert len(jejak) == 1
     ekspor = jejak.iloc[0]
     rincian = json.loads(ekspor["rincian"])
     assert (ekspor["oleh"], ekspor["wilayah"], rincian["format"], rincian["baris"]) == ("lokal", "52", "csv", len(harap))

@@ -250,3 +250,22 @@ def tabel_data(df, **kw):
         if kolom not in konfigurasi and pd.api.types.is_numeric_dtype(df[kolom]) and not pd.api.types.is_bool_dtype(df[kolom]):
             konfigurasi[kolom] = st.column_config.NumberColumn(format="localized")
     return st.dataframe(df, placeholder="–", column_config=konfigurasi, **kw)
+
+
+def tombol_unduh(label: str, isi, nama_file: str, *, mime: str, catat=None, wadah=None, **kw):
+    """st.download_button that never reruns the page. `isi`: bytes, or a function making them
+    when the button is clicked (a national list is ≈ 0,5 s per CSV, which every rerun would
+    otherwise pay). `catat()`, the audit row of the export, is written once the file is made, so
+    a file that could not be made is not recorded as exported.
+    Why no rerun: a click that also ran a callback rerun the page while Chromium was fetching
+    the file made on demand, and in two CI runs the download then never started (the rerun
+    replaces the button's deferred file; streamlit#5586 is the same family of race)."""
+    if catat is not None:
+        buat = isi if callable(isi) else (lambda: isi)
+
+        def isi():
+            data = buat()
+            catat()
+            return data
+
+    return (wadah or st).download_button(label, isi, nama_file, mime=mime, on_click="ignore", **kw)

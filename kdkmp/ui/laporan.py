@@ -171,11 +171,11 @@ def _unduh(lap: laporan.Laporan, anak: pd.DataFrame) -> None:
 
     nama = f"kdkmp_laporan_{lap.kode or NASIONAL}_{lap.bulan}"
     k1, k2, _ = st.columns([1, 1, 3])
-    k1.download_button("Unduh (PPTX)", buat(".pptx"), f"{nama}.pptx", icon=":material/slideshow:",
+    dasar.tombol_unduh("Unduh (PPTX)", buat(".pptx"), f"{nama}.pptx", icon=":material/slideshow:", wadah=k1,
                        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                       on_click=catat_unduh, args=("pptx",))
-    k2.download_button("Unduh (PDF)", buat(".pdf"), f"{nama}.pdf", icon=":material/picture_as_pdf:",
-                       mime="application/pdf", on_click=catat_unduh, args=("pdf",))
+                       catat=lambda: catat_unduh("pptx"))
+    dasar.tombol_unduh("Unduh (PDF)", buat(".pdf"), f"{nama}.pdf", icon=":material/picture_as_pdf:", wadah=k2,
+                       mime="application/pdf", catat=lambda: catat_unduh("pdf"))
 
 
 def tampilkan() -> None:

@@ -13,7 +13,7 @@ import streamlit as st
 from kdkmp import store
 from kdkmp import format as fmt
 from kdkmp.ui import tabel
-from kdkmp.ui.dasar import tabel_data, tanya, widget_url
+from kdkmp.ui.dasar import tabel_data, tanya, tombol_unduh, widget_url
 from kdkmp.ui.komponen import kartu_zona, kepala_data, pergerakan, remah_roti
 from kdkmp.ui.sesi import catat, pengguna, periksa
 from kdkmp.ui.tautan import HALAMAN_INTERVENSI, param_daftar
@@ -136,8 +136,9 @@ def unduh_brief(minggu: date, kode: str | None) -> None:
         catat("ekspor", p.nama, isi="brief rapat mingguan", wilayah=kode, format=format_, minggu=minggu.isoformat())
 
     k1, k2 = st.columns(2)
-    k1.download_button("Unduh brief (PPTX)", buat(brief.buat_pptx), export.nama_file("brief", kode, minggu, "pptx"), icon=":material/slideshow:",
-                       mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                       on_click=catat_brief, args=("pptx",), help="Slide yang bisa diubah: tabel dan grafik asli PowerPoint.")
-    k2.download_button("Unduh brief (PDF)", buat(brief.buat_pdf), export.nama_file("brief", kode, minggu, "pdf"), icon=":material/picture_as_pdf:",
-                       mime="application/pdf", on_click=catat_brief, args=("pdf",))
+    tombol_unduh("Unduh brief (PPTX)", buat(brief.buat_pptx), export.nama_file("brief", kode, minggu, "pptx"),
+                 icon=":material/slideshow:", wadah=k1,
+                 mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                 catat=lambda: catat_brief("pptx"), help="Slide yang bisa diubah: tabel dan grafik asli PowerPoint.")
+    tombol_unduh("Unduh brief (PDF)", buat(brief.buat_pdf), export.nama_file("brief", kode, minggu, "pdf"),
+                 icon=":material/picture_as_pdf:", wadah=k2, mime="application/pdf", catat=lambda: catat_brief("pdf"))

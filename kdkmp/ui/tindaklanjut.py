@@ -259,18 +259,18 @@ def unduh_daftar(tampil: pd.DataFrame, keterangan: dict, nama_dasar: str, catat_
     made when a button is clicked; each download is audited through `catat_ekspor(format)`."""
     k1, k2, k3 = st.columns(3)
     with k1:
-        st.download_button("Unduh CSV", lambda: export.ke_csv(tampil), f"{nama_dasar}.csv", mime="text/csv",
-                           icon=":material/download:", on_click=catat_ekspor, args=("csv",), key=f"{kunci}_csv")
+        dasar.tombol_unduh("Unduh CSV", lambda: export.ke_csv(tampil), f"{nama_dasar}.csv", mime="text/csv",
+                           icon=":material/download:", catat=lambda: catat_ekspor("csv"), key=f"{kunci}_csv")
     with k2:
-        st.download_button("Unduh CSV (;)", lambda: export.ke_csv(tampil, pemisah=";"), f"{nama_dasar}.csv",
+        dasar.tombol_unduh("Unduh CSV (;)", lambda: export.ke_csv(tampil, pemisah=";"), f"{nama_dasar}.csv",
                            mime="text/csv", icon=":material/download:", key=f"{kunci}_csv_tk",
                            help="Untuk Excel berbahasa Indonesia (pemisah titik koma, desimal koma)",
-                           on_click=catat_ekspor, args=("csv;",))
+                           catat=lambda: catat_ekspor("csv;"))
     with k3:
-        st.download_button("Unduh XLSX", lambda: export.ke_xlsx(tampil, {**keterangan, **tl.petunjuk_isian()}),
+        dasar.tombol_unduh("Unduh XLSX", lambda: export.ke_xlsx(tampil, {**keterangan, **tl.petunjuk_isian()}),
                            f"{nama_dasar}.xlsx",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           icon=":material/download:", on_click=catat_ekspor, args=("xlsx",), key=f"{kunci}_xlsx")
+                           icon=":material/download:", catat=lambda: catat_ekspor("xlsx"), key=f"{kunci}_xlsx")
 
 
 def pratinjau(berkas) -> tl.PratinjauImpor | None:
@@ -308,7 +308,7 @@ def tampilkan_pratinjau(hasil: tl.PratinjauImpor) -> None:
         st.markdown("**Ditolak** (satu alasan per baris; perbaiki di berkas penolakan lalu unggah berkas itu)")
         ditolak = tabel.tabel_pratinjau_ditolak(hasil.ditolak)
         dasar.tabel_data(ditolak, key="tl_ditolak", column_config={"Baris": st.column_config.NumberColumn(format="%d")})
-        st.download_button("Unduh baris ditolak (CSV)", lambda: export.ke_csv(ditolak),
+        dasar.tombol_unduh("Unduh baris ditolak (CSV)", lambda: export.ke_csv(ditolak),
                            f"{hasil.nama_file.rsplit('.', 1)[0]}.ditolak.csv", mime="text/csv",
                            icon=":material/download:", key="tl_unduh_ditolak")
     if not len(hasil.diterima):
