@@ -9,7 +9,7 @@ the intervention list.
 
 Without --url it starts `--proses` app processes itself (as `python -m kdkmp layani` does, behind
 no proxy: the bench client sets the identity header the proxy would set, and spreads sessions over
-the processes by user the way the proxy's `hash $remote_user` does). With --url it drives whatever
+the processes by user exactly as the proxy's `hash $remote_user` does). With --url it drives whatever
 listens there (e.g. nginx in front of K processes): then the header must be set by that proxy, so
 give `--sandi` and the bench signs in with HTTP basic auth. `--nginx` starts Debian's nginx with the
 shipped deploy/nginx-kdkmp.conf in front of the processes it starts (auth_basic, sticky per user),
@@ -39,7 +39,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import zlib
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,7 +46,7 @@ from pathlib import Path
 from _bersama import AKAR, db_nasional
 
 sys.path.insert(0, str(AKAR))
-from kdkmp.layani import HEADER_IDENTITAS, perintah_replika  # noqa: E402
+from kdkmp.layani import HEADER_IDENTITAS, perintah_replika, replika_untuk  # noqa: E402
 from tests.conftest import _port_bebas, tunggu_sehat  # noqa: E402
 from tests.sesi_streamlit import SesiStreamlit, header_identitas  # noqa: E402
 
@@ -314,8 +313,8 @@ def main() -> int:
               f"provinsi, {sum(p.peran == 'kabupaten' for p in pengguna)} kabupaten")
 
         def url_untuk(p: Pengguna) -> str:
-            # the proxy's `hash $remote_user`: one user always reaches the same process
-            return alamat[zlib.crc32(p.nama.encode()) % len(alamat)]
+            # the proxy's `hash $remote_user`: one user always reaches the same process, the same one
+            return alamat[replika_untuk(p.nama, len(alamat))]
 
         # Warm-up: every process opens every page once (the first office of the day pays for the
         # caches, the national figures and each level's figures for all its areas; the Monday peak

@@ -15,8 +15,12 @@ Decisions, each in one line:
   appears on every replica without restarting any; people's records live in the state store
   (SQLite on one machine, PostgreSQL shared by several), never in a replica.
 - Sessions are sticky (a Streamlit session, its uploads and its state live in one process): nginx
-  hashes the signed-in user (`hash $remote_user consistent`), which spreads the offices over the
-  replicas even when they sit behind one NAT address, where `ip_hash` would send them all to one.
+  hashes the signed-in user (`hash $remote_user`), which spreads the offices over the replicas even
+  when they sit behind one NAT address, where `ip_hash` would send them all to one. The plain hash,
+  not `consistent`: K replicas on fixed ports are the whole upstream, and a name's replica then
+  depends on the name alone (`replika_untuk`), evenly for many names. The consistent ring hashes
+  the replicas' addresses too: over two ports its arcs are uneven, and for some port pairs every
+  one of 8 test users landed on one replica.
 - All replicas share one cookie secret (Streamlit's XSRF token is signed with it; after a failover
   an upload must still be accepted): `$KDKMP_COOKIE_SECRET`, else a random one kept in
   `kdkmp_cookie_secret` beside the database (mode 0600), passed in the environment, never on the
@@ -38,6 +42,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +86,14 @@ def teks_upstream(port: list[int], alamat: str = "127.0.0.1") -> str:
     a connection is skipped for 10 s and its users go to the next one."""
     baris = "\n".join(f"    server {alamat}:{p} max_fails=1 fail_timeout=10s;" for p in port)
     return (f"# Ditulis oleh `python -m kdkmp layani --proses {len(port)}`; jangan diubah dengan tangan.\n"
-            f"upstream {NAMA_UPSTREAM} {{\n    hash $remote_user consistent;\n{baris}\n}}\n")
+            f"upstream {NAMA_UPSTREAM} {{\n    hash $remote_user;\n{baris}\n}}\n")
+
+
+def replika_untuk(nama: str, jumlah: int) -> int:
+    """Index of the replica (in the upstream block's order) nginx's `hash $remote_user` sends
+    `nama` to while all are up: ((crc32(key) >> 16) & 0x7fff) mod the number of equal-weight
+    servers (ngx_http_upstream_hash_module, compatible with Cache::Memcached)."""
+    return ((zlib.crc32(nama.encode("utf-8")) >> 16) & 0x7FFF) % jumlah
 
 
 def tulis_upstream(jalur: Path, port: list[int], alamat: str = "127.0.0.1") -> None:
