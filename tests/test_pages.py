@@ -28,10 +28,12 @@ def teks_metric(at: AppTest) -> dict[str, str]:
 
 
 def baris_grafik(grafik):
-    """The rows a Vega-Lite chart draws: Streamlit sends a spec's inline data as an Arrow table."""
+    """The rows a Vega-Lite chart draws: Streamlit sends a spec's table as Arrow, inline or (the
+    dashboard's shared charts) as its one named dataset."""
     import pyarrow as pa
 
-    return pa.ipc.open_stream(grafik.proto.data.data).read_pandas()
+    tabel = grafik.proto.datasets[0].data.data if len(grafik.proto.datasets) else grafik.proto.data.data
+    return pa.ipc.open_stream(tabel).read_pandas()
 
 
 def semua_teks(at: AppTest) -> str:
