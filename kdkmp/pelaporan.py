@@ -210,6 +210,19 @@ def susun_status(muatan: pd.DataFrame, transisi: pd.DataFrame, wilayah: str | No
     return df[KOLOM_STATUS].sort_values("kode_kabupaten").reset_index(drop=True)
 
 
+def potong_status(status_nasional: pd.DataFrame, wilayah: str | None) -> pd.DataFrame:
+    """The rows of the national susun_status for an area at kabupaten level or above (None: all):
+    equal to susun_status of that area, since a kabupaten's row depends on that kabupaten alone.
+    Below a kabupaten the rows count only the area's own reports: ValueError."""
+    if wilayah is None:
+        return status_nasional
+    w = ref.cari(wilayah)
+    if w.tingkat not in ("provinsi", "kabupaten"):
+        raise ValueError(f"potong_status: {wilayah} di bawah kabupaten/kota; pakai susun_status wilayah itu")
+    kode = status_nasional["kode_kabupaten"]
+    return status_nasional[(kode == w.kode) | kode.str.startswith(w.kode + ".")].reset_index(drop=True)
+
+
 def tabel_status(con, minggu: date, wilayah: str | None = None, *, cakupan: str | None = None,
                  url: str | None = None) -> pd.DataFrame:
     """susun_status read now (for the CLI and tests; the pages cache the two reads apart)."""

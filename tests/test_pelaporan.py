@@ -188,6 +188,15 @@ def test_share_validated_on_a_hand_worked_week(con_tangan, url_catatan):
     assert porsi("52.01.01") == (3, 3)   # Gerung: its 3 reports, Lombok Barat validated: 100 %
     assert porsi("52.02") == (0, 3)      # verified, not validated: 0 %
     assert porsi("52.04") == (0, 0)      # nothing loaded
+    # the pages cut these from the national table built once (pelaporan.potong_status): the same
+    # hand-worked shares, and the same rows as the area's own table, down to kabupaten level
+    nasional = pelaporan.tabel_status(con_tangan, MINGGU, url=url_catatan)
+    for wilayah, harap in ((None, (9, 14)), ("52", (5, 10)), ("52.02", (0, 3)), ("52.04", (0, 0)), ("61", (4, 4))):
+        potong = pelaporan.potong_status(nasional, wilayah)
+        assert pelaporan.porsi_divalidasi(potong) == harap, wilayah
+        pd.testing.assert_frame_equal(potong, pelaporan.tabel_status(con_tangan, MINGGU, wilayah, url=url_catatan))
+    with pytest.raises(ValueError):  # a kecamatan counts only its own reports of its kabupaten
+        pelaporan.potong_status(nasional, "52.01.01")
     kalimat = pelaporan.kalimat_porsi(pelaporan.tabel_status(con_tangan, MINGGU, "52", url=url_catatan))
     assert kalimat == ("50,0 % koperasi di tampilan ini minggunya sudah divalidasi (5 dari 10 laporan; 1 dari 3 "
                        "kabupaten/kota yang sudah masuk).")
