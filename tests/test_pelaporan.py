@@ -450,3 +450,10 @@ def test_when_one_kabupaten_opens_a_new_week_the_province_view_names_those_not_i
     kabupaten = buka_app("pages/wilayah.py", user={"username": "budi.lobar"}, prov="52", kab="52.01")
     assert not kabupaten.exception, kabupaten.exception
     assert not [w for w in kabupaten.warning if w.value.startswith("Minggu ini belum dimuat")]
+    # a kecamatan of Lombok Tengah (its own reports counted, not its kabupaten's status row): its one
+    # kabupaten is not in yet
+    kecamatan = buka_app("pages/wilayah.py", user={"username": "sari.ntb"}, prov="52", kab="52.02", kec="52.02.01")
+    assert not kecamatan.exception, kecamatan.exception
+    assert [w.value for w in kecamatan.warning if w.value.startswith("Minggu ini belum dimuat")] == [
+        f"Minggu ini belum dimuat untuk 1 kabupaten/kota yang melapor minggu {tanggal} (Kabupaten Lombok Tengah "
+        "(52.02)): koperasinya tampil tidak melapor sampai file minggu ini dimuat."]

@@ -74,19 +74,27 @@ def _status_semua(minggu: date, db: str, identitas: tuple, url: str, tanda) -> p
     return status
 
 
+def _dari_status_semua(kode: str | None) -> bool:
+    return kode is None or ref.tingkat(kode) in ("provinsi", "kabupaten")
+
+
+def _status_dipotong(minggu: date, kode: str | None) -> pd.DataFrame:
+    """The area's rows of _status_semua (an area at kabupaten level or above, inside the scope)."""
+    periksa(kode)
+    url = simpanan.url_bawaan()
+    db = str(store.lokasi_db())
+    return pelaporan.potong_status(
+        _status_semua(minggu, db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url)), kode)
+
+
 def _kalimat_porsi_wilayah(minggu: date, kode: str | None) -> str:
     url = simpanan.url_bawaan()
     db = str(store.lokasi_db())
-    identitas, tanda = store.identitas_file(db), simpanan.tanda_pelaporan(url)
-    kunci = (db, identitas, url, tanda, minggu, kode, pengguna().cakupan)
+    kunci = (db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url), minggu, kode, pengguna().cakupan)
     with _kunci_kalimat:
         kalimat = _kalimat_porsi.get(kunci)
     if kalimat is None:
-        if kode is None or ref.tingkat(kode) in ("provinsi", "kabupaten"):
-            periksa(kode)
-            status = pelaporan.potong_status(_status_semua(minggu, db, identitas, url, tanda), kode)
-        else:
-            status = status_wilayah(minggu, kode)
+        status = _status_dipotong(minggu, kode) if _dari_status_semua(kode) else status_wilayah(minggu, kode)
         kalimat = pelaporan.kalimat_porsi(status)
         with _kunci_kalimat:
             while len(_kalimat_porsi) >= UKURAN_KALIMAT:
@@ -108,9 +116,11 @@ def belum_masuk(minggu: date, kode: str | None) -> None:
     lalu = dasar.tanya(queries.minggu_sebelumnya, minggu)
     if lalu is None:
         return
-    kalimat = pelaporan.kalimat_belum_masuk(pelaporan.belum_masuk_lagi(
-        dasar.tanya(pelaporan.muatan_kabupaten, minggu, kode), dasar.tanya(pelaporan.muatan_kabupaten, lalu, kode)),
-        lalu)
+    if _dari_status_semua(kode):  # the kabupaten with reports: those whose status counts any
+        ada = [(s := _status_dipotong(w, kode))[s["baris"] > 0] for w in (minggu, lalu)]
+    else:
+        ada = [dasar.tanya(pelaporan.muatan_kabupaten, w, kode) for w in (minggu, lalu)]
+    kalimat = pelaporan.kalimat_belum_masuk(pelaporan.belum_masuk_lagi(*ada), lalu)
     if kalimat:
         st.warning(kalimat, icon=":material/schedule:")
 
