@@ -211,16 +211,20 @@ def susun_status(muatan: pd.DataFrame, transisi: pd.DataFrame, wilayah: str | No
 
 
 def potong_status(status_nasional: pd.DataFrame, wilayah: str | None) -> pd.DataFrame:
-    """The rows of the national susun_status for an area at kabupaten level or above (None: all):
-    equal to susun_status of that area, since a kabupaten's row depends on that kabupaten alone.
-    Below a kabupaten the rows count only the area's own reports: ValueError."""
+    """The rows of the national susun_status (as it returns them: sorted by kode_kabupaten) for an
+    area at kabupaten level or above (None: all): equal to susun_status of that area, since a
+    kabupaten's row depends on that kabupaten alone. Below a kabupaten the rows count only the
+    area's own reports: ValueError. An area's kabupaten are one run of the sorted codes, so the cut
+    is a slice: selecting the rows by a mask cost a first view ≈ 3 ms, three times over."""
     if wilayah is None:
         return status_nasional
     w = ref.cari(wilayah)
     if w.tingkat not in ("provinsi", "kabupaten"):
         raise ValueError(f"potong_status: {wilayah} di bawah kabupaten/kota; pakai susun_status wilayah itu")
-    kode = status_nasional["kode_kabupaten"]
-    return status_nasional[(kode == w.kode) | kode.str.startswith(w.kode + ".")].reset_index(drop=True)
+    kode = status_nasional["kode_kabupaten"].to_numpy(dtype=object)
+    # a province: its codes all start "52." and sort before "52/" ('/' follows '.')
+    awal, akhir = (w.kode, w.kode) if w.tingkat == "kabupaten" else (w.kode + ".", w.kode + "/")
+    return status_nasional.iloc[kode.searchsorted(awal, "left"):kode.searchsorted(akhir, "right")].reset_index(drop=True)
 
 
 def tabel_status(con, minggu: date, wilayah: str | None = None, *, cakupan: str | None = None,
