@@ -257,3 +257,15 @@ def test_overview_shows_construction_stages_and_bottlenecks_per_province(demo_en
     konstruksi = tahap[(tahap["baris"] == "Nusa Tenggara Barat") & (tahap["kategori"] == "Konstruksi")]
     assert konstruksi["jumlah"].tolist() == [249]  # the published NTB figure, per province on the first page
     assert "Kendala utama" in grafik
+
+
+def test_an_area_view_stands_when_the_state_store_cannot_be_reached(demo_env, monkeypatch):
+    # The reporting status lives in the state store, the zones in the database: with PostgreSQL
+    # down on a Monday the province's view still shows its week, says the validated share cannot be
+    # read, and still warns of nothing missing from the database's own loads.
+    monkeypatch.setenv("KDKMP_STATE_URL", "postgresql://kdkmp@127.0.0.1:1/tidak_ada?connect_timeout=2")
+    at = buka_app("pages/wilayah.py", prov="52")
+    assert [t.value for t in at.title] == ["Provinsi Nusa Tenggara Barat"]
+    assert any(c.value.endswith("Status validasi minggu ini tidak dapat dibaca sekarang (penyimpanan catatan "
+                                "tidak tersedia).") for c in at.caption)
+    assert not [w for w in at.warning if w.value.startswith("Minggu ini belum dimuat")]

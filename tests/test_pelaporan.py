@@ -195,6 +195,11 @@ def test_share_validated_on_a_hand_worked_week(con_tangan, url_catatan):
         potong = pelaporan.potong_status(nasional, wilayah)
         assert pelaporan.porsi_divalidasi(potong) == harap, wilayah
         pd.testing.assert_frame_equal(potong, pelaporan.tabel_status(con_tangan, MINGGU, wilayah, url=url_catatan))
+        muatan = pelaporan.potong_status(pelaporan.muatan_kabupaten(con_tangan, MINGGU, None), wilayah)
+        # which kabupaten have reports, from which batch, how many (what the views read of it)
+        kolom = ["kode_kabupaten", "batch_id", "baris"]
+        assert (muatan[kolom].to_dict("records")
+                == pelaporan.muatan_kabupaten(con_tangan, MINGGU, wilayah)[kolom].to_dict("records")), wilayah
     with pytest.raises(ValueError):  # a kecamatan counts only its own reports of its kabupaten
         pelaporan.potong_status(nasional, "52.01.01")
     kalimat = pelaporan.kalimat_porsi(pelaporan.tabel_status(con_tangan, MINGGU, "52", url=url_catatan))

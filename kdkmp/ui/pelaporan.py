@@ -48,43 +48,57 @@ _kalimat_porsi: dict[tuple, str] = {}
 _kunci_kalimat = threading.Lock()
 UKURAN_KALIMAT = 2048  # ≈ one per office and area opened in a data version
 
-# The week's status of every kabupaten/kota, built once per data version and status change and cut
-# for each area at kabupaten level or above (pelaporan.potong_status): read and joined per area it
-# was ≈ 29 ms of every first view of an area, ≈ 0.15 of a cold kabupaten view's server time on a
-# Monday (py-spy on bench_beban), against ≈ 4 ms for the cut and the sentence. Cut only for an area
-# the page's scope check has passed, as the all-areas figures are (queries._per_wilayah).
-_status_nasional: dict[tuple, pd.DataFrame] = {}
-_kunci_status = threading.Lock()
+# The week's loads and status of every kabupaten/kota, each built once per data version (and status
+# change) and cut for each area at kabupaten level or above (pelaporan.potong_status): read and
+# joined per area they were ≈ 40 ms of every first view of an area, ≈ a fifth of a cold kabupaten
+# view's server time on a Monday (py-spy on bench_beban). Cut only for an area the page's scope
+# check has passed, as the all-areas figures are (queries._per_wilayah). The loads come from the
+# database alone, so the loads-not-in-yet warning never waits on the state store.
+_semua: dict[tuple, pd.DataFrame] = {}
+_kunci_semua = threading.Lock()
 
 
-def _status_semua(minggu: date, db: str, identitas: tuple, url: str, tanda) -> pd.DataFrame:
-    kunci = (db, identitas, url, tanda, minggu)
-    with _kunci_status:  # one build, however many first views arrive together
-        status = _status_nasional.get(kunci)
-        if status is None:
-            con = store.sambungan_baca(db)
-            try:
-                muatan = pelaporan.muatan_kabupaten(con, minggu, None)
-            finally:
-                con.close()
-            status = pelaporan.susun_status(muatan, pelaporan.transisi_minggu(minggu, url=url), None)
-            while len(_status_nasional) >= 8:  # a few weeks and versions; older ones are not asked again
-                _status_nasional.pop(next(iter(_status_nasional)))
-            _status_nasional[kunci] = status
-    return status
+def _sekali(kunci: tuple, buat) -> pd.DataFrame:
+    with _kunci_semua:  # one build, however many first views arrive together
+        df = _semua.get(kunci)
+        if df is None:
+            df = buat()
+            while len(_semua) >= 16:  # a few weeks and versions; older ones are not asked for again
+                _semua.pop(next(iter(_semua)))
+            _semua[kunci] = df
+    return df
 
 
-def _dari_status_semua(kode: str | None) -> bool:
+def _muatan_semua(minggu: date) -> pd.DataFrame:
+    """muatan_kabupaten of every kabupaten for the week (the database alone: no state store)."""
+    db = str(store.lokasi_db())
+
+    def baca():
+        con = store.sambungan_baca(db)
+        try:
+            return pelaporan.muatan_kabupaten(con, minggu, None)
+        finally:
+            con.close()
+    return _sekali(("muatan", db, store.identitas_file(db), minggu), baca)
+
+
+def _status_semua(minggu: date) -> pd.DataFrame:
+    url = simpanan.url_bawaan()
+    db = str(store.lokasi_db())
+    muatan = _muatan_semua(minggu)  # before taking the lock again: _sekali's lock is not reentrant
+    return _sekali(("status", db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url), minggu),
+                   lambda: pelaporan.susun_status(muatan, pelaporan.transisi_minggu(minggu, url=url), None))
+
+
+def _dari_semua(kode: str | None) -> bool:
     return kode is None or ref.tingkat(kode) in ("provinsi", "kabupaten")
 
 
-def _status_dipotong(minggu: date, kode: str | None) -> pd.DataFrame:
-    """The area's rows of _status_semua (an area at kabupaten level or above, inside the scope)."""
+def _dipotong(semua: pd.DataFrame, kode: str | None) -> pd.DataFrame:
+    """The rows of one of the national tables above for an area at kabupaten level or above,
+    which the user may open."""
     periksa(kode)
-    url = simpanan.url_bawaan()
-    db = str(store.lokasi_db())
-    return pelaporan.potong_status(
-        _status_semua(minggu, db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url)), kode)
+    return pelaporan.potong_status(semua, kode)
 
 
 def _kalimat_porsi_wilayah(minggu: date, kode: str | None) -> str:
@@ -94,7 +108,7 @@ def _kalimat_porsi_wilayah(minggu: date, kode: str | None) -> str:
     with _kunci_kalimat:
         kalimat = _kalimat_porsi.get(kunci)
     if kalimat is None:
-        status = _status_dipotong(minggu, kode) if _dari_status_semua(kode) else status_wilayah(minggu, kode)
+        status = _dipotong(_status_semua(minggu), kode) if _dari_semua(kode) else status_wilayah(minggu, kode)
         kalimat = pelaporan.kalimat_porsi(status)
         with _kunci_kalimat:
             while len(_kalimat_porsi) >= UKURAN_KALIMAT:
@@ -116,8 +130,8 @@ def belum_masuk(minggu: date, kode: str | None) -> None:
     lalu = dasar.tanya(queries.minggu_sebelumnya, minggu)
     if lalu is None:
         return
-    if _dari_status_semua(kode):  # the kabupaten with reports: those whose status counts any
-        ada = [(s := _status_dipotong(w, kode))[s["baris"] > 0] for w in (minggu, lalu)]
+    if _dari_semua(kode):
+        ada = [_dipotong(_muatan_semua(w), kode) for w in (minggu, lalu)]
     else:
         ada = [dasar.tanya(pelaporan.muatan_kabupaten, w, kode) for w in (minggu, lalu)]
     kalimat = pelaporan.kalimat_belum_masuk(pelaporan.belum_masuk_lagi(*ada), lalu)
