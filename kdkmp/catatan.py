@@ -86,6 +86,10 @@ WIB = timezone(timedelta(hours=7), "WIB")
 BIAYA_BCRYPT = 10
 BATAS_JEJAK = 1000
 TUNGGU_SQLITE_MS = 30_000
+# PostgreSQL that cannot be reached is remembered for this long: every page asks the state store
+# several times, and each attempt waited for the pool (up to 15 s), so an outage made every page
+# hang for half a minute or more instead of showing at once what cannot be read.
+JEDA_SETELAH_GAGAL_DETIK = 15.0
 # pg_advisory_xact_lock key of the migrations (any constant bigint; "kdkmp" in ASCII)
 _KUNCI_MIGRASI_PG = 0x6B646B6D70
 
@@ -325,6 +329,7 @@ class _Toko:
         self._siap = False
         self._kolam = None
         self._kunci_kolam = threading.Lock()
+        self._gagal: tuple[float, str] | None = None  # (monotonic time, sentence) of the last failed attempt
         skema = urlsplit(url).scheme.lower()
         if skema == "sqlite" and url.lower().startswith("sqlite:///") and len(url) > len("sqlite:///"):
             self.dialek = _SQLITE
@@ -375,20 +380,31 @@ class _Toko:
         with self._kunci_kolam:
             return self._pool_terkunci()
 
+    def _gagal_baru_saja(self) -> None:
+        """Refuse at once while the last failure to reach PostgreSQL is recent."""
+        gagal = self._gagal
+        if gagal is not None and monotonic() - gagal[0] < JEDA_SETELAH_GAGAL_DETIK:
+            raise CatatanTidakTersedia(gagal[1])
+
+    def _tidak_terhubung(self, e: Exception) -> CatatanTidakTersedia:
+        pesan = (f"Penyimpanan catatan {tampilan_url(self.url)} tidak dapat dihubungi ({type(e).__name__}); "
+                 "periksa KDKMP_STATE_URL dan apakah PostgreSQL berjalan.")
+        self._gagal = (monotonic(), pesan)
+        return CatatanTidakTersedia(pesan)
+
     def _pool_terkunci(self):
         if self._kolam is None:
             import psycopg
             from psycopg_pool import ConnectionPool, PoolTimeout
 
+            self._gagal_baru_saja()  # others who waited on the lock for a failing attempt
             kolam = ConnectionPool(self.url, min_size=1, max_size=4, open=False, timeout=15,
                                    check=ConnectionPool.check_connection, name="kdkmp_catatan")
             try:
-                kolam.open(wait=True, timeout=10)
+                kolam.open(wait=True, timeout=5)
             except (PoolTimeout, psycopg.Error) as e:
                 kolam.close()
-                raise CatatanTidakTersedia(
-                    f"Penyimpanan catatan {tampilan_url(self.url)} tidak dapat dihubungi "
-                    f"({type(e).__name__}); periksa KDKMP_STATE_URL dan apakah PostgreSQL berjalan.") from None
+                raise self._tidak_terhubung(e) from None
             self._kolam = kolam
         return self._kolam
 
@@ -412,13 +428,14 @@ class _Toko:
             import psycopg
             from psycopg_pool import PoolTimeout
 
+            self._gagal_baru_saja()
             with ExitStack() as tumpukan:
                 try:
                     # the pool's context commits on success and rolls back on an exception
                     con = tumpukan.enter_context(self._pool().connection())
                 except (PoolTimeout, psycopg.OperationalError) as e:
-                    raise CatatanTidakTersedia(f"Penyimpanan catatan {tampilan_url(self.url)} tidak dapat "
-                                               f"dihubungi ({type(e).__name__}).") from None
+                    raise self._tidak_terhubung(e) from None
+                self._gagal = None
                 cur = tumpukan.enter_context(con.cursor())
 
                 def eksekusi(sql, params):

@@ -78,6 +78,31 @@ def test_processes_starting_at_once_migrate_exactly_once(url_catatan):
     assert sorted(jejak(url_catatan, peristiwa="masuk")["oleh"]) == ["proses0", "proses1", "proses2", "proses3"]
 
 
+def test_a_postgresql_that_cannot_be_reached_is_refused_at_once_until_the_pause_is_over(monkeypatch):
+    # Nothing listens on port 1: the first read tries and fails with a sentence; for the next
+    # JEDA_SETELAH_GAGAL_DETIK every read is refused with the same sentence without trying again
+    # (no page waits for the pool), then the store is tried again.
+    url = "postgresql://kdkmp@127.0.0.1:1/tidak_ada"
+    catatan.tutup_semua()
+    with pytest.raises(catatan.CatatanTidakTersedia) as pertama:
+        catatan.baca_jejak(url=url)
+    assert str(pertama.value) == ("Penyimpanan catatan postgresql://kdkmp@127.0.0.1:1/tidak_ada tidak dapat dihubungi "
+                                  "(PoolTimeout); periksa KDKMP_STATE_URL dan apakah PostgreSQL berjalan.")
+    dicoba = []
+    import psycopg_pool
+
+    asli = psycopg_pool.ConnectionPool.open
+    monkeypatch.setattr(psycopg_pool.ConnectionPool, "open", lambda self, *a, **k: (dicoba.append(1), asli(self, *a, **k))[1])
+    with pytest.raises(catatan.CatatanTidakTersedia) as kedua:
+        catatan.cari_akun("budi", url=url)
+    assert str(kedua.value) == str(pertama.value) and dicoba == []
+    monkeypatch.setattr(catatan, "JEDA_SETELAH_GAGAL_DETIK", 0.0)
+    with pytest.raises(catatan.CatatanTidakTersedia):
+        catatan.baca_jejak(url=url)
+    assert dicoba == [1]  # after the pause: tried again
+    catatan.tutup_semua()
+
+
 def test_an_unknown_store_address_is_refused_with_a_sentence():
     with pytest.raises(catatan.CatatanTidakTersedia, match=r"'mysql://a:\*\*\*@h/db' \(KDKMP_STATE_URL\) tidak dikenal"):
         catatan.cari_akun("budi", url="mysql://a:rahasia@h/db")
