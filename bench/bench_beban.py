@@ -313,7 +313,7 @@ def main() -> int:
               f"provinsi, {sum(p.peran == 'kabupaten' for p in pengguna)} kabupaten")
 
         def url_untuk(p: Pengguna) -> str:
-            # the proxy's `hash $remote_user`: one user always reaches the same process, the same one
+            # the proxy's `hash $remote_user`: a user always reaches the process the proxy would pick
             return alamat[replika_untuk(p.nama, len(alamat))]
 
         # Warm-up: every process opens every page once (the first office of the day pays for the

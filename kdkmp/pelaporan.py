@@ -214,8 +214,9 @@ def potong_status(status_nasional: pd.DataFrame, wilayah: str | None) -> pd.Data
     """The rows of a national table per kabupaten sorted by kode_kabupaten (susun_status or
     muatan_kabupaten of wilayah None) for an area at kabupaten level or above (None: all): equal to
     that table for the area, since a kabupaten's row depends on that kabupaten alone. Below a
-    kabupaten the rows count only the area's own reports: ValueError. An area's kabupaten are one run of the sorted codes, so the cut
-    is a slice: selecting the rows by a mask cost a first view ≈ 3 ms, three times over."""
+    kabupaten the rows count only the area's own reports: ValueError. An area's kabupaten are one
+    run of the sorted codes, so the cut is a slice: selecting the rows by a mask cost a first view
+    ≈ 3 ms, three times over."""
     if wilayah is None:
         return status_nasional
     w = ref.cari(wilayah)

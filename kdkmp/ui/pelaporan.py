@@ -56,16 +56,26 @@ UKURAN_KALIMAT = 2048  # ≈ one per office and area opened in a data version
 # database alone, so the loads-not-in-yet warning never waits on the state store.
 _semua: dict[tuple, pd.DataFrame] = {}
 _kunci_semua = threading.Lock()
+# one build at a time per kind, however many first views arrive together; a kind of its own for the
+# loads, so that a state store slow to answer (the status) never holds up the database's part
+_kunci_bangun = {"muatan": threading.Lock(), "status": threading.Lock()}
 
 
 def _sekali(kunci: tuple, buat) -> pd.DataFrame:
-    with _kunci_semua:  # one build, however many first views arrive together
+    """The table `kunci` (its kind first), built by `buat` once and kept for the next views."""
+    with _kunci_semua:
         df = _semua.get(kunci)
+    if df is not None:
+        return df
+    with _kunci_bangun[kunci[0]]:
+        with _kunci_semua:
+            df = _semua.get(kunci)  # built meanwhile by a view that held the lock first
         if df is None:
             df = buat()
-            while len(_semua) >= 16:  # a few weeks and versions; older ones are not asked for again
-                _semua.pop(next(iter(_semua)))
-            _semua[kunci] = df
+            with _kunci_semua:
+                while len(_semua) >= 16:  # a few weeks and versions; older ones are not asked for again
+                    _semua.pop(next(iter(_semua)))
+                _semua[kunci] = df
     return df
 
 
@@ -85,7 +95,7 @@ def _muatan_semua(minggu: date) -> pd.DataFrame:
 def _status_semua(minggu: date) -> pd.DataFrame:
     url = simpanan.url_bawaan()
     db = str(store.lokasi_db())
-    muatan = _muatan_semua(minggu)  # before taking the lock again: _sekali's lock is not reentrant
+    muatan = _muatan_semua(minggu)
     return _sekali(("status", db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url), minggu),
                    lambda: pelaporan.susun_status(muatan, pelaporan.transisi_minggu(minggu, url=url), None))
 
