@@ -65,7 +65,7 @@ def ukur(nama: str, url: str, db: Path) -> None:
 
     # interleaved, so that a busy machine slows both alike (the difference is what the actions cost)
     def tanpa_tembolok():
-        tl._tembolok_terakhir.clear()  # as right after someone changed an action
+        tl._TERAKHIR.bersihkan()  # as right after someone changed an action
         return tl.daftar_intervensi_tindakan(con, minggu, None, url=url)
 
     polos_w, dengan_w, baru_w = [], [], []
@@ -79,7 +79,7 @@ def ukur(nama: str, url: str, db: Path) -> None:
     polos, dengan, baru = (statistics.median(w[1:]) * 1000 for w in (polos_w, dengan_w, baru_w))
 
     def terakhir_baru():
-        tl._tembolok_terakhir.clear()
+        tl._TERAKHIR.bersihkan()
         return tl.tindakan_terakhir(url=url)
 
     terakhir = median_detik(terakhir_baru, 11) * 1000

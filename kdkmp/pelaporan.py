@@ -35,7 +35,6 @@ Decisions, each in one line:
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -49,6 +48,7 @@ from kdkmp import catatan as simpanan  # the module; `catatan` is a transition's
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.catatan import CatatanDitolak
+from kdkmp.tembolok import Tembolok
 
 PANJANG_CATATAN_MAKS = 2000
 
@@ -127,25 +127,15 @@ def muatan_kabupaten(con: duckdb.DuckDBPyConnection, minggu: date, wilayah: str 
 
 # ---------------------------------------------------------------- transitions, cached on the change token
 
-_tembolok: dict[tuple, pd.DataFrame] = {}
-_kunci_tembolok = threading.Lock()
-UKURAN_TEMBOLOK = 1024  # keyed by scope too: every office of a Monday's peak keeps its own
+_TRANSISI = Tembolok(1024)  # keyed by scope too: every office of a Monday's peak keeps its own
 
 
 def transisi_minggu(minggu: date, *, cakupan: str | None = None, url: str | None = None) -> pd.DataFrame:
     """Every transition of week `minggu` inside `cakupan` (catatan.baca_status_pelaporan), kept per
     process on the store's change token: a page shown again after no change costs one row read."""
     url = url or simpanan.url_bawaan()
-    kunci = (url, simpanan.tanda_pelaporan(url), minggu, cakupan)
-    with _kunci_tembolok:
-        df = _tembolok.get(kunci)
-    if df is None:
-        df = simpanan.baca_status_pelaporan(minggu=minggu, cakupan=cakupan, url=url)
-        with _kunci_tembolok:
-            if len(_tembolok) >= UKURAN_TEMBOLOK:
-                _tembolok.pop(next(iter(_tembolok)))
-            _tembolok[kunci] = df
-    return df
+    return _TRANSISI.ambil((url, simpanan.tanda_pelaporan(url), minggu, cakupan),
+                           lambda: simpanan.baca_status_pelaporan(minggu=minggu, cakupan=cakupan, url=url))
 
 
 _semua_kabupaten_ref: dict = {}

@@ -18,7 +18,6 @@ import contextlib
 import contextvars
 import functools
 import inspect
-import threading
 
 import duckdb
 import numpy as np
@@ -26,6 +25,7 @@ import pandas as pd
 
 from kdkmp import agregat, akses, kontrak, rules, store, wilayah as ref
 from kdkmp.kosakata import PILAR, SEMUA_ZONA
+from kdkmp.tembolok import Tembolok
 
 # Column of `laporan` that holds each level's code; a fixed mapping, never user text.
 _KOLOM_TINGKAT = {"provinsi": "kode_provinsi", "kabupaten": "kode_kabupaten",
@@ -153,10 +153,8 @@ class _Potongan:
         return self.df.iloc[a:b].reset_index(drop=True)
 
 
-_semua: dict[tuple, object] = {}
-_kunci_hitung: dict[tuple, threading.Lock] = {}
-_kunci_semua = threading.Lock()
-BATAS_SEMUA = 256  # entries (a figure of one level and week, ≈ 30 per version); older versions go first
+# a figure of one level and week, ≈ 30 per version; the least recently used go first
+_SEMUA = Tembolok(256)
 
 
 def _semua_wilayah(nama: str, *kunci):
@@ -169,27 +167,7 @@ def _semua_wilayah(nama: str, *kunci):
 def _sekali(kunci: tuple, hitung):
     """hitung() once per key in this process: concurrent first views of the same level wait for the
     one that reads it instead of each reading it (25 offices at 09:00)."""
-    with _kunci_semua:
-        if kunci in _semua:
-            return _semua[kunci]
-        kunci_ini = _kunci_hitung.setdefault(kunci, threading.Lock())
-    with kunci_ini:
-        with _kunci_semua:
-            if kunci in _semua:
-                return _semua[kunci]
-        try:
-            nilai = hitung()
-        except BaseException:
-            with _kunci_semua:
-                _kunci_hitung.pop(kunci, None)
-            raise
-        with _kunci_semua:
-            while len(_semua) >= BATAS_SEMUA:
-                tua = next(iter(_semua))
-                del _semua[tua]
-                _kunci_hitung.pop(tua, None)
-            _semua[kunci] = nilai
-            return nilai
+    return _SEMUA.ambil(kunci, hitung)
 
 
 def _per_wilayah(con, nama: str, wilayah: str | None, kunci: tuple, sql: str, param: dict) -> pd.DataFrame:

@@ -36,7 +36,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import threading
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from kdkmp import akses, queries
 from kdkmp import catatan as simpanan  # the module; `catatan` is an action's comment
 from kdkmp import wilayah as ref
 from kdkmp.catatan import CatatanDitolak
+from kdkmp.tembolok import Tembolok
 
 _pelaksana = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kdkmp_tindakan")
 LOKASI_KONFIGURASI = Path(__file__).resolve().parent.parent / "config" / "tindaklanjut.yaml"
@@ -385,9 +385,7 @@ def ringkas_perubahan(perubahan: Mapping, versi: int) -> str:
     return "; ".join(f"{_NAMA_KOLOM_ISI.get(c, c)} {nilai(c, a)} → {nilai(c, b)}" for c, (a, b) in urut)
 
 
-_tembolok_terakhir: dict[tuple, pd.DataFrame] = {}
-_kunci_tembolok = threading.Lock()
-UKURAN_TEMBOLOK = 64
+_TERAKHIR = Tembolok(64)
 
 
 def tindakan_terakhir(kode_koperasi: Iterable[str] | None = None, *, cakupan: str | None = None,
@@ -401,15 +399,8 @@ def tindakan_terakhir(kode_koperasi: Iterable[str] | None = None, *, cakupan: st
     kode = None if kode_koperasi is None else ((kode_koperasi,) if isinstance(kode_koperasi, str)
                                                else tuple(kode_koperasi))
     kunci = (url, simpanan.tanda_tindakan(url), kode, cakupan, wilayah, hari, id(muat_konfigurasi()))
-    with _kunci_tembolok:
-        df = _tembolok_terakhir.get(kunci)
-    if df is None:
-        df = _dengan_label(simpanan.baca_tindakan(kode_koperasi=kode, cakupan=cakupan, wilayah=wilayah,
-                                                  hanya_terakhir=True, tanpa_jejak=True, url=url), hari)
-        with _kunci_tembolok:
-            if len(_tembolok_terakhir) >= UKURAN_TEMBOLOK:
-                _tembolok_terakhir.pop(next(iter(_tembolok_terakhir)))
-            _tembolok_terakhir[kunci] = df
+    df = _TERAKHIR.ambil(kunci, lambda: _dengan_label(simpanan.baca_tindakan(
+        kode_koperasi=kode, cakupan=cakupan, wilayah=wilayah, hanya_terakhir=True, tanpa_jejak=True, url=url), hari))
     return df  # pandas 3 copies on write: a caller changing it changes its own copy
 
 

@@ -85,9 +85,9 @@ _MAIN_ASLI = sys.modules["__main__"]
 
 @pytest.fixture(autouse=True)
 def _bersihkan_tembolok():
-    """Streamlit's caches outlive AppTest instances; start every test clean. AppTest also leaves
-    app.py as `__main__`, which a later `spawn` child would run again (signing in, writing audit
-    rows): put pytest's back."""
+    """The caches (Streamlit's and kdkmp.tembolok's) outlive AppTest instances; start every test
+    clean. AppTest also leaves app.py as `__main__`, which a later `spawn` child would run again
+    (signing in, writing audit rows): put pytest's back."""
     yield
     sys.modules["__main__"] = _MAIN_ASLI
     if "streamlit" in sys.modules:
@@ -95,8 +95,9 @@ def _bersihkan_tembolok():
 
         st.cache_data.clear()
         st.cache_resource.clear()
-    from kdkmp import store
+    from kdkmp import store, tembolok
 
+    tembolok.bersihkan_semua()
     store.tutup_semua()
 
 

@@ -8,33 +8,40 @@ depend on it, so a result is never served across scopes.
 
 from __future__ import annotations
 
+import copy
 import importlib
 from datetime import date
 
+import pandas as pd
 import streamlit as st
 
 from kdkmp import agregat, akses, queries, store
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
+from kdkmp.tembolok import Tembolok
 from kdkmp.ui.sesi import pengguna, tolak
 from kdkmp.ui.tautan import HALAMAN_RINGKASAN, PARAM_TINGKAT
 
 
-@st.cache_data(max_entries=4096, show_spinner=False)
-def _tembolok(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, args: tuple, kwargs: tuple):
-    modul, nama = nama_fungsi.rsplit(".", 1)
-    fungsi = getattr(importlib.import_module(modul), nama)
-    if getattr(fungsi, "cara_cakupan", None):
-        kwargs = (*kwargs, ("cakupan", cakupan))
-    con = store.sambungan_baca(db)
-    try:
-        with queries.agregat_diketahui(*_versi_data(con, db, identitas)):
-            return fungsi(con, *args, **dict(kwargs))
-    finally:
-        con.close()
+# Sized for a Monday: the reads and the pieces built from them of every area an office opens
+# (a kabupaten view keeps ≈ 20 of each), per data version.
+BACAAN = Tembolok(4096)
+GRAFIK = Tembolok(4096)
+_BERLAKU = Tembolok(16)
 
 
-_berlaku: dict[tuple, bool] = {}
+def _baca(nama_fungsi: str, identitas: tuple, db: str, cakupan: str | None, args: tuple, kwargs: tuple):
+    def buat():
+        modul, nama = nama_fungsi.rsplit(".", 1)
+        fungsi = getattr(importlib.import_module(modul), nama)
+        kw = (*kwargs, ("cakupan", cakupan)) if getattr(fungsi, "cara_cakupan", None) else kwargs
+        con = store.sambungan_baca(db)
+        try:
+            with queries.agregat_diketahui(*_versi_data(con, db, identitas)):
+                return fungsi(con, *args, **dict(kw))
+        finally:
+            con.close()
+    return BACAAN.ambil((nama_fungsi, identitas, db, cakupan, args, kwargs), buat)
 
 
 def _versi_data(con, db: str, identitas: tuple) -> tuple[bool, tuple | None]:
@@ -44,11 +51,7 @@ def _versi_data(con, db: str, identitas: tuple) -> tuple[bool, tuple | None]:
     after `con` was opened (a swap replaces the inode), so `con` reads the very file they are about."""
     if store.identitas_file(db) != identitas:
         return agregat.berlaku(con), None  # swapped since this read was keyed: ask this connection
-    berlaku = _berlaku.get((db, identitas))
-    if berlaku is None:
-        berlaku = _berlaku[(db, identitas)] = agregat.berlaku(con)
-        if len(_berlaku) > 16:
-            _berlaku.clear()
+    berlaku = _BERLAKU.ambil((db, identitas), lambda: agregat.berlaku(con))
     return berlaku, (db, identitas)
 
 
@@ -60,8 +63,8 @@ def tanya(fungsi, *args, **kwargs):
     sentence (tolak)."""
     db = str(store.lokasi_db())
     try:
-        return _tembolok(f"{fungsi.__module__}.{fungsi.__name__}", store.identitas_file(db), db,
-                         _kunci_cakupan(fungsi, args, kwargs), args, tuple(sorted(kwargs.items())))
+        return _salinan(_baca(f"{fungsi.__module__}.{fungsi.__name__}", store.identitas_file(db), db,
+                              _kunci_cakupan(fungsi, args, kwargs), args, tuple(sorted(kwargs.items()))))
     except akses.AksesDitolak as e:
         tolak(e)
 
@@ -80,12 +83,24 @@ def _kunci_cakupan(fungsi, args: tuple, kwargs: dict) -> str | None:
     return cakupan if fungsi.cara_cakupan == "koperasi" else None
 
 
-@st.cache_resource(max_entries=4096, show_spinner=False)
+def _salinan(nilai):
+    """What tanya hands a page: a kept DataFrame as a shallow copy (pandas 3 copies on write, so a
+    page adding or changing a column changes its own), a dict or list deep-copied (small: counts,
+    weeks), anything else (numbers, dates, frozen dataclasses) as kept."""
+    if isinstance(nilai, pd.DataFrame):
+        return nilai.copy(deep=False)
+    if isinstance(nilai, (dict, list)):
+        return copy.deepcopy(nilai)
+    return nilai
+
+
 def _grafik(nama_grafik: str, nama_kueri: str, identitas: tuple, db: str, cakupan: str | None, args: tuple,
             kwargs: tuple, argumen: tuple):
-    data = _tembolok(nama_kueri, identitas, db, cakupan, args, kwargs)
-    modul, nama = nama_grafik.rsplit(".", 1)
-    return _tabel_vega_sebagai_arrow(getattr(importlib.import_module(modul), nama)(data, *argumen))
+    def buat():
+        data = _baca(nama_kueri, identitas, db, cakupan, args, kwargs)
+        modul, nama = nama_grafik.rsplit(".", 1)
+        return _tabel_vega_sebagai_arrow(getattr(importlib.import_module(modul), nama)(data, *argumen))
+    return GRAFIK.ambil((nama_grafik, nama_kueri, identitas, db, cakupan, args, kwargs, argumen), buat)
 
 
 def _tabel_vega_sebagai_arrow(spek):

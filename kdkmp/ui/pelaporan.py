@@ -17,7 +17,6 @@ Decisions, each in one line:
 
 from __future__ import annotations
 
-import threading
 from datetime import date
 
 import pandas as pd
@@ -27,6 +26,7 @@ from kdkmp import akses, pelaporan, queries, store
 from kdkmp import catatan as simpanan
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
+from kdkmp.tembolok import Tembolok
 from kdkmp.ui import dasar
 from kdkmp.ui.sesi import pengguna, periksa
 
@@ -44,39 +44,16 @@ def status_wilayah(minggu: date, wilayah: str | None) -> pd.DataFrame:
 # changes: joining the week's loads with its transitions (pelaporan.susun_status) was ≈ 15 ms of
 # every area view's run, warm or cold (py-spy on bench_beban), though both change only when a week
 # is loaded or its status moves. The scope is in the key: what one scope was allowed, only it reuses.
-_kalimat_porsi: dict[tuple, str] = {}
-_kunci_kalimat = threading.Lock()
-UKURAN_KALIMAT = 2048  # ≈ one per office and area opened in a data version
+_KALIMAT_PORSI = Tembolok(2048)  # ≈ one per office and area opened in a data version
 
 # The week's loads and status of every kabupaten/kota, each built once per data version (and status
 # change) and cut for each area at kabupaten level or above (pelaporan.potong_status): read and
 # joined per area they were ≈ 40 ms of every first view of an area, ≈ a fifth of a cold kabupaten
 # view's server time on a Monday (py-spy on bench_beban). Cut only for an area the page's scope
 # check has passed, as the all-areas figures are (queries._per_wilayah). The loads come from the
-# database alone, so the loads-not-in-yet warning never waits on the state store.
-_semua: dict[tuple, pd.DataFrame] = {}
-_kunci_semua = threading.Lock()
-# one build at a time per kind, however many first views arrive together; a kind of its own for the
-# loads, so that a state store slow to answer (the status) never holds up the database's part
-_kunci_bangun = {"muatan": threading.Lock(), "status": threading.Lock()}
-
-
-def _sekali(kunci: tuple, buat) -> pd.DataFrame:
-    """The table `kunci` (its kind first), built by `buat` once and kept for the next views."""
-    with _kunci_semua:
-        df = _semua.get(kunci)
-    if df is not None:
-        return df
-    with _kunci_bangun[kunci[0]]:
-        with _kunci_semua:
-            df = _semua.get(kunci)  # built meanwhile by a view that held the lock first
-        if df is None:
-            df = buat()
-            with _kunci_semua:
-                while len(_semua) >= 16:  # a few weeks and versions; older ones are not asked for again
-                    _semua.pop(next(iter(_semua)))
-                _semua[kunci] = df
-    return df
+# database alone, and each table is built under its own key, so that a state store slow to answer
+# (the status) never holds up the loads-not-in-yet warning. A few weeks and versions are kept.
+_SEMUA = Tembolok(16)
 
 
 def _muatan_semua(minggu: date) -> pd.DataFrame:
@@ -89,15 +66,15 @@ def _muatan_semua(minggu: date) -> pd.DataFrame:
             return pelaporan.muatan_kabupaten(con, minggu, None)
         finally:
             con.close()
-    return _sekali(("muatan", db, store.identitas_file(db), minggu), baca)
+    return _SEMUA.ambil(("muatan", db, store.identitas_file(db), minggu), baca)
 
 
 def _status_semua(minggu: date) -> pd.DataFrame:
     url = simpanan.url_bawaan()
     db = str(store.lokasi_db())
     muatan = _muatan_semua(minggu)
-    return _sekali(("status", db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url), minggu),
-                   lambda: pelaporan.susun_status(muatan, pelaporan.transisi_minggu(minggu, url=url), None))
+    return _SEMUA.ambil(("status", db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url), minggu),
+                        lambda: pelaporan.susun_status(muatan, pelaporan.transisi_minggu(minggu, url=url), None))
 
 
 def _dari_semua(kode: str | None) -> bool:
@@ -115,16 +92,11 @@ def _kalimat_porsi_wilayah(minggu: date, kode: str | None) -> str:
     url = simpanan.url_bawaan()
     db = str(store.lokasi_db())
     kunci = (db, store.identitas_file(db), url, simpanan.tanda_pelaporan(url), minggu, kode, pengguna().cakupan)
-    with _kunci_kalimat:
-        kalimat = _kalimat_porsi.get(kunci)
-    if kalimat is None:
+
+    def buat():
         status = _dipotong(_status_semua(minggu), kode) if _dari_semua(kode) else status_wilayah(minggu, kode)
-        kalimat = pelaporan.kalimat_porsi(status)
-        with _kunci_kalimat:
-            while len(_kalimat_porsi) >= UKURAN_KALIMAT:
-                _kalimat_porsi.pop(next(iter(_kalimat_porsi)))
-            _kalimat_porsi[kunci] = kalimat
-    return kalimat
+        return pelaporan.kalimat_porsi(status)
+    return _KALIMAT_PORSI.ambil(kunci, buat)
 
 
 def porsi_divalidasi(minggu: date, kode: str | None) -> None:
