@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+import pyarrow as pa
 
 from kdkmp import format as fmt
 from kdkmp.format import LOKAL
@@ -71,13 +71,22 @@ KONFIGURASI_VEGA = {
 }
 
 
-def _spek(judul: str | None, data: pd.DataFrame, **isi) -> dict:
-    # The frame itself as the inline data: Streamlit sends it as Arrow (NaN as null), ≈ 1 ms per chart
-    # and run less than from a list of records.
-    spek = {"data": {"values": data.reset_index(drop=True)}, "config": KONFIGURASI_VEGA, **isi}
+def _spek(judul: str | None, tabel: pa.Table, **isi) -> dict:
+    # The table itself as the inline data: Streamlit sends it as Arrow, ≈ 1 ms per chart and run less
+    # than a list of records; ui.dasar.grafik makes its bytes once per data version.
+    spek = {"data": {"values": tabel}, "config": KONFIGURASI_VEGA, **isi}
     if judul:
         spek["title"] = {"text": _baris_judul(judul)}
     return spek
+
+
+def _tabel(kolom: dict[str, list]) -> pa.Table:
+    """A chart's table from its columns as Python lists (NaN as null, no column without a type).
+    Built from lists, not through pandas: a chart's table is tens of rows, where pandas' per-call
+    cost dominated, ≈ 2–4 ms a chart and 15–20 ms of a first kabupaten view's 8 (with the
+    conversion to Arrow), against ≈ 0.1–0.2 ms (measured, bench/bench_beban.py's issue)."""
+    return pa.table({nama: pa.array(nilai, from_pandas=True) if nilai else pa.array([], pa.string())
+                     for nama, nilai in kolom.items()})
 
 
 def _baris_judul(judul: str, lebar: int = 32) -> list[str]:
@@ -97,7 +106,7 @@ def _warna(label: dict, warna: dict, kunci) -> dict:
             "scale": {"domain": [label[k] for k in kunci], "range": [warna[k] for k in kunci]}}
 
 
-def _batang_bertumpuk(panjang: pd.DataFrame, judul: str | None, label: dict, warna: dict, kunci,
+def _batang_bertumpuk(panjang: pa.Table, judul: str | None, label: dict, warna: dict, kunci,
                       keterangan: list[dict], **isi) -> dict:
     """Horizontal stacked bars: one row per `baris` (top to bottom in `urut_baris` order), split by
     `kategori` in the order of `kunci`; `panjang` has baris, urut_baris, kategori, urut_kategori, jumlah,
@@ -115,20 +124,17 @@ def _batang_bertumpuk(panjang: pd.DataFrame, judul: str | None, label: dict, war
                  }, **isi)
 
 
-def _panjang(data: pd.DataFrame, kolom: dict, label: dict, kunci, bawa: tuple[str, ...]) -> pd.DataFrame:
-    """Wide → long: one row per (row of `data`, category), with the columns `bawa` of `data`, then
-    kategori, urut_kategori, jumlah and jumlah_teks; `kolom` maps a category to its column. The frame
-    is made once from its arrays: taking every column and then adding four cost a cold area view's
-    charts a quarter of their time (a column added to a frame of text columns copies them)."""
+def _panjang(baris: dict[str, list], jumlah: dict, label: dict, kunci) -> pa.Table:
+    """Wide → long: one row per (row, category), categories in the order of `kunci`: the columns
+    `baris` (each a list, one value per row) repeated per category, then kategori, urut_kategori,
+    jumlah and jumlah_teks; `jumlah` maps a category to its counts per row."""
     kunci = list(kunci)
-    n = len(data)
-    ulang = np.tile(np.arange(n), len(kunci))
-    jumlah = (np.concatenate([data[kolom[k]].astype("int64").to_numpy() for k in kunci]) if kunci
-              else np.array([], dtype="int64"))
-    return pd.DataFrame({**{c: data[c].array.take(ulang) for c in bawa},
-                         "kategori": pd.array([label[k] for k in kunci for _ in range(n)], dtype="str"),
-                         "urut_kategori": np.repeat(np.arange(len(kunci), dtype="int64"), n),
-                         "jumlah": jumlah, "jumlah_teks": pd.array(fmt.angka_kolom(jumlah), dtype="str")})
+    n = len(next(iter(baris.values()), []))
+    angka = [int(j) for k in kunci for j in jumlah[k]]
+    return _tabel({**{c: nilai * len(kunci) for c, nilai in baris.items()},
+                   "kategori": [label[k] for k in kunci for _ in range(n)],
+                   "urut_kategori": [i for i in range(len(kunci)) for _ in range(n)],
+                   "jumlah": angka, "jumlah_teks": fmt.angka_kolom(angka)})
 
 
 def _jumlah_per(data: pd.DataFrame, baris: str, kolom: str) -> dict[tuple, int]:
@@ -146,16 +152,24 @@ def _label_zona(z: str) -> str:
     return LABEL_ZONA.get(z, z.replace("_", " ").capitalize())
 
 
+def _urutan(kunci: list) -> list[int]:
+    """Row positions sorted by `kunci` (one key per row), stable: ties keep their order."""
+    return sorted(range(len(kunci)), key=kunci.__getitem__)
+
+
 def batang_kategori_per_wilayah(rekap: pd.DataFrame, kolom: str, judul: str | None = None) -> dict:
     """Horizontal stacked bars, one per area (most koperasi on top), split by the values of a
     contract enum (tahap_pembangunan or kendala_utama); `rekap` is queries.rekap_anak's frame."""
     awalan = kolom.split("_")[0]
     nilai = kontrak.KOLOM_PER_NAMA[kolom].nilai
-    data = rekap.sort_values("jumlah_koperasi", ascending=False, kind="stable")
-    data = pd.DataFrame({"baris": data["nama"].to_numpy(), "urut_baris": range(len(data)),
-                         **{f"{awalan}_{n}": data[f"{awalan}_{n}"].to_numpy() for n in nilai}})
-    panjang = _panjang(data, {n: f"{awalan}_{n}" for n in nilai}, kontrak.LABEL_NILAI[kolom], nilai,
-                       ("baris", "urut_baris"))
+    urut = _urutan([-j for j in rekap["jumlah_koperasi"].tolist()])
+    nama = rekap["nama"].tolist()
+    jumlah = {}
+    for n in nilai:
+        per_baris = rekap[f"{awalan}_{n}"].tolist()
+        jumlah[n] = [per_baris[i] for i in urut]
+    panjang = _panjang({"baris": [nama[i] for i in urut], "urut_baris": list(range(len(urut)))}, jumlah,
+                       kontrak.LABEL_NILAI[kolom], nilai)
     warna = WARNA_TAHAP if kolom == "tahap_pembangunan" else WARNA_KENDALA
     return _batang_bertumpuk(panjang, judul, kontrak.LABEL_NILAI[kolom], warna, nilai,
                              [{"field": "baris", "title": "Wilayah"}, {"field": "kategori", "title": judul or kolom},
@@ -166,13 +180,16 @@ def batang_zona_per_wilayah(anak: pd.DataFrame, judul: str | None = None, pilih:
     """Stacked horizontal bars of the zones per child area, worst (highest share of merah) on top;
     `anak` is queries.zona_per_anak's frame. `pilih`: the name of a point selection on the area's
     code (a click opens the area)."""
-    data = anak[anak["jumlah"] > 0].sort_values(["persen_merah", "merah"], ascending=False, na_position="last",
-                                                kind="stable")
-    data = data.assign(baris=data["nama"], urut_baris=range(len(data)),
-                       persen_merah_teks=[fmt.persen(v) for v in data["persen_merah"]])
+    kol = {c: anak[c].tolist() for c in ("kode", "nama", "jumlah", "persen_merah", *SEMUA_ZONA)}
+    # areas with koperasi only; the highest share of merah first, then the most merah, areas
+    # without a share (nobody reported) last
+    urut = [i for i in _urutan([(pd.isna(p), 0.0 if pd.isna(p) else -p, -m)
+                                for p, m in zip(kol["persen_merah"], kol["merah"])]) if kol["jumlah"][i] > 0]
     label = {z: _label_zona(z) for z in SEMUA_ZONA}
-    panjang = _panjang(data, {z: z for z in SEMUA_ZONA}, label, SEMUA_ZONA,
-                       ("baris", "urut_baris", "kode", "persen_merah_teks"))
+    panjang = _panjang({"baris": [kol["nama"][i] for i in urut], "urut_baris": list(range(len(urut))),
+                        "kode": [kol["kode"][i] for i in urut],
+                        "persen_merah_teks": [fmt.persen(kol["persen_merah"][i]) for i in urut]},
+                       {z: [kol[z][i] for i in urut] for z in SEMUA_ZONA}, label, SEMUA_ZONA)
     isi = {"params": [{"name": pilih, "select": {"type": "point", "fields": ["kode"]}}]} if pilih else {}
     return _batang_bertumpuk(
         panjang, judul, label, WARNA_ZONA, SEMUA_ZONA,
@@ -189,10 +206,9 @@ def batang_kendala_per_zona(kendala: pd.DataFrame, judul: str | None = None) -> 
         total[k] = total.get(k, 0) + n
     urutan = sorted(sorted(total), key=lambda k: -total[k])  # largest first, ties by name
     label = kontrak.LABEL_NILAI["kendala_utama"]
-    lebar = pd.DataFrame({**{z: [sel.get((k, z), 0) for k in urutan] for z in ZONA},
-                          "baris": [label.get(k, k) for k in urutan], "urut_baris": range(len(urutan))})
     label_zona = {z: _label_zona(z) for z in ZONA}
-    panjang = _panjang(lebar, {z: z for z in ZONA}, label_zona, ZONA, ("baris", "urut_baris"))
+    panjang = _panjang({"baris": [label.get(k, k) for k in urutan], "urut_baris": list(range(len(urutan)))},
+                       {z: [sel.get((k, z), 0) for k in urutan] for z in ZONA}, label_zona, ZONA)
     return _batang_bertumpuk(panjang, judul, label_zona, WARNA_ZONA, ZONA,
                              [{"field": "baris", "title": "Kendala"}, {"field": "kategori", "title": "Zona"},
                               {"field": "jumlah_teks", "title": "Koperasi"}])
@@ -203,11 +219,10 @@ def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> dict:
     sel = _jumlah_per(tren, "minggu", "zona")
     minggu = sorted({m for m, _ in sel})
     zona = [z for z in SEMUA_ZONA if z in {k for _, k in sel}]
-    lebar = pd.DataFrame({"minggu": minggu, **{z: [sel.get((m, z), 0) for m in minggu] for z in zona}})
-    lebar["minggu_iso"] = [pd.Timestamp(m).date().isoformat() for m in lebar["minggu"]]
-    lebar["minggu_teks"] = [fmt.tanggal(pd.Timestamp(m).date()) for m in lebar["minggu"]]
+    tanggal = [pd.Timestamp(m).date() for m in minggu]
     label = {z: _label_zona(z) for z in zona}
-    panjang = _panjang(lebar, {z: z for z in zona}, label, zona, ("minggu_iso", "minggu_teks"))
+    panjang = _panjang({"minggu_iso": [t.isoformat() for t in tanggal], "minggu_teks": [fmt.tanggal(t) for t in tanggal]},
+                       {z: [sel.get((m, z), 0) for m in minggu] for z in zona}, label, zona)
     return _spek(judul, panjang, height=300, mark={"type": "area", "tooltip": True, "line": {"strokeWidth": 1}},
                  encoding={
                      # UTC: a week is a calendar date, not an instant in the reader's time zone
@@ -228,16 +243,15 @@ def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None, akhiran_b
     baris = [z for z in ("baru", *SEMUA_ZONA) if z in set(transisi["zona_lalu"])]
     kolom = list(SEMUA_ZONA)
     jumlah = _jumlah_per(transisi, "zona_lalu", "zona_kini")
-    sel = pd.DataFrame([{"lalu": _label_zona(a) + akhiran_baris, "kini": _label_zona(b), "jumlah": jumlah.get((a, b), 0),
-                         "pindah": 0 if a == b else jumlah.get((a, b), 0)} for a in baris for b in kolom])
-    if sel.empty:
-        sel = pd.DataFrame(columns=["lalu", "kini", "jumlah", "pindah"])
-    sel["jumlah_teks"] = fmt.angka_kolom(sel["jumlah"])
+    sel = [(a, b, jumlah.get((a, b), 0)) for a in baris for b in kolom]
+    tabel = _tabel({"lalu": [_label_zona(a) + akhiran_baris for a, _, _ in sel], "kini": [_label_zona(b) for _, b, _ in sel],
+                    "jumlah": [n for *_, n in sel], "pindah": [0 if a == b else n for a, b, n in sel],
+                    "jumlah_teks": fmt.angka_kolom([n for *_, n in sel])})
     sumbu = {"lalu": [_label_zona(a) + akhiran_baris for a in baris], "kini": [_label_zona(b) for b in kolom]}
     posisi = {"y": {"field": "lalu", "type": "nominal", "sort": sumbu["lalu"], "title": None},
               "x": {"field": "kini", "type": "nominal", "sort": sumbu["kini"], "title": None,
                     "axis": {"orient": "top", "labelAngle": -30, "labelOverlap": False}}}
-    return _spek(judul, sel, height={"step": 44}, encoding=posisi, layer=[
+    return _spek(judul, tabel, height={"step": 44}, encoding=posisi, layer=[
         {"mark": {"type": "rect", "tooltip": True},
          "encoding": {"color": {"field": "pindah", "type": "quantitative", "legend": None,
                                 "scale": {"range": ["#f5f5f5", WARNA_ZONA["merah"]]}},
@@ -249,15 +263,15 @@ def matriks_transisi(transisi: pd.DataFrame, judul: str | None = None, akhiran_b
 
 def batang_pilar(pilar: pd.DataFrame, judul: str | None = None) -> dict:
     """Mean pillar scores (0–100), strongest on top, the weakest in the merah colour."""
-    data = pilar.dropna(subset=["skor_rata"]).sort_values("skor_rata", ascending=False, kind="stable")
-    terlemah = data["pilar"].iloc[-1] if len(data) else None
-    data = pd.DataFrame({"pilar": [LABEL_PILAR.get(p, p) for p in data["pilar"]], "urut": range(len(data)),
-                         "skor": data["skor_rata"].astype(float).to_numpy(),
-                         "skor_teks": fmt.angka_kolom(data["skor_rata"], 1),
-                         "warna": [WARNA_ZONA["merah"] if p == terlemah else "#78909c" for p in data["pilar"]]})
+    ada = [(p, float(s)) for p, s in zip(pilar["pilar"].tolist(), pilar["skor_rata"].tolist()) if not pd.isna(s)]
+    ada = [ada[i] for i in _urutan([-s for _, s in ada])]
+    terlemah = ada[-1][0] if ada else None
+    tabel = _tabel({"pilar": [LABEL_PILAR.get(p, p) for p, _ in ada], "urut": list(range(len(ada))),
+                    "skor": [s for _, s in ada], "skor_teks": fmt.angka_kolom([s for _, s in ada], 1),
+                    "warna": [WARNA_ZONA["merah"] if p == terlemah else "#78909c" for p, _ in ada]})
     posisi = {"y": {"field": "pilar", "type": "nominal", "sort": {"field": "urut"}, "title": None},
               "x": {"field": "skor", "type": "quantitative", "scale": {"domain": [0, 100]}, "title": None}}
-    return _spek(judul, data, height={"step": 30}, encoding=posisi, layer=[
+    return _spek(judul, tabel, height={"step": 30}, encoding=posisi, layer=[
         {"mark": {"type": "bar", "tooltip": True},
          "encoding": {"color": {"field": "warna", "type": "nominal", "scale": None},
                       "tooltip": [{"field": "pilar", "title": "Pilar"}, {"field": "skor_teks", "title": "Skor rata-rata"}]}},

@@ -19,7 +19,7 @@ def anak() -> pd.DataFrame:
 
 def test_zone_bars_put_the_largest_share_of_merah_on_top_and_open_an_area_on_click():
     spek = charts.batang_zona_per_wilayah(anak(), "Zona per kabupaten", pilih="buka")
-    data = spek["data"]["values"]
+    data = spek["data"]["values"].to_pandas()
     urutan = data.drop_duplicates("baris").sort_values("urut_baris")["baris"].tolist()
     assert urutan == ["B", "A", "C"]
     b = data[data["baris"] == "B"].set_index("kategori")
@@ -31,7 +31,7 @@ def test_zone_bars_put_the_largest_share_of_merah_on_top_and_open_an_area_on_cli
 def test_the_transition_matrix_greys_the_diagonal_and_keeps_every_count():
     transisi = pd.DataFrame({"zona_lalu": ["merah", "merah", "kuning"], "zona_kini": ["merah", "kuning", "merah"],
                              "jumlah": [1500, 28, 26]})
-    sel = charts.matriks_transisi(transisi)["data"]["values"].set_index(["lalu", "kini"])
+    sel = charts.matriks_transisi(transisi)["data"]["values"].to_pandas().set_index(["lalu", "kini"])
     assert sel.loc[("Merah (lalu)", "Merah"), "pindah"] == 0
     assert sel.loc[("Merah (lalu)", "Merah"), "jumlah_teks"] == "1.500"
     assert sel.loc[("Merah (lalu)", "Kuning"), "pindah"] == 28 and sel.loc[("Kuning (lalu)", "Merah"), "pindah"] == 26

@@ -104,16 +104,16 @@ def _grafik(nama_grafik: str, nama_kueri: str, identitas: tuple, db: str, cakupa
 
 
 def _tabel_vega_sebagai_arrow(spek):
-    """A Vega-Lite spec whose table (`data.values`, a DataFrame) is made Arrow bytes once, in a
-    named dataset: st.vega_lite_chart converts a DataFrame on every run of every session, but
-    passes bytes on as they are (≈ 0.3–0.7 ms a chart, 3 ms of the 7 charts of an area view,
-    measured). Anything else is returned unchanged."""
+    """A Vega-Lite spec whose table (`data.values`, an Arrow table from kdkmp.charts) is made Arrow
+    bytes once, in a named dataset: st.vega_lite_chart converts a table on every run of every
+    session, but passes bytes on as they are (≈ 0.3–0.7 ms a chart, 3 ms of the 7 charts of an area
+    view, measured). Anything else is returned unchanged."""
     data = spek.get("data") if isinstance(spek, dict) else None
-    if not isinstance(data, dict) or not hasattr(data.get("values"), "columns"):
+    if not isinstance(data, dict) or not hasattr(data.get("values"), "column_names"):
         return spek
     from streamlit import dataframe_util
 
-    return {**spek, "datasets": {"tabel": dataframe_util.convert_anything_to_arrow_bytes(data["values"])},
+    return {**spek, "datasets": {"tabel": dataframe_util.convert_arrow_table_to_arrow_bytes(data["values"])},
             "data": {"name": "tabel"}}
 
 
