@@ -176,6 +176,20 @@ def cpu_detik(pid: int) -> float:
     return (int(bidang[11]) + int(bidang[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def cpu_dan_anak(pid: int) -> float:
+    """CPU seconds of a process and its live children (nginx's master and its workers)."""
+    anak = []
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                with open(f"/proc/{d}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        anak.append(int(d))
+            except OSError:
+                pass  # ended meanwhile
+    return cpu_detik(pid) + sum(cpu_detik(a) for a in anak)
+
+
 def rss_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status") as f:
         return next(int(b.split()[1]) for b in f if b.startswith("VmRSS:")) / 1024
@@ -203,7 +217,7 @@ def proses_aplikasi(db: Path, jumlah: int, url_catatan: str, log: Path):
 @contextmanager
 def nginx_di_depan(alamat: list[str], url_catatan: str, folder: Path):
     """Debian's nginx with the shipped server block in front of the app processes (as the
-    scale-out test sets it up); yields its URL."""
+    scale-out test sets it up); yields its URL and its master's pid."""
     from kdkmp import catatan
     from tests.test_e2e_proksi import NGINX, konfigurasi_nginx
 
@@ -215,7 +229,7 @@ def nginx_di_depan(alamat: list[str], url_catatan: str, folder: Path):
     url = f"http://127.0.0.1:{port}"
     try:
         tunggu_sehat(url, nginx, lambda: (folder / "error.log").read_text(), detik=20)
-        yield url
+        yield url, nginx.pid
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
@@ -292,6 +306,7 @@ def main() -> int:
     pengguna = susun_pengguna(max(daftar_n), args.skenario)
     berat = BERAT[:args.berat]
 
+    pid_nginx = None
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as tumpukan:
         if args.url:
             if args.catatan:
@@ -307,7 +322,8 @@ def main() -> int:
             print(berita_agregat(db))
             alamat, pids = tumpukan.enter_context(proses_aplikasi(db, args.proses, url_catatan, Path(tmp)))
             if args.nginx:
-                alamat = [tumpukan.enter_context(nginx_di_depan(alamat, url_catatan, Path(tmp)))]
+                url_nginx, pid_nginx = tumpukan.enter_context(nginx_di_depan(alamat, url_catatan, Path(tmp)))
+                alamat = [url_nginx]
         print(f"{len(alamat)} alamat, {len(pids)} proses aplikasi; pengguna: "
               f"{sum(p.peran == 'pusat' for p in pengguna)} pusat, {sum(p.peran == 'provinsi' for p in pengguna)} "
               f"provinsi, {sum(p.peran == 'kabupaten' for p in pengguna)} kabupaten")
@@ -325,6 +341,7 @@ def main() -> int:
         for n, ulang in putaran:
             for r in range(ulang):
                 cpu_per_proses, cpu_klien = [cpu_detik(p) for p in pids], time.process_time()
+                cpu_nginx = cpu_dan_anak(pid_nginx) if pid_nginx else 0.0
                 cpu_awal = sum(cpu_per_proses)
                 with profil(args.profil if (n, r + 1) == putaran[-1] else None, pids):
                     hasil, dinding = asyncio.run(dengan_berat(url_untuk, pengguna[:n], berat, args.sandi, args.batas))
@@ -335,6 +352,10 @@ def main() -> int:
                 # the sessions' client shares the machine's cores with the servers: when it takes a
                 # large part of them, the sessions per second measure the client as much as the servers
                 print(f"    klien bench: {cpu_klien:.1f} s CPU ({100 * cpu_klien / dinding:.0f} % dari satu inti)")
+                if pid_nginx:
+                    # the password check (bcrypt) of every authenticated request shares the cores too
+                    cpu_nginx = cpu_dan_anak(pid_nginx) - cpu_nginx
+                    print(f"    nginx: {cpu_nginx:.1f} s CPU ({100 * cpu_nginx / dinding:.0f} % dari satu inti)")
                 if len(pids) > 1:
                     # sticky by user: a hash never splits the users exactly, and the busier process
                     # sets the wave's end (its share bounds what a second process can add)
