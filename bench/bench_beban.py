@@ -12,8 +12,9 @@ no proxy: the bench client sets the identity header the proxy would set, and spr
 the processes by user exactly as the proxy's `hash $remote_user` does). With --url it drives whatever
 listens there (e.g. nginx in front of K processes): then the header must be set by that proxy, so
 give `--sandi` and the bench signs in with HTTP basic auth. `--nginx` starts Debian's nginx with the
-shipped deploy/nginx-kdkmp.conf in front of the processes it starts (auth_basic, sticky per user),
-as production runs.
+shipped deploy/nginx-kdkmp.conf in front of the processes it starts (HTTP Basic checked by
+kdkmp.penjaga in a process of its own, sticky per user), as production runs, and prints the CPU
+nginx and the password check took.
 
 Per N it prints p50 / p95 / max of each page's time (from sending the rerun to Streamlit's
 `script_finished`), sessions per second, errors (exceptions, error boxes, dropped connections,
@@ -216,23 +217,27 @@ def proses_aplikasi(db: Path, jumlah: int, url_catatan: str, log: Path):
 
 @contextmanager
 def nginx_di_depan(alamat: list[str], url_catatan: str, folder: Path):
-    """Debian's nginx with the shipped server block in front of the app processes (as the
-    scale-out test sets it up); yields its URL and its master's pid."""
+    """Debian's nginx with the shipped server block in front of the app processes, and the password
+    check it asks in a process of its own (as `layani` runs it beside the replicas, as the scale-out
+    test sets it up); yields nginx's URL and the pids of nginx's master and of the check."""
     from kdkmp import catatan
     from tests.test_e2e_proksi import NGINX, konfigurasi_nginx
 
     catatan.tulis_htpasswd(folder / "htpasswd", url=url_catatan)
-    port = _port_bebas()
-    conf = konfigurasi_nginx(folder, port, [int(a.rsplit(":", 1)[1]) for a in alamat], folder / "htpasswd")
+    port, port_penjaga = _port_bebas(), _port_bebas()
+    penjaga = subprocess.Popen([sys.executable, "-m", "kdkmp.penjaga", str(folder / "htpasswd"), str(port_penjaga)],
+                               cwd=AKAR)
+    conf = konfigurasi_nginx(folder, port, [int(a.rsplit(":", 1)[1]) for a in alamat], port_penjaga)
     nginx = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stdout=subprocess.DEVNULL,
                              stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
     try:
         tunggu_sehat(url, nginx, lambda: (folder / "error.log").read_text(), detik=20)
-        yield url, nginx.pid
+        yield url, (nginx.pid, penjaga.pid)
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
+        _hentikan(penjaga)
 
 
 def _hentikan(proses: subprocess.Popen) -> None:
@@ -290,7 +295,7 @@ def main() -> int:
     ap.add_argument("--sandi", help="with --url: the password of the bench accounts (basic auth)")
     ap.add_argument("--catatan", help="with --url: the state store URL of that set-up, for the bench accounts")
     ap.add_argument("--nginx", action="store_true",
-                    help="put Debian's nginx with deploy/nginx-kdkmp.conf in front of the processes (auth_basic, "
+                    help="put Debian's nginx with deploy/nginx-kdkmp.conf in front of the processes (password check, "
                          "sticky per user) and drive it instead")
     ap.add_argument("--batas", type=float, default=180, help="seconds a session may take")
     ap.add_argument("--skenario", choices=("campuran", "nasional", "kabupaten"), default="campuran",
@@ -306,7 +311,7 @@ def main() -> int:
     pengguna = susun_pengguna(max(daftar_n), args.skenario)
     berat = BERAT[:args.berat]
 
-    pid_nginx = None
+    pid_nginx = pid_penjaga = None
     with tempfile.TemporaryDirectory() as tmp, ExitStack() as tumpukan:
         if args.url:
             if args.catatan:
@@ -322,7 +327,8 @@ def main() -> int:
             print(berita_agregat(db))
             alamat, pids = tumpukan.enter_context(proses_aplikasi(db, args.proses, url_catatan, Path(tmp)))
             if args.nginx:
-                url_nginx, pid_nginx = tumpukan.enter_context(nginx_di_depan(alamat, url_catatan, Path(tmp)))
+                url_nginx, (pid_nginx, pid_penjaga) = tumpukan.enter_context(
+                    nginx_di_depan(alamat, url_catatan, Path(tmp)))
                 alamat = [url_nginx]
         print(f"{len(alamat)} alamat, {len(pids)} proses aplikasi; pengguna: "
               f"{sum(p.peran == 'pusat' for p in pengguna)} pusat, {sum(p.peran == 'provinsi' for p in pengguna)} "
@@ -341,7 +347,7 @@ def main() -> int:
         for n, ulang in putaran:
             for r in range(ulang):
                 cpu_per_proses, cpu_klien = [cpu_detik(p) for p in pids], time.process_time()
-                cpu_nginx = cpu_dan_anak(pid_nginx) if pid_nginx else 0.0
+                cpu_nginx = (cpu_dan_anak(pid_nginx), cpu_detik(pid_penjaga)) if pid_nginx else None
                 cpu_awal = sum(cpu_per_proses)
                 with profil(args.profil if (n, r + 1) == putaran[-1] else None, pids):
                     hasil, dinding = asyncio.run(dengan_berat(url_untuk, pengguna[:n], berat, args.sandi, args.batas))
@@ -353,9 +359,10 @@ def main() -> int:
                 # large part of them, the sessions per second measure the client as much as the servers
                 print(f"    klien bench: {cpu_klien:.1f} s CPU ({100 * cpu_klien / dinding:.0f} % dari satu inti)")
                 if pid_nginx:
-                    # the password check (bcrypt) of every authenticated request shares the cores too
-                    cpu_nginx = cpu_dan_anak(pid_nginx) - cpu_nginx
-                    print(f"    nginx: {cpu_nginx:.1f} s CPU ({100 * cpu_nginx / dinding:.0f} % dari satu inti)")
+                    # the proxy and the password check share the cores with the servers too
+                    nginx, periksa = cpu_dan_anak(pid_nginx) - cpu_nginx[0], cpu_detik(pid_penjaga) - cpu_nginx[1]
+                    print(f"    nginx: {nginx:.1f} s CPU, penjaga sandi: {periksa:.1f} s CPU "
+                          f"({100 * (nginx + periksa) / dinding:.0f} % dari satu inti)")
                 if len(pids) > 1:
                     # sticky by user: a hash never splits the users exactly, and the busier process
                     # sets the wave's end (its share bounds what a second process can add)

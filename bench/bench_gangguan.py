@@ -1,5 +1,5 @@
 """Faults on a Monday morning (issue 14): the production set-up — `python -m kdkmp layani
---proses 2` behind Debian's nginx with the shipped deploy/nginx-kdkmp.conf (auth_basic, sticky per
+--proses 2` behind Debian's nginx with the shipped deploy/nginx-kdkmp.conf (password check, sticky per
 user) on a copy of the 26-week national demo — while N offices open their pages (the mixed walk of
 bench_beban.py), three things go wrong, one after the other:
 
@@ -221,7 +221,7 @@ def main() -> int:
         try:
             sup.tunggu(r"2 replika melayani")
             alamat = [f"http://127.0.0.1:{p}" for p in sorted(sup.pid())]
-            with nginx_di_depan(alamat, url_catatan, folder) as url:
+            with nginx_di_depan(alamat, url_catatan, folder) as (url, _):
                 pids = lambda: list(sup.pid().values())  # noqa: E731
                 asyncio.run(gelombang(url, pengguna[:8] + BERAT[:1], args.batas))  # every page once per replica
                 c, d, _ = asyncio.run(gelombang(url, pengguna, args.batas))

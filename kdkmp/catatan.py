@@ -29,8 +29,9 @@ Decisions, each in one line:
 - The audit trail is append-only: there is no function that updates or deletes a `jejak` row.
   Event kinds are data (`PERISTIWA`: name → Indonesian label); an unknown kind is a bug (ValueError).
 - Passwords are bcrypt (cost `BIAYA_BCRYPT`), 8 characters to 72 bytes; the hash never leaves this
-  module except into the htpasswd file. nginx checks auth_basic on every request with crypt(3)
-  (measured here: cost 10 ≈ 50 ms, 12 ≈ 200 ms per request), hence 10.
+  module except into the htpasswd file. A correct password is checked once per credential and file
+  version (kdkmp.penjaga, nginx's auth_request), a wrong one on every attempt: cost 10 ≈ 50 ms
+  (12 ≈ 200 ms, measured with crypt(3)), hence 10.
 - nginx's htpasswd file is written from the accounts (`tulis_htpasswd`): active accounts with a
   password, `name:$2y$…` (crypt(3) and Apache read `$2y$`; it is the same algorithm as `$2b$`),
   atomically (temp file + os.replace) under an flock so the last writer has read the last change;
@@ -819,7 +820,8 @@ def daftar_akun(url: str | None = None) -> pd.DataFrame:
 # ---------------------------------------------------------------- nginx's htpasswd file
 
 def isi_htpasswd(url: str | None = None) -> str:
-    """nginx auth_basic lines `name:$2y$…` for active accounts with a password, by name."""
+    """htpasswd lines `name:$2y$…` (kdkmp.penjaga; nginx's auth_basic reads them too) for active
+    accounts with a password, by name."""
     with _toko(url).transaksi() as k:
         baris = k.jalankan("SELECT nama_pengguna, sandi_bcrypt FROM akun WHERE aktif = ? AND sandi_bcrypt IS NOT NULL "
                            "ORDER BY lower(nama_pengguna)", [True])

@@ -598,7 +598,7 @@ def perintah_pengguna_htpasswd(args) -> int:
     from kdkmp import catatan
 
     n = catatan.tulis_htpasswd(args.out, url=_url_catatan(args))
-    print(f"{n} akun aktif bersandi ditulis ke {args.out} (untuk auth_basic_user_file nginx).")
+    print(f"{n} akun aktif bersandi ditulis ke {args.out} (untuk penjaga sandi nginx: layani --upstream).")
     return 0
 
 
@@ -639,10 +639,17 @@ def perintah_layani(args) -> int:
     from kdkmp import layani
 
     db = store.lokasi_db(args.db)
-    layani.siapkan_basis_data(db)
-    layanan = layani.Layanan(args.proses, db=db, port_awal=args.port_awal, alamat=args.alamat)
+    htpasswd = None
     if args.upstream:
-        layani.tulis_upstream(Path(args.upstream), layanan.port, args.alamat)
+        htpasswd = os.environ.get("KDKMP_HTPASSWD", "").strip()
+        if not htpasswd:
+            raise layani.LayaniDitolak("--upstream menjalankan juga penjaga sandi untuk nginx: isi KDKMP_HTPASSWD "
+                                       "dengan berkas htpasswd yang ditulis dari akun dasbor (README, \"Masuk\").")
+        htpasswd = Path(htpasswd)
+    layani.siapkan_basis_data(db)
+    layanan = layani.Layanan(args.proses, db=db, port_awal=args.port_awal, alamat=args.alamat, htpasswd=htpasswd)
+    if args.upstream:
+        layani.tulis_upstream(Path(args.upstream), layanan.port, args.alamat, layanan.port_penjaga)
         print(f"Blok upstream nginx ditulis ke {args.upstream}; muat ulang nginx (nginx -s reload).")
     layanan.mulai()
     print(f"{args.proses} replika melayani; log di {layanan.folder_log}. Ctrl+C untuk berhenti.", flush=True)
@@ -998,7 +1005,7 @@ def parser() -> argparse.ArgumentParser:
     q.set_defaults(fungsi=perintah_pengguna_sandi)
 
     q = akun_sub.add_parser("htpasswd", help="tulis berkas htpasswd nginx dari akun aktif bersandi",
-                            description="Tulis berkas htpasswd (bcrypt) untuk auth_basic nginx dari akun aktif yang "
+                            description="Tulis berkas htpasswd (bcrypt) untuk penjaga sandi nginx dari akun aktif yang "
                                         "punya sandi. Bila $KDKMP_HTPASSWD diisi, berkas itu ditulis ulang pada "
                                         "setiap perubahan akun.")
     q.add_argument("--out", required=True, metavar="BERKAS", help="berkas htpasswd yang ditulis")
@@ -1028,7 +1035,8 @@ def parser() -> argparse.ArgumentParser:
                    help="port replika pertama; berikutnya PORT+1, … (bawaan 8501)")
     p.add_argument("--alamat", default="127.0.0.1", help="alamat dengar (bawaan 127.0.0.1: hanya nginx yang boleh)")
     p.add_argument("--upstream", metavar="BERKAS",
-                   help="tulis blok upstream nginx untuk port-port ini (di-include deploy/nginx-kdkmp.conf)")
+                   help="tulis blok upstream nginx untuk port-port ini dan jalankan penjaga sandi di port "
+                        "sebelum replika pertama (di-include deploy/nginx-kdkmp.conf; butuh $KDKMP_HTPASSWD)")
     db(p)
     p.set_defaults(fungsi=perintah_layani)
 

@@ -28,7 +28,10 @@ Decisions, each in one line:
 - The database is prepared once before the replicas start (the demo built when there is none, every
   week rescored when config/zones.yaml changed), so K replicas never race to do it on first visit.
 - `--upstream FILE` writes nginx's `upstream kdkmp_app { … }` block for exactly these ports (the
-  shipped deploy/nginx-kdkmp.conf includes it), so the proxy and the replicas cannot disagree.
+  shipped deploy/nginx-kdkmp.conf includes it), so the proxy and the replicas cannot disagree, and
+  runs the password check nginx asks (kdkmp.penjaga, on the port below the first replica, against
+  `$KDKMP_HTPASSWD`) in this supervisor: bcrypt once per signed-in credential instead of on every
+  request, the supervisor's only work besides watching the replicas.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kdkmp import store
+from kdkmp import penjaga, store
 
 AKAR = Path(__file__).resolve().parent.parent
 HEADER_IDENTITAS = "X-Remote-User"
@@ -81,12 +84,16 @@ def rahasia_cookie(db: Path) -> str:
     return rahasia
 
 
-def teks_upstream(port: list[int], alamat: str = "127.0.0.1") -> str:
-    """nginx's upstream block for the replicas: sticky by signed-in user; a replica that refuses
-    a connection is skipped for 10 s and its users go to the next one."""
+def teks_upstream(port: list[int], alamat: str = "127.0.0.1", port_penjaga: int | None = None) -> str:
+    """nginx's upstream blocks: the replicas, sticky by signed-in user (a replica that refuses a
+    connection is skipped for 10 s and its users go to the next one), and the password check
+    (kdkmp.penjaga, asked over kept-open connections) at `port_penjaga`, one below the first
+    replica's unless given."""
     baris = "\n".join(f"    server {alamat}:{p} max_fails=1 fail_timeout=10s;" for p in port)
+    port_penjaga = port[0] - 1 if port_penjaga is None else port_penjaga
     return (f"# Ditulis oleh `python -m kdkmp layani --proses {len(port)}`; jangan diubah dengan tangan.\n"
-            f"upstream {NAMA_UPSTREAM} {{\n    hash $remote_user;\n{baris}\n}}\n")
+            f"upstream {NAMA_UPSTREAM} {{\n    hash $remote_user;\n{baris}\n}}\n"
+            f"upstream {penjaga.NAMA_UPSTREAM} {{\n    server {alamat}:{port_penjaga};\n    keepalive 8;\n}}\n")
 
 
 def replika_untuk(nama: str, jumlah: int) -> int:
@@ -96,12 +103,12 @@ def replika_untuk(nama: str, jumlah: int) -> int:
     return ((zlib.crc32(nama.encode("utf-8")) >> 16) & 0x7FFF) % jumlah
 
 
-def tulis_upstream(jalur: Path, port: list[int], alamat: str = "127.0.0.1") -> None:
+def tulis_upstream(jalur: Path, port: list[int], alamat: str = "127.0.0.1", port_penjaga: int | None = None) -> None:
     """Atomically (temp file + rename): nginx reloading meanwhile reads the old or the new file."""
     jalur.parent.mkdir(parents=True, exist_ok=True)
     fd, sementara = tempfile.mkstemp(dir=jalur.parent, prefix=jalur.name + ".")
     with os.fdopen(fd, "w") as f:
-        f.write(teks_upstream(port, alamat))
+        f.write(teks_upstream(port, alamat, port_penjaga))
     os.chmod(sementara, 0o644)  # nginx's workers read it
     os.replace(sementara, jalur)
 
@@ -175,10 +182,17 @@ class Layanan:
     """K replicas and their supervision; `jalankan()` blocks until SIGTERM/SIGINT."""
 
     def __init__(self, jumlah: int, *, db: Path, port_awal: int = 8501, alamat: str = "127.0.0.1",
-                 folder_log: Path | None = None, cetak=print):
+                 folder_log: Path | None = None, cetak=print, htpasswd: Path | None = None):
         self.alamat = alamat
         self.db = db.resolve()
+        # the password check nginx asks (kdkmp.penjaga), one port below the replicas
+        self.htpasswd = htpasswd
         port = periksa(jumlah, port_awal, alamat)
+        self.port_penjaga = port_awal - 1 if htpasswd is not None else None
+        if self.port_penjaga is not None and (self.port_penjaga < 1024 or _port_terpakai(alamat, self.port_penjaga)):
+            raise LayaniDitolak(f"Port {self.port_penjaga} di {alamat} (penjaga sandi, satu di bawah replika pertama) "
+                                "tidak bisa dipakai; pilih --port-awal lain.")
+        self._penjaga = None
         self.folder_log = folder_log or self.db.parent / "kdkmp_layani"
         self.folder_log.mkdir(parents=True, exist_ok=True)
         self.replika = [Replika(i + 1, p, self.folder_log / f"replika-{i + 1}.log") for i, p in enumerate(port)]
@@ -206,6 +220,9 @@ class Layanan:
             return False
 
     def mulai(self, batas_detik: float = 90) -> None:
+        if self.htpasswd is not None:
+            self._penjaga = penjaga.jalankan_di_latar(self.htpasswd, self.port_penjaga, self.alamat)
+            self.cetak(f"penjaga sandi: http://{self.alamat}:{self.port_penjaga} · {self.htpasswd}")
         for r in self.replika:
             self._mulai(r)
         akhir = time.monotonic() + batas_detik
@@ -269,4 +286,8 @@ class Layanan:
             if r._berkas_log is not None:
                 r._berkas_log.close()
                 r._berkas_log = None
+        if self._penjaga is not None:
+            self._penjaga.shutdown()
+            self._penjaga.server_close()
+            self._penjaga = None
         self.cetak("semua replika berhenti")

@@ -175,7 +175,7 @@ def _htpasswd_dari_cli(kdkmp, tmp_path) -> Path:
     assert kdkmp("pengguna", "nonaktif", "mantan")[0] == 0
     berkas = tmp_path / "kdkmp.htpasswd"
     assert kdkmp("pengguna", "htpasswd", "--out", str(berkas)) == (
-        0, f"2 akun aktif bersandi ditulis ke {berkas} (untuk auth_basic_user_file nginx).\n", "")
+        0, f"2 akun aktif bersandi ditulis ke {berkas} (untuk penjaga sandi nginx: layani --upstream).\n", "")
     return berkas
 
 

@@ -1,6 +1,7 @@
-"""Sign-in behind a real nginx (Debian's package) with auth_basic, in real headless Chromium
-(issue 10): deploy/nginx-kdkmp.conf in front of `streamlit run` bound to 127.0.0.1, accounts and
-the htpasswd file from the app's own account table."""
+"""Sign-in behind a real nginx (Debian's package), in real headless Chromium (issue 10):
+deploy/nginx-kdkmp.conf in front of `streamlit run` bound to 127.0.0.1, every request's password
+checked by kdkmp.penjaga (nginx's auth_request) against the htpasswd file written from the app's own
+account table."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from kdkmp import catatan, layani
+from kdkmp import catatan, layani, penjaga
 from tests.conftest import _port_bebas, jalankan_server, tunggu_sehat
 
 pytestmark = pytest.mark.e2e
@@ -23,15 +24,15 @@ NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 SANDI = "rahasia-ntb-2026"
 
 
-def konfigurasi_nginx(folder: Path, port_nginx: int, port_app: list[int], htpasswd: Path) -> Path:
-    """The shipped server block, unchanged but for its port, upstream file (written by `layani` for
-    `port_app`) and password file, inside a minimal main configuration that keeps every file in
-    `folder` and logs which replica served each request (`akses.log`: user, upstream, URI)."""
+def konfigurasi_nginx(folder: Path, port_nginx: int, port_app: list[int], port_penjaga: int) -> Path:
+    """The shipped server block, unchanged but for its port and upstream file (as `layani` writes it
+    for replicas on `port_app` and its password check on `port_penjaga`), inside a minimal main
+    configuration that keeps every file in `folder` and logs which replica served each request
+    (`akses.log`: user, upstream, URI)."""
     blok = (AKAR / "deploy" / "nginx-kdkmp.conf").read_text()
-    layani.tulis_upstream(folder / "upstream.conf", port_app)
+    layani.tulis_upstream(folder / "upstream.conf", port_app, port_penjaga=port_penjaga)
     for lama, baru in (("listen 80;", f"listen 127.0.0.1:{port_nginx};"),
-                       ("/etc/kdkmp/upstream.conf", str(folder / "upstream.conf")),
-                       ("/etc/kdkmp/htpasswd", str(htpasswd))):
+                       ("/etc/kdkmp/upstream.conf", str(folder / "upstream.conf"))):
         assert lama in blok, lama
         blok = blok.replace(lama, baru)
     (folder / "kdkmp.conf").write_text(blok)
@@ -72,9 +73,11 @@ def dasbor_proksi(db_demo, tmp_path_factory):
     port_nginx = _port_bebas()
     env = {"KDKMP_STATE_URL": url_catatan}
     argumen = ["--server.trustedUserHeaders", '{"X-Remote-User": "username"}']
+    port_penjaga = _port_bebas()
+    server_penjaga = penjaga.jalankan_di_latar(htpasswd, port_penjaga)
     with jalankan_server(db_demo, folder / "streamlit.log", argumen=argumen, env=env) as url_app:
         port_app = int(url_app.rsplit(":", 1)[1])
-        conf = konfigurasi_nginx(folder, port_nginx, [port_app], htpasswd)
+        conf = konfigurasi_nginx(folder, port_nginx, [port_app], port_penjaga)
         nginx = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port_nginx}"
@@ -84,6 +87,8 @@ def dasbor_proksi(db_demo, tmp_path_factory):
         finally:
             nginx.terminate()
             nginx.wait(timeout=10)
+            server_penjaga.shutdown()
+            server_penjaga.server_close()
 
 
 def tunggu_selesai(page) -> None:
@@ -118,6 +123,41 @@ def test_without_a_password_nginx_answers_401(dasbor_proksi):
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(url + "/", timeout=5)
     assert e.value.code == 401
+    # the challenge that makes a browser ask for the name and password
+    assert e.value.headers["WWW-Authenticate"].startswith('Basic realm="Dasbor Zonasi KDKMP"')
+
+
+def _buka(url: str, nama: str, sandi: str) -> int:
+    import base64
+
+    permintaan = urllib.request.Request(url, headers={
+        "Authorization": "Basic " + base64.b64encode(f"{nama}:{sandi}".encode()).decode()})
+    try:
+        with urllib.request.urlopen(permintaan, timeout=10) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+def test_a_wrong_password_is_refused_and_a_changed_one_counts_at_once(dasbor_proksi):
+    """The password check remembers a correct credential (bcrypt once, not on every request), but only
+    until the htpasswd file changes: a new password works, and the old one is refused, on the very
+    next request."""
+    url, _, url_catatan = dasbor_proksi
+    assert _buka(url + "/", "pusat1", SANDI) == 200
+    assert _buka(url + "/", "pusat1", SANDI + "x") == 401
+    assert _buka(url + "/", "tidak-ada", SANDI) == 401
+    htpasswd = Path(url_catatan.removeprefix("sqlite:///")).parent / "htpasswd"
+    baru = "sandi-baru-pusat-2026"
+    catatan.ganti_sandi("pusat1", baru, oleh="uji", url=url_catatan)
+    try:
+        catatan.tulis_htpasswd(htpasswd, url=url_catatan)
+        assert _buka(url + "/", "pusat1", SANDI) == 401
+        assert _buka(url + "/", "pusat1", baru) == 200
+    finally:
+        catatan.ganti_sandi("pusat1", SANDI, oleh="uji", url=url_catatan)
+        catatan.tulis_htpasswd(htpasswd, url=url_catatan)
+    assert _buka(url + "/", "pusat1", SANDI) == 200
 
 
 def test_a_provinsi_user_signs_in_lands_on_its_province_and_is_refused_another(dasbor_proksi, browser: Browser):

@@ -1,7 +1,8 @@
-"""Scale-out with real parts (issue 14): `python -m kdkmp layani --proses 2` behind Debian's nginx
-with the shipped deploy/nginx-kdkmp.conf, on loopback. Sessions are real Streamlit websocket
-sessions (tests/sesi_streamlit.py) signed in through nginx's auth_basic; which replica served whom
-is read from nginx's own access log, not from the app."""
+"""Scale-out with real parts (issue 14): `python -m kdkmp layani --proses 2 --upstream …` behind
+Debian's nginx with the shipped deploy/nginx-kdkmp.conf, on loopback. Sessions are real Streamlit
+websocket sessions (tests/sesi_streamlit.py) signed in through nginx (HTTP Basic, checked by
+layani's password check, kdkmp.penjaga); which replica served whom is read from nginx's own access
+log, not from the app."""
 
 from __future__ import annotations
 
@@ -100,15 +101,18 @@ def skala(tmp_path_factory):
         catatan.tambah_akun(nama, "kabupaten", KABUPATEN[nama], oleh="uji", sandi=SANDI, url=url_catatan)
     catatan.tulis_htpasswd(folder / "htpasswd", url=url_catatan)
     port_awal = _port_bebas()
-    while _port_bebas() == port_awal + 1:  # vanishingly rare; the next port must be free too
+    # the port below (the password check) and the next one (the second replica) must be free too
+    while any(layani._port_terpakai("127.0.0.1", p) for p in (port_awal - 1, port_awal + 1)):
         port_awal = _port_bebas()
-    layanan = Layanan(["--proses", "2", "--port-awal", str(port_awal), "--db", str(db)],
-                      {**os.environ, "KDKMP_STATE_URL": url_catatan})
+    # as deployed: `layani --upstream` writes nginx's upstream blocks and runs the password check
+    layanan = Layanan(["--proses", "2", "--port-awal", str(port_awal), "--db", str(db),
+                       "--upstream", str(folder / "upstream.conf")],
+                      {**os.environ, "KDKMP_STATE_URL": url_catatan, "KDKMP_HTPASSWD": str(folder / "htpasswd")})
     nginx = None
     try:
         layanan.tunggu(r"2 replika melayani")
         port_nginx = _port_bebas()
-        conf = konfigurasi_nginx(folder, port_nginx, [port_awal, port_awal + 1], folder / "htpasswd")
+        conf = konfigurasi_nginx(folder, port_nginx, [port_awal, port_awal + 1], port_awal - 1)
         nginx = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(folder)], stdout=subprocess.DEVNULL,
                                  stderr=subprocess.STDOUT)
         url = f"http://127.0.0.1:{port_nginx}"
