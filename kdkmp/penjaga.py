@@ -14,8 +14,11 @@ credential and the answer kept in memory:
 - a wrong password is never kept: every attempt costs its bcrypt, as under auth_basic;
 - concurrent requests with the same new credential (a browser opens several at once) wait for one
   check (kdkmp.tembolok);
-- it listens on loopback only; nginx asks it with an internal subrequest (deploy/nginx-kdkmp.conf),
-  `layani --upstream` runs it beside the replicas and writes its upstream block.
+- it listens on loopback only; nginx asks it with an internal subrequest (deploy/nginx-kdkmp.conf)
+  and passes on the name it answers as the identity header; `layani --upstream` runs it in a thread
+  of the supervisor and writes its upstream block;
+- it refuses at least everything nginx's own parsing would (the scheme's case aside), so the name
+  it checked and nginx's `$remote_user`, which places the user on a replica, are the same.
 
 It answers 204 with `X-Pengguna: <name>` for a valid credential, 401 with a Basic challenge otherwise.
 """
@@ -23,7 +26,6 @@ It answers 204 with `X-Pengguna: <name>` for a valid credential, 401 with a Basi
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import os
 import threading
@@ -49,30 +51,39 @@ class Penjaga:
         self._sah = Tembolok(4096)  # ≈ one per office signed in since the file last changed
 
     def _muat(self) -> tuple:
-        """The file's version (inode, mtime, size), its lines read again when it changed."""
+        """The file's version (inode, mtime, ctime, size), its lines read again when it changed. A
+        file that is gone (or unreadable) lets nobody in, as nginx's auth_basic did: removing it is
+        an emergency lock-out."""
         try:
             st = self.htpasswd.stat()
-        except FileNotFoundError:
-            return ("tidak ada",)
-        versi = (st.st_ino, st.st_mtime_ns, st.st_size)
-        with self._kunci:
-            if versi != self._versi:
-                hash_ = {}
-                for baris in self.htpasswd.read_text(encoding="ascii").splitlines():
-                    nama, pisah, h = baris.partition(":")
-                    if pisah and h:
-                        hash_[nama] = h.encode("ascii")
-                self._hash, self._versi = hash_, versi
-                self._sah.bersihkan()
-            return versi
+            versi = (st.st_ino, st.st_mtime_ns, st.st_ctime_ns, st.st_size)
+            with self._kunci:
+                if versi != self._versi:
+                    hash_ = {}
+                    for baris in self.htpasswd.read_text(encoding="ascii").splitlines():
+                        nama, pisah, h = baris.partition(":")
+                        if pisah and h:
+                            hash_[nama] = h.encode("ascii")
+                    self._ganti(hash_, versi)
+        except (OSError, UnicodeDecodeError):
+            versi = ("tidak terbaca",)
+            with self._kunci:
+                self._ganti({}, versi)
+        return versi
+
+    def _ganti(self, hash_: dict, versi: tuple) -> None:
+        if versi != self._versi:
+            self._hash, self._versi = hash_, versi
+            self._sah.bersihkan()
 
     def periksa(self, authorization: str | None) -> str | None:
         """The user name of a valid `Authorization: Basic …` header, else None."""
-        if not authorization or not authorization.startswith("Basic "):
+        skema, _, isi = (authorization or "").partition(" ")
+        if skema.lower() != "basic":
             return None
         try:
-            nama, pisah, sandi = base64.b64decode(authorization[6:], validate=True).decode("utf-8").partition(":")
-        except (binascii.Error, UnicodeDecodeError):
+            nama, pisah, sandi = base64.b64decode(isi, validate=True).decode("utf-8").partition(":")
+        except ValueError:  # not base64 (binascii.Error), not ASCII, not UTF-8 (UnicodeDecodeError)
             return None
         if not pisah:
             return None
@@ -84,7 +95,11 @@ class Penjaga:
         def cocokkan() -> str:
             import bcrypt
 
-            if not bcrypt.checkpw(sandi.encode("utf-8"), h):
+            try:
+                cocok = bcrypt.checkpw(sandi.encode("utf-8"), h)
+            except ValueError:  # a line that is not a bcrypt hash (written by hand): nobody gets in with it
+                cocok = False
+            if not cocok:
                 raise _Ditolak
             return nama
         try:
@@ -102,12 +117,13 @@ def buat_server(htpasswd: str | os.PathLike, port: int, alamat: str = "127.0.0.1
 
         def do_GET(self):
             nama = penjaga.periksa(self.headers.get("Authorization"))
-            self.send_response(204 if nama else 401)
             if nama:
+                self.send_response(204)  # no body, and so no Content-Length (RFC 9110)
                 self.send_header("X-Pengguna", nama)
             else:
+                self.send_response(401)
                 self.send_header("WWW-Authenticate", f'Basic realm="{REALM}", charset="UTF-8"')
-            self.send_header("Content-Length", "0")
+                self.send_header("Content-Length", "0")
             self.end_headers()
 
         do_HEAD = do_GET
@@ -133,7 +149,7 @@ def jalankan_di_latar(htpasswd: str | os.PathLike, port: int, alamat: str = "127
 
 if __name__ == "__main__":
     # The check alone, in its own process: `python -m kdkmp.penjaga HTPASSWD PORT` (bench_beban puts
-    # it beside its replicas as layani does); layani runs it in its own process.
+    # it beside the replicas it starts; layani runs it in a thread of its own process).
     import sys
 
     buat_server(sys.argv[1], int(sys.argv[2])).serve_forever()

@@ -139,3 +139,15 @@ def test_layani_for_nginx_without_the_password_file_is_refused_with_one_sentence
     assert kode == 2
     assert "isi KDKMP_HTPASSWD" in keluaran.err and "Traceback" not in keluaran.err
     assert not (tmp_path / "upstream.conf").exists() and not (tmp_path / "kdkmp.duckdb").exists()
+
+
+def test_a_removed_file_lets_nobody_in_and_odd_headers_are_refused(tmp_path):
+    jalur = tmp_path / "htpasswd"
+    tulis(jalur, {"ntb": "rahasia-ntb-2026"})
+    jalur.write_text(jalur.read_text() + "tangan:$apr1$bukan-bcrypt\n")  # a line written by hand
+    p = penjaga.Penjaga(jalur)
+    assert p.periksa("basic " + header("ntb", "rahasia-ntb-2026")[6:]) == "ntb"  # the scheme in any case
+    assert p.periksa(header("tangan", "rahasia-ntb-2026")) is None
+    assert p.periksa("Basic caf\u00e9==") is None  # not ASCII: refused, not an error
+    jalur.unlink()  # an emergency lock-out
+    assert p.periksa(header("ntb", "rahasia-ntb-2026")) is None
