@@ -188,6 +188,7 @@ def test_a_bug_during_a_load_exits_70_logs_the_traceback_and_changes_nothing(mon
     berkas = tmp_path / "minggu.csv"
     frame_contoh(8, minggu=date(2026, 11, 23)).to_csv(berkas, index=False)
     sebelum = sidik(db)
+    isi_folder = sorted(p.name for p in db.parent.iterdir())
 
     def rusak(*a, **k):
         return [][1]  # an IndexError deep inside the load, as a real bug would raise
@@ -202,7 +203,7 @@ def test_a_bug_during_a_load_exits_70_logs_the_traceback_and_changes_nothing(mon
     assert "Traceback (most recent call last)" in isi and "IndexError" in isi and "in rusak" in isi
     assert f"python -m kdkmp ingest {berkas}" in isi
     assert sidik(db) == sebelum
-    assert sorted(p.name for p in db.parent.iterdir()) == ["kdkmp.duckdb", "kdkmp.duckdb.lock", "kdkmp_galat.log"]
+    assert sorted(p.name for p in db.parent.iterdir()) == sorted({*isi_folder, "kdkmp.duckdb.lock", "kdkmp_galat.log"})
 
 
 def test_a_lookup_error_is_a_bug_not_a_refusal(monkeypatch, capsys, db):
@@ -288,6 +289,32 @@ def test_a_bad_database_path_is_refused_in_one_sentence_and_left_as_it_was(capsy
     sesudah.pop("kdkmp.duckdb.lock", None)  # the writer's lock file is expected beside a database
     assert sesudah == sebelum
     assert not (tmp_path / "keluar.csv").exists()
+
+
+def test_the_file_the_writer_left_is_not_checked_again_but_one_cut_short_in_place_is(capsys, tmp_path, db_kecil,
+                                                                                    monkeypatch):
+    # The block check (store._periksa_utuh) is skipped for the very file the last writer swapped
+    # in (its inode, time and size recorded beside it); truncating that file in place changes its
+    # size, and both the reader and the next writer refuse it again.
+    db = tmp_path / "kdkmp.duckdb"
+    shutil.copyfile(db_kecil, db)
+    frame_contoh(20, minggu=date(2026, 11, 23)).to_csv(tmp_path / "minggu.csv", index=False)
+    assert cli.main(["ingest", str(tmp_path / "minggu.csv"), "--db", str(db)]) == 0
+    dicek = []
+    asli = store._periksa_utuh
+    monkeypatch.setattr(store, "_periksa_utuh", lambda *a: dicek.append(a) or asli(*a))
+    store.tutup_semua()
+    assert cli.main(["summary", "--json", "--db", str(db)]) == 0
+    assert dicek == []
+    capsys.readouterr()
+    with open(db, "r+b") as f:
+        f.truncate(db.stat().st_size // 2)
+    store.tutup_semua()
+    for args in (["summary", "--json"], ["ingest", str(tmp_path / "minggu.csv"), "--replace"]):
+        assert cli.main(args + ["--db", str(db)]) == 2
+        err = capsys.readouterr().err
+        assert "rusak atau terpotong" in err and "padahal isinya butuh paling sedikit" in err, err
+    assert len(dicek) == 2
 
 
 def test_a_database_whose_folder_cannot_be_created_is_refused(capsys, tmp_path):

@@ -154,6 +154,8 @@ def test_withdrawing_every_week_leaves_no_week_and_no_zones(db_penuh):
 
 def test_a_failure_while_rescoring_a_withdrawal_leaves_the_database_byte_for_byte(db_penuh, monkeypatch):
     sebelum = sidik(db_penuh)
+    isi_folder = sorted(p.name for p in db_penuh.parent.iterdir())
+    assert "kdkmp.duckdb.tmp" not in isi_folder
 
     def rusak(*a, **k):
         raise KeyError("gangguan buatan")
@@ -162,7 +164,7 @@ def test_a_failure_while_rescoring_a_withdrawal_leaves_the_database_byte_for_byt
     with pytest.raises(KeyError):
         ingest.tarik(MINGGU[-1], alasan="uji", db_path=db_penuh)
     assert sidik(db_penuh) == sebelum
-    assert sorted(p.name for p in db_penuh.parent.iterdir()) == ["kdkmp.duckdb", "kdkmp.duckdb.lock", "kdkmp_arsip"]
+    assert sorted(p.name for p in db_penuh.parent.iterdir()) == isi_folder  # no copy left behind
 
 
 def test_the_week_list_shows_active_and_withdrawn_batches_with_who_when_and_why(db_penuh):

@@ -219,7 +219,7 @@ def test_a_truncated_database_is_refused_by_readers_and_the_writer_and_stays_as_
         with store.penulisan(db, baru=True):
             pass
     assert sidik(db) == sebelum
-    assert _sisa(db.parent) == ["kdkmp.duckdb", "kdkmp.duckdb.lock", "kdkmp_arsip"]
+    assert _sisa(db.parent) == ["kdkmp.duckdb", "kdkmp.duckdb.lock", "kdkmp.duckdb.utuh", "kdkmp_arsip"]
 
 
 def test_a_healthy_database_shorter_than_its_block_count_still_opens(db):
