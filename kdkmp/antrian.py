@@ -53,6 +53,7 @@ class Permintaan:
     dimuat_oleh: str | None = None
     wilayah: str | None = None
     ganti_semua: bool = False
+    perbarui: bool = False  # only the reports of the file's koperasi (store.RencanaGanti.perbarui)
 
 
 class _TidakAdaKerja(Exception):
@@ -276,5 +277,6 @@ def _dari_jawaban(j: dict):
     rencana = store.RencanaGanti(
         minggu=date.fromisoformat(r["minggu"]), wilayah=r["wilayah"], ganti_semua=r["ganti_semua"],
         baru=wilayah(r["baru"]), diganti=wilayah(r["diganti"]), hilang=wilayah(r["hilang"]),
-        batch_lama=tuple((b, n, datetime.fromisoformat(p) if p else None) for b, n, p in r["batch_lama"]))
+        batch_lama=tuple((b, n, datetime.fromisoformat(p) if p else None) for b, n, p in r["batch_lama"]),
+        perbarui=r["perbarui"], contoh_lepas=tuple(r["contoh_lepas"]))
     return ingest.HasilSimpan(j["batch_id"], rencana)

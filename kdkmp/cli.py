@@ -211,10 +211,11 @@ def _pratinjau_ingest(args, wilayah: str | None) -> int:
                                        batas_tolak=args.max_reject, wilayah_muat=wilayah)
     except snapshot.FileDitolak as e:
         raise Ditolak(f"DITOLAK: {e}") from None
-    rencana = ingest.pratinjau_muat(hasil, wilayah=wilayah, ganti_semua=args.ganti_semua, db_path=args.db)
+    rencana = ingest.pratinjau_muat(hasil, wilayah=wilayah, ganti_semua=args.ganti_semua, perbarui=args.perbarui,
+                                    db_path=args.db)
     print(f"PRATINJAU (belum ada yang dimuat): {rencana.kalimat()}")
-    if rencana.diganti and not (args.replace or args.ganti_semua):
-        print("Tanpa --replace pemuatan ini akan ditolak, karena wilayah itu sudah dimuat minggu ini.")
+    if rencana.diganti and not (args.replace or args.ganti_semua or args.perbarui):
+        print("Tanpa --replace (atau --perbarui) pemuatan ini akan ditolak, karena wilayah itu sudah dimuat minggu ini.")
     print(f"Baris dibaca: {fmt.angka(hasil.baris_dibaca)}; akan dimuat: {fmt.angka(hasil.baris_dimuat)}; "
           f"ditolak: {fmt.angka(hasil.baris_ditolak)}.")
     return 0
@@ -235,6 +236,9 @@ def perintah_ingest(args) -> int:
     from kdkmp import akses, ingest, snapshot
 
     pengguna = _pengguna_oleh(args, "tidak ada yang dimuat")
+    if args.perbarui and (args.replace or args.ganti_semua):
+        raise Ditolak("DITOLAK: pilih salah satu: --perbarui (hanya laporan koperasi yang ada di file) atau "
+                      f"--{'replace' if args.replace else 'ganti-semua'} (seluruh wilayahnya); tidak ada yang dimuat.")
     wilayah = args.wilayah
     try:
         wilayah = ingest.periksa_wilayah_muat(args.wilayah)
@@ -257,7 +261,8 @@ def perintah_ingest(args) -> int:
     try:
         hasil = ingest.muat_file(Path(args.file), db_path=args.db, minggu=args.week, ganti=args.replace,
                                  batas_tolak=args.max_reject, sheet=args.sheet, wilayah=wilayah,
-                                 ganti_semua=args.ganti_semua, tunggu=args.tunggu, kabar=_kabar_tunggu,
+                                 ganti_semua=args.ganti_semua, perbarui=args.perbarui, tunggu=args.tunggu,
+                                 kabar=_kabar_tunggu,
                                  dimuat_oleh=pengguna.nama if args.oleh else None)
     except (snapshot.FileDitolak, store.GagalMuat) as e:
         _catat_muat_ditolak(args, pengguna, wilayah, e)
@@ -269,7 +274,7 @@ def perintah_ingest(args) -> int:
         catatan.catat("ganti" if r.kode_dihapus else "muat", pengguna.nama, wilayah=wilayah, url=_url_catatan(args),
                       minggu=hasil.minggu.isoformat(), batch=hasil.batch_id, file=Path(args.file).name,
                       baris=hasil.baris_dimuat, baris_diganti=r.baris_diganti, baris_dihapus=r.baris_hilang,
-                      **_konteks_cli())
+                      laporan_lepas=r.laporan_lepas, perbarui=r.perbarui, **_konteks_cli())
     peringatan = ingest.peringatan_cakupan(hasil.minggu, hasil.baris_dimuat, terakhir)
     if peringatan:
         print(f"PERINGATAN: {peringatan} Bila keliru, tarik dengan: python -m kdkmp minggu tarik "
@@ -865,6 +870,10 @@ def parser() -> argparse.ArgumentParser:
                         "wilayah lain minggu itu tidak berubah (bawaan: wilayah akun --oleh, atau seluruh file)")
     p.add_argument("--replace", action="store_true",
                    help="ganti baris minggu itu untuk kabupaten/kota yang ada di file (yang lain tidak berubah)")
+    p.add_argument("--perbarui", action="store_true",
+                   help="untuk kabupaten/kota yang sudah dimuat minggu itu: ganti hanya laporan koperasi yang ada di "
+                        "file dan tambahkan yang baru; laporan koperasi lain tetap (misalnya file baris ditolak yang "
+                        "sudah diperbaiki)")
     p.add_argument("--ganti-semua", action="store_true",
                    help="hanya admin: ganti juga kabupaten/kota di --wilayah (atau seluruh Indonesia) yang TIDAK ada "
                         "di file; barisnya minggu itu hilang")

@@ -124,9 +124,10 @@ def _baris_per_kabupaten(hasil: snapshot.HasilBaca) -> dict[str, int]:
 
 
 def pratinjau_muat(hasil: snapshot.HasilBaca, *, wilayah: str | None = None, ganti_semua: bool = False,
-                   db_path: str | os.PathLike | None = None) -> store.RencanaGanti:
+                   perbarui: bool = False, db_path: str | os.PathLike | None = None) -> store.RencanaGanti:
     """What loading `hasil` would add, replace and remove, per kabupaten, read from the live
-    database (for the confirmation; the load itself decides again under the writer's lock)."""
+    database (for the confirmation; the load itself decides again under the writer's lock); for
+    an area's file also which loaded koperasi it lacks (store.RencanaGanti.laporan_lepas)."""
     from kdkmp import wilayah as wilayah_
 
     baris_file = _baris_per_kabupaten(hasil)
@@ -134,10 +135,12 @@ def pratinjau_muat(hasil: snapshot.HasilBaca, *, wilayah: str | None = None, gan
         return store.RencanaGanti(hasil.minggu, wilayah, ganti_semua,
                                   tuple(store.BarisWilayah(k, wilayah_.nama(k), 0, n)
                                         for k, n in sorted(baris_file.items())),
-                                  (), (), ())
+                                  (), (), (), perbarui)
     con = store.sambungan_baca(db_path)
     try:
-        return store.rencana_ganti(con, hasil.minggu, baris_file, wilayah=wilayah, ganti_semua=ganti_semua)
+        koperasi = hasil.data["kode_koperasi"].tolist() if wilayah is not None or perbarui else None
+        return store.rencana_ganti(con, hasil.minggu, baris_file, wilayah=wilayah, ganti_semua=ganti_semua,
+                                   perbarui=perbarui, koperasi_file=koperasi)
     finally:
         con.close()
 
@@ -190,21 +193,22 @@ def skor_setelah_muat(con: duckdb.DuckDBPyConnection, minggu: date, koperasi: li
 def simpan(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file: str,
            db_path: str | os.PathLike | None = None, ganti: bool = False,
            dimuat_oleh: str | None = None, wilayah: str | None = None, ganti_semua: bool = False,
-           tunggu: float = WAKTU_TUNGGU, kabar=None) -> int:
+           perbarui: bool = False, tunggu: float = WAKTU_TUNGGU, kabar=None) -> int:
     """Load a validated week and score it, all or nothing; returns the batch id (simpan_rinci)."""
     return simpan_rinci(hasil, isi_file=isi_file, nama_file=nama_file, db_path=db_path, ganti=ganti,
-                        dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua, tunggu=tunggu,
-                        kabar=kabar).batch_id
+                        dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua, perbarui=perbarui,
+                        tunggu=tunggu, kabar=kabar).batch_id
 
 
 def simpan_rinci(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file: str,
                  db_path: str | os.PathLike | None = None, ganti: bool = False,
                  dimuat_oleh: str | None = None, wilayah: str | None = None, ganti_semua: bool = False,
-                 tunggu: float = WAKTU_TUNGGU, kabar=None) -> HasilSimpan:
+                 perbarui: bool = False, tunggu: float = WAKTU_TUNGGU, kabar=None) -> HasilSimpan:
     """Load a validated week (for area `wilayah`: rows outside it must have been rejected by
     reading with wilayah_muat) and score it, all or nothing, waiting up to `tunggu` seconds for
     a busy writer (kabar(menunggu, batas) about once a second); returns the batch id and what
-    the load added, replaced and removed. The caller checks periksa_hak_muat first."""
+    the load added, replaced and removed. `perbarui`: in a kabupaten already loaded, replace only
+    the reports of the file's koperasi (store.muat_minggu). The caller checks periksa_hak_muat first."""
     wilayah = periksa_wilayah_muat(wilayah)
     if wilayah is not None:
         luar = ~hasil.data["kode_desa"].str.startswith(wilayah + ".").fillna(False).astype(bool)
@@ -215,7 +219,8 @@ def simpan_rinci(hasil: snapshot.HasilBaca, *, isi_file: bytes | None, nama_file
     from kdkmp import antrian
 
     permintaan = antrian.Permintaan(hasil=hasil, isi_file=isi_file, nama_file=nama_file, ganti=ganti,
-                                    dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua)
+                                    dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua,
+                                    perbarui=perbarui)
     from functools import partial
 
     from kdkmp import catatan
@@ -231,8 +236,11 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
     berubah: set[str] = set()  # the koperasi whose report of the week the group adds, replaces or removes
     for p in daftar:
         try:
+            # the file's koperasi for an area's load (what a replace drops, what perbarui keeps); a
+            # national file replaces whole weeks, and listing its 80 k koperasi would only cost time
+            koperasi = p.hasil.data["kode_koperasi"].tolist() if p.wilayah is not None or p.perbarui else None
             rencana = store.rencana_ganti(con, p.hasil.minggu, _baris_per_kabupaten(p.hasil), wilayah=p.wilayah,
-                                          ganti_semua=p.ganti_semua)
+                                          ganti_semua=p.ganti_semua, perbarui=p.perbarui, koperasi_file=koperasi)
             if rencana.kode_dihapus:  # a validated kabupaten week changes only after its validator reopens it
                 from kdkmp import pelaporan
                 pelaporan.periksa_boleh_muat(rencana.kode_dihapus, p.hasil.minggu, con=con, oleh=p.dimuat_oleh,
@@ -242,7 +250,7 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
                 {"m": p.hasil.minggu, "k": rencana.kode_dihapus}).fetchall()] if rencana.kode_dihapus else []
             batch_id = store.muat_minggu(con, p.hasil, nama_file=p.nama_file, isi_file=p.isi_file,
                                          dimuat_oleh=p.dimuat_oleh, ganti=p.ganti, wilayah=p.wilayah,
-                                         ganti_semua=p.ganti_semua)
+                                         ganti_semua=p.ganti_semua, perbarui=p.perbarui)
         except store.GagalMuat as e:
             keluaran.append(e)
             continue
@@ -294,7 +302,7 @@ def _ubah_minggu(aksi, minggu: date, db_path, **kw) -> dict:
 def muat_file(path: str | os.PathLike, *, db_path: str | os.PathLike | None = None, minggu: date | None = None,
               ganti: bool = False, batas_tolak: float = 0.2, sheet: str | None = None,
               dimuat_oleh: str | None = None, wilayah: str | None = None, ganti_semua: bool = False,
-              tunggu: float = WAKTU_TUNGGU, kabar=None) -> HasilMuat:
+              perbarui: bool = False, tunggu: float = WAKTU_TUNGGU, kabar=None) -> HasilMuat:
     """The CLI's ingest: the rejected rows (with those outside `wilayah`) go to
     `<file>.ditolak.csv` beside the input (or beside the database when that folder is not
     writable)."""
@@ -307,8 +315,8 @@ def muat_file(path: str | os.PathLike, *, db_path: str | os.PathLike | None = No
     hasil = snapshot.baca_snapshot(isi, nama_file=path.name, minggu=minggu, sheet=sheet, batas_tolak=batas_tolak,
                                    wilayah_muat=wilayah)
     tersimpan = simpan_rinci(hasil, isi_file=isi, nama_file=path.name, db_path=db_path, ganti=ganti,
-                             dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua, tunggu=tunggu,
-                             kabar=kabar)
+                             dimuat_oleh=dimuat_oleh, wilayah=wilayah, ganti_semua=ganti_semua,
+                             perbarui=perbarui, tunggu=tunggu, kabar=kabar)
     batch_id = tersimpan.batch_id
     file_penolakan = None
     if hasil.baris_ditolak:

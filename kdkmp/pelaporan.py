@@ -422,11 +422,12 @@ def _ada_catatan(url: str) -> bool:
 
 
 def periksa_boleh_muat(kode_kabupaten: str | Iterable[str], minggu: date, *, con=None,
-                       db_path=None, oleh: str | None = None, url: str | None = None) -> None:
+                       db_path=None, oleh: str | None = None, url: str | None = None, catat: bool = True) -> None:
     """MingguTervalidasi (a store.GagalMuat, one sentence) when a load would change the week
     `minggu` of a kabupaten (or any of several) that is divalidasi now; the refusal is logged
-    (pelaporan_ditolak, by `oleh`). `con` reads the weekly data the load is about to change (the
-    writer's connection), else the live database at `db_path`."""
+    (pelaporan_ditolak, by `oleh`) unless `catat` is False (a preview: nothing was tried yet).
+    `con` reads the weekly data the load is about to change (the writer's connection), else the
+    live database at `db_path`."""
     kode = [kode_kabupaten] if isinstance(kode_kabupaten, str) else list(kode_kabupaten)
     url = url or simpanan.url_bawaan(db_path)
     if not kode or not _ada_catatan(url):
@@ -446,11 +447,12 @@ def periksa_boleh_muat(kode_kabupaten: str | Iterable[str], minggu: date, *, con
     if sah.empty:
         return
     r = sah.iloc[0]
-    pada = pd.Timestamp(r["status_pada"]).tz_convert(simpanan.WIB).strftime("%Y-%m-%d %H:%M")
     lain = f" (dan {len(sah) - 1} kabupaten/kota lain yang juga sudah divalidasi)" if len(sah) > 1 else ""
     pesan = (f"Minggu {fmt.tanggal(minggu)} {_nama_kab(r['kode_kabupaten'])}{lain} sudah divalidasi oleh "
-             f"{r['status_oleh']} pada {pada} WIB; minta validator membuka kembali minggu itu dengan alasan sebelum "
-             "memuat ulang.")
+             f"{r['status_oleh']} pada {fmt.waktu(pd.Timestamp(r['status_pada']))}; minta validator membuka kembali "
+             "minggu itu dengan alasan sebelum memuat ulang.")
+    if not catat:
+        raise MingguTervalidasi(pesan)
     simpanan.catat("pelaporan_ditolak", oleh or "tidak diketahui", wilayah=r["kode_kabupaten"], url=url,
                    aksi="muat", minggu=minggu.isoformat(), alasan=pesan,
                    kabupaten=sah["kode_kabupaten"].tolist())

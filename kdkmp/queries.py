@@ -904,20 +904,21 @@ def penolakan_per_batch(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 @tercakup("koperasi")
 def riwayat_muat_wilayah(con: duckdb.DuckDBPyConnection, cakupan: str | None = None) -> pd.DataFrame:
-    """The loads made for an area inside the scope (an office's own history; every load for a
-    national scope), newest first: batch_id, minggu, wilayah, nama_file, dimuat_pada, dimuat_oleh,
-    status, baris_dibaca, baris_dimuat, baris_ditolak. Counts only: the rejected cells stay national."""
-    # a database from before loads by area has no batch.wilayah until its next load: no area loads yet
-    if not con.execute("SELECT count(*) FROM information_schema.columns WHERE table_name = 'batch' "
-                       "AND column_name = 'wilayah'").fetchall()[0][0]:
-        return con.execute("""SELECT batch_id, minggu, NULL::VARCHAR AS wilayah, nama_file, dimuat_pada, dimuat_oleh,
-                                     status, baris_dibaca, baris_dimuat, baris_ditolak FROM batch
-                              WHERE $c IS NULL ORDER BY batch_id DESC""", {"c": cakupan}).df()
-    return con.execute("""
-        SELECT batch_id, minggu, wilayah, nama_file, dimuat_pada, dimuat_oleh, status, baris_dibaca, baris_dimuat,
-               baris_ditolak
-        FROM batch WHERE $c IS NULL OR wilayah = $c OR starts_with(wilayah, $c || '.')
-        ORDER BY batch_id DESC""", {"c": cakupan}).df()
+    """The loads that made the area's weeks, newest first: those made for the area or inside it,
+    and a national (or wider) file whose rows still stand for it: batch_id, minggu, wilayah,
+    nama_file, dimuat_pada, dimuat_oleh, status, baris_dibaca, baris_dimuat, baris_ditolak (the
+    file's counts) and baris_wilayah (its reports of the area now). Counts only: the rejected
+    cells stay national."""
+    # a database from before loads by area has no batch.wilayah until its next load: every load national
+    wilayah = store.kolom_atau_null(con, "batch", "wilayah", "b")
+    return con.execute(f"""
+        WITH di_wilayah AS (SELECT batch_id, count(*) AS baris_wilayah FROM laporan
+                            WHERE $c IS NULL OR starts_with(kode_desa, $c || '.') GROUP BY 1)
+        SELECT b.batch_id, b.minggu, {wilayah} AS wilayah, b.nama_file, b.dimuat_pada, b.dimuat_oleh, b.status,
+               b.baris_dibaca, b.baris_dimuat, b.baris_ditolak, coalesce(d.baris_wilayah, 0) AS baris_wilayah
+        FROM batch b LEFT JOIN di_wilayah d USING (batch_id)
+        WHERE $c IS NULL OR d.batch_id IS NOT NULL OR {wilayah} = $c OR starts_with({wilayah}, $c || '.')
+        ORDER BY b.batch_id DESC""", {"c": cakupan}).df()
 
 
 @tercakup("nasional")

@@ -1071,7 +1071,8 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
     akhir_minggu = pd.Timestamp(minggu + dt.timedelta(days=6))
     gagal_per_kolom["laporan_terakhir"].tambah(
         (laporan > akhir_minggu).to_numpy(dtype=bool),
-        f"setelah akhir minggu data ({akhir_minggu.date().isoformat()}); tanggal laporan tidak boleh di masa depan")
+        f"setelah akhir minggu data ({fmt.tanggal(akhir_minggu.date())}); laporan terakhir tidak boleh lebih baru "
+        "dari minggu yang dilaporkan")
     gagal_per_kolom["laporan_terakhir"].tambah(
         (laporan < pd.Timestamp(batas.minggu_paling_awal)).to_numpy(dtype=bool),
         f"sebelum program KDKMP dimulai ({batas.minggu_paling_awal.isoformat()})")

@@ -415,6 +415,7 @@ class BarisWilayah:
     nama: str
     baris_lama: int
     baris_baru: int
+    baris_cocok: int = 0  # of baris_lama: the reports of koperasi that are in the file too
 
 
 @dataclass(frozen=True)
@@ -427,6 +428,11 @@ class RencanaGanti:
     diganti: tuple[BarisWilayah, ...]  # in the file and loaded: the loaded rows are replaced
     hilang: tuple[BarisWilayah, ...]  # loaded, not in the file: removed (only with ganti_semua)
     batch_lama: tuple[tuple[int, str, datetime], ...]  # (batch_id, nama_file, dimuat_pada) holding replaced rows
+    # True: in a kabupaten already loaded only the reports of the file's koperasi are replaced and
+    # the others stay (a file of corrections, e.g. the fixed rejected rows); False: its rows are
+    # replaced by the file's, and a koperasi missing from the file becomes tidak melapor
+    perbarui: bool = False
+    contoh_lepas: tuple[str, ...] = ()  # a few loaded koperasi of `diganti` missing from the file
 
     @property
     def baris_hilang(self) -> int:
@@ -434,7 +440,13 @@ class RencanaGanti:
 
     @property
     def baris_diganti(self) -> int:
-        return sum(w.baris_lama for w in self.diganti)
+        return sum(w.baris_cocok if self.perbarui else w.baris_lama for w in self.diganti)
+
+    @property
+    def laporan_lepas(self) -> int:
+        """Loaded reports in the replaced kabupaten of koperasi missing from the file: gone with a
+        replace (those koperasi show tidak melapor), kept with perbarui."""
+        return 0 if self.perbarui else sum(w.baris_lama - w.baris_cocok for w in self.diganti)
 
     @property
     def kode_dihapus(self) -> list[str]:
@@ -442,11 +454,21 @@ class RencanaGanti:
 
     def kalimat(self) -> str:
         """The sentence a confirmation shows: which areas are replaced, and which disappear."""
-        m = self.minggu.isoformat()
+        m = fmt.tanggal(self.minggu)
         bagian = []
-        if self.diganti:
+        if self.diganti and self.perbarui:
+            file = sum(w.baris_baru for w in self.diganti)
+            bagian.append(f"memperbarui {_daftar_wilayah(self.diganti)} dengan {fmt.angka(file)} baris file ini "
+                          f"({fmt.angka(self.baris_diganti)} laporan koperasi yang sama diganti, "
+                          f"{fmt.angka(file - self.baris_diganti)} ditambah; laporan koperasi lain di sana tetap)")
+        elif self.diganti:
             bagian.append(f"mengganti {fmt.angka(self.baris_diganti)} baris {_daftar_wilayah(self.diganti)} "
                           "dengan baris file ini")
+            if self.laporan_lepas:
+                contoh = ", ".join(self.contoh_lepas)
+                lagi = ", …" if self.laporan_lepas > len(self.contoh_lepas) else ""
+                bagian.append(f"{fmt.angka(self.laporan_lepas)} koperasi yang sudah melapor tetapi tidak ada di file "
+                              f"ini ({contoh}{lagi}) menjadi TIDAK MELAPOR")
         if self.baru:
             bagian.append(f"menambah {fmt.angka(sum(w.baris_baru for w in self.baru))} baris "
                           f"{_daftar_wilayah(self.baru, lama=False)}")
@@ -473,18 +495,37 @@ def _di_dalam(kode: str, wilayah_muat: str | None) -> bool:
 
 
 def rencana_ganti(con: duckdb.DuckDBPyConnection, minggu: date, baris_file: dict[str, int], *,
-                  wilayah: str | None = None, ganti_semua: bool = False) -> RencanaGanti:
-    """What loading a file with `baris_file` (kode_kabupaten → rows) into `minggu` for area
-    `wilayah` would add, replace and remove; reads only (a writer's or a reader's connection)."""
+                  wilayah: str | None = None, ganti_semua: bool = False, koperasi_file=None,
+                  perbarui: bool = False) -> RencanaGanti:
+    """What loading a file with `baris_file` (kode_kabupaten → rows) and koperasi `koperasi_file`
+    into `minggu` for area `wilayah` would add, replace and remove (`perbarui`: in a kabupaten
+    already loaded, only the reports of the file's koperasi); reads only (a writer's or a
+    reader's connection)."""
+    if perbarui and ganti_semua:
+        raise ValueError("perbarui dan ganti_semua tidak bisa dipakai bersama")
     ada = dict(con.execute("SELECT kode_kabupaten, count(*) FROM laporan WHERE minggu = ? GROUP BY 1",
                            [minggu]).fetchall())
     nama = dict(con.execute("SELECT kode, nama FROM wilayah WHERE tingkat = 'kabupaten'").fetchall())
+    kab_diganti = [k for k in sorted(baris_file) if k in ada]
+    cocok: dict = {}
+    contoh_lepas: tuple[str, ...] = ()
+    if kab_diganti and koperasi_file is not None:
+        n = {"m": minggu, "k": kab_diganti, "f": [str(k) for k in koperasi_file]}
+        sama = "kode_koperasi IN (SELECT unnest(CAST($f AS VARCHAR[])))"
+        cocok = dict(con.execute(f"""SELECT kode_kabupaten, count(*) FROM laporan WHERE minggu = $m
+                                     AND kode_kabupaten IN (SELECT unnest($k)) AND {sama} GROUP BY 1""", n).fetchall())
+        contoh_lepas = tuple(r[0] for r in con.execute(
+            f"""SELECT kode_koperasi FROM laporan WHERE minggu = $m AND kode_kabupaten IN (SELECT unnest($k))
+                AND NOT {sama} ORDER BY kode_koperasi LIMIT 5""", n).fetchall())
 
     def baris(kode: str) -> BarisWilayah:
-        return BarisWilayah(kode, nama.get(kode, kode), int(ada.get(kode, 0)), int(baris_file.get(kode, 0)))
+        lama = int(ada.get(kode, 0))
+        # without the file's koperasi, every loaded report counts as one of theirs (nothing said lost)
+        return BarisWilayah(kode, nama.get(kode, kode), lama, int(baris_file.get(kode, 0)),
+                            int(cocok.get(kode, 0)) if koperasi_file is not None else lama)
 
     baru = tuple(baris(k) for k in sorted(baris_file) if k not in ada)
-    diganti = tuple(baris(k) for k in sorted(baris_file) if k in ada)
+    diganti = tuple(baris(k) for k in kab_diganti)
     hilang = tuple(baris(k) for k in sorted(ada) if ganti_semua and k not in baris_file and _di_dalam(k, wilayah))
     kode = [w.kode for w in (*diganti, *hilang)]
     batch_lama = tuple(con.execute(
@@ -492,7 +533,7 @@ def rencana_ganti(con: duckdb.DuckDBPyConnection, minggu: date, baris_file: dict
            WHERE b.batch_id IN (SELECT DISTINCT batch_id FROM laporan
                                 WHERE minggu = $m AND kode_kabupaten IN (SELECT unnest($k)))
            ORDER BY b.batch_id""", {"m": minggu, "k": kode}).fetchall()) if kode else ()
-    return RencanaGanti(minggu, wilayah, ganti_semua, baru, diganti, hilang, batch_lama)
+    return RencanaGanti(minggu, wilayah, ganti_semua, baru, diganti, hilang, batch_lama, perbarui, contoh_lepas)
 
 
 def _kalimat_sudah_ada(r: RencanaGanti) -> str:
@@ -501,17 +542,20 @@ def _kalimat_sudah_ada(r: RencanaGanti) -> str:
         oleh = f"batch {bid}, file {nama}, {pada.isoformat(' ', 'minutes')}"
     else:
         oleh = "batch " + ", ".join(str(b[0]) for b in r.batch_lama)
-    return (f"Minggu {r.minggu.isoformat()} sudah dimuat ({oleh}) untuk {_daftar_wilayah(r.diganti)}; "
-            "pilih ganti (--replace) bila file ini memang menggantikannya, wilayah lain tidak akan berubah.")
+    return (f"Minggu {fmt.tanggal(r.minggu)} sudah dimuat ({oleh}) untuk {_daftar_wilayah(r.diganti)}; "
+            "pilih ganti (--replace) bila file ini memang menggantikannya, atau perbarui (--perbarui) bila file ini "
+            "hanya memperbaiki atau menambah laporan sebagian koperasinya; wilayah lain tidak akan berubah.")
 
 
 def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_file: bytes | None = None,
                 dimuat_oleh: str | None = None, ganti: bool = False, versi_aturan: str | None = None,
-                wilayah: str | None = None, ganti_semua: bool = False) -> int:
+                wilayah: str | None = None, ganti_semua: bool = False, perbarui: bool = False) -> int:
     """Insert one validated week (a snapshot.HasilBaca) inside a penulisan; returns the batch id.
     Only the kabupaten present in the file are touched (see rencana_ganti); those already loaded
-    are refused unless ``ganti``. ``ganti_semua`` also removes the week's other kabupaten inside
-    ``wilayah`` (all of them when None): the caller must have shown RencanaGanti.kalimat first."""
+    are refused unless ``ganti`` (their rows replaced by the file's) or ``perbarui`` (only the
+    reports of the file's koperasi replaced, the others kept). ``ganti_semua`` also removes the
+    week's other kabupaten inside ``wilayah`` (all of them when None): the caller must have shown
+    RencanaGanti.kalimat first."""
     minggu = hasil.minggu
     if not len(hasil.data):
         raise MingguKosong(
@@ -519,8 +563,8 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
             f"{minggu.isoformat()} tidak dimuat, supaya minggu kosong tidak menjadi minggu terbaru.")
     data = hasil.data
     baris_file = data["kode_desa"].str.slice(0, 5).value_counts().to_dict()
-    rencana = rencana_ganti(con, minggu, baris_file, wilayah=wilayah, ganti_semua=ganti_semua)
-    if rencana.diganti and not (ganti or ganti_semua):
+    rencana = rencana_ganti(con, minggu, baris_file, wilayah=wilayah, ganti_semua=ganti_semua, perbarui=perbarui)
+    if rencana.diganti and not (ganti or ganti_semua or perbarui):
         raise MingguSudahAda(_kalimat_sudah_ada(rencana))
     batch_id = con.execute("SELECT coalesce(max(batch_id), 0) + 1 FROM batch").fetchall()[0][0]
     con.register("_laporan_baru", data)
@@ -537,7 +581,10 @@ def muat_minggu(con: duckdb.DuckDBPyConnection, hasil, *, nama_file: str, isi_fi
 def _tulis_minggu(con, hasil, rencana: RencanaGanti, batch_id: int, nama_file: str, isi_file: bytes | None,
                   dimuat_oleh: str | None, versi_aturan: str | None, wilayah: str | None) -> None:
     minggu = hasil.minggu
-    if rencana.kode_dihapus:
+    if rencana.perbarui:  # _tolak_koperasi_ganda found the file's koperasi nowhere else in the week
+        con.execute("DELETE FROM laporan WHERE minggu = $m AND kode_koperasi IN (SELECT kode_koperasi FROM _laporan_baru)",
+                    {"m": minggu}).fetchall()
+    elif rencana.kode_dihapus:
         con.execute("DELETE FROM laporan WHERE minggu = $m AND kode_kabupaten IN (SELECT unnest($k))",
                     {"m": minggu, "k": rencana.kode_dihapus}).fetchall()
 

@@ -76,7 +76,11 @@ rencana, galat = ui.pratinjau(hasil, wilayah, ganti_semua)
 if galat:
     st.error(galat)
     st.stop()
+rencana = ui.pilih_cara_muat(rencana)
 siap = ui.tampilkan_rencana(rencana)
+terkunci = ui.kunci_validasi(rencana)
+if terkunci:
+    st.error(terkunci)
 
 yakin_cakupan = True
 if wilayah is None:  # an area's file is meant to be partial; a national one far smaller than the last week is not
@@ -88,19 +92,22 @@ if wilayah is None:  # an area's file is meant to be partial; a national one far
         yakin_cakupan = st.checkbox("Ya, file ini memang seluruh data minggu itu", key="konfirmasi_cakupan")
 
 st.caption(f"Dimuat oleh: **{pengguna.nama}** (akun yang masuk).")
-if st.button("Muat ke basis data", type="primary", disabled=not (siap and yakin_cakupan), icon=":material/upload:"):
+if st.button("Muat ke basis data", type="primary", disabled=not (siap and yakin_cakupan) or bool(terkunci),
+             icon=":material/upload:"):
     with st.status(f"Memuat {fmt.angka(hasil.baris_dimuat)} baris minggu {fmt.tanggal(hasil.minggu)}…") as status:
         tersimpan, galat = ui.muat(hasil, isi=isi, nama_file=berkas.name, pengguna=pengguna, wilayah=wilayah,
-                                   ganti=bool(rencana.diganti), ganti_semua=ganti_semua)
-        if galat:
-            status.update(label="Gagal memuat", state="error")
-            st.error(galat)
-            st.stop()
-        r = tersimpan.rencana
-        sesi.catat("ganti" if r.kode_dihapus else "muat", pengguna.nama, wilayah=wilayah,
-                   minggu=hasil.minggu.isoformat(), batch=tersimpan.batch_id, file=berkas.name, sha256=sidik,
-                   baris_dimuat=hasil.baris_dimuat, baris_ditolak=hasil.baris_ditolak,
-                   baris_diganti=r.baris_diganti, baris_dihapus=r.baris_hilang, ganti_semua=ganti_semua)
-        status.update(label=f"Selesai: batch {tersimpan.batch_id}", state="complete")
+                                   ganti=bool(rencana.diganti) and not rencana.perbarui, ganti_semua=ganti_semua,
+                                   perbarui=rencana.perbarui)
+        status.update(label="Gagal memuat" if galat else f"Selesai: batch {tersimpan.batch_id}",
+                      state="error" if galat else "complete")
+    if galat:  # the reason in full view, not inside the status box
+        st.error(galat)
+        st.stop()
+    r = tersimpan.rencana
+    sesi.catat("ganti" if r.kode_dihapus else "muat", pengguna.nama, wilayah=wilayah,
+               minggu=hasil.minggu.isoformat(), batch=tersimpan.batch_id, file=berkas.name, sha256=sidik,
+               baris_dimuat=hasil.baris_dimuat, baris_ditolak=hasil.baris_ditolak,
+               baris_diganti=r.baris_diganti, baris_dihapus=r.baris_hilang, ganti_semua=ganti_semua,
+               perbarui=r.perbarui, laporan_lepas=r.laporan_lepas)
     st.session_state["hasil_muat"] = (tersimpan.batch_id, r.kalimat())
     st.rerun()

@@ -132,7 +132,7 @@ def test_laporan_terakhir_after_the_week_rejects_the_row(tanggal):
     hasil = baca_csv(csv_dari(frame), batas_tolak=1.0)
     assert hasil.data["baris"].tolist() == [3]
     assert hasil.ditolak["alasan"].tolist() == [
-        "setelah akhir minggu data (2026-11-22); tanggal laporan tidak boleh di masa depan"]
+        "setelah akhir minggu data (22 Nov 2026); laporan terakhir tidak boleh lebih baru dari minggu yang dilaporkan"]
 
 
 def test_laporan_terakhir_before_the_programme_rejects_the_row():

@@ -52,6 +52,12 @@ def angka(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def tanggal_id(d) -> str:
+    """A date as the app writes it in sentences, worked out by hand: '16 Nov 2026'."""
+    bulan = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"]
+    return f"{d.day} {bulan[d.month - 1]} {d.year}"
+
+
 def tulis(path: Path, frame: pd.DataFrame) -> Path:
     frame.to_csv(path, index=False)
     return path
@@ -224,6 +230,64 @@ def test_a_group_of_loads_into_the_latest_week_rescores_their_koperasi_as_a_full
     sama_dengan_skor_penuh(db, tmp_path)
 
 
+def test_a_file_of_some_koperasi_updates_only_them_with_perbarui_and_a_replace_says_who_turns_grey(
+        db, minggu_demo, tmp_path, capsys, skor_terbatas):
+    # Lombok Barat's latest week holds n reports. The file (as the fixed rejected rows would be)
+    # has two of its koperasi corrected and one reporting for the first time: 3 rows, 2 of them
+    # already loaded. Replacing would drop the other n − 2 reports; perbarui keeps them.
+    minggu, frame = minggu_demo[-1]
+    lobar = frame[kabupaten(frame) == LOMBOK_BARAT].sort_values("kode_koperasi")
+    n = len(lobar)
+    kode = lobar["kode_koperasi"].tolist()
+    koreksi = lobar.iloc[[0, 1]].assign(progres_fisik=3.0, jumlah_anggota=4)
+    pendatang = lobar.iloc[[2]].assign(kode_koperasi="KDKMP-BARU-0001", nama_koperasi="Koperasi Pendatang")
+    berkas = tulis(tmp_path / "perbaikan.csv", pd.concat([koreksi, pendatang]))
+    hasil = snapshot.baca_snapshot(berkas, wilayah_muat=LOMBOK_BARAT)
+    assert hasil.baris_ditolak == 0
+
+    ganti = ingest.pratinjau_muat(hasil, wilayah=LOMBOK_BARAT, db_path=db)
+    (w,) = ganti.diganti
+    assert (w.kode, w.baris_lama, w.baris_baru, w.baris_cocok) == (LOMBOK_BARAT, n, 3, 2)
+    assert ganti.laporan_lepas == n - 2 and ganti.contoh_lepas == tuple(kode[2:7])
+    assert (f"{angka(n - 2)} koperasi yang sudah melapor tetapi tidak ada di file ini ({', '.join(kode[2:7])}, …) "
+            "menjadi TIDAK MELAPOR") in ganti.kalimat()
+    perbarui = ingest.pratinjau_muat(hasil, wilayah=LOMBOK_BARAT, perbarui=True, db_path=db)
+    assert (perbarui.laporan_lepas, perbarui.baris_diganti) == (0, 2)
+    assert (f"memperbarui Kabupaten Lombok Barat (52.01, {angka(n)} baris) dengan 3 baris file ini (2 laporan "
+            "koperasi yang sama diganti, 1 ditambah; laporan koperasi lain di sana tetap)") in perbarui.kalimat()
+
+    sebelum = tmp_path / "sebelum.duckdb"
+    shutil.copyfile(db, sebelum)
+    kode_cli, out, err = ingest_cli(berkas, "--wilayah", LOMBOK_BARAT, "--perbarui", "--db", db, capsys=capsys)
+    assert kode_cli == 0, err
+    # every other report of the database, Lombok Barat's included, is as it was, row for row
+    diubah = "', '".join([*kode[:2], "KDKMP-BARU-0001"])
+    assert beda_dua_arah(sebelum, db, f"SELECT * FROM {{t}} WHERE kode_koperasi NOT IN ('{diubah}')") == (0, 0)
+    assert baca(db, "SELECT count(*) FROM laporan WHERE minggu = ? AND kode_kabupaten = '52.01'", [minggu]) == [(n + 1,)]
+    assert baca(db, "SELECT kode_koperasi, progres_fisik, jumlah_anggota FROM laporan WHERE minggu = ? "
+                    "AND kode_koperasi IN (SELECT unnest(?)) ORDER BY 1", [minggu, kode[:2]]) == [
+        (kode[0], 3.0, 4), (kode[1], 3.0, 4)]
+    assert skor_terbatas == [True]
+    sama_dengan_skor_penuh(db, tmp_path)
+
+    # the same file as a replace: Lombok Barat's week is the file's 3 rows
+    kode_cli, _, err = ingest_cli(berkas, "--wilayah", LOMBOK_BARAT, "--replace", "--db", db, capsys=capsys)
+    assert kode_cli == 0, err
+    assert baca(db, "SELECT count(*) FROM laporan WHERE minggu = ? AND kode_kabupaten = '52.01'", [minggu]) == [(3,)]
+
+
+def test_perbarui_with_replace_is_refused_and_changes_nothing(db, minggu_demo, tmp_path, capsys):
+    minggu, frame = minggu_demo[-1]
+    berkas = tulis(tmp_path / "lombok_barat.csv", frame[kabupaten(frame) == LOMBOK_BARAT].iloc[:3])
+    sebelum = sidik(db)
+    kode, out, err = ingest_cli(berkas, "--wilayah", LOMBOK_BARAT, "--perbarui", "--replace", "--db", db,
+                                capsys=capsys)
+    assert (kode, out) == (2, "")
+    assert err == ("DITOLAK: pilih salah satu: --perbarui (hanya laporan koperasi yang ada di file) atau --replace "
+                   "(seluruh wilayahnya); tidak ada yang dimuat.\n")
+    assert sidik(db) == sebelum
+
+
 def test_replacing_an_area_without_replace_is_refused_naming_it_and_its_rows(db, minggu_demo, tmp_path, capsys):
     minggu, frame = minggu_demo[-1]
     berkas = tulis(tmp_path / "lombok_barat.csv", frame[kabupaten(frame) == LOMBOK_BARAT])
@@ -231,7 +295,7 @@ def test_replacing_an_area_without_replace_is_refused_naming_it_and_its_rows(db,
     sebelum = sidik(db)
     kode, out, err = ingest_cli(berkas, "--wilayah", LOMBOK_BARAT, "--db", db, capsys=capsys)
     assert kode == 2 and out == ""
-    assert err.count("\n") == 1 and err.startswith(f"DITOLAK: Minggu {minggu} sudah dimuat (batch ")
+    assert err.count("\n") == 1 and err.startswith(f"DITOLAK: Minggu {tanggal_id(minggu)} sudah dimuat (batch ")
     assert f"untuk Kabupaten Lombok Barat (52.01, {baris} baris)" in err and "--replace" in err
     assert sidik(db) == sebelum
 
@@ -485,7 +549,7 @@ def test_loads_queued_behind_a_writer_are_done_together_and_a_refusal_refuses_on
         time.sleep(0.01)
     keluar = {k: p.communicate() for k, p in proses.items()}
     assert {k: p.returncode for k, p in proses.items()} == {"a": 0, "b": 0, "c": 2}, keluar
-    assert f"DITOLAK: Minggu {minggu} sudah dimuat" in keluar["c"][1]
+    assert f"DITOLAK: Minggu {tanggal_id(minggu)} sudah dimuat" in keluar["c"][1]
     assert len(inode) == 2  # one swap for the whole group
     assert sorted(baca(db, "SELECT wilayah FROM batch WHERE minggu = ?", [baru])) == [(kab[0],), (kab[1],)]
     assert not list(antrean.iterdir())
@@ -516,7 +580,7 @@ def test_the_cli_preview_names_what_would_disappear_and_writes_nothing(db, mingg
     sebelum = sidik(db)
     kode, out, err = ingest_cli(berkas, "--ganti-semua", "--pratinjau", "--db", db, capsys=capsys)
     assert kode == 0, err
-    assert out.startswith(f"PRATINJAU (belum ada yang dimuat): Minggu {minggu}: mengganti ")
+    assert out.startswith(f"PRATINJAU (belum ada yang dimuat): Minggu {tanggal_id(minggu)}: mengganti ")
     assert f"Kabupaten Jember (35.09, {angka(jember)} baris)" in out and "MENGHAPUS" in out
     assert sidik(db) == sebelum and not (tmp_path / "kdkmp_arsip").exists()
 

@@ -87,7 +87,7 @@ def test_wilayah_reference_is_stored_with_every_level(db):
 def test_reloading_a_week_is_refused_naming_the_earlier_batch_and_changes_nothing(db):
     muat(db, hasil_minggu(), nama_file="pertama.csv")
     sebelum = sidik(db)
-    with pytest.raises(store.MingguSudahAda, match=r"Minggu 2026-11-16 sudah dimuat \(batch 1, file pertama.csv"):
+    with pytest.raises(store.MingguSudahAda, match=r"Minggu 16 Nov 2026 sudah dimuat \(batch 1, file pertama.csv"):
         muat(db, hasil_minggu(), nama_file="kedua.csv")
     assert sidik(db) == sebelum
     assert len(list(store.direktori_arsip(db).iterdir())) == 1

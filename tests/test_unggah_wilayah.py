@@ -91,9 +91,17 @@ def test_a_kabupaten_office_loads_its_kabupaten_other_areas_stay_and_the_stamp_c
     assert any("Wilayah file ini: **Kabupaten Lombok Barat (52.01)**" in m.value for m in at.markdown)
     unggah(at, "lobar.csv", file)
     assert {m.label: m.value for m in at.metric}["Baris akan dimuat"] == angka(len(file))
-    rencana = at.dataframe[0].value
     lama = int((kabupaten(frame) == LOMBOK_BARAT).sum())
+    # the file lacks one koperasi that reported: "perbarui" (keep it) is offered first
+    assert at.radio(key="cara_muat").value == "perbarui"
+    assert at.dataframe[0].value.values.tolist() == [
+        [LOMBOK_BARAT, "Kabupaten Lombok Barat", "Diperbarui", lama, lama]]
+    at.radio(key="cara_muat").set_value("ganti").run()
+    rencana = at.dataframe[0].value
     assert rencana.values.tolist() == [[LOMBOK_BARAT, "Kabupaten Lombok Barat", "Diganti", lama, len(file)]]
+    terakhir = frame[kabupaten(frame) == LOMBOK_BARAT]["kode_koperasi"].iloc[-1]
+    assert [e.value for e in at.error] == [
+        f"1 koperasi yang sudah melapor minggu ini tidak ada di file ini ({terakhir}) dan akan tampil TIDAK MELAPOR."]
     assert tombol_muat(at).disabled
     at.checkbox(key="konfirmasi_ganti").check().run()
     tombol_muat(at).click().run()
@@ -109,10 +117,20 @@ def test_a_kabupaten_office_loads_its_kabupaten_other_areas_stay_and_the_stamp_c
     total = (len(frame) - lama) + len(file)
     cap = next(c.value for c in buka("lobar", None).caption if c.value.startswith("Data minggu"))
     assert f"{angka(total)} baris dari 2 file (terakhir: lobar.csv, " in cap and " oleh lobar)" in cap
-    # the office's own history lists its load, and the province's lists it too; neither sees the national one
-    for nama in ("lobar", "ntb"):
+    # the office's own history lists its load first, and the province's too; below it the national
+    # files whose rows still stand for the area (every earlier week), with those rows counted
+    nasional = baca(kantor, "SELECT batch_id, count(*) FILTER (WHERE kode_kabupaten = '52.01'), "
+                            "count(*) FILTER (WHERE kode_provinsi = '52') FROM laporan WHERE batch_id IN "
+                            "(SELECT batch_id FROM batch WHERE wilayah IS NULL) GROUP BY 1 ORDER BY 1 DESC")
+    for nama, kolom in (("lobar", 1), ("ntb", 2)):
         riwayat = buka(nama).dataframe[0].value
-        assert riwayat["nama_file"].tolist() == ["lobar.csv"] and riwayat["dimuat_oleh"].tolist() == ["lobar"]
+        assert riwayat["nama_file"].iloc[0] == "lobar.csv" and riwayat["dimuat_oleh"].iloc[0] == "lobar"
+        assert riwayat["baris_wilayah"].iloc[0] == len(file)
+        lain = riwayat.iloc[1:]
+        assert lain["batch_id"].tolist() == [b[0] for b in nasional if b[kolom]]
+        assert lain["baris_wilayah"].tolist() == [b[kolom] for b in nasional if b[kolom]]
+        assert set(lain["wilayah"]) == {"Nasional (file seluruh Indonesia)"}
+        assert riwayat["dimuat_pada"].str.endswith(" WIB").all()
     jejak = catatan.baca_jejak(oleh="lobar", peristiwa="ganti")
     assert jejak["wilayah"].tolist() == [LOMBOK_BARAT]
     assert f'"baris_diganti": {lama}' in jejak["rincian"].iloc[0]
@@ -235,3 +253,61 @@ def test_a_load_waiting_past_the_limit_is_one_sentence_and_changes_nothing(kanto
     assert dikabari and all(b == 1.5 for _, b in dikabari)  # the page was told about the wait, about once a second
     assert sidik(kantor) == sebelum
     assert baca(kantor, "SELECT count(*) FROM batch WHERE minggu = ?", [minggu]) == [(1,)]
+
+
+def test_the_fixed_rejected_rows_update_only_their_koperasi_by_default(kantor, minggu_terakhir):
+    # Lombok Barat's week is loaded (n reports). The office sends back two of its koperasi
+    # corrected, as it would after fixing the rejected rows: the page offers "perbarui" first, and
+    # loading keeps the n − 2 other reports as they were.
+    minggu, frame = minggu_terakhir
+    lobar = frame[kabupaten(frame) == LOMBOK_BARAT]
+    n = len(lobar)
+    file = lobar.iloc[:2].assign(progres_fisik=3.0)
+    kode = file["kode_koperasi"].tolist()
+    lain = ("SELECT * FROM laporan WHERE minggu = ? AND kode_kabupaten = '52.01' "
+            "AND kode_koperasi NOT IN (SELECT unnest(?)) ORDER BY kode_koperasi")
+    sebelum = baca(kantor, lain, [minggu, kode])
+    assert len(sebelum) == n - 2
+
+    at = unggah(buka("lobar"), "lobar.ditolak.csv", file)
+    assert at.radio(key="cara_muat").value == "perbarui"
+    assert at.dataframe[0].value.values.tolist() == [[LOMBOK_BARAT, "Kabupaten Lombok Barat", "Diperbarui", n, n]]
+    assert not at.error
+    assert tombol_muat(at).disabled
+    at.checkbox(key="konfirmasi_perbarui").check().run()
+    tombol_muat(at).click().run()
+    assert not at.exception, at.exception
+    assert any("dimuat sebagai batch" in s.value for s in at.success)
+    assert baca(kantor, lain, [minggu, kode]) == sebelum
+    assert baca(kantor, "SELECT kode_koperasi, progres_fisik FROM laporan WHERE minggu = ? AND kode_koperasi IN "
+                        "(SELECT unnest(?)) ORDER BY 1", [minggu, kode]) == [(k, 3.0) for k in sorted(kode)]
+    jejak = catatan.baca_jejak(oleh="lobar", peristiwa="ganti")
+    assert '"perbarui": true' in jejak["rincian"].iloc[0] and '"baris_diganti": 2' in jejak["rincian"].iloc[0]
+
+
+def test_a_validated_week_is_said_in_the_preview_and_the_load_stays_off(kantor, minggu_terakhir):
+    from kdkmp import akses, pelaporan
+
+    minggu, frame = minggu_terakhir
+    ntb = akses.Pengguna(nama="ntb", peran="provinsi", wilayah="52", cara_masuk="proksi")
+    lobar = akses.Pengguna(nama="lobar", peran="kabupaten", wilayah=LOMBOK_BARAT, cara_masuk="proksi")
+    con = store.sambungan_baca(kantor)
+    try:
+        pelaporan.verifikasi(con, lobar, LOMBOK_BARAT, minggu)
+        pelaporan.validasi(con, ntb, LOMBOK_BARAT, minggu)
+    finally:
+        con.close()
+    sebelum = sidik(kantor)
+    ditolak_sebelum = len(catatan.baca_jejak(peristiwa="pelaporan_ditolak"))
+
+    at = unggah(buka("lobar"), "lobar.csv", frame[kabupaten(frame) == LOMBOK_BARAT])
+    (kalimat,) = [e.value for e in at.error]
+    assert kalimat.startswith(f"Minggu {minggu.day} Nov {minggu.year} Kabupaten Lombok Barat (52.01) sudah "
+                              "divalidasi oleh ntb pada ")
+    assert kalimat.endswith(" WIB; minta validator membuka kembali minggu itu dengan alasan sebelum memuat ulang. "
+                            "Pemuatan ini akan ditolak; data yang sudah tersimpan tidak berubah.")
+    at.checkbox(key="konfirmasi_ganti").check().run()
+    assert tombol_muat(at).disabled
+    assert sidik(kantor) == sebelum
+    # a preview tried nothing: no refusal in the audit trail
+    assert len(catatan.baca_jejak(peristiwa="pelaporan_ditolak")) == ditolak_sebelum

@@ -12,6 +12,11 @@ Decisions, each in one line:
   load in between changes what this one replaces. The load decides again under the writer's lock.
 - Rows that would disappear (only an admin's explicit "ganti semua") are named with their count and
   need their own tick whose label says that count.
+- A file for a kabupaten already loaded that lacks some of its koperasi (the fixed rejected rows,
+  a late addition) is offered "perbarui" first: only its koperasi's reports change. Replacing the
+  whole kabupaten says how many koperasi would turn tidak melapor, naming a few.
+- A week that is validated is said in the preview, with the validator's sentence, and the load
+  button stays off; a refused load shows its sentence at once, not inside a closed box.
 - A busy writer is waited for (ingest.WAKTU_TUNGGU) with a progress bar; past the limit the page
   says one sentence of its own: the CLI's sentence names --tunggu, which the page has not.
 - History and withdraw/restore stay the admin's (akses.Peran.kelola_minggu): the raw rejected rows
@@ -24,6 +29,7 @@ an unexpected exception is logged with its traceback (kdkmp.galat) and shown as 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -113,10 +119,45 @@ def pratinjau(hasil, wilayah: str | None, ganti_semua: bool):
         return None, galat_internal(e, "halaman Unggah: pratinjau")
 
 
+def pilih_cara_muat(rencana: store.RencanaGanti) -> store.RencanaGanti:
+    """For a file lacking some koperasi of a kabupaten already loaded: whether only its koperasi's
+    reports change (perbarui, offered first) or the whole kabupaten is replaced; the plan to show."""
+    if not rencana.laporan_lepas or rencana.ganti_semua:
+        return rencana
+    lepas = fmt.angka(rencana.laporan_lepas)
+    cara = st.radio(
+        "Cara memuat", ["perbarui", "ganti"], key="cara_muat",
+        format_func=lambda c: (f"Perbarui: hanya laporan koperasi yang ada di file ini; {lepas} koperasi lain yang "
+                               "sudah melapor tetap" if c == "perbarui" else
+                               f"Ganti seluruh laporan kabupaten/kota ini: {lepas} koperasi yang tidak ada di file "
+                               "menjadi tidak melapor"),
+        help="File ini tidak memuat semua koperasi yang sudah melapor minggu ini di kabupaten/kota tersebut, misalnya "
+             "file baris ditolak yang sudah diperbaiki. Pilih ganti hanya bila laporan koperasi lain itu memang keliru.")
+    return replace(rencana, perbarui=cara == "perbarui")
+
+
+def kunci_validasi(rencana: store.RencanaGanti) -> str | None:
+    """The sentence when the load would change a kabupaten week that is validated (the load
+    would be refused), else None; nothing logged: nothing was tried yet."""
+    from kdkmp import pelaporan
+
+    try:
+        pelaporan.periksa_boleh_muat(rencana.kode_dihapus, rencana.minggu, catat=False)
+    except store.GagalMuat as e:
+        return f"{e} Pemuatan ini akan ditolak; data yang sudah tersimpan tidak berubah."
+    except Exception as e:  # the state store unreachable: the load checks again under the writer's lock
+        galat_internal(e, "halaman Unggah: pemeriksaan validasi")
+    return None
+
+
 def tabel_rencana(rencana: store.RencanaGanti) -> pd.DataFrame:
     """One row per kabupaten/kota the load touches: what happens to it, its rows before and after."""
     baris = [(w, "Baru", w.baris_lama, w.baris_baru) for w in rencana.baru]
-    baris += [(w, "Diganti", w.baris_lama, w.baris_baru) for w in rencana.diganti]
+    if rencana.perbarui:
+        baris += [(w, "Diperbarui", w.baris_lama, w.baris_lama - w.baris_cocok + w.baris_baru)
+                  for w in rencana.diganti]
+    else:
+        baris += [(w, "Diganti", w.baris_lama, w.baris_baru) for w in rencana.diganti]
     baris += [(w, "DIHAPUS", w.baris_lama, 0) for w in rencana.hilang]
     return pd.DataFrame({"Kode": [w.kode for w, *_ in baris], "Kabupaten/kota": [w.nama for w, *_ in baris],
                          "Perubahan": [p for _, p, _, _ in baris],
@@ -134,13 +175,23 @@ def tampilkan_rencana(rencana: store.RencanaGanti) -> bool:
                column_config={"Baris sebelum": st.column_config.NumberColumn(format="localized"),
                               "Baris sesudah": st.column_config.NumberColumn(format="localized")})
     siap = True
-    if rencana.diganti:
+    if rencana.diganti and rencana.perbarui:
+        siap = st.checkbox(f"Ya, perbarui {fmt.angka(len(rencana.diganti))} kabupaten/kota ini dengan "
+                           f"{fmt.angka(sum(w.baris_baru for w in rencana.diganti))} baris file ini",
+                           key="konfirmasi_perbarui")
+    elif rencana.diganti:
         batch = ", ".join(f"batch {b} ({n}, {fmt.waktu(p)})" for b, n, p in rencana.batch_lama)
         st.warning(f"Minggu {fmt.tanggal(rencana.minggu)} sudah dimuat untuk {fmt.angka(len(rencana.diganti))} "
                    f"kabupaten/kota di file ini ({fmt.angka(rencana.baris_diganti)} baris, dari {batch}); "
                    "barisnya diganti dengan baris file ini.")
+        if rencana.laporan_lepas:
+            st.error(f"{fmt.angka(rencana.laporan_lepas)} koperasi yang sudah melapor minggu ini tidak ada di file ini "
+                     f"({', '.join(rencana.contoh_lepas)}{', …' if rencana.laporan_lepas > len(rencana.contoh_lepas) else ''})"
+                     " dan akan tampil TIDAK MELAPOR.")
+        lepas = (f", {fmt.angka(rencana.laporan_lepas)} koperasi menjadi tidak melapor"
+                 if rencana.laporan_lepas else "")
         siap = st.checkbox(f"Ya, ganti {fmt.angka(rencana.baris_diganti)} baris {fmt.angka(len(rencana.diganti))} "
-                           "kabupaten/kota ini dengan file ini", key="konfirmasi_ganti")
+                           f"kabupaten/kota ini dengan file ini{lepas}", key="konfirmasi_ganti")
     if rencana.hilang:
         nama = "; ".join(f"{w.nama} ({w.kode}, {fmt.angka(w.baris_lama)} baris)" for w in rencana.hilang)
         st.error(f"{fmt.angka(rencana.baris_hilang)} baris dari {fmt.angka(len(rencana.hilang))} kabupaten/kota yang "
@@ -159,7 +210,7 @@ def kalimat_sibuk(batas: float) -> str:
 
 
 def muat(hasil, *, isi: bytes, nama_file: str, pengguna: akses.Pengguna, wilayah: str | None, ganti: bool,
-         ganti_semua: bool, tunggu: float | None = None):
+         ganti_semua: bool, perbarui: bool = False, tunggu: float | None = None):
     """Load `hasil` for `wilayah`, waiting up to `tunggu` seconds (ingest.WAKTU_TUNGGU) for a busy
     writer and showing the wait as a progress bar: (ingest.HasilSimpan, None), or (None, the one
     sentence to show); nothing changed then."""
@@ -174,7 +225,8 @@ def muat(hasil, *, isi: bytes, nama_file: str, pengguna: akses.Pengguna, wilayah
     try:
         ingest.periksa_hak_muat(pengguna, wilayah, ganti_semua=ganti_semua)
         return ingest.simpan_rinci(hasil, isi_file=isi, nama_file=nama_file, ganti=ganti, dimuat_oleh=pengguna.nama,
-                                   wilayah=wilayah, ganti_semua=ganti_semua, tunggu=tunggu, kabar=kabar), None
+                                   wilayah=wilayah, ganti_semua=ganti_semua, perbarui=perbarui, tunggu=tunggu,
+                                   kabar=kabar), None
     except akses.AksesDitolak as e:
         catat_ditolak(nama_file, wilayah, e, minggu=hasil.minggu.isoformat())
         return None, str(e)
@@ -213,9 +265,9 @@ def riwayat_pemuatan() -> None:
     """Batch history (who, when, file, sha256, counts, status: aktif / diganti / ditarik) with the
     rejected rows of a chosen batch."""
     riwayat = tanya(queries.penolakan_per_batch)
-    tabel_data(tabel.riwayat_berlabel(riwayat), height=300, column_config={
+    tabel_data(waktu_wib(tabel.riwayat_berlabel(riwayat)), height=300, column_config={
         "batch_id": "Batch", "minggu": st.column_config.DateColumn("Minggu", format="DD/MM/YYYY"),
-        "nama_file": "File", "dimuat_pada": st.column_config.DatetimeColumn("Dimuat", format="DD/MM/YYYY HH:mm"),
+        "nama_file": "File", "dimuat_pada": "Dimuat",
         "dimuat_oleh": "Oleh", "status": "Status", "baris_dibaca": "Baris dibaca", "baris_dimuat": "Baris dimuat",
         "baris_ditolak": "Baris ditolak", "persen_ditolak": st.column_config.NumberColumn("% ditolak", format="localized"),
         "alasan_tersering": "Alasan tersering", "sha256": "SHA-256", "versi_aturan": "Versi aturan"})
@@ -236,8 +288,15 @@ def riwayat(admin: bool) -> None:
         riwayat_muat_wilayah()
 
 
+def waktu_wib(riwayat: pd.DataFrame) -> pd.DataFrame:
+    """Load times as the rest of the app says them ('1 Des 2026 10:45 WIB'): the store writes the
+    server's local time, which a date column would show as it is (UTC on a server)."""
+    return riwayat.assign(dimuat_pada=[fmt.waktu(w) for w in riwayat["dimuat_pada"]])
+
+
 def riwayat_muat_wilayah() -> None:
-    """An office's own loads (for its area or inside it): when, file, who, status, rows."""
+    """The loads behind an office's weeks (its own, and a national file's rows for its area):
+    when, file, who, status, rows."""
     try:
         riwayat = tanya(queries.riwayat_muat_wilayah)
     except store.BasisDataKosong:
@@ -246,13 +305,13 @@ def riwayat_muat_wilayah() -> None:
     if not len(riwayat):
         st.caption("Belum ada file yang dimuat untuk wilayah Anda.")
         return
-    riwayat = tabel.riwayat_berlabel(riwayat).assign(wilayah=lambda d: d["wilayah"].map(label_wilayah_muat))
+    riwayat = waktu_wib(tabel.riwayat_berlabel(riwayat)).assign(
+        wilayah=lambda d: d["wilayah"].map(label_wilayah_muat, na_action="ignore").fillna(label_wilayah_muat(None)))
     tabel_data(riwayat, height=260, column_config={
         "batch_id": "Batch", "minggu": st.column_config.DateColumn("Minggu", format="DD/MM/YYYY"),
-        "wilayah": "Wilayah", "nama_file": "File",
-        "dimuat_pada": st.column_config.DatetimeColumn("Dimuat", format="DD/MM/YYYY HH:mm"), "dimuat_oleh": "Oleh",
-        "status": "Status", "baris_dibaca": "Baris dibaca", "baris_dimuat": "Baris dimuat",
-        "baris_ditolak": "Baris ditolak"})
+        "wilayah": "File untuk", "nama_file": "File", "dimuat_pada": "Dimuat", "dimuat_oleh": "Oleh",
+        "status": "Status", "baris_wilayah": "Laporan wilayah Anda", "baris_dibaca": "Baris file dibaca",
+        "baris_dimuat": "Baris file dimuat", "baris_ditolak": "Baris file ditolak"})
 
 
 def riwayat_dan_penarikan() -> None:
