@@ -75,7 +75,7 @@ class IsiBrief:
     anak_zona: pd.DataFrame      # queries.zona_per_anak, children with a koperasi, worst first
     daftar: pd.DataFrame         # the first BARIS_DAFTAR of the merah list
     jumlah_daftar: int           # koperasi on the whole merah list
-    definisi_pergerakan: dict[str, tuple[str, str]]
+    definisi_pergerakan: dict[str, tuple[str, str]]  # rapat.definisi_pergerakan: kembali merah too
     oleh: str
     dibuat_pada: datetime
 
@@ -130,7 +130,7 @@ def kumpulkan(con: duckdb.DuckDBPyConnection, minggu: date | None, wilayah: str 
     return IsiBrief(
         kode=kode, rapat=data, kalimat=rapat.kalimat_utama(data), jumlah=jumlah, cap=queries.cap_data(con, minggu),
         anak_zona=anak_zona, daftar=daftar.head(BARIS_DAFTAR).reset_index(drop=True), jumlah_daftar=len(daftar),
-        definisi_pergerakan=rules.definisi_pergerakan(rules.muat_aturan()), oleh=oleh,
+        definisi_pergerakan=rapat.definisi_pergerakan(rules.muat_aturan()), oleh=oleh,
         dibuat_pada=pada or datetime.now(fmt.WIB))
 
 
@@ -172,9 +172,18 @@ def tabel_zona(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
 
 
 def tabel_pergerakan(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:
+    """The movement counts of the meeting (baru merah, kembali merah, pulih, merah kronis)."""
     gerak = isi.rapat.pergerakan
     return ["Pergerakan minggu ini", "Koperasi"], [
         [judul, fmt.angka(gerak[jenis])] for jenis, (judul, _) in isi.definisi_pergerakan.items()]
+
+
+def teks_definisi(definisi: dict[str, tuple[str, str]]) -> str:
+    """Movement definitions ({jenis: (judul, definisi)}) as one paragraph: "Baru merah: … . Pulih:
+    …". Each definition is a sentence with its own full stop, so they follow one another with a
+    space (a "; " between them printed ".;")."""
+    return " ".join(f"{judul}: {d.rstrip()}" + ("" if d.rstrip().endswith(".") else ".")
+                    for judul, d in definisi.values())
 
 
 def tabel_anak(isi: IsiBrief) -> tuple[list[str], list[list[str]]]:

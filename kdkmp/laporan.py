@@ -671,8 +671,7 @@ def dokumen(lap: Laporan, *, anak_df: pd.DataFrame | None = None, oleh: str,
             brief.Bagian(judul="Zona", tabel=tabel_zona(a), lebar=(3, 1.5, 1.5, 2, 1.5), tebal_akhir=True),
             brief.Bagian(judul="Pembangunan, legalitas dan portal", tabel=tabel_capaian(a), lebar=(5, 1.5, 2)),
             brief.Bagian(judul="Pergerakan", tabel=tabel_pergerakan(a), lebar=(2.5, 1.5, 1.5, 1.5), tebal_akhir=True,
-                         catatan="; ".join(f"{j}: {d}" for j, d in rules.definisi_pergerakan(rules.muat_aturan())
-                                           .values())),
+                         catatan=brief.teks_definisi(rules.definisi_pergerakan(rules.muat_aturan()))),
             brief.Bagian(judul="Kendala utama", tabel=tabel_kendala(a), lebar=(3, 1.5, 2)),
             brief.Bagian(judul="Tindak lanjut", tabel=tabel_tindak_lanjut(a), lebar=(4, 1.5)),
         ]

@@ -14,6 +14,11 @@ Decisions, each in one line:
 - Within a fate the longest in merah comes first (its weeks in merah now, or up to last week for
   one that left), then a gate before a score, then the lowest score: the meeting's "who has waited
   longest" before the intervention list's "gates first".
+- The headline's movements add up to this week's merah: every koperasi merah now was merah last
+  week too ("masih merah"), or is baru merah, or kembali merah (definisi_pergerakan); of kembali
+  merah, those silent last week are named apart: merah again once they report, not a relapse.
+- A reason is named by what is wrong, for many koperasi at once ("Belum NIB", rules.cek.uraikan_masalah),
+  not by the rule it fails ("NIB = sudah" read aloud sounds like the opposite).
 - Reasons are shown only for those still merah: they are what keeps it merah; a koperasi that left
   has none that matter to this list.
 - Bottlenecks (kendala_utama) are counted over every reporting koperasi, as summary --json and the
@@ -31,6 +36,7 @@ import pandas as pd
 from kdkmp import format as fmt
 from kdkmp import akses, kontrak, queries, rules
 from kdkmp import wilayah as ref
+from kdkmp.rules.cek import uraikan_masalah
 
 
 @dataclass(frozen=True)
@@ -53,13 +59,14 @@ class DataRapat:
     dinilai: int           # koperasi with a zone this week
     merah: int
     merah_lalu: int | None  # None: no loaded week before
-    pergerakan: dict[str, int]
+    pergerakan: dict[str, int]  # definisi_pergerakan's keys: the engine's three and kembali_merah
     anak: list[AnakRapat] = field(default_factory=list)
     tingkat_anak: str = "kabupaten/kota"
     peringkat: tuple[int, int, str] | None = None  # (position, out of, peers' level), 1 = most merah
     persen_nasional: float | None = None
     masih_merah: tuple[int, int] | None = None      # (merah last week, of which still merah)
     minggu_kronis: int = 4
+    kembali_setelah_diam: int = 0  # of kembali_merah, those grey last week (hitung_kembali_merah)
     # The tables (frames: compare=False, as frames have no truth value). None: not for this area
     # (a desa has no children; the list needs a week before and a scope holding the area).
     alasan: pd.DataFrame | None = field(default=None, compare=False)            # pareto()
@@ -88,8 +95,14 @@ def kalimat_utama(d: DataRapat) -> list[str]:
     else:
         awal = f"Merah {_arah(d.merah - d.merah_lalu)} {fmt.angka(abs(d.merah - d.merah_lalu))} menjadi {fmt.angka(d.merah)} ({persen})"
     gerak = d.pergerakan
-    kalimat.append(f"{awal}; {fmt.angka(gerak['baru_merah'])} baru merah, {fmt.angka(gerak['pulih'])} pulih, "
-                   f"{fmt.angka(gerak['merah_kronis'])} merah kronis (≥ {d.minggu_kronis} minggu).")
+    bagian = [f"{fmt.angka(gerak['baru_merah'])} baru merah"]
+    if "kembali_merah" in gerak and d.merah_lalu is not None:  # without a week before, every merah is baru
+        diam = (f" ({fmt.angka(d.kembali_setelah_diam)} setelah tidak melapor)" if d.kembali_setelah_diam
+                else "")
+        bagian.append(f"{fmt.angka(gerak['kembali_merah'])} kembali merah{diam}")
+    bagian += [f"{fmt.angka(gerak['pulih'])} pulih", f"{fmt.angka(gerak['merah_kronis'])} merah kronis "
+               f"(≥ {d.minggu_kronis} minggu)"]
+    kalimat.append(f"{awal}; {', '.join(bagian)}.")
     dinilai = [a for a in d.anak if a.dinilai]
     if dinilai:
         terberat = max(dinilai, key=lambda a: (a.persen_merah, a.merah))
@@ -117,12 +130,15 @@ def kalimat_utama(d: DataRapat) -> list[str]:
 
 
 def label_alasan(aturan: rules.Aturan) -> dict[str, str]:
-    """A reason's id as the meeting names it: a gate by its text, a check family by its pillar and
-    what it checks (the ids reasons carry, see rules.keluarga_cek)."""
+    """A reason's id as the meeting names it, said as the problem and not as the rule (read aloud,
+    "NIB = sudah" sounds like the opposite of what is wrong): a gate by its text, a check family
+    (the ids reasons carry, see rules.keluarga_cek) once, by what is wrong when it fails, for many
+    koperasi at once (uraikan_masalah: "Belum NIB", "Status lahan bukan siap"), its pillar after it."""
     label = {g.id: g.teks for g in aturan.model.gerbang}
     for p in aturan.model.pilar.values():
         for k in rules.keluarga_cek(p):
-            label[k[0].id] = f"{p.label}: " + "; ".join(rules.uraikan_syarat(i) for i in k)
+            masalah = uraikan_masalah(k)
+            label[k[0].id] = f"{masalah[:1].upper()}{masalah[1:]} ({p.label})"
     # one id for both holds the engine writes (rules.kompilasi._sql_penjelasan_ditahan)
     label["stabilitas"] = ("Zona ditahan: belum cukup minggu laporan yang memenuhi syarat, atau tidak melapor "
                            "(zona tidak membaik tanpa laporan)")
@@ -250,6 +266,44 @@ def urutan_merah(sejawat: pd.DataFrame, kode: str) -> tuple[int, int] | None:
     return (kode_urut.index(kode) + 1, len(kode_urut)) if kode in kode_urut else None
 
 
+# ---------------------------------------------------------------- movement: what adds up to this week's merah
+
+def definisi_pergerakan(aturan: rules.Aturan) -> dict[str, tuple[str, str]]:
+    """The meeting's movements, {jenis: (judul, definisi)}: the engine's (rules.definisi_pergerakan,
+    stored per row) with kembali merah after baru merah. Every koperasi merah this week is exactly
+    one of: merah last week too (the headline's "masih merah"), baru merah, kembali merah; so the
+    headline's counts add up to this week's merah. Kembali merah is counted by hitung_kembali_merah."""
+    dasar = rules.definisi_pergerakan(aturan)
+    kembali = ("Kembali merah",
+               "Merah minggu ini dan tidak merah minggu lalu (kuning, hijau, atau tidak melapor), tetapi merah "
+               f"pada {aturan.model.pergerakan.minggu_baru_merah} minggu berzona sebelumnya, jadi bukan baru merah; "
+               "yang minggu lalu tidak melapor disebut tersendiri (merah lagi begitu melapor, bukan kambuh). "
+               "Merah minggu ini = yang masih merah dari minggu lalu + baru merah + kembali merah.")
+    return {"baru_merah": dasar["baru_merah"], "kembali_merah": kembali,
+            **{j: v for j, v in dasar.items() if j != "baru_merah"}}
+
+
+@queries.tercakup("agregat")  # a count, public nationally as the other movement counts
+def hitung_kembali_merah(con: duckdb.DuckDBPyConnection, minggu: date | None = None,
+                         wilayah: str | None = None) -> tuple[int, int]:
+    """(kembali merah, of which grey last week): koperasi of the area merah this week that were not
+    merah last week (kuning, hijau, or grey: a silent week is not merah) and are not baru merah
+    (the engine's flag: so merah in one of the earlier zoned weeks it looks at). (0, 0) without a
+    week before: then every merah is baru merah."""
+    minggu = minggu or queries.minggu_terakhir(con)
+    lalu = queries.minggu_sebelumnya(con, minggu) if minggu else None
+    if lalu is None:
+        return 0, 0
+    syarat, param = queries.saring_wilayah(wilayah, "k")
+    jumlah, diam = con.execute(f"""
+        SELECT count(*), count(*) FILTER (WHERE l.zona = '{rules.TIDAK_MELAPOR}')
+        FROM zona k LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
+        WHERE k.minggu = $minggu AND k.zona = 'merah' AND k.pergerakan IS DISTINCT FROM 'baru_merah'
+              AND l.zona IS DISTINCT FROM 'merah' AND {syarat}""",
+        {**param, "minggu": minggu, "lalu": lalu}).fetchall()[0]
+    return int(jumlah), int(diam)
+
+
 def _anak(df: pd.DataFrame, lalu: pd.DataFrame | None) -> list[AnakRapat]:
     merah_lalu = dict(zip(lalu["kode"], lalu["merah"])) if lalu is not None else {}
     return [AnakRapat(nama=r.nama, dinilai=int(r.melapor), merah=int(r.merah),
@@ -302,14 +356,18 @@ def susun(con: duckdb.DuckDBPyConnection, minggu: date | None = None, wilayah: s
             masih_merah = (len(daftar_merah_lalu), int(daftar_merah_lalu["zona"].eq("merah").sum()))
         except akses.AksesDitolak:
             masih_merah = queries.masih_merah(con, minggu, wilayah, cakupan=cakupan)
+    kembali, kembali_diam = hitung_kembali_merah(con, minggu, wilayah, cakupan=cakupan)
+    gerak = {**queries.hitung_pergerakan(con, minggu, wilayah, cakupan=cakupan), "kembali_merah": kembali}
+    pergerakan = {j: gerak[j] for j in definisi_pergerakan(aturan)}
     return DataRapat(
         nama="Nasional" if w is None else w.judul,
         minggu=minggu, dinilai=dinilai,
         merah=jumlah["zona"]["merah"], merah_lalu=jumlah["zona_lalu"]["merah"] if jumlah["zona_lalu"] else None,
-        pergerakan=queries.hitung_pergerakan(con, minggu, wilayah, cakupan=cakupan),
+        pergerakan=pergerakan,
         anak=_anak(anak, anak_lalu) if not anak.empty else [], tingkat_anak=tingkat_anak,
         peringkat=peringkat, persen_nasional=persen_nasional,
         masih_merah=masih_merah, minggu_kronis=aturan.model.pergerakan.minggu_kronis,
+        kembali_setelah_diam=kembali_diam,
         alasan=alasan, kendala=kendala, daftar_merah_lalu=daftar_merah_lalu)
 
 

@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from kdkmp import akses, brief, store
-from tests.test_rapat import con_skenario, db_skenario  # noqa: F401  (fixtures: the hand-worked weeks)
+from tests.test_rapat import con_skenario, db_kembali, db_skenario  # noqa: F401  (fixtures: the hand-worked weeks)
 from kdkmp import wilayah as ref
 
 AKAR = Path(__file__).resolve().parent.parent
@@ -124,10 +124,15 @@ def test_pptx_of_a_province_has_the_summary_numbers_in_its_tables_chart_and_head
     assert zona == {**{LABEL[z]: angka(n) for z, n in ringkas["zona"].items()},
                     "Jumlah koperasi": angka(sum(ringkas["zona"].values()))}
     gerak = {b[0]: b[1] for b in tabel_berjudul(isi["tabel"], "Pergerakan minggu ini")}
+    kembali = gerak.pop("Kembali merah")
     assert gerak == {LABEL_GERAK[j]: angka(n) for j, n in ringkas["pergerakan"].items()}
     p = ringkas["pergerakan"]
-    assert (f"{angka(p['baru_merah'])} baru merah, {angka(p['pulih'])} pulih, "
-            f"{angka(p['merah_kronis'])} merah kronis") in isi["teks"]
+    assert re.search(rf"{angka(p['baru_merah'])} baru merah, {re.escape(kembali)} kembali merah"
+                     rf"( \([\d.]+ setelah tidak melapor\))?, {angka(p['pulih'])} pulih, "
+                     rf"{angka(p['merah_kronis'])} merah kronis", isi["teks"])
+    # the headline adds up: last week's merah still merah + baru merah + kembali merah = merah now
+    masih = re.search(r"Dari [\d.]+ koperasi merah minggu lalu, ([\d.]+) masih merah", isi["teks"]).group(1)
+    assert int(masih.replace(".", "")) + p["baru_merah"] + int(kembali.replace(".", "")) == ringkas["zona"]["merah"]
     # the native chart: one bar per kabupaten/kota of NTB, its series adding up to the zone counts
     [grafik] = isi["grafik"]
     assert set(grafik["kategori"]) == set(ref.anak("52")["nama"])
@@ -162,8 +167,11 @@ def test_pdf_of_a_province_has_the_summary_numbers_and_the_stamp(db_demo, brief_
         assert re.search(rf"^\s*{LABEL_GERAK[j]}\s+{re.escape(angka(n))}\s*$", teks, re.M), (j, n)
     datar = " ".join(teks.split())
     p = ringkas["pergerakan"]
-    assert (f"{angka(p['baru_merah'])} baru merah, {angka(p['pulih'])} pulih, "
-            f"{angka(p['merah_kronis'])} merah kronis (≥ 4 minggu)") in datar  # "≥" survives the font
+    assert re.search(rf"{angka(p['baru_merah'])} baru merah, [\d.]+ kembali merah( \([\d.]+ setelah tidak melapor\))?, "
+                     rf"{angka(p['pulih'])} pulih, {angka(p['merah_kronis'])} merah kronis \(≥ 4 minggu\)",
+                     datar)  # "≥" survives the font
+    assert re.search(r"^\s*Kembali merah\s+[\d.]+\s*$", teks, re.M)
+    assert ".;" not in datar
     assert f"Minggu data: {tanggal(ringkas['minggu'])}" in datar
     assert f"Versi aturan: {versi_aturan(db_demo)}" in datar
     assert f"WIB oleh {OLEH}" in datar
@@ -331,8 +339,42 @@ def test_the_scenario_brief_lists_last_weeks_merah_and_bottlenecks_as_worked_by_
     assert tabel_berjudul(isi["tabel"], "Wilayah") == [
         ["Gerung", "5", "2", "1", "1", "0", "0", "1", "Lahan"], ["Kediri", "2", "1", "1", "0", "0", "0", "0", "Lahan"],
         ["Jumlah", "7", "3", "2", "1", "0", "0", "1", "Lahan"]]
-    assert tabel_berjudul(isi["tabel"], "Alasan merah")[0] == ["Legalitas & kepatuhan: NIB = sudah", "3", "60,0 %",
+    assert tabel_berjudul(isi["tabel"], "Alasan merah")[0] == ["Belum NIB (Legalitas & kepatuhan)", "3", "60,0 %",
                                                                "Gerung (2)"]
+
+
+# The four hand-worked weeks of tests/test_rapat.py (db_kembali): in M4, 4 merah = 1 still merah + 1
+# baru merah + 2 kembali merah (K from hijau; L after a silent week); 0 pulih; L and N kronis.
+
+def test_the_brief_counts_koperasi_back_in_merah_as_worked_by_hand(db_kembali, tmp_path, monkeypatch):
+    from kdkmp import rules
+    from tests.test_rapat import M4
+    from tests.test_skenario_pergerakan import ATURAN
+
+    monkeypatch.setattr(rules.model, "JALUR_BAWAAN", ATURAN)
+    con = store.sambungan_baca(db_kembali[0])
+    kalimat = ("Merah naik 3 menjadi 4 (80,0 % dari 5 koperasi yang dinilai); 1 baru merah, 2 kembali merah "
+               "(1 setelah tidak melapor), 0 pulih, 2 merah kronis (≥ 4 minggu).")
+    path = tmp_path / "kembali.pptx"
+    path.write_bytes(brief.buat_pptx(con, M4, "52.01", oleh=OLEH))
+    isi = isi_pptx(path)
+    assert tabel_berjudul(isi["tabel"], "Pergerakan minggu ini") == [
+        ["Baru merah", "1"], ["Kembali merah", "2"], ["Pulih", "0"], ["Merah kronis", "2"]]
+    assert f"• {kalimat}" in isi["teks"]
+    assert "• Dari 1 koperasi merah minggu lalu, 1 masih merah (100,0 %)." in isi["teks"]
+    pdf = tmp_path / "kembali.pdf"
+    pdf.write_bytes(brief.buat_pdf(con, M4, "52.01", oleh=OLEH))
+    datar = " ".join(pdftotext(pdf).split())
+    assert kalimat in datar
+    # each definition its own sentence, never "…).; Pulih:"
+    assert ".;" not in datar and "Kembali merah: Merah minggu ini dan tidak merah minggu lalu" in datar
+
+
+def test_movement_definitions_as_one_paragraph_have_no_stray_punctuation():
+    definisi = {"a": ("Baru merah", "Merah minggu ini (bolos bukan baru merah)."), "b": ("Pulih", "Keluar dari merah"),
+                "c": ("Merah kronis", "Merah 4 minggu atau lebih. ")}
+    assert brief.teks_definisi(definisi) == ("Baru merah: Merah minggu ini (bolos bukan baru merah). Pulih: Keluar "
+                                             "dari merah. Merah kronis: Merah 4 minggu atau lebih.")
 
 
 @pytest.mark.parametrize("wilayah, minggu, judul", [

@@ -286,6 +286,8 @@ def test_the_pdf_and_pptx_carry_the_text_and_the_numbers(con, catatan_sqlite, tm
     assert "Bulan ini 2 0 0" in baris and "Merah 3 75,0 % 1 +2" in baris
     assert "Legalitas: NIB 3 75,0 %" in baris and "Masuk portal SIMKOPDES 3 75,0 %" in baris
     assert all(v in " ".join(baris) for v in TEKS.values())
+    # the movement definitions follow one another as sentences, not glued with ".;"
+    assert "Baru merah: " in " ".join(baris) and ".;" not in isi
 
 
 def test_two_submissions_at_once_one_lands_the_other_is_refused(con, url_catatan):

@@ -34,6 +34,25 @@ def test_headline_sentences_of_a_hand_written_province():
     ]
 
 
+def test_headline_with_koperasi_back_in_merah_adds_up():
+    # Kabupaten Lombok Barat as the user test read it, worked by hand: 48 merah, 44 last week, all 44
+    # still merah, 3 baru merah and 1 back in merah after a silent week: 44 + 3 + 1 = 48
+    d = rapat.DataRapat(nama="Kabupaten Lombok Barat", minggu=date(2026, 11, 16), dinilai=120, merah=48,
+                        merah_lalu=44, pergerakan={"baru_merah": 3, "kembali_merah": 1, "pulih": 0, "merah_kronis": 40},
+                        masih_merah=(44, 44), kembali_setelah_diam=1)
+    assert rapat.kalimat_utama(d) == [
+        "Merah naik 4 menjadi 48 (40,0 % dari 120 koperasi yang dinilai); 3 baru merah, 1 kembali merah "
+        "(1 setelah tidak melapor), 0 pulih, 40 merah kronis (≥ 4 minggu).",
+        "Dari 44 koperasi merah minggu lalu, 44 masih merah (100,0 %)."]
+    # back from kuning or hijau: no word about silence
+    kambuh = rapat.DataRapat(nama="Kabupaten X", minggu=date(2026, 11, 16), dinilai=10, merah=3, merah_lalu=2,
+                             pergerakan={"baru_merah": 0, "kembali_merah": 2, "pulih": 1, "merah_kronis": 0},
+                             masih_merah=(2, 1))
+    assert rapat.kalimat_utama(kambuh)[0] == (
+        "Merah naik 1 menjadi 3 (30,0 % dari 10 koperasi yang dinilai); 0 baru merah, 2 kembali merah, 1 pulih, "
+        "0 merah kronis (≥ 4 minggu).")
+
+
 def test_headline_without_a_week_before_or_any_change():
     pertama = rapat.DataRapat(nama="Nasional", minggu=date(2026, 11, 16), dinilai=1200, merah=300, merah_lalu=None,
                               pergerakan={"baru_merah": 300, "pulih": 0, "merah_kronis": 0})
@@ -94,11 +113,12 @@ def test_the_figures_of_a_small_kabupaten_counted_by_hand(tmp_path):
     con = store.sambungan_baca(db_path)
     d = rapat.susun(con, w2, "52.01")
     assert (d.dinilai, d.merah, d.merah_lalu) == (3, 2, 2)
-    assert d.pergerakan == {"baru_merah": 0, "pulih": 0, "merah_kronis": 0}
+    assert d.pergerakan == {"baru_merah": 0, "kembali_merah": 0, "pulih": 0, "merah_kronis": 0}
     assert d.masih_merah == (2, 2)
     assert [(a.nama, a.dinilai, a.merah, a.merah_lalu) for a in d.anak if a.dinilai] == [("Gerung", 3, 2, 2)]
     assert d.peringkat == (1, 1, "kabupaten/kota")  # the only kabupaten of NTB with reports
-    assert rapat.kalimat_utama(d)[0].startswith("Merah tetap 2 (66,7 % dari 3 koperasi yang dinilai)")
+    assert rapat.kalimat_utama(d)[0] == ("Merah tetap 2 (66,7 % dari 3 koperasi yang dinilai); 0 baru merah, "
+                                         "0 kembali merah, 0 pulih, 0 merah kronis (≥ 4 minggu).")
     con.close()
 
 
@@ -130,7 +150,87 @@ def test_every_reason_id_the_rules_can_give_has_a_label():
     aturan = rules.muat_aturan()
     label = rapat.label_alasan(aturan)
     assert {g.id for g in aturan.model.gerbang} <= set(label) and "stabilitas" in label
-    assert label["lahan_teridentifikasi"].startswith("Infrastruktur & pembangunan fisik: status lahan")
+    # config/zones.yaml, worked by hand: the status lahan family (in siap/verifikasi, = siap, not in
+    # bermasalah) passes only "siap", so its one reason is "bukan siap"; the others fail one way
+    assert label["lahan_teridentifikasi"] == "Status lahan bukan siap (Infrastruktur & pembangunan fisik)"
+    assert label["masuk_portal"] == "Belum terdaftar di SIMKOPDES (Legalitas & kepatuhan)"
+    assert label["kendala_bukan_lahan"] == "Kendala utama: lahan (Infrastruktur & pembangunan fisik)"
+    assert label["gerai_berjalan"] == "Gerai aktif kurang dari 3 (Operasional & kesehatan usaha)"  # ≥ 1 and ≥ 3
+    assert label["tunggakan_terkendali"] == "Tunggakan lebih dari 10 % (Operasional & kesehatan usaha)"
+    # never the rule's own wording, which read aloud sounds like the opposite of the problem
+    assert [v for v in label.values() if " = " in v or "salah satu dari" in v or "bukan:" in v or "≥" in v] == []
+
+
+# What is wrong when checks fail, written by hand from each check's meaning (the negation of what
+# passes; a family of one value fails when any of its checks fails, so it passes only what all allow).
+S = rules.model.Syarat
+MASALAH = [
+    ([S(kolom="nib", cek="equals", nilai=True)], "belum NIB"),
+    ([S(kolom="masuk_portal", cek="equals", nilai=True)], "belum terdaftar di SIMKOPDES"),
+    ([S(kolom="nib", cek="equals", nilai=False)], "sudah NIB"),
+    ([S(kolom="kendala_utama", cek="not_in", nilai=["lahan"])], "kendala utama: lahan"),
+    # passes siap, verifikasi; fails bermasalah, belum ada: as many fail as pass → the failing ones
+    ([S(kolom="status_lahan", cek="in", nilai=["siap", "verifikasi"])], "status lahan: bermasalah atau belum ada"),
+    ([S(kolom="status_lahan", cek="equals", nilai="siap")], "status lahan bukan siap"),
+    ([S(kolom="status_lahan", cek="in", nilai=["siap", "verifikasi"]),
+      S(kolom="status_lahan", cek="equals", nilai="siap"),
+      S(kolom="status_lahan", cek="not_in", nilai=["bermasalah"])], "status lahan bukan siap"),
+    ([S(kolom="status_lahan", cek="in", nilai=["siap", "verifikasi"]), S(kolom="status_lahan", cek="not_in",
+                                                                          nilai=["verifikasi"])],
+     "status lahan bukan siap"),
+    ([S(kolom="tahap_pembangunan", cek="in", nilai=["persiapan", "konstruksi", "selesai"])],
+     "tahap pembangunan: belum mulai atau tertunda"),
+    ([S(kolom="progres_fisik", cek="min", nilai=30, termasuk=True)], "progres fisik kurang dari 30 %"),
+    ([S(kolom="progres_fisik", cek="min", nilai=0, termasuk=False)], "progres fisik 0 % atau kurang"),
+    ([S(kolom="tunggakan_persen", cek="max", nilai=10, termasuk=True)], "tunggakan lebih dari 10 %"),
+    ([S(kolom="tunggakan_persen", cek="max", nilai=10, termasuk=False)], "tunggakan 10 % atau lebih"),
+    ([S(kolom="jumlah_anggota", cek="min", nilai=9, termasuk=True)], "jumlah anggota kurang dari 9"),
+    ([S(kolom="gerai_aktif", cek="min", nilai=1, termasuk=True), S(kolom="gerai_aktif", cek="min", nilai=3,
+                                                                   termasuk=True)], "gerai aktif kurang dari 3"),
+    ([S(kolom="progres_fisik", cek="between", nilai=[30, 100], termasuk=True)], "progres fisik di luar 30 %–100 %"),
+    ([S(kolom="progres_fisik", cek="min", nilai=30, termasuk=True), S(kolom="progres_fisik", cek="max", nilai=90,
+                                                                      termasuk=True)],
+     "progres fisik di luar 30 %–90 %"),
+    ([S(kolom="omzet_bulanan", cek="not_null")], "omzet bulanan tidak dilaporkan"),
+    ([S(cek="laporan_dalam_hari", hari=14)], "tidak ada laporan 14 hari atau lebih"),
+    ([S(kolom="progres_fisik", cek="tidak_naik", minggu=3)], "progres fisik naik dibanding 3 minggu sebelumnya"),
+    ([S(kolom="nib", cek="equals", nilai=True, label="nomor induk berusaha")], "belum nomor induk berusaha"),
+]
+
+
+@pytest.mark.parametrize("syarat, harapan", MASALAH, ids=[h for _, h in MASALAH])
+def test_a_reason_says_what_is_wrong_not_the_rule(syarat, harapan):
+    from kdkmp.rules.cek import uraikan_masalah
+
+    assert uraikan_masalah(syarat) == harapan
+
+
+ATURAN_LAHAN = """
+version: "uji-alasan"
+pilar:
+  infrastruktur:
+    label: "Infrastruktur"
+    bobot: 1
+    indikator:
+      - {id: "lahan_ada", kolom: "status_lahan", cek: "in", nilai: ["siap", "verifikasi"], poin: 20}
+      - {id: "lahan_siap", kolom: "status_lahan", cek: "equals", nilai: "siap", poin: 20}
+      - {id: "lahan_aman", kolom: "status_lahan", cek: "not_in", nilai: ["bermasalah"], poin: 20}
+      - {id: "kendala", kolom: "kendala_utama", cek: "not_in", nilai: ["lahan", "cuaca"], poin: 20}
+      - {id: "portal", kolom: "masuk_portal", cek: "equals", nilai: true, poin: 20}
+zona:
+  hijau: {skor_total: {min: 76, termasuk: true}, pilar_terendah: {min: 0, termasuk: true}}
+  kuning: {skor_total: {min: 50, termasuk: false}, pilar_terendah: {min: 0, termasuk: true}}
+"""
+
+
+def test_a_family_of_checks_is_one_reason_in_the_meeting():
+    # the three status lahan checks are one family (one id, the first's) and one problem: only
+    # "siap" passes all three; the bottleneck check fails on two of six values; the portal on "belum"
+    label = rapat.label_alasan(rules.muat_aturan_teks(ATURAN_LAHAN))
+    assert {k: v for k, v in label.items() if k != "stabilitas"} == {
+        "lahan_ada": "Status lahan bukan siap (Infrastruktur)",
+        "kendala": "Kendala utama: lahan atau cuaca (Infrastruktur)",
+        "portal": "Belum terdaftar di SIMKOPDES (Infrastruktur)"}
 
 
 def test_areas_rank_by_share_of_merah_among_those_zoned():
@@ -271,7 +371,7 @@ def test_bottlenecks_per_kecamatan_counted_by_hand(db_skenario):
 def test_reasons_pareto_of_the_scenario(db_skenario):
     _, d = db_skenario
     assert d.alasan.to_dict("list") == {
-        "Alasan": ["Legalitas & kepatuhan: NIB = sudah", "Legalitas & kepatuhan: NPWP = sudah",
+        "Alasan": ["Belum NIB (Legalitas & kepatuhan)", "Belum NPWP (Legalitas & kepatuhan)",
                    "Lahan bermasalah dan pembangunan tertunda", "Laporan terlambat dua minggu atau lebih",
                    rapat.label_alasan(rules.muat_aturan())["stabilitas"]],
         "Koperasi merah": [3, 3, 1, 1, 1], "% merah": [60.0, 60.0, 20.0, 20.0, 20.0],
@@ -314,6 +414,95 @@ def test_an_area_without_merah_has_empty_tables_not_errors():
                                 pd.DataFrame({"kode": ["A"], "nama": ["Kab A"]}))
     assert tabel.empty and list(tabel.columns)[:2] == ["Wilayah", "Melapor"]
     assert rapat.pareto(pd.DataFrame(), pd.DataFrame({"kode": ["A"], "nama": ["Kab A"]}), {}, merah=0).empty
+
+
+# ---------------------------------------------------------------- koperasi back in merah, worked by hand
+# Four weeks in Kecamatan Gerung with the small rules above (tests/data/skenario/aturan.yaml: leaving
+# merah takes 2 reported weeks that qualify; baru merah = not merah in the 4 zoned weeks before; merah
+# kronis = 4 weeks in merah, grey weeks counted; a silent week 7 days after the last report is grey).
+# Meeting week M4 (16 Nov), last week M3 (9 Nov).
+#
+#   koperasi        M1      M2                  M3                        M4      in M4
+#   K kambuh        merah   hijau, held merah   hijau (2nd report): pulih merah   kembali merah (hijau last week)
+#   L diam          merah   merah               silent, 7 days: grey      merah   kembali merah after a silent week;
+#                                                                                 4 weeks merah (grey counts): kronis
+#   M baru          hijau   hijau               hijau                     merah   baru merah
+#   N merah terus   merah   merah               merah                     merah   still merah, kronis (4 weeks)
+#   O hijau         hijau   hijau               hijau                     hijau
+#
+# M4: 5 zoned, 4 merah (K L M N) = 80,0 %; merah in M3: N alone (K hijau, L grey) → naik 3 menjadi 4.
+# Of last week's 1 merah, 1 still merah (N); 1 baru merah (M); 2 kembali merah (K; L after a silent
+# week): 1 + 1 + 2 = 4. Pulih 0 (K's pulih was in M3); kronis L and N: 2.
+
+M1, M2, M3, M4 = date(2026, 10, 26), date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)
+LAPORAN_KEMBALI = {
+    M1: {"K": MERAH, "L": MERAH, "M": HIJAU, "N": MERAH, "O": HIJAU},
+    M2: {"K": HIJAU, "L": MERAH, "M": HIJAU, "N": MERAH, "O": HIJAU},
+    M3: {"K": HIJAU, "M": HIJAU, "N": MERAH, "O": HIJAU},
+    M4: {"K": MERAH, "L": MERAH, "M": MERAH, "N": MERAH, "O": HIJAU},
+}
+DESA_KEMBALI = dict(zip("KLMNO", ["52.01.01.1001", "52.01.01.1004", "52.01.01.1011", "52.01.01.2002",
+                                  "52.01.01.2003"]))
+
+
+@pytest.fixture(scope="module")
+def db_kembali(tmp_path_factory):
+    import pandas as pd
+
+    from kdkmp import ingest, kontrak
+    from tests.snapshot_factory import baris_contoh
+    from tests.test_skenario_pergerakan import ATURAN
+
+    folder = tmp_path_factory.mktemp("rapat_kembali")
+    db_path = folder / "kdkmp.duckdb"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(rules.model, "JALUR_BAWAAN", ATURAN)
+        for m, laporan in LAPORAN_KEMBALI.items():
+            baris = [baris_contoh(DESA_KEMBALI[k], f"KDKMP-{k}", tanggal_data=m,
+                                  **{"laporan_terakhir": m, "kendala_utama": "tidak_ada", **ubah})
+                     for k, ubah in laporan.items()]
+            berkas = folder / f"{m}.csv"
+            pd.DataFrame(baris, columns=list(kontrak.NAMA_KOLOM)).to_csv(berkas, index=False)
+            assert ingest.muat_file(berkas, db_path=db_path, minggu=m).baris_ditolak == 0
+        yield db_path, rapat.susun(store.sambungan_baca(db_path), M4, "52.01")
+    store.tutup_semua()
+
+
+def test_koperasi_back_in_merah_are_counted_and_the_headline_adds_up(db_kembali, monkeypatch):
+    from tests.test_skenario_pergerakan import ATURAN
+
+    db_path, d = db_kembali
+    monkeypatch.setattr(rules.model, "JALUR_BAWAAN", ATURAN)
+    con = store.sambungan_baca(db_path)
+    zona = {m: dict(con.execute("SELECT kode_koperasi, zona FROM zona WHERE minggu = ?", [m]).fetchall())
+            for m in (M3, M4)}
+    assert zona[M3] == {"KDKMP-K": "hijau", "KDKMP-L": "tidak_melapor", "KDKMP-M": "hijau", "KDKMP-N": "merah",
+                        "KDKMP-O": "hijau"}
+    assert zona[M4] == {"KDKMP-K": "merah", "KDKMP-L": "merah", "KDKMP-M": "merah", "KDKMP-N": "merah",
+                        "KDKMP-O": "hijau"}
+    assert rapat.hitung_kembali_merah(con, M4, "52.01") == (2, 1)
+    assert rapat.hitung_kembali_merah(con, M3, "52.01") == (0, 0)  # nobody came back in M3: K left, L fell silent
+    assert rapat.hitung_kembali_merah(con, M1, "52.01") == (0, 0)  # the first week: every merah is baru
+    assert d.pergerakan == {"baru_merah": 1, "kembali_merah": 2, "pulih": 0, "merah_kronis": 2}
+    assert (d.dinilai, d.merah, d.merah_lalu, d.masih_merah, d.kembali_setelah_diam) == (5, 4, 1, (1, 1), 1)
+    assert rapat.kalimat_utama(d) == [
+        "Merah naik 3 menjadi 4 (80,0 % dari 5 koperasi yang dinilai); 1 baru merah, 2 kembali merah "
+        "(1 setelah tidak melapor), 0 pulih, 2 merah kronis (≥ 4 minggu).",
+        "Gerung paling berat: 80,0 % merah (4 koperasi).",
+        "Gerung paling banyak bergerak: merah naik 3 menjadi 4.",
+        "Peringkat 1 dari 1 kabupaten/kota menurut persentase merah (1 = terberat); nasional 80,0 %.",
+        "Dari 1 koperasi merah minggu lalu, 1 masih merah (100,0 %).",
+    ]
+    # a desa: L's alone, back after its silent week
+    assert rapat.hitung_kembali_merah(con, M4, DESA_KEMBALI["L"]) == (1, 1)
+
+
+def test_the_meetings_movements_are_defined_in_one_place_in_order():
+    definisi = rapat.definisi_pergerakan(rules.muat_aturan())
+    assert list(definisi) == ["baru_merah", "kembali_merah", "pulih", "merah_kronis"]
+    judul, teks = definisi["kembali_merah"]
+    assert judul == "Kembali merah" and "tidak melapor" in teks and "4 minggu berzona sebelumnya" in teks
+    assert {j: definisi[j] for j in rules.PERGERAKAN} == rules.definisi_pergerakan(rules.muat_aturan())
 
 
 # ---------------------------------------------------------------- the meeting page on the scenario

@@ -522,3 +522,108 @@ def keluarga_cek(p: Pilar) -> list[list[Indikator]]:
         kunci = i.kolom if i.kolom and not CEK[i.cek].lihat_belakang else f"#{i.id}"
         keluarga.setdefault(kunci, []).append(i)
     return list(keluarga.values())
+
+
+# ---------------------------------------------------------------------------------------
+# What is wrong when a check fails, said of many koperasi at once (the meeting's reasons)
+# ---------------------------------------------------------------------------------------
+
+def uraikan_masalah(syarat: list[Syarat]) -> str:
+    """What is wrong when one of `syarat` fails, in words that hold for many koperasi at once
+    (each one's own value may differ): the negation of the condition, not the condition itself.
+    `syarat` are the checks of one value (a family, keluarga_cek) or one check; a family fails
+    when any of its checks fails. Conditions on a value are first intersected into what the
+    family allows, then negated: ya/tidak → "belum NIB"; a choice → the values that fail
+    ("kendala utama: lahan") or, when those are more, "bukan" and the values that pass ("status
+    lahan bukan siap"); a number → the side that fails ("progres fisik kurang dari 30 %").
+    A check of another kind says its own negation; checks that cannot be intersected are joined
+    with "atau". Spelling as in the reasons of a koperasi (_label, _label_nilai, fmt_angka)."""
+    if not syarat:
+        raise ValueError("uraikan_masalah butuh paling sedikit satu syarat")
+    izin = [_izin(s) for s in syarat]
+    jenis = {i[0] for i in izin if i is not None and i[0] != "apa_saja"}
+    kolom = {s.kolom for s in syarat}
+    if None not in izin and len(kolom) == 1 and len(jenis) <= 1:
+        s = syarat[0]
+        if not jenis:  # only "is reported"
+            return f"{_label(s)} tidak dilaporkan"
+        if jenis == {"himpunan"}:
+            return _masalah_himpunan(s, [i for i in izin if i[0] == "himpunan"])
+        return _masalah_rentang(s, [i for i in izin if i[0] == "rentang"])
+    return " atau ".join(dict.fromkeys(_negasi(s) for s in syarat))
+
+
+def _izin(s: Syarat) -> tuple | None:
+    """What a condition on this week's value allows: ("himpunan", semesta, izin) for a ya/tidak or
+    choice column, ("rentang", bawah, termasuk, atas, termasuk) for a number (None: no bound),
+    ("apa_saja",) for not_null; None for a check that cannot be intersected (it looks back, or
+    compares a number for equality)."""
+    if CEK[s.cek].lihat_belakang or not s.kolom:
+        return None
+    k = kontrak.KOLOM_PER_NAMA[s.kolom]
+    if s.cek == "not_null":
+        return ("apa_saja",)
+    if s.cek in ("equals", "in", "not_in") and k.jenis in ("bool", "enum"):
+        semesta = (True, False) if k.jenis == "bool" else tuple(k.nilai)
+        daftar = [s.nilai] if s.cek == "equals" else list(s.nilai)
+        # `is`/== per kind: True == 1 must not make a choice value count as ya
+        ada = [any(type(v) is type(d) and v == d for d in daftar) for v in semesta]
+        return ("himpunan", semesta, tuple(v for v, a in zip(semesta, ada) if a != (s.cek == "not_in")))
+    if s.cek in ("min", "max") and k.jenis in ("int", "float"):
+        batas = (float(s.nilai), bool(s.termasuk))
+        return ("rentang", *batas, None, None) if s.cek == "min" else ("rentang", None, None, *batas)
+    if s.cek == "between" and k.jenis in ("int", "float"):
+        return ("rentang", float(s.nilai[0]), bool(s.termasuk), float(s.nilai[1]), bool(s.termasuk))
+    return None
+
+
+def _masalah_himpunan(s: Syarat, izin: list[tuple]) -> str:
+    semesta = izin[0][1]
+    boleh = [v for v in semesta if all(v in i[2] for i in izin)]
+    gagal = [v for v in semesta if v not in boleh]
+    label = _label(s)
+    if not gagal:  # every value passes: only an unreported one fails
+        return f"{label} tidak dilaporkan"
+    if kontrak.KOLOM_PER_NAMA[s.kolom].jenis == "bool" and len(gagal) == 1:
+        return f"{_label_nilai(s.kolom, gagal[0])} {label}"  # "belum NIB"
+    if len(gagal) <= len(boleh) or not boleh:
+        return f"{label}: {' atau '.join(_label_nilai(s.kolom, v) for v in gagal)}"
+    return f"{label} bukan {' atau '.join(_label_nilai(s.kolom, v) for v in boleh)}"
+
+
+def _masalah_rentang(s: Syarat, izin: list[tuple]) -> str:
+    bawah = atas = None  # (value, inclusive)
+    for _, b, bt, a, at in izin:
+        if b is not None and (bawah is None or b > bawah[0] or (b == bawah[0] and not bt)):
+            bawah = (b, bt)
+        if a is not None and (atas is None or a < atas[0] or (a == atas[0] and not at)):
+            atas = (a, at)
+    label = _label(s)
+
+    def n(v: float) -> str:
+        return fmt_angka(v, s.kolom)
+
+    if bawah and atas:
+        return f"{label} di luar {n(bawah[0])}–{n(atas[0])}"
+    if bawah:  # ≥ b fails below b; > b fails at b and below
+        return f"{label} kurang dari {n(bawah[0])}" if bawah[1] else f"{label} {n(bawah[0])} atau kurang"
+    if atas:   # ≤ a fails above a; < a fails at a and above
+        return f"{label} lebih dari {n(atas[0])}" if atas[1] else f"{label} {n(atas[0])} atau lebih"
+    return f"{label} tidak dilaporkan"
+
+
+def _negasi(s: Syarat) -> str:
+    """One check's failure on its own (uraikan_masalah of a check that cannot be intersected)."""
+    if _izin(s) is not None:
+        return uraikan_masalah([s])
+    if s.cek == "berturut_turut":
+        return f"{uraikan_syarat(_dalam(s))} selama kurang dari {int(s.minggu)} minggu berturut-turut"
+    if s.cek == "tidak_naik":
+        return f"{_label(s)} naik dibanding {int(s.minggu)} minggu sebelumnya"
+    if s.cek == "laporan_dalam_hari":
+        return f"tidak ada laporan {int(s.hari)} hari atau lebih"
+    if s.cek == "tanpa_laporan_hari":
+        return f"ada laporan dalam {int(s.hari)} hari terakhir"
+    if s.cek == "equals":  # a number compared for equality
+        return f"{_label(s)} bukan {_label_nilai(s.kolom, s.nilai)}"
+    return f"tidak memenuhi: {uraikan_syarat(s)}"
