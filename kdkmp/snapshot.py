@@ -950,12 +950,12 @@ def _teks_mentah(s: pd.Series) -> pd.Series:
 def _periksa_batas_minggu(minggu: dt.date, hari_terakhir: dt.date, batas: kontrak.BatasTanggal) -> None:
     """A week before the programme or after today (plus the margin) is refused whole."""
     if minggu < minggu_iso(batas.minggu_paling_awal):
-        raise FileDitolak(f"Minggu data {minggu.isoformat()} sebelum program KDKMP dimulai (paling awal minggu "
-                          f"{minggu_iso(batas.minggu_paling_awal).isoformat()}); periksa tahun pada tanggal_data.")
+        raise FileDitolak(f"Minggu data {fmt.tanggal(minggu)} sebelum program KDKMP dimulai (paling awal minggu "
+                          f"{fmt.tanggal(minggu_iso(batas.minggu_paling_awal))}); periksa tahun pada tanggal_data.")
     lambat = batas.paling_lambat()
     if hari_terakhir > lambat:
-        raise FileDitolak(f"Tanggal data {hari_terakhir.isoformat()} berada di masa depan (paling lambat "
-                          f"{lambat.isoformat()}, yaitu hari ini + {batas.hari_ke_depan} hari); periksa tahunnya.")
+        raise FileDitolak(f"Tanggal data {fmt.tanggal(hari_terakhir)} berada di masa depan (paling lambat "
+                          f"{fmt.tanggal(lambat)}, yaitu hari ini + {batas.hari_ke_depan} hari); periksa tahunnya.")
 
 
 def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
@@ -1055,12 +1055,12 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
         senin = (tanggal - pd.to_timedelta(tanggal.dt.day_of_week, unit="D")).dropna()
         jumlah = senin.value_counts().sort_index()
         if len(jumlah) > 1:
-            daftar = [f"{d.date().isoformat()} ({fmt.angka(c)} baris)" for d, c in jumlah.items()]
+            daftar = [f"{fmt.tanggal(d.date())} ({fmt.angka(c)} baris)" for d, c in jumlah.items()]
             raise FileDitolak(f"File berisi data dari lebih dari satu minggu: {_daftar(daftar, 6)}.")
         minggu_file = jumlah.index[0].date()
         if minggu is not None and minggu_file != minggu:
-            raise FileDitolak(f"Data file ini untuk minggu {minggu_file.isoformat()}, bukan minggu "
-                              f"{minggu.isoformat()} yang dipilih.")
+            raise FileDitolak(f"Data file ini untuk minggu {fmt.tanggal(minggu_file)}, bukan minggu "
+                              f"{fmt.tanggal(minggu)} yang dipilih.")
         minggu = minggu_file
     elif minggu is None:
         raise FileDitolak("Tidak ada tanggal_data yang terbaca, sehingga minggu data tidak bisa ditentukan.")
@@ -1075,7 +1075,7 @@ def _validasi(tabel: _Tabel, *, minggu: dt.date | None, batas_tolak: float,
         "dari minggu yang dilaporkan")
     gagal_per_kolom["laporan_terakhir"].tambah(
         (laporan < pd.Timestamp(batas.minggu_paling_awal)).to_numpy(dtype=bool),
-        f"sebelum program KDKMP dimulai ({batas.minggu_paling_awal.isoformat()})")
+        f"sebelum program KDKMP dimulai ({fmt.tanggal(batas.minggu_paling_awal)})")
     # with the week given by the caller, tanggal_data is optional and defaults to that Monday
     if minggu_diberikan:
         tanggal_gagal = gagal_per_kolom["tanggal_data"].semua()

@@ -137,15 +137,15 @@ def test_laporan_terakhir_after_the_week_rejects_the_row(tanggal):
 
 def test_laporan_terakhir_before_the_programme_rejects_the_row():
     hasil = baca_csv(csv_dari(frame_contoh(2, laporan_terakhir=["2025-03-23", "2025-03-24"])), batas_tolak=1.0)
-    assert hasil.ditolak["alasan"].tolist() == ["sebelum program KDKMP dimulai (2025-03-24)"]
+    assert hasil.ditolak["alasan"].tolist() == ["sebelum program KDKMP dimulai (24 Mar 2025)"]
 
 
 @pytest.mark.parametrize("tanggal, pesan", [
-    ("0001-01-01", "Minggu data 0001-01-01 sebelum program KDKMP dimulai (paling awal minggu 2025-03-24)"),
-    ("2025-03-23", "Minggu data 2025-03-17 sebelum program KDKMP dimulai"),
-    ("2099-11-16", "Tanggal data 2099-11-16 berada di masa depan (paling lambat 2026-11-30, yaitu hari ini + 7 hari)"),
-    ("9999-12-27", "Tanggal data 9999-12-27 berada di masa depan"),
-    ("2026-12-01", "Tanggal data 2026-12-01 berada di masa depan"),
+    ("0001-01-01", "Minggu data 1 Jan 1 sebelum program KDKMP dimulai (paling awal minggu 24 Mar 2025)"),
+    ("2025-03-23", "Minggu data 17 Mar 2025 sebelum program KDKMP dimulai"),
+    ("2099-11-16", "Tanggal data 16 Nov 2099 berada di masa depan (paling lambat 30 Nov 2026, yaitu hari ini + 7 hari)"),
+    ("9999-12-27", "Tanggal data 27 Des 9999 berada di masa depan"),
+    ("2026-12-01", "Tanggal data 1 Des 2026 berada di masa depan"),
 ])
 def test_impossible_weeks_are_refused(tanggal, pesan):
     with pytest.raises(FileDitolak, match=pesan.replace("(", r"\(").replace(")", r"\)").replace("+", r"\+")):
@@ -159,7 +159,7 @@ def test_the_last_allowed_day_loads():
 
 def test_a_week_given_by_the_caller_is_bounded_too():
     frame = frame_contoh(2).drop(columns="tanggal_data")
-    with pytest.raises(FileDitolak, match="Tanggal data 2099-11-16 berada di masa depan"):
+    with pytest.raises(FileDitolak, match="Tanggal data 16 Nov 2099 berada di masa depan"):
         baca_csv(csv_dari(frame), minggu=dt.date(2099, 11, 18))
 
 

@@ -500,14 +500,14 @@ def test_missing_path_is_refused():
 def test_mixed_weeks_are_refused_naming_the_weeks():
     with pytest.raises(FileDitolak) as e:
         baca_snapshot(DATA / "dua_minggu.csv")
-    assert str(e.value) == ("File berisi data dari lebih dari satu minggu: 2026-11-09 (1 baris), "
-                            "2026-11-16 (1 baris).")
+    assert str(e.value) == ("File berisi data dari lebih dari satu minggu: 9 Nov 2026 (1 baris), "
+                            "16 Nov 2026 (1 baris).")
 
 
 def test_file_week_must_match_the_week_given():
     with pytest.raises(FileDitolak) as e:
         baca_snapshot(DATA / "koma.csv", minggu=dt.date(2026, 11, 23))
-    assert str(e.value) == "Data file ini untuk minggu 2026-11-16, bukan minggu 2026-11-23 yang dipilih."
+    assert str(e.value) == "Data file ini untuk minggu 16 Nov 2026, bukan minggu 23 Nov 2026 yang dipilih."
 
 
 def test_given_week_any_day_is_taken_as_its_monday():
