@@ -71,6 +71,7 @@ peristiwa = k4.multiselect("Peristiwa", list(catatan.PERISTIWA), format_func=cat
 jejak = catatan.baca_jejak(dari, sampai, oleh, peristiwa, batas=None)
 tampil = tabel.tabel_jejak(jejak)
 st.caption(f"{fmt.angka(len(tampil))} peristiwa, terbaru di atas.")
-dasar.tabel_data(tampil, height=420)
+dasar.tabel_data(tampil, height=420, kosong="Tidak ada peristiwa pada rentang tanggal dan saringan ini.",
+                 column_config={"No": st.column_config.NumberColumn(format="%d")})  # an ID: no thousands
 dasar.tombol_unduh("Unduh jejak (CSV)", export.ke_csv(tampil), f"kdkmp_jejak_{dari}_{sampai}.csv", mime="text/csv",
                    icon=":material/download:")

@@ -49,6 +49,6 @@ st.subheader("Koperasi yang berpindah zona")
 dasar.tabel_data(export.untuk_orang(hasil.berubah).rename(columns={
     "kode_koperasi": "Kode koperasi", "nama_koperasi": "Nama koperasi", "kode_provinsi": "Provinsi",
     "kode_kabupaten": "Kabupaten/kota", "zona_sekarang": "Zona sekarang", "zona_kandidat": "Zona dengan aturan kandidat"}),
-    height=360)
+    height=360, kosong="Tidak ada koperasi yang berpindah zona dengan aturan kandidat.")
 dasar.tombol_unduh("Unduh zones.yaml kandidat", kandidat.encode("utf-8"), "zones.kandidat.yaml",
                    mime="application/x-yaml", icon=":material/download:")

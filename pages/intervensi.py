@@ -9,7 +9,7 @@ from kdkmp import export, queries
 from kdkmp import format as fmt
 from kdkmp import tindaklanjut as tl
 from kdkmp.ui import dasar, sesi, tautan
-from kdkmp.ui.intervensi import pilih_saringan
+from kdkmp.ui.intervensi import nama_daftar, pilih_saringan
 from kdkmp.ui.tindaklanjut import boleh_catat, pilih_saringan_tindakan, tindakan_terakhir
 
 minggu = dasar.minggu_terpilih()
@@ -32,10 +32,10 @@ tampil = tl.tabel_ekspor(daftar)
 # on screen the follow-up next to who and why; the export keeps every column, ID and version included
 depan = ["Kode koperasi", "Nama koperasi", "Zona", "Tindakan", "Status", "PIC", "Target", "Terlambat"]
 urutan = depan + [k for k in tampil.columns if k not in (*depan, "ID tindakan", "Versi tindakan")]
+# an empty list keeps its grid: the count above already says 0
 pilihan = dasar.tabel_data(tampil, height=520, column_order=urutan, on_select="rerun", selection_mode="single-row",
-                           key="daftar_intervensi",
-                           column_config={"Skor total": st.column_config.NumberColumn(format="localized"),
-                                          "Terlambat": st.column_config.TextColumn(
+                           key="daftar_intervensi", kosong=None,
+                           column_config={"Terlambat": st.column_config.TextColumn(
                                               help="ya = lewat target dan belum selesai atau batal")})
 # a selection made before a filter changed may point past the shorter list: ignore it then
 baris = [i for i in (pilihan.selection.rows if pilihan is not None else []) if i < len(tampil)]
@@ -56,7 +56,7 @@ with k1:
 keterangan = {"Isi": "Daftar intervensi KDKMP", "Saringan": kalimat, "Jumlah koperasi": len(daftar),
               "Minggu data": minggu, "Versi aturan": cap["versi_aturan"], "Dibuat pada": datetime.now(),
               "Dibuat oleh": pengguna.nama, **tl.petunjuk_isian()}
-zona = dict(saringan).get("zona")
+nama = nama_daftar(saringan)
 
 
 def catat_ekspor(format_: str) -> None:
@@ -65,15 +65,15 @@ def catat_ekspor(format_: str) -> None:
 
 
 with k2:
-    dasar.tombol_unduh("Unduh CSV", lambda: export.ke_csv(tampil), export.nama_file(zona, wilayah, minggu, "csv"),
+    dasar.tombol_unduh("Unduh CSV", lambda: export.ke_csv(tampil), export.nama_file(nama, wilayah, minggu, "csv"),
                        mime="text/csv", icon=":material/download:", catat=lambda: catat_ekspor("csv"))
 with k3:
     dasar.tombol_unduh("Unduh CSV (;)", lambda: export.ke_csv(tampil, pemisah=";"),
-                       export.nama_file(zona, wilayah, minggu, "csv"), mime="text/csv", icon=":material/download:",
+                       export.nama_file(nama, wilayah, minggu, "csv"), mime="text/csv", icon=":material/download:",
                        help="Untuk Excel berbahasa Indonesia (pemisah titik koma, desimal koma)",
                        catat=lambda: catat_ekspor("csv;"))
 with k4:
     dasar.tombol_unduh("Unduh XLSX", lambda: export.ke_xlsx(tampil, keterangan),
-                       export.nama_file(zona, wilayah, minggu, "xlsx"),
+                       export.nama_file(nama, wilayah, minggu, "xlsx"),
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        icon=":material/download:", catat=lambda: catat_ekspor("xlsx"))

@@ -32,7 +32,8 @@ st.caption(f"Minggu {fmt.tanggal(minggu)} · {cakupan} · koperasi merah minggu 
            "daftar intervensi, dengan kode Kemendagri.")
 tampil = tl.tabel_ekspor(daftar)
 with st.expander("Lihat daftar kerja"):
-    dasar.tabel_data(tampil, height=360, key="tl_daftar_kerja")
+    dasar.tabel_data(tampil, height=360, key="tl_daftar_kerja",
+                     kosong="Daftar kerja kosong: tidak ada koperasi merah dan tidak ada tindak lanjut terbuka.")
 cap = dasar.tanya(queries.cap_data, minggu)
 keterangan = {"Isi": "Daftar kerja tindak lanjut KDKMP", "Wilayah": cakupan, "Jumlah koperasi": len(daftar),
               "Minggu data": minggu, "Versi aturan": cap["versi_aturan"], "Dibuat pada": datetime.now(),

@@ -19,6 +19,7 @@ from kdkmp import agregat, akses, queries, store
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.tembolok import Tembolok
+from kdkmp.ui import tabel
 from kdkmp.ui.sesi import pengguna, tolak
 from kdkmp.ui.tautan import HALAMAN_RINGKASAN, PARAM_TINGKAT
 
@@ -267,18 +268,52 @@ def pilih_wilayah(kunci_awalan: str = "") -> str | None:
 
 # ---------------------------------------------------------------- house defaults
 
-def tabel_data(df, **kw):
-    """st.dataframe with the house defaults: no index, full width, '–' for missing values."""
-    import pandas as pd
+KOSONG = "Tidak ada data untuk ditampilkan."
 
+
+def tabel_data(df, *, kosong: str | None = KOSONG, **kw):
+    """st.dataframe with the house defaults: no index, full width, '–' for missing values, numbers
+    the Indonesian way whatever the browser's language (tabel.bentuk_angka), and for a table with
+    no row the sentence `kosong` instead of the grid's English "empty" (None: the empty grid).
+    A number column the caller gave a format of its own keeps it ("%d" for an ID); "localized" or
+    no format means the house's."""
+    if kosong is not None and not len(df):
+        st.info(kosong)
+        return None
     kw.setdefault("hide_index", True)
     kw.setdefault("width", "stretch")
-    # Numbers in the reader's locale (id-ID: 1.234 and 12,5) unless a column says otherwise.
     konfigurasi = dict(kw.pop("column_config", None) or {})
-    for kolom in df.columns:
-        if kolom not in konfigurasi and pd.api.types.is_numeric_dtype(df[kolom]) and not pd.api.types.is_bool_dtype(df[kolom]):
-            konfigurasi[kolom] = st.column_config.NumberColumn(format="localized")
-    return st.dataframe(df, placeholder="–", column_config=konfigurasi, **kw)
+    rumah = [k for k in df.columns if k not in konfigurasi or _format_rumah(konfigurasi[k])]
+    bentuk = tabel.bentuk_angka(df, {k: _judul(v) for k, v in konfigurasi.items()}, rumah)
+    for kolom, b in bentuk.items():
+        konfigurasi[kolom] = _dengan_format(konfigurasi.get(kolom), b if isinstance(b, str) else None)
+    teks = {k: b for k, b in bentuk.items() if callable(b)}
+    data = df.style.format(teks, na_rep="–") if teks else df
+    return st.dataframe(data, placeholder="–", column_config=konfigurasi, **kw)
+
+
+def _judul(konfigurasi) -> str | None:
+    """The header a column configuration shows (a label, or a ColumnConfig's)."""
+    return konfigurasi if isinstance(konfigurasi, str) else (konfigurasi or {}).get("label")
+
+
+def _format_rumah(konfigurasi) -> bool:
+    """Whether a configured column is left to the house's number format: a label only, or a number
+    column without a format of its own. None hides the column: nothing to format."""
+    if isinstance(konfigurasi, str):
+        return True
+    if konfigurasi is None:
+        return False
+    jenis = konfigurasi.get("type_config") or {}
+    return jenis.get("type", "number") == "number" and jenis.get("format") in (None, tabel.PERAMBAN)
+
+
+def _dengan_format(konfigurasi, format_: str | None) -> dict:
+    """The column's configuration with the number format `format_` (None: the Styler's text shows)."""
+    if isinstance(konfigurasi, dict):
+        return {**konfigurasi, "type_config": {"type": "number", **(konfigurasi.get("type_config") or {}),
+                                               "format": format_}}
+    return st.column_config.NumberColumn(konfigurasi, format=format_)
 
 
 def tombol_unduh(label: str, isi, nama_file: str, *, mime: str, catat=None, wadah=None, **kw):

@@ -58,3 +58,14 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
     if stagnan:
         hasil.append(("stagnan", "ya"))
     return tuple(hasil)
+
+
+def nama_daftar(saringan: tuple[tuple[str, str], ...]) -> str | None:
+    """Which list this is, for its file name: the movement, then the zone unless the movement's name
+    already says it (baru_merah, pulih_kuning, merah); None for every zone and no movement. Without
+    the movement the baru merah, pulih and merah kronis lists of a week downloaded under one name."""
+    s = dict(saringan)
+    gerak, zona = s.get("gerak"), s.get("zona")
+    if gerak and zona and zona in gerak:
+        zona = None
+    return "_".join(b for b in (gerak, zona) if b) or None

@@ -148,8 +148,7 @@ def _anak(lap: laporan.Laporan, anak: pd.DataFrame, pilihan: list[str]) -> None:
     st.caption(", ".join(f"{n} {s.lower()}" for s, n in hitung.items()) + ". Angka: yang dikirim.")
     tampil = anak.copy()
     tampil["dikirim_pada"] = [fmt.waktu(t) if pd.notna(t) else "" for t in tampil["dikirim_pada"]]
-    dasar.tabel_data(tampil[list(laporan.KOLOM_ANAK)].rename(columns=laporan.KOLOM_ANAK), key="lb_anak",
-                     column_config={"% merah": st.column_config.NumberColumn(format="%.1f %%")})
+    dasar.tabel_data(tampil[list(laporan.KOLOM_ANAK)].rename(columns=laporan.KOLOM_ANAK), key="lb_anak")
     bisa = [k for k in anak["kode"] if k in pilihan]
     if bisa:
         nama = dict(zip(anak["kode"], anak["nama"]))

@@ -237,8 +237,7 @@ def tampilkan(minggu: date) -> None:
         st.subheader("Per provinsi")
         st.caption(pelaporan.kalimat_porsi(nasional))
         ringkas = pelaporan.ringkas_per_provinsi(nasional)
-        dasar.tabel_data(_ringkas_orang(ringkas), key="pl_provinsi", column_config={
-            "% koperasi divalidasi": st.column_config.NumberColumn(format="%.1f %%")})
+        dasar.tabel_data(_ringkas_orang(ringkas), key="pl_provinsi")
         area = _pilih_provinsi()
         if area is None:
             return
@@ -263,5 +262,6 @@ def tampilkan(minggu: date) -> None:
                 "Waktu": [fmt.waktu(t) for t in riwayat["pada"]], "Kode": riwayat["kode_kabupaten"],
                 "Status": riwayat["status"].map(pelaporan.label_status), "Oleh": riwayat["oleh"],
                 "Peran": riwayat["peran"].map(lambda r: akses.PERAN[r].label if r in akses.PERAN else r),
-                "Catatan": riwayat["catatan"], "Batch": riwayat["batch_id"]}).iloc[::-1], key="pl_riwayat")
+                "Catatan": riwayat["catatan"], "Batch": riwayat["batch_id"]}).iloc[::-1], key="pl_riwayat",
+                column_config={"Batch": st.column_config.NumberColumn(format="%d")})  # an ID: no thousands
 
