@@ -45,9 +45,12 @@ with kiri:
     dasar.tabel_data(tabel.tabel_indikator(laporan), height=560)
 with kanan:
     st.subheader("Lokasi")
-    peta = charts.peta_zona(dasar.tanya(queries.titik_peta, minggu, laporan["kode_kecamatan"]), tinggi_px=380)
-    if peta is None:
-        st.info("Koordinat koperasi di kecamatan ini belum dilaporkan.")
-    else:
-        st.pydeck_chart(peta, height=380)
-        st.caption(f"Koperasi di Kecamatan {laporan['nama_kecamatan']} menurut zona; posisi perkiraan.")
+    # drawn when asked, as on the area views: deck.gl's code and WebGL drawing held the page for
+    # seconds in a browser without a GPU (a projector laptop's), for a map most visits don't need
+    if dasar.widget_url(st.toggle, "Tampilkan peta", "peta", bawaan=False):
+        peta = charts.peta_zona(dasar.tanya(queries.titik_peta, minggu, laporan["kode_kecamatan"]), tinggi_px=380)
+        if peta is None:
+            st.info("Koordinat koperasi di kecamatan ini belum dilaporkan.")
+        else:
+            st.pydeck_chart(peta, height=380)
+            st.caption(f"Koperasi di Kecamatan {laporan['nama_kecamatan']} menurut zona; posisi perkiraan.")

@@ -103,6 +103,15 @@ def test_koperasi_page_explains_the_zone(demo_env):
     assert spec["data"], "zone history chart has data"
 
 
+def test_koperasi_page_draws_its_map_only_when_asked(demo_env):
+    con = store.sambungan_baca(demo_env)
+    kode = queries.daftar_intervensi(con, None, "52")["kode_koperasi"].iloc[0]
+    at = buka("pages/koperasi.py", kode=kode)
+    assert not at.exception and not at.get("deck_gl_json_chart")
+    at.toggle(key="peta").set_value(True).run()
+    assert not at.exception and len(at.get("deck_gl_json_chart")) == 1
+
+
 def test_koperasi_page_says_when_history_holds_the_zone(demo_env):
     # a koperasi whose report this week qualifies for kuning or hijau, yet is merah (the
     # engine's `_tahan`): the page names stability and this week's score
