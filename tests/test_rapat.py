@@ -295,27 +295,33 @@ LAPORAN_SKENARIO = {
 }
 
 
-@pytest.fixture(scope="module")
-def db_skenario(tmp_path_factory):
+def bangun_skenario(folder, laporan_per_minggu: dict, desa: dict, minggu: date):
+    """Load a hand-written scenario (week → koperasi → how it differs from a plain report) under
+    the scenario's rules through the real ingest path; yields (database, the meeting of 52.01 in
+    `minggu`)."""
     import pandas as pd
 
     from kdkmp import ingest, kontrak
     from tests.snapshot_factory import baris_contoh
     from tests.test_skenario_pergerakan import ATURAN
 
-    folder = tmp_path_factory.mktemp("rapat_skenario")
     db_path = folder / "kdkmp.duckdb"
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(rules.model, "JALUR_BAWAAN", ATURAN)  # loads and the meeting read the default rules
-        for m, laporan in LAPORAN_SKENARIO.items():
-            baris = [baris_contoh(DESA_SKENARIO[k], f"KDKMP-{k}", tanggal_data=m,
+        for m, laporan in laporan_per_minggu.items():
+            baris = [baris_contoh(desa[k], f"KDKMP-{k}", tanggal_data=m,
                                   **{"laporan_terakhir": m, "kendala_utama": "tidak_ada", **ubah})
                      for k, ubah in laporan.items()]
             berkas = folder / f"{m}.csv"
             pd.DataFrame(baris, columns=list(kontrak.NAMA_KOLOM)).to_csv(berkas, index=False)
             assert ingest.muat_file(berkas, db_path=db_path, minggu=m).baris_ditolak == 0
-        yield db_path, rapat.susun(store.sambungan_baca(db_path), W3, "52.01")
+        yield db_path, rapat.susun(store.sambungan_baca(db_path), minggu, "52.01")
     store.tutup_semua()
+
+
+@pytest.fixture(scope="module")
+def db_skenario(tmp_path_factory):
+    yield from bangun_skenario(tmp_path_factory.mktemp("rapat_skenario"), LAPORAN_SKENARIO, DESA_SKENARIO, W3)
 
 
 @pytest.fixture
@@ -447,25 +453,7 @@ DESA_KEMBALI = dict(zip("KLMNO", ["52.01.01.1001", "52.01.01.1004", "52.01.01.10
 
 @pytest.fixture(scope="module")
 def db_kembali(tmp_path_factory):
-    import pandas as pd
-
-    from kdkmp import ingest, kontrak
-    from tests.snapshot_factory import baris_contoh
-    from tests.test_skenario_pergerakan import ATURAN
-
-    folder = tmp_path_factory.mktemp("rapat_kembali")
-    db_path = folder / "kdkmp.duckdb"
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(rules.model, "JALUR_BAWAAN", ATURAN)
-        for m, laporan in LAPORAN_KEMBALI.items():
-            baris = [baris_contoh(DESA_KEMBALI[k], f"KDKMP-{k}", tanggal_data=m,
-                                  **{"laporan_terakhir": m, "kendala_utama": "tidak_ada", **ubah})
-                     for k, ubah in laporan.items()]
-            berkas = folder / f"{m}.csv"
-            pd.DataFrame(baris, columns=list(kontrak.NAMA_KOLOM)).to_csv(berkas, index=False)
-            assert ingest.muat_file(berkas, db_path=db_path, minggu=m).baris_ditolak == 0
-        yield db_path, rapat.susun(store.sambungan_baca(db_path), M4, "52.01")
-    store.tutup_semua()
+    yield from bangun_skenario(tmp_path_factory.mktemp("rapat_kembali"), LAPORAN_KEMBALI, DESA_KEMBALI, M4)
 
 
 def test_koperasi_back_in_merah_are_counted_and_the_headline_adds_up(db_kembali, monkeypatch):
