@@ -123,6 +123,13 @@ def _baris_per_kabupaten(hasil: snapshot.HasilBaca) -> dict[str, int]:
     return hasil.data["kode_desa"].str.slice(0, 5).value_counts().to_dict()
 
 
+def _koperasi_file(hasil: snapshot.HasilBaca, wilayah: str | None, perbarui: bool) -> list[str] | None:
+    """The file's koperasi for store.rencana_ganti when it is an area's load or perbarui (what a
+    replace drops, what perbarui keeps); None for a national replace, which replaces whole weeks:
+    listing its 80 k koperasi would only cost time."""
+    return hasil.data["kode_koperasi"].tolist() if wilayah is not None or perbarui else None
+
+
 def pratinjau_muat(hasil: snapshot.HasilBaca, *, wilayah: str | None = None, ganti_semua: bool = False,
                    perbarui: bool = False, db_path: str | os.PathLike | None = None) -> store.RencanaGanti:
     """What loading `hasil` would add, replace and remove, per kabupaten, read from the live
@@ -138,7 +145,7 @@ def pratinjau_muat(hasil: snapshot.HasilBaca, *, wilayah: str | None = None, gan
                                   (), (), (), perbarui)
     con = store.sambungan_baca(db_path)
     try:
-        koperasi = hasil.data["kode_koperasi"].tolist() if wilayah is not None or perbarui else None
+        koperasi = _koperasi_file(hasil, wilayah, perbarui)
         return store.rencana_ganti(con, hasil.minggu, baris_file, wilayah=wilayah, ganti_semua=ganti_semua,
                                    perbarui=perbarui, koperasi_file=koperasi)
     finally:
@@ -236,9 +243,7 @@ def muat_kelompok(con: duckdb.DuckDBPyConnection, daftar: list, url_catatan: str
     berubah: set[str] = set()  # the koperasi whose report of the week the group adds, replaces or removes
     for p in daftar:
         try:
-            # the file's koperasi for an area's load (what a replace drops, what perbarui keeps); a
-            # national file replaces whole weeks, and listing its 80 k koperasi would only cost time
-            koperasi = p.hasil.data["kode_koperasi"].tolist() if p.wilayah is not None or p.perbarui else None
+            koperasi = _koperasi_file(p.hasil, p.wilayah, p.perbarui)
             rencana = store.rencana_ganti(con, p.hasil.minggu, _baris_per_kabupaten(p.hasil), wilayah=p.wilayah,
                                           ganti_semua=p.ganti_semua, perbarui=p.perbarui, koperasi_file=koperasi)
             if rencana.kode_dihapus:  # a validated kabupaten week changes only after its validator reopens it

@@ -217,6 +217,14 @@ def test_withdrawing_a_week_on_the_upload_page_needs_a_reason_and_a_confirmation
     riwayat = at.dataframe[0].value
     assert riwayat.set_index("batch_id").loc[MINGGU_UJI, "status"] == "Ditarik"
     assert queries.daftar_minggu(con)[0] == MINGGU_SEBELUM
+    # the withdrawal log says its time in WIB (UTC+7), not the server's clock as stored
+    from datetime import timedelta, timezone
+
+    (pada,) = con.execute("SELECT pada FROM riwayat_minggu").fetchall()[0]
+    wib = pada.astimezone(timezone(timedelta(hours=7)))
+    log = next(d.value for d in at.dataframe if "aksi" in d.value.columns)
+    bulan = ["Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des"][wib.month - 1]
+    assert log["pada"].tolist() == [f"{wib.day} {bulan} {wib.year} {wib:%H:%M} WIB"]
 
 
 def test_a_withdrawn_week_is_restored_with_its_button(salinan_demo):

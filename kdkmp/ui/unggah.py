@@ -288,10 +288,10 @@ def riwayat(admin: bool) -> None:
         riwayat_muat_wilayah()
 
 
-def waktu_wib(riwayat: pd.DataFrame) -> pd.DataFrame:
-    """Load times as the rest of the app says them ('1 Des 2026 10:45 WIB'): the store writes the
+def waktu_wib(df: pd.DataFrame, kolom: str = "dimuat_pada") -> pd.DataFrame:
+    """Times as the rest of the app says them ('1 Des 2026 10:45 WIB'): the store writes the
     server's local time, which a date column would show as it is (UTC on a server)."""
-    return riwayat.assign(dimuat_pada=[fmt.waktu(w) for w in riwayat["dimuat_pada"]])
+    return df.assign(**{kolom: [fmt.waktu(w) for w in df[kolom]]})
 
 
 def riwayat_muat_wilayah() -> None:
@@ -418,7 +418,7 @@ def _pulihkan(ditarik, petugas: str) -> None:
                 "galat", galat)
             st.rerun()
     with st.expander("Catatan penarikan dan pemulihan"):
-        tabel_data(tanya(queries.riwayat_penarikan), column_config={
-            "pada": st.column_config.DatetimeColumn("Waktu", format="DD/MM/YYYY HH:mm"), "aksi": "Tindakan",
+        tabel_data(waktu_wib(tanya(queries.riwayat_penarikan), "pada"), column_config={
+            "pada": "Waktu", "aksi": "Tindakan",
             "minggu": st.column_config.DateColumn("Minggu", format="DD/MM/YYYY"), "batch_id": "Batch",
             "oleh": "Oleh", "alasan": "Alasan"})
