@@ -7,7 +7,7 @@ import streamlit as st
 
 from kdkmp.ui import dasar, mulai, sesi
 
-HALAMAN = Path(__file__).parent / "pages"
+HALAMAN = Path(__file__).parent / "halaman"
 
 st.set_page_config(page_title="Dasbor Zonasi KDKMP", page_icon=":material/storefront:", layout="wide")
 pengguna = sesi.masuk()

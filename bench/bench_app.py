@@ -185,10 +185,10 @@ def bench_halaman(db: Path, ulang: int) -> None:
     os.environ["KDKMP_DB"] = str(db)
     con = store.sambungan_baca(db)
     kode = queries.daftar_intervensi(con, None, KABUPATEN)["kode_koperasi"].iloc[0]
-    kasus = [("pages/ringkasan.py", {}, "national"), ("pages/wilayah.py", {"prov": "52", "kab": KABUPATEN}, "kabupaten"),
-             ("pages/wilayah.py", {"prov": "52"}, "provinsi"), ("pages/koperasi.py", {"kode": kode}, "koperasi"),
-             ("pages/intervensi.py", {}, "national"), ("pages/kualitas.py", {}, "national"),
-             ("pages/aturan.py", {}, "national"), ("pages/unggah.py", {}, "-")]
+    kasus = [("halaman/ringkasan.py", {}, "national"), ("halaman/wilayah.py", {"prov": "52", "kab": KABUPATEN}, "kabupaten"),
+             ("halaman/wilayah.py", {"prov": "52"}, "provinsi"), ("halaman/koperasi.py", {"kode": kode}, "koperasi"),
+             ("halaman/intervensi.py", {}, "national"), ("halaman/kualitas.py", {}, "national"),
+             ("halaman/aturan.py", {}, "national"), ("halaman/unggah.py", {}, "-")]
 
     def jalankan(halaman, param):
         st.cache_data.clear()

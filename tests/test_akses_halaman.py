@@ -73,13 +73,13 @@ def test_a_provinsi_user_lands_on_its_province_and_sign_in_is_logged(kantor):
 
 
 @pytest.mark.parametrize("halaman, param, apa", [
-    ("pages/wilayah.py", {"prov": "61"}, "Wilayah 61 (Kalimantan Barat)"),
-    ("pages/wilayah.py", {"prov": "52", "kab": "52.02"}, "Wilayah 52.02"),
-    ("pages/intervensi.py", {"prov": "61"}, "Wilayah 61 (Kalimantan Barat)"),
-    ("pages/intervensi.py", {"prov": "52", "kab": "52.02"}, "Wilayah 52.02"),
-    ("pages/kualitas.py", {"prov": "35"}, "Wilayah 35"),
-    ("pages/intervensi.py", {"prov": "52", "kab": "52.01", "kec": "52.02.01"}, "Wilayah 52.02.01"),
-    ("pages/wilayah.py", {"prov": "52", "kab": "52.02", "kec": "52.02.01"}, "Wilayah 52.02.01"),
+    ("halaman/wilayah.py", {"prov": "61"}, "Wilayah 61 (Kalimantan Barat)"),
+    ("halaman/wilayah.py", {"prov": "52", "kab": "52.02"}, "Wilayah 52.02"),
+    ("halaman/intervensi.py", {"prov": "61"}, "Wilayah 61 (Kalimantan Barat)"),
+    ("halaman/intervensi.py", {"prov": "52", "kab": "52.02"}, "Wilayah 52.02"),
+    ("halaman/kualitas.py", {"prov": "35"}, "Wilayah 35"),
+    ("halaman/intervensi.py", {"prov": "52", "kab": "52.01", "kec": "52.02.01"}, "Wilayah 52.02.01"),
+    ("halaman/wilayah.py", {"prov": "52", "kab": "52.02", "kec": "52.02.01"}, "Wilayah 52.02.01"),
 ])
 def test_a_kabupaten_user_is_refused_every_url_outside_its_kabupaten(kantor, halaman, param, apa):
     at = buka("lobar", halaman, **param)
@@ -99,16 +99,16 @@ def test_with_nothing_configured_the_local_admin_sees_the_banner(db_demo, monkey
 
 def test_a_koperasi_of_another_province_is_refused_on_its_page(kantor):
     kalbar = queries.cari_koperasi(store.sambungan_baca(kantor), "KDKMP-61", batas=1)["kode_koperasi"].iloc[0]
-    at = buka("ntb", "pages/koperasi.py", kode=kalbar)
+    at = buka("ntb", "halaman/koperasi.py", kode=kalbar)
     assert ditolak(at).startswith(f"Koperasi {kalbar} berada di luar cakupan akun Anda (provinsi {NTB} (52))")
 
 
 def test_search_finds_nothing_outside_the_scope_even_right_after_a_national_user_searched_the_same(kantor):
     # same function, same arguments: only the scope differs, so only a scope-keyed cache keeps them apart
-    pusat = buka("pusat1", "pages/koperasi.py")
+    pusat = buka("pusat1", "halaman/koperasi.py")
     pusat.text_input[0].input("KDKMP-61").run()
     assert len(pusat.get("page_link")) == 20  # the first 20 matches, as links
-    at = buka("ntb", "pages/koperasi.py")
+    at = buka("ntb", "halaman/koperasi.py")
     at.text_input[0].input("KDKMP-61").run()
     assert not at.exception
     assert any("Tidak ada koperasi" in i.value for i in at.info)
@@ -117,15 +117,15 @@ def test_search_finds_nothing_outside_the_scope_even_right_after_a_national_user
 
 def test_the_intervention_list_of_a_kabupaten_user_holds_its_kabupaten_only_even_after_a_national_user(kantor):
     # the national user fills the cache for ?prov=52 first; the kabupaten user must not be served it
-    semua = buka("pusat1", "pages/intervensi.py", prov="52").dataframe[0].value
+    semua = buka("pusat1", "halaman/intervensi.py", prov="52").dataframe[0].value
     assert set(semua["Kabupaten/kota"]) > {"Kabupaten Lombok Barat"}
-    sendiri = buka("lobar", "pages/intervensi.py", prov="52").dataframe[0].value
+    sendiri = buka("lobar", "halaman/intervensi.py", prov="52").dataframe[0].value
     assert set(sendiri["Kabupaten/kota"]) == {"Kabupaten Lombok Barat"}
     harap = queries.daftar_intervensi(store.sambungan_baca(kantor), None, "52.01")
     assert sendiri["Kode koperasi"].tolist() == harap["kode_koperasi"].tolist()
 
 
-@pytest.mark.parametrize("halaman", ["pages/unggah.py", "pages/admin.py"])
+@pytest.mark.parametrize("halaman", ["halaman/unggah.py", "halaman/admin.py"])
 def test_pages_a_role_may_not_use_are_not_offered_while_the_admin_has_them(kantor, halaman):
     at = buka("pusat1")
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # not in this user's navigation
@@ -176,7 +176,7 @@ def test_with_sso_a_signed_in_stranger_is_refused(kantor_sso):
 # ---------------------------------------------------------------- the admin page
 
 def test_the_admin_adds_an_account_on_its_page_and_sees_it_in_the_audit_trail(kantor):
-    at = buka("admin1", "pages/admin.py")
+    at = buka("admin1", "halaman/admin.py")
     at.text_input(key="akun_nama").input("sumbawa")
     at.selectbox(key="akun_peran").select("kabupaten")
     at.text_input(key="akun_wilayah").input("52.04")
@@ -190,7 +190,7 @@ def test_the_admin_adds_an_account_on_its_page_and_sees_it_in_the_audit_trail(ka
 
 
 def test_a_wrong_account_on_the_admin_page_is_one_sentence_and_nothing_is_added(kantor):
-    at = buka("admin1", "pages/admin.py")
+    at = buka("admin1", "halaman/admin.py")
     at.text_input(key="akun_nama").input("salah")
     at.selectbox(key="akun_peran").select("kabupaten")
     at.text_input(key="akun_wilayah").input("52")

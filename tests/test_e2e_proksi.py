@@ -95,18 +95,24 @@ def tunggu_selesai(page) -> None:
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=60_000)
 
 
-def test_a_direct_link_to_the_upload_page_of_a_fresh_server_is_refused_to_a_pusat_user(dasbor_proksi,
+def test_a_fresh_server_s_first_visits_by_bookmark_are_signed_in_and_routed_by_app_py(dasbor_proksi,
                                                                                       browser: Browser):
-    # First in this module on purpose: until a session opens the root URL, Streamlit serves a
-    # page URL in its pages/-folder mode without running app.py; access must hold there too.
+    # First in this module on purpose: a fresh server's first visit by a bookmark. Streamlit
+    # serves a page URL without app.py (its old mode, raw file names in the sidebar, every page
+    # listed) while a folder named pages/ sits beside app.py and no session has opened the root
+    # URL yet: the pages live in halaman/, so even this first visit is signed in and routed by app.py.
     # pusat reads everything and loads nothing (the offices load their own areas, issue 15).
     url, _, _ = dasbor_proksi
     konteks = browser.new_context(http_credentials={"username": "pusat1", "password": SANDI})
     page = konteks.new_page()
     page.goto(url + "/unggah")
     tunggu_selesai(page)
-    expect(page.get_by_test_id("stAlertContentError")).to_contain_text(
-        "Halaman ini tidak tersedia untuk peran PMO pusat.")
+    navigasi = page.get_by_test_id("stSidebarNav")
+    expect(navigasi).to_contain_text("Ringkasan nasional")
+    expect(navigasi).not_to_contain_text("Unggah")
+    expect(navigasi).not_to_contain_text("unggah")
+    # a page the role does not have is not among its pages: Streamlit says so and opens the first
+    expect(page.get_by_test_id("stHeading").first).to_contain_text("Ringkasan nasional KDKMP")
     expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
     konteks.close()
     konteks = browser.new_context(http_credentials={"username": "ntb", "password": SANDI})

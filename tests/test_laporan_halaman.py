@@ -27,7 +27,7 @@ def kantor(kantor_proksi):
 
 
 def buka(nama: str, **param):
-    return buka_app("pages/laporan.py", user={"username": nama}, **param)
+    return buka_app("halaman/laporan.py", user={"username": nama}, **param)
 
 
 def tombol(at, label):

@@ -16,7 +16,7 @@ from kdkmp import queries, store, wilayah
 from tests.conftest import buka_app
 
 AKAR = Path(__file__).resolve().parent.parent
-HALAMAN = sorted(p.relative_to(AKAR).as_posix() for p in (AKAR / "pages").glob("*.py"))
+HALAMAN = sorted(p.relative_to(AKAR).as_posix() for p in (AKAR / "halaman").glob("*.py"))
 
 
 def buka(halaman: str | None = None, **param) -> AppTest:
@@ -73,7 +73,7 @@ def test_overview_shows_the_zone_counts_of_the_database(demo_env):
     ({"prov": "52", "kab": "52.01", "kec": "52.01.01", "desa": "52.01.01.1001"}, "Kelurahan Gerung Utara"),
 ])
 def test_area_page_follows_the_url_at_every_level(demo_env, param, judul):
-    at = buka("pages/wilayah.py", **param)
+    at = buka("halaman/wilayah.py", **param)
     assert not at.exception
     assert at.title[0].value == judul
     deepest = list(param.values())[-1]
@@ -88,7 +88,7 @@ def test_area_page_follows_the_url_at_every_level(demo_env, param, judul):
     ({"kab": "xx"}, "tidak berbentuk kode Kemendagri"),
 ])
 def test_unknown_or_inconsistent_codes_get_a_clear_message(demo_env, param, pesan):
-    at = buka("pages/wilayah.py", **param)
+    at = buka("halaman/wilayah.py", **param)
     assert not at.exception
     assert any(pesan in e.value for e in at.error)
 
@@ -96,7 +96,7 @@ def test_unknown_or_inconsistent_codes_get_a_clear_message(demo_env, param, pesa
 def test_koperasi_page_explains_the_zone(demo_env):
     con = store.sambungan_baca(demo_env)
     kode = queries.daftar_intervensi(con, None, "52")["kode_koperasi"].iloc[0]
-    at = buka("pages/koperasi.py", kode=kode)
+    at = buka("halaman/koperasi.py", kode=kode)
     assert not at.exception
     assert "Merah" in semua_teks(at) or "merah" in semua_teks(at)
     spec = json.loads(at.get("plotly_chart")[0].proto.spec)
@@ -106,7 +106,7 @@ def test_koperasi_page_explains_the_zone(demo_env):
 def test_koperasi_page_draws_its_map_only_when_asked(demo_env):
     con = store.sambungan_baca(demo_env)
     kode = queries.daftar_intervensi(con, None, "52")["kode_koperasi"].iloc[0]
-    at = buka("pages/koperasi.py", kode=kode)
+    at = buka("halaman/koperasi.py", kode=kode)
     assert not at.exception and not at.get("deck_gl_json_chart")
     at.toggle(key="peta").set_value(True).run()
     assert not at.exception and len(at.get("deck_gl_json_chart")) == 1
@@ -120,7 +120,7 @@ def test_koperasi_page_says_when_history_holds_the_zone(demo_env):
                                 WHERE minggu = (SELECT max(minggu) FROM zona) AND zona = 'merah'
                                   AND alasan[1].id = 'stabilitas' AND skor_total IS NOT NULL
                                 ORDER BY kode_koperasi LIMIT 1""").fetchall()[0]
-    at = buka("pages/koperasi.py", kode=kode)
+    at = buka("halaman/koperasi.py", kode=kode)
     teks = semua_teks(at)
     assert "Stabilitas" in teks and "Masih merah: minggu ini sudah memenuhi syarat" in teks
     assert f"skor minggu ini {str(round(skor, 1)).replace('.', ',')}" in teks
@@ -131,7 +131,7 @@ def test_an_area_view_opens_its_own_lists_in_one_click(demo_env):
     # holds exactly as many koperasi as the link on the area page said (two different queries).
     from urllib.parse import parse_qsl
 
-    wilayah = buka("pages/wilayah.py", prov="52")
+    wilayah = buka("halaman/wilayah.py", prov="52")
     tautan = [p.proto for p in wilayah.get("page_link") if p.proto.page == "intervensi"]
     assert len(tautan) == 4, [t.label for t in tautan]
     for t in tautan:
@@ -139,14 +139,14 @@ def test_an_area_view_opens_its_own_lists_in_one_click(demo_env):
         assert param["prov"] == "52"
         jumlah = int(t.label.split(": ")[-1].split()[0].replace(".", "") if ": " in t.label
                      else t.label.split()[1].replace(".", ""))
-        daftar = buka("pages/intervensi.py", **param)
+        daftar = buka("halaman/intervensi.py", **param)
         assert teks_metric(daftar)["Koperasi sesuai saringan"] == f"{jumlah:,}".replace(",", "."), (t.label, param)
         assert "Nusa Tenggara Barat" in semua_teks(daftar)
 
 
 def test_the_ranking_links_every_child_area_worst_first(demo_env, db_demo):
     anak = queries.zona_per_anak(store.sambungan_baca(db_demo), None, "52").set_index("kode")
-    tabel = next(m.value for m in buka("pages/wilayah.py", prov="52").markdown if "<table" in m.value)
+    tabel = next(m.value for m in buka("halaman/wilayah.py", prov="52").markdown if "<table" in m.value)
     tautan = re.findall(r'href="wilayah\?prov=52&amp;kab=([0-9.]+)"', tabel)
     assert sorted(tautan) == sorted(anak.index)  # every kabupaten/kota of NTB, each once
     # worst first: the share of merah never rises down the table (no share yet: at the bottom)
@@ -156,23 +156,23 @@ def test_the_ranking_links_every_child_area_worst_first(demo_env, db_demo):
 
 
 def test_the_meeting_view_speaks_in_sentences_and_has_a_projector_mode(demo_env):
-    biasa = buka("pages/rapat.py", prov="52")
+    biasa = buka("halaman/rapat.py", prov="52")
     assert biasa.title[0].value == "Rapat mingguan · Provinsi Nusa Tenggara Barat"
     kalimat = next(m.value for m in biasa.markdown if m.value.startswith("- Merah"))
     assert "koperasi yang dinilai" in kalimat and "baru merah" in kalimat and "masih merah" in kalimat
     assert any(p.proto.page == "intervensi" for p in biasa.get("page_link"))
-    proyektor = buka("pages/rapat.py", prov="52", presentasi="true")
+    proyektor = buka("halaman/rapat.py", prov="52", presentasi="true")
     assert any('[data-testid="stSidebar"]' in m.value for m in proyektor.markdown)
     assert not [p for p in proyektor.get("page_link") if p.proto.label == "Nasional"]  # no breadcrumbs
     # the area view leads to it
-    wilayah = buka("pages/wilayah.py", prov="52")
+    wilayah = buka("halaman/wilayah.py", prov="52")
     assert any(p.proto.page == "rapat" and "prov=52" in p.proto.query_string for p in wilayah.get("page_link"))
 
 
 def test_the_map_says_which_areas_it_cannot_place(demo_env):
     # Kota Mataram has no position in the reference and its demo koperasi none either: the page
     # names it instead of drawing it somewhere; Kota Bima is drawn (inside Kabupaten Bima)
-    at = buka("pages/wilayah.py", prov="52")
+    at = buka("halaman/wilayah.py", prov="52")
     keterangan = [c.value for c in at.caption if c.value.startswith("Posisi tidak diketahui")]
     assert keterangan == ["Posisi tidak diketahui, tidak digambar di peta: Kota Mataram."]
 
@@ -190,7 +190,7 @@ def test_a_kecamatan_map_names_only_the_desa_whose_koperasi_has_no_position(demo
             "AND (latitude IS NULL OR longitude IS NULL) ORDER BY kode_desa", [kec]).fetchall()]
         jumlah = con.execute("SELECT count(DISTINCT kode_desa) FROM laporan WHERE kode_kecamatan = ?", [kec]).fetchall()[0][0]
     assert jumlah > len(tanpa)  # the scenario has desa with a position
-    at = buka("pages/wilayah.py", prov="52", kab="52.01", kec=kec)
+    at = buka("halaman/wilayah.py", prov="52", kab="52.01", kec=kec)
     assert not at.exception, at.exception
     keterangan = [c.value for c in at.caption if c.value.startswith("Posisi tidak diketahui")]
     nama = wilayah.anak(kec).set_index("kode")["nama"]
@@ -198,7 +198,7 @@ def test_a_kecamatan_map_names_only_the_desa_whose_koperasi_has_no_position(demo
 
 
 def test_the_map_is_drawn_only_when_asked_and_a_link_can_ask_for_it(demo_env):
-    at = buka("pages/wilayah.py", prov="52")
+    at = buka("halaman/wilayah.py", prov="52")
     assert not at.get("deck_gl_json_chart")
     at.toggle(key="peta").set_value(True).run()
     assert not at.exception and len(at.get("deck_gl_json_chart")) == 1
@@ -211,12 +211,12 @@ def test_a_koperasi_whose_report_has_no_date_opens(demo_env):
     con = store.sambungan_baca(demo_env)
     kode = con.execute("""SELECT kode_koperasi FROM laporan WHERE laporan_terakhir IS NULL
                           AND minggu = (SELECT max(minggu) FROM laporan) ORDER BY kode_koperasi LIMIT 1""").fetchall()[0][0]
-    at = buka("pages/koperasi.py", kode=kode)
+    at = buka("halaman/koperasi.py", kode=kode)
     assert not at.exception
 
 
 def test_unknown_koperasi_gets_a_clear_message(demo_env):
-    at = buka("pages/koperasi.py", kode="TIDAK-ADA")
+    at = buka("halaman/koperasi.py", kode="TIDAK-ADA")
     assert not at.exception
     assert any("tidak ditemukan" in e.value for e in at.error)
 
@@ -230,7 +230,7 @@ def test_an_empty_database_tells_how_to_load_data(tmp_path, monkeypatch, halaman
     monkeypatch.setenv("KDKMP_DB", str(db))
     at = buka(halaman)
     assert not at.exception
-    if halaman not in ("pages/unggah.py", "pages/admin.py"):  # these two need no loaded week
+    if halaman not in ("halaman/unggah.py", "halaman/admin.py"):  # these two need no loaded week
         assert any("Belum ada data mingguan" in i.value for i in at.info)
 
 
@@ -273,7 +273,7 @@ def test_an_area_view_stands_when_the_state_store_cannot_be_reached(demo_env, mo
     # down on a Monday the province's view still shows its week, says the validated share cannot be
     # read, and still warns of nothing missing from the database's own loads.
     monkeypatch.setenv("KDKMP_STATE_URL", "postgresql://kdkmp@127.0.0.1:1/tidak_ada?connect_timeout=2")
-    at = buka_app("pages/wilayah.py", prov="52")
+    at = buka_app("halaman/wilayah.py", prov="52")
     assert [t.value for t in at.title] == ["Provinsi Nusa Tenggara Barat"]
     assert any(c.value.endswith("Status validasi minggu ini tidak dapat dibaca sekarang (penyimpanan catatan "
                                 "tidak tersedia).") for c in at.caption)

@@ -37,7 +37,7 @@ def kode_tabel(at: AppTest) -> list[str]:
 
 
 def test_intervention_list_shows_the_red_koperasi_in_priority_order(demo_env):
-    at = buka("pages/intervensi.py")
+    at = buka("halaman/intervensi.py")
     con = store.sambungan_baca(demo_env)
     harap = queries.daftar_intervensi(con, MINGGU, None, (("zona", "merah"),))
     assert kode_tabel(at) == harap["kode_koperasi"].tolist()
@@ -45,7 +45,7 @@ def test_intervention_list_shows_the_red_koperasi_in_priority_order(demo_env):
 
 
 def test_filters_narrow_the_list_and_the_export_holds_exactly_the_rows_shown(demo_env):
-    at = buka("pages/intervensi.py")
+    at = buka("halaman/intervensi.py")
     semua = set(kode_tabel(at))
     at.selectbox(key="prov").select("52").run()
     at.selectbox(key="kendala").select("lahan").run()
@@ -62,7 +62,7 @@ def test_filters_narrow_the_list_and_the_export_holds_exactly_the_rows_shown(dem
 
 
 def test_an_upload_of_a_good_file_previews_then_loads(salinan_demo):
-    at = buka("pages/unggah.py")
+    at = buka("halaman/unggah.py")
     isi = frame_contoh(12, minggu=date(2026, 11, 23)).to_csv(index=False).encode()
     at.file_uploader[0].set_value(("minggu_23.csv", isi, "text/csv")).run()
     assert not at.exception
@@ -88,7 +88,7 @@ def test_an_upload_with_bad_rows_lists_every_rejected_row(salinan_demo):
     df = frame_contoh(12, minggu=date(2026, 11, 23))
     df.loc[2, "kode_desa"] = "99.99.99.9999"
     df.loc[5, "gerai_aktif"] = "9"
-    at = buka("pages/unggah.py")
+    at = buka("halaman/unggah.py")
     at.file_uploader[0].set_value(("minggu_23.csv", df.to_csv(index=False).encode(), "text/csv")).run()
     assert {m.label: m.value for m in at.metric}["Baris ditolak"] == "2"
     ditolak = at.dataframe[0].value
@@ -102,7 +102,7 @@ def test_an_upload_with_bad_rows_lists_every_rejected_row(salinan_demo):
 
 def test_a_refused_file_explains_itself_and_changes_nothing(salinan_demo):
     sebelum = hashlib.sha256(salinan_demo.read_bytes()).hexdigest()
-    at = buka("pages/unggah.py")
+    at = buka("halaman/unggah.py")
     at.file_uploader[0].set_value(("rusak.csv", b"kode_koperasi;nama\nK1;x\n", "text/csv")).run()
     assert not at.exception
     assert any("File ditolak" in e.value and "kolom wajib" in e.value for e in at.error)
@@ -114,7 +114,7 @@ def test_replacing_a_loaded_week_needs_a_second_confirmation_and_replaces_only_t
     con = store.sambungan_baca(salinan_demo)
     lain = con.execute("SELECT count(*) FROM laporan WHERE minggu = ? AND kode_kabupaten <> '52.01'", [MINGGU]).fetchall()
     con.close()
-    at = buka("pages/unggah.py")
+    at = buka("halaman/unggah.py")
     isi = frame_contoh(8, minggu=MINGGU).to_csv(index=False).encode()  # 8 desa of Lombok Barat (52.01)
     at.file_uploader[0].set_value(("ulang.csv", isi, "text/csv")).run()
     assert any("sudah dimuat untuk 1 kabupaten/kota di file ini" in w.value for w in at.warning)
@@ -134,7 +134,7 @@ def test_replacing_a_loaded_week_needs_a_second_confirmation_and_replaces_only_t
 
 
 def test_what_if_numbers_equal_a_direct_rescoring_with_the_candidate(demo_env, tmp_path):
-    at = buka("pages/aturan.py")
+    at = buka("halaman/aturan.py")
     at.number_input(key="ambang_hijau_skor_total").set_value(90.0).run()
     assert not at.exception
     berpindah = int(at.metric[0].value.replace(".", ""))
@@ -153,14 +153,14 @@ def test_what_if_numbers_equal_a_direct_rescoring_with_the_candidate(demo_env, t
 
 
 def test_quality_page_lists_silent_areas(demo_env):
-    at = buka("pages/kualitas.py")
+    at = buka("halaman/kualitas.py")
     metrik = {m.label: m.value for m in at.metric}
     # Only NTB, Kalbar and Jember are in the test database: every other kabupaten is silent.
     assert metrik["Kabupaten/kota tanpa laporan sama sekali"] == str(514 - 10 - 14 - 1)
 
 
 def test_a_shared_intervention_link_reopens_the_same_filters(demo_env):
-    at = buka("pages/intervensi.py", prov="52", kab="52.01", kendala="lahan", min_minggu="2")
+    at = buka("halaman/intervensi.py", prov="52", kab="52.01", kendala="lahan", min_minggu="2")
     tampil = at.dataframe[0].value
     con = store.sambungan_baca(demo_env)
     harap = queries.daftar_intervensi(con, MINGGU, "52.01", (("zona", "merah"), ("kendala", "lahan"),
@@ -189,7 +189,7 @@ def test_withdrawing_a_week_on_the_upload_page_needs_a_reason_and_a_confirmation
     con = store.sambungan_baca(salinan_demo)
     baris = con.execute("SELECT count(*) FROM laporan WHERE minggu = ?", [MINGGU]).fetchall()[0][0]
     con.close()
-    at = buka("pages/unggah.py")
+    at = buka("halaman/unggah.py")
     assert any("Hanya admin." in c.value for c in at.caption)
     at.selectbox(key="tarik_minggu").select("2026-11-16").run()
     jumlah = f"{baris:,}".replace(",", ".")
@@ -231,7 +231,7 @@ def test_a_withdrawn_week_is_restored_with_its_button(salinan_demo):
     from kdkmp import ingest
 
     ingest.tarik(MINGGU, alasan="uji", db_path=salinan_demo)
-    at = buka("pages/unggah.py")
+    at = buka("halaman/unggah.py")
     at.button(key=f"pulihkan_{MINGGU_UJI}").click().run()
     assert not at.exception
     assert any("Minggu 16 Nov 2026 dipulihkan" in s.value for s in at.success)
@@ -267,7 +267,7 @@ def test_an_internal_error_while_checking_a_file_is_one_sentence_and_logged(sali
         raise IndexError("index 3 is out of bounds")
 
     monkeypatch.setattr(snapshot, "baca_snapshot", rusak)
-    at = buka("pages/unggah.py")
+    at = buka("halaman/unggah.py")
     at.file_uploader[0].set_value(("minggu.csv", frame_contoh(5).to_csv(index=False).encode(), "text/csv")).run()
     assert not at.exception
     log = salinan_demo.parent / "kdkmp_galat.log"
@@ -285,7 +285,7 @@ def test_an_internal_error_while_loading_is_one_sentence_and_changes_nothing(sal
         raise KeyError("zona")
 
     monkeypatch.setattr(rules, "skor", rusak)
-    at = buka("pages/unggah.py")
+    at = buka("halaman/unggah.py")
     isi = frame_contoh(6, minggu=date(2026, 11, 23)).to_csv(index=False).encode()
     at.file_uploader[0].set_value(("minggu_23.csv", isi, "text/csv")).run()
     at.checkbox(key="konfirmasi_cakupan").check().run()

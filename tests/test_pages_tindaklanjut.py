@@ -43,7 +43,7 @@ def metrik(at: AppTest) -> dict[str, str]:
 def test_an_action_recorded_on_the_koperasi_page_shows_on_the_list_and_its_filters(salinan_demo):
     kode_merah = merah(salinan_demo)
     kode = kode_merah[3]
-    at = buka_app("pages/koperasi.py", kode=kode)
+    at = buka_app("halaman/koperasi.py", kode=kode)
     at.selectbox(key="tl_jenis").select("verifikasi_lahan")
     at.text_input(key="tl_pic").input("Sari Wulandari")
     at.text_input(key="tl_kantor").input("Diskop Lombok Barat")
@@ -73,7 +73,7 @@ def test_an_action_recorded_on_the_koperasi_page_shows_on_the_list_and_its_filte
     assert jejak[0]["x"][0].startswith(queries.minggu_terakhir(store.sambungan_baca(salinan_demo)).isoformat())
     assert jejak[0]["customdata"][0].startswith("Verifikasi lahan: dicatat: tindakan Verifikasi lahan; status Berjalan")
 
-    daftar = buka_app("pages/intervensi.py", prov="52", kab=KAB)
+    daftar = buka_app("halaman/intervensi.py", prov="52", kab=KAB)
     tampil = daftar.dataframe[0].value
     assert tampil["Kode koperasi"].tolist() == kode_merah  # same rows, same order
     baris = tampil.set_index("Kode koperasi").loc[kode]
@@ -96,7 +96,7 @@ def test_an_action_recorded_on_the_koperasi_page_shows_on_the_list_and_its_filte
     daftar.selectbox(key="tl_status").select("selesai").run()
     assert daftar.dataframe[0].value.empty
     # a shared link reopens the same filter
-    dibagi = buka_app("pages/intervensi.py", prov="52", kab=KAB, tl_belum="true")
+    dibagi = buka_app("halaman/intervensi.py", prov="52", kab=KAB, tl_belum="true")
     assert angka(metrik(dibagi)["Koperasi sesuai saringan"]) == len(kode_merah) - 1
 
 
@@ -104,7 +104,7 @@ def test_a_stale_save_is_refused_the_first_save_kept_and_the_form_keeps_what_was
     kode = merah(salinan_demo)[0]
     id_ = tl.catat_tindakan(store.sambungan_baca(salinan_demo), ADMIN, kode, jenis="verifikasi_lahan",
                             pic_nama="Budi")["id"]
-    at = buka_app("pages/koperasi.py", kode=kode)
+    at = buka_app("halaman/koperasi.py", kode=kode)
     assert "(versi 1)" in at.selectbox(key="tl_ubah_id").options[0]
     # someone else saves first, while this form still shows version 1
     tl.ubah_status(SARI, id_, 1, "berjalan", "sari dulu")
@@ -148,7 +148,7 @@ def test_an_upload_with_one_bad_row_rejects_exactly_that_row_and_applies_the_res
         {"Kode koperasi": c, "Tindakan": "Fasilitasi badan hukum", "PIC": "Dedi", "Target": "", "Status": "",
          "Catatan": ""},
     ])
-    at = buka_app("pages/tindaklanjut.py")
+    at = buka_app("halaman/tindaklanjut.py")
     at.file_uploader[0].set_value(("kerja.csv", isi, "text/csv")).run()
     assert not at.exception, at.exception
     assert metrik(at) == {"Baris dibaca": "3", "Akan diterapkan": "2", "Ditolak": "1", "Tanpa isian": "0",
@@ -183,7 +183,7 @@ def kantor(salinan_demo, monkeypatch):
 def test_a_kabupaten_office_works_on_its_kabupaten_only(kantor):
     di_dalam = merah(kantor)[0]
     di_luar = merah(kantor, "52.02")[0]
-    at = buka_app("pages/tindaklanjut.py", user={"username": "lobar"})
+    at = buka_app("halaman/tindaklanjut.py", user={"username": "lobar"})
     assert angka(metrik(at)["Merah minggu ini"]) == len(merah(kantor))
     assert set(tabel_dengan(at, "Kode koperasi")["Kode kabupaten/kota"]) == {KAB}
     at.file_uploader[0].set_value(("kerja.csv", _csv([
@@ -200,11 +200,11 @@ def test_a_kabupaten_office_works_on_its_kabupaten_only(kantor):
 def test_pusat_reads_actions_but_sees_no_form_and_no_upload(kantor):
     kode = merah(kantor)[0]
     tl.catat_tindakan(store.sambungan_baca(kantor), ADMIN, kode, jenis="verifikasi_lahan", pic_nama="Budi")
-    at = buka_app("pages/koperasi.py", user={"username": "pusat1"}, kode=kode)
+    at = buka_app("halaman/koperasi.py", user={"username": "pusat1"}, kode=kode)
     assert tabel_dengan(at, "Versi")["PIC"].tolist() == ["Budi"]
     assert not [b for b in at.button if b.key in ("tl_simpan_baru", "tl_simpan_ubah")]
     assert any("tidak mencatat atau mengubahnya" in c.value for c in at.caption)
-    at = buka_app("pages/tindaklanjut.py", user={"username": "pusat1"})
+    at = buka_app("halaman/tindaklanjut.py", user={"username": "pusat1"})
     assert not at.file_uploader
     assert any("tidak mencatat tindak lanjut" in i.value for i in at.info)
 
@@ -214,7 +214,7 @@ def test_the_work_list_downloaded_filled_and_uploaded_comes_back_with_its_action
 
     from kdkmp import export
 
-    at = buka_app("pages/tindaklanjut.py", prov="52", kab=KAB)
+    at = buka_app("halaman/tindaklanjut.py", prov="52", kab=KAB)
     kerja = tabel_dengan(at, "Versi tindakan")
     # the list is this kabupaten's merah koperasi, in the intervention list's order, with the codes
     assert kerja["Kode koperasi"].tolist() == merah(salinan_demo)

@@ -334,7 +334,7 @@ def kantor(kantor_proksi):
 
 
 def buka(nama: str, **param):
-    return buka_app("pages/pelaporan.py", user={"username": nama}, **param)
+    return buka_app("halaman/pelaporan.py", user={"username": nama}, **param)
 
 
 def test_page_kabupaten_verifies_its_week_then_provinsi_validates_and_views_say_how_much_is_validated(kantor):
@@ -350,7 +350,7 @@ def test_page_kabupaten_verifies_its_week_then_provinsi_validates_and_views_say_
     assert catatan.baca_jejak(peristiwa="pelaporan_verifikasi", url=url)["oleh"].tolist() == ["budi.lobar"]
 
     def baris_validasi() -> str:
-        wilayah = buka_app("pages/wilayah.py", user={"username": "sari.ntb"}, prov="52")
+        wilayah = buka_app("halaman/wilayah.py", user={"username": "sari.ntb"}, prov="52")
         return next(c.value for c in wilayah.caption if "minggunya sudah divalidasi" in c.value)
 
     assert "(0 dari " in baris_validasi() and "; 0 dari 10 kabupaten/kota" in baris_validasi()
@@ -444,7 +444,7 @@ def test_when_one_kabupaten_opens_a_new_week_the_province_view_names_those_not_i
     frame[frame["kode_desa"].str.startswith("52.01.")].assign(tanggal_data=baru.isoformat()).to_csv(berkas, index=False)
     ingest.muat_file(berkas, db_path=db, wilayah="52.01", dimuat_oleh="budi.lobar", tunggu=30)
     store.tutup_semua()
-    provinsi = buka_app("pages/wilayah.py", user={"username": "sari.ntb"}, prov="52")
+    provinsi = buka_app("halaman/wilayah.py", user={"username": "sari.ntb"}, prov="52")
     assert not provinsi.exception, provinsi.exception
     peringatan = [w.value for w in provinsi.warning if w.value.startswith("Minggu ini belum dimuat")]
     tanggal = f"{minggu.day} {['Jan', 'Feb', 'Mar', 'Apr', 'Mei', 'Jun', 'Jul', 'Agu', 'Sep', 'Okt', 'Nov', 'Des'][minggu.month - 1]} {minggu.year}"
@@ -452,12 +452,12 @@ def test_when_one_kabupaten_opens_a_new_week_the_province_view_names_those_not_i
         f"Minggu ini belum dimuat untuk 9 kabupaten/kota yang melapor minggu {tanggal} (Kabupaten Lombok Tengah "
         "(52.02), Kabupaten Lombok Timur (52.03), Kabupaten Sumbawa (52.04), Kabupaten Dompu (52.05), Kabupaten "
         "Bima (52.06), dan 4 lainnya): koperasinya tampil tidak melapor sampai file minggu ini dimuat."]
-    kabupaten = buka_app("pages/wilayah.py", user={"username": "budi.lobar"}, prov="52", kab="52.01")
+    kabupaten = buka_app("halaman/wilayah.py", user={"username": "budi.lobar"}, prov="52", kab="52.01")
     assert not kabupaten.exception, kabupaten.exception
     assert not [w for w in kabupaten.warning if w.value.startswith("Minggu ini belum dimuat")]
     # a kecamatan of Lombok Tengah (its own reports counted, not its kabupaten's status row): its one
     # kabupaten is not in yet
-    kecamatan = buka_app("pages/wilayah.py", user={"username": "sari.ntb"}, prov="52", kab="52.02", kec="52.02.01")
+    kecamatan = buka_app("halaman/wilayah.py", user={"username": "sari.ntb"}, prov="52", kab="52.02", kec="52.02.01")
     assert not kecamatan.exception, kecamatan.exception
     assert [w.value for w in kecamatan.warning if w.value.startswith("Minggu ini belum dimuat")] == [
         f"Minggu ini belum dimuat untuk 1 kabupaten/kota yang melapor minggu {tanggal} (Kabupaten Lombok Tengah "

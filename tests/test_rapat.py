@@ -511,7 +511,7 @@ def test_the_meeting_page_shows_last_weeks_list_bottlenecks_and_overdue_follow_u
     tindaklanjut.catat_tindakan(store.sambungan_baca(db_path), admin, "KDKMP-P", jenis="verifikasi_lahan",
                                 pic_nama="Ani", pic_kantor="PMO Lombok Barat", target=date(2026, 11, 1),
                                 mulai=W2)
-    at = buka_app("pages/rapat.py", prov="52", kab="52.01", minggu=W3.isoformat())
+    at = buka_app("halaman/rapat.py", prov="52", kab="52.01", minggu=W3.isoformat())
     judul = [s.value for s in at.subheader]
     assert "Koperasi merah minggu lalu: bagaimana sekarang" in judul
     assert "Kendala utama per kecamatan" in judul

@@ -19,7 +19,7 @@ MINGGU_BARU = date(2026, 11, 23)
 
 
 def halaman_unggah() -> AppTest:
-    return buka_app("pages/unggah.py")
+    return buka_app("halaman/unggah.py")
 
 
 def metrik(at: AppTest) -> dict[str, str]:

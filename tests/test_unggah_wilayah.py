@@ -46,7 +46,7 @@ def kantor(salinan_demo, tmp_path, monkeypatch):
     catatan.tutup_semua()
 
 
-def buka(nama: str, halaman: str | None = "pages/unggah.py") -> AppTest:
+def buka(nama: str, halaman: str | None = "halaman/unggah.py") -> AppTest:
     return buka_app(halaman, user={"username": nama})
 
 

@@ -79,10 +79,9 @@ def masuk() -> akses.Pengguna:
 def pengguna() -> akses.Pengguna:
     """The signed-in user of this session (set by masuk() in app.py on every rerun).
 
-    A page can run without app.py: while no session of a fresh server process has opened the
-    root URL, Streamlit serves a direct page URL (/unggah, /wilayah?…) in its old `pages/`-folder
-    mode, which skips the entry script. Such a run signs the user in here, so no page is ever
-    served without a Pengguna, whichever way it was reached."""
+    A page can still run without app.py (a test opening a page's file; Streamlit's old mode for
+    a folder named pages/, which skips the entry script on a fresh server: why the pages live in
+    halaman/). Such a run signs the user in here, so no page is ever served without a Pengguna."""
     p = st.session_state.get(_KUNCI_PENGGUNA)
     return p if p is not None else masuk()
 

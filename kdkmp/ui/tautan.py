@@ -11,12 +11,12 @@ from datetime import date
 
 from kdkmp import wilayah as ref
 
-HALAMAN_RINGKASAN = "pages/ringkasan.py"
-HALAMAN_WILAYAH = "pages/wilayah.py"
-HALAMAN_RAPAT = "pages/rapat.py"
-HALAMAN_KOPERASI = "pages/koperasi.py"
-HALAMAN_INTERVENSI = "pages/intervensi.py"
-HALAMAN_TINDAK_LANJUT = "pages/tindaklanjut.py"
+HALAMAN_RINGKASAN = "halaman/ringkasan.py"
+HALAMAN_WILAYAH = "halaman/wilayah.py"
+HALAMAN_RAPAT = "halaman/rapat.py"
+HALAMAN_KOPERASI = "halaman/koperasi.py"
+HALAMAN_INTERVENSI = "halaman/intervensi.py"
+HALAMAN_TINDAK_LANJUT = "halaman/tindaklanjut.py"
 
 PARAM_TINGKAT = {"provinsi": "prov", "kabupaten": "kab", "kecamatan": "kec", "desa": "desa"}
 
