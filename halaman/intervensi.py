@@ -32,9 +32,10 @@ tampil = tl.tabel_ekspor(daftar)
 # on screen the follow-up next to who and why; the export keeps every column, ID and version included
 depan = ["Kode koperasi", "Nama koperasi", "Zona", "Tindakan", "Status", "PIC", "Target", "Terlambat"]
 urutan = depan + [k for k in tampil.columns if k not in (*depan, "ID tindakan", "Versi tindakan")]
-# an empty list keeps its grid: the count above already says 0
 pilihan = dasar.tabel_data(tampil, height=520, column_order=urutan, on_select="rerun", selection_mode="single-row",
-                           key="daftar_intervensi", kosong=None,
+                           key="daftar_intervensi",
+                           kosong="Tidak ada koperasi yang sesuai saringan ini. Longgarkan saringan di atas, atau "
+                                  "pilih minggu atau wilayah lain.",
                            column_config={"Terlambat": st.column_config.TextColumn(
                                               help="ya = lewat target dan belum selesai atau batal")})
 # a selection made before a filter changed may point past the shorter list: ignore it then
@@ -44,7 +45,7 @@ if baris:
     aksi = "Catat atau ubah tindak lanjut" if boleh_catat() else "Buka tindak lanjut"
     st.page_link(tautan.HALAMAN_KOPERASI, query_params={"kode": terpilih["Kode koperasi"]}, icon=":material/add_task:",
                  label=f"{aksi} {terpilih['Nama koperasi']} ({terpilih['Kode koperasi']})")
-else:
+elif len(tampil):
     st.caption("Pilih satu baris untuk membuka koperasinya: riwayat zona dan tindak lanjutnya"
                + (", dengan formulir untuk mencatatnya." if boleh_catat() else "."))
 

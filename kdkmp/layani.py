@@ -243,7 +243,9 @@ class Layanan:
             self.cetak(f"replika {r.nomor}: http://{self.alamat}:{r.port} · pid {r.proses.pid} · sehat")
 
     def awasi_sekali(self) -> None:
-        """Start again every replica that died, after a pause that doubles while it keeps dying."""
+        """Start again every replica that died, after a pause that doubles while it keeps dying,
+        and the password check at once if its thread ended: without it nginx lets nobody in."""
+        self._awasi_penjaga()
         sekarang = time.monotonic()
         for r in self.replika:
             if r.proses.poll() is None:
@@ -259,6 +261,13 @@ class Layanan:
                 r.jeda = min(r.jeda * 2, JEDA_MAKS)
                 self._mulai(r)
                 self.cetak(f"replika {r.nomor} dinyalakan lagi: pid {r.proses.pid}")
+
+    def _awasi_penjaga(self) -> None:
+        if self._penjaga is None or self._penjaga.benang.is_alive():
+            return
+        self._penjaga.server_close()
+        self._penjaga = penjaga.jalankan_di_latar(self.htpasswd, self.port_penjaga, self.alamat)
+        self.cetak(f"penjaga sandi berhenti; dinyalakan lagi: http://{self.alamat}:{self.port_penjaga}")
 
     def jalankan(self) -> int:
         def berhenti(*_):

@@ -141,9 +141,10 @@ def buat_server(htpasswd: str | os.PathLike, port: int, alamat: str = "127.0.0.1
 
 
 def jalankan_di_latar(htpasswd: str | os.PathLike, port: int, alamat: str = "127.0.0.1") -> ThreadingHTTPServer:
-    """Start the server in a daemon thread; `.shutdown()` stops it."""
+    """Start the server in a daemon thread (its `.benang`); `.shutdown()` stops it."""
     server = buat_server(htpasswd, port, alamat)
-    threading.Thread(target=server.serve_forever, name="penjaga", daemon=True).start()
+    server.benang = threading.Thread(target=server.serve_forever, name="penjaga", daemon=True)
+    server.benang.start()
     return server
 
 

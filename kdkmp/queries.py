@@ -11,7 +11,7 @@ so no caller can forget it and ui.dasar.tanya can always pass it (and key its ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import contextlib
@@ -769,6 +769,15 @@ class Saringan:
     label: str       # widget label
     sql: str         # condition; the value is the parameter ${kunci}
     kalimat: str     # human form, {nilai} is the value
+    sql_nilai: dict[str, str] = field(default_factory=dict)  # a value with a condition of its own
+
+
+# Merah this week, not merah last week (kuning, hijau, or grey: a silent week is not merah) and not
+# baru merah (the engine's flag: so merah in one of the earlier zoned weeks it looks at): kembali
+# merah, the meeting's fourth movement (kdkmp.rapat.definisi_pergerakan), on `k` and last week's `l`
+# (the week $lalu). Without a week before, every merah is baru merah: none is kembali.
+SYARAT_KEMBALI_MERAH = ("($lalu IS NOT NULL AND k.zona = 'merah' AND k.pergerakan IS DISTINCT FROM 'baru_merah' "
+                        "AND l.zona IS DISTINCT FROM 'merah')")
 
 
 SARINGAN = (
@@ -780,7 +789,8 @@ SARINGAN = (
     Saringan("tahap", "Tahap pembangunan", "lp.tahap_pembangunan = $tahap", "tahap pembangunan {nilai}"),
     Saringan("min_minggu", "Minggu di zona ini (≥)", "k.minggu_di_zona >= CAST($min_minggu AS INTEGER)",
              "sudah {nilai} minggu atau lebih di zona ini"),
-    Saringan("gerak", "Pergerakan minggu ini", "k.pergerakan = $gerak", "{nilai} minggu ini"),
+    Saringan("gerak", "Pergerakan minggu ini", "k.pergerakan = $gerak", "{nilai} minggu ini",
+             {"kembali_merah": SYARAT_KEMBALI_MERAH}),
     Saringan("stagnan", "Konstruksi stagnan", "list_contains(k.gerbang, $id_stagnan)",
              "konstruksi stagnan"),
 )
@@ -813,11 +823,19 @@ def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None
     syarat = [syarat_wilayah]
     for kunci, nilai in saringan:
         s = SARINGAN_PER_KUNCI[kunci]
+        if nilai in s.sql_nilai:
+            syarat.append(s.sql_nilai[nilai])
+            continue
         syarat.append(s.sql)
         if kunci == "stagnan":
             param["id_stagnan"] = ID_GERBANG_STAGNAN
         elif kunci not in SARINGAN_BENDERA:
             param[kunci] = nilai
+    # last week's row only for a condition that reads it (a week without one before: no row, NULL)
+    minggu_lalu = ""
+    if any("l." in k for k in syarat):
+        minggu_lalu = "LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu"
+        param["lalu"] = minggu_sebelumnya(con, minggu)
     return con.execute(f"""
         SELECT k.kode_koperasi, k.nama_koperasi, k.zona, k.alasan[1].teks AS alasan_utama, k.langkah_berikut,
                k.minggu_di_zona, round(k.skor_total, 1) AS skor_total, k.pilar_terlemah,
@@ -828,6 +846,7 @@ def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None
         LEFT JOIN laporan lp ON lp.minggu = k.minggu AND lp.kode_koperasi = k.kode_koperasi
         LEFT JOIN wilayah wp ON wp.kode = k.kode_provinsi LEFT JOIN wilayah wk ON wk.kode = k.kode_kabupaten
         LEFT JOIN wilayah wc ON wc.kode = k.kode_kecamatan LEFT JOIN wilayah wd ON wd.kode = k.kode_desa
+        {minggu_lalu}
         WHERE k.minggu = $minggu AND {" AND ".join(syarat)}
         ORDER BY len(k.gerbang) > 0 DESC, k.minggu_di_zona DESC, k.skor_total ASC NULLS FIRST, k.kode_koperasi""",
         {**param, "minggu": minggu}).df()

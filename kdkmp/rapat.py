@@ -286,10 +286,9 @@ def definisi_pergerakan(aturan: rules.Aturan) -> dict[str, tuple[str, str]]:
 @queries.tercakup("agregat")  # a count, public nationally as the other movement counts
 def hitung_kembali_merah(con: duckdb.DuckDBPyConnection, minggu: date | None = None,
                          wilayah: str | None = None) -> tuple[int, int]:
-    """(kembali merah, of which grey last week): koperasi of the area merah this week that were not
-    merah last week (kuning, hijau, or grey: a silent week is not merah) and are not baru merah
-    (the engine's flag: so merah in one of the earlier zoned weeks it looks at). (0, 0) without a
-    week before: then every merah is baru merah."""
+    """(kembali merah, of which grey last week): the area's koperasi meeting
+    queries.SYARAT_KEMBALI_MERAH, the condition the intervention list filters them by. (0, 0)
+    without a week before: then every merah is baru merah."""
     minggu = minggu or queries.minggu_terakhir(con)
     lalu = queries.minggu_sebelumnya(con, minggu) if minggu else None
     if lalu is None:
@@ -298,8 +297,7 @@ def hitung_kembali_merah(con: duckdb.DuckDBPyConnection, minggu: date | None = N
     jumlah, diam = con.execute(f"""
         SELECT count(*), count(*) FILTER (WHERE l.zona = '{rules.TIDAK_MELAPOR}')
         FROM zona k LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu
-        WHERE k.minggu = $minggu AND k.zona = 'merah' AND k.pergerakan IS DISTINCT FROM 'baru_merah'
-              AND l.zona IS DISTINCT FROM 'merah' AND {syarat}""",
+        WHERE k.minggu = $minggu AND {queries.SYARAT_KEMBALI_MERAH} AND {syarat}""",
         {**param, "minggu": minggu, "lalu": lalu}).fetchall()[0]
     return int(jumlah), int(diam)
 

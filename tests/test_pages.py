@@ -127,13 +127,16 @@ def test_koperasi_page_says_when_history_holds_the_zone(demo_env):
 
 
 def test_an_area_view_opens_its_own_lists_in_one_click(demo_env):
-    # From the province's page: its merah list and the list behind each movement count. Each list
-    # holds exactly as many koperasi as the link on the area page said (two different queries).
+    # From the province's page: its merah list and the list behind each movement count (baru merah,
+    # kembali merah, pulih, merah kronis). Each list holds exactly as many koperasi as the link on the
+    # area page said (two different queries).
     from urllib.parse import parse_qsl
 
     wilayah = buka("halaman/wilayah.py", prov="52")
     tautan = [p.proto for p in wilayah.get("page_link") if p.proto.page == "intervensi"]
-    assert len(tautan) == 4, [t.label for t in tautan]
+    assert len(tautan) == 5, [t.label for t in tautan]
+    assert {dict(parse_qsl(t.query_string)).get("gerak") for t in tautan} == {
+        None, "baru_merah", "kembali_merah", "pulih", "merah_kronis"}
     for t in tautan:
         param = dict(parse_qsl(t.query_string))
         assert param["prov"] == "52"

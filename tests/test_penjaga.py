@@ -113,6 +113,36 @@ def test_the_server_answers_204_with_the_name_or_401_with_a_challenge(tmp_path):
         server.server_close()
 
 
+def test_layani_starts_the_password_check_again_when_its_thread_has_ended(tmp_path):
+    # Without the check nginx lets nobody in: the supervisor's next round brings it back on its port.
+    from kdkmp import layani
+
+    jalur = tmp_path / "htpasswd"
+    tulis(jalur, {"ntb": "rahasia-ntb-2026"})
+    port_awal = _port_bebas()
+    while layani._port_terpakai("127.0.0.1", port_awal - 1) or layani._port_terpakai("127.0.0.1", port_awal):
+        port_awal = _port_bebas()
+    pesan = []
+    layanan = layani.Layanan(1, db=tmp_path / "kdkmp.duckdb", port_awal=port_awal, htpasswd=jalur, cetak=pesan.append)
+    layanan._penjaga = penjaga.jalankan_di_latar(jalur, layanan.port_penjaga)
+    permintaan = urllib.request.Request(f"http://127.0.0.1:{layanan.port_penjaga}/_periksa_sandi",
+                                        headers={"Authorization": header("ntb", "rahasia-ntb-2026")})
+    try:
+        layanan._penjaga.shutdown()  # its loop ends, as if the thread had died
+        layanan._penjaga.benang.join(5)
+        with pytest.raises(OSError):  # nobody answers: accepted by the still open socket, or refused
+            urllib.request.urlopen(permintaan, timeout=2)
+        layanan._awasi_penjaga()
+        with urllib.request.urlopen(permintaan, timeout=5) as r:
+            assert r.status == 204 and r.headers["X-Pengguna"] == "ntb"
+        assert pesan == [f"penjaga sandi berhenti; dinyalakan lagi: http://127.0.0.1:{layanan.port_penjaga}"]
+        layanan._awasi_penjaga()  # alive: nothing to do
+        assert len(pesan) == 1
+    finally:
+        layanan._penjaga.shutdown()
+        layanan._penjaga.server_close()
+
+
 def test_layani_writes_the_check_beside_the_replicas_in_the_upstream_file():
     from kdkmp import layani
 

@@ -3,6 +3,7 @@ a small database whose answers are counted by hand."""
 
 from __future__ import annotations
 
+import urllib.parse
 from datetime import date
 
 import pytest
@@ -483,6 +484,46 @@ def test_koperasi_back_in_merah_are_counted_and_the_headline_adds_up(db_kembali,
     ]
     # a desa: L's alone, back after its silent week
     assert rapat.hitung_kembali_merah(con, M4, DESA_KEMBALI["L"]) == (1, 1)
+
+
+def test_the_intervention_list_of_kembali_merah_is_the_hand_worked_two(db_kembali):
+    # K (hijau last week) and L (grey last week) in M4; M is baru merah and N was merah last week;
+    # nobody in M3 (K left merah, L fell silent), nobody in the first week (every merah is baru there)
+    con = store.sambungan_baca(db_kembali[0])
+    saringan = (("zona", "merah"), ("gerak", "kembali_merah"))
+    daftar = {m: queries.daftar_intervensi(con, m, "52.01", saringan)["kode_koperasi"].tolist() for m in (M1, M3, M4)}
+    assert sorted(daftar[M4]) == ["KDKMP-K", "KDKMP-L"]
+    assert daftar[M3] == [] and daftar[M1] == []
+    assert queries.daftar_intervensi(con, M4, "52.01", (("gerak", "baru_merah"),))["kode_koperasi"].tolist() == ["KDKMP-M"]
+    assert queries.kalimat_saringan("52.01", saringan).endswith("zona merah; kembali merah minggu ini")
+
+
+def test_the_area_view_counts_kembali_merah_and_its_merah_adds_up(db_kembali, monkeypatch):
+    # the scenario's M4 on the kabupaten's page: 4 merah = 1 still merah + 1 baru + 2 kembali (one
+    # of them after a silent week), and the kembali merah count opens the list of those two
+    from tests.conftest import buka_app
+    from tests.test_skenario_pergerakan import ATURAN
+
+    monkeypatch.setattr(rules.model, "JALUR_BAWAAN", ATURAN)
+    monkeypatch.setenv("KDKMP_DB", str(db_kembali[0]))
+    monkeypatch.delenv("KDKMP_STATE_URL", raising=False)
+    at = buka_app("halaman/wilayah.py", prov="52", kab="52.01", minggu=M4.isoformat())
+    kartu = {m.label: m.value for m in at.metric}
+    assert [kartu[j] for j in ("Baru merah", "Kembali merah", "Pulih", "Merah kronis")] == ["1", "2", "0", "2"]
+    assert ("Merah minggu ini 4: 1 masih merah dari minggu lalu, 1 baru merah, 2 kembali merah "
+            "(1 setelah tidak melapor).") in [c.value for c in at.caption]
+    tautan = [p.proto.query_string for p in at.get("page_link") if p.proto.label == "Daftar 2 koperasi"]
+    kembali = [q for q in tautan if "gerak=kembali_merah" in q]
+    assert len(tautan) == 2 and len(kembali) == 1  # kembali merah's and merah kronis's
+    daftar = buka_app("halaman/intervensi.py", **dict(urllib.parse.parse_qsl(kembali[0])))
+    assert [m.value for m in daftar.metric] == ["2"]
+    assert sorted(daftar.dataframe[0].value["Kode koperasi"]) == ["KDKMP-K", "KDKMP-L"]
+    # the same list a week earlier has nobody: a sentence, not an empty grid to pick a row from
+    kosong = buka_app("halaman/intervensi.py", **{**dict(urllib.parse.parse_qsl(kembali[0])), "minggu": M3.isoformat()})
+    assert [m.value for m in kosong.metric] == ["0"] and not kosong.dataframe
+    assert ("Tidak ada koperasi yang sesuai saringan ini. Longgarkan saringan di atas, atau pilih minggu atau "
+            "wilayah lain.") in [i.value for i in kosong.main.info]
+    assert not [c for c in kosong.caption if c.value.startswith("Pilih satu baris")]
 
 
 def test_the_meetings_movements_are_defined_in_one_place_in_order():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from kdkmp import kontrak, kosakata, rules
+from kdkmp import kontrak, kosakata, rapat, rules
 from kdkmp.ui.dasar import widget_url
 
 
@@ -45,7 +45,8 @@ def pilih_saringan() -> tuple[tuple[str, str], ...]:
         min_minggu = widget_url(st.number_input, "Minggu di zona ini (≥)", "min_minggu", min_value=0, max_value=104,
                                 value=0, step=1, bawaan=0)
     with k3:
-        judul_gerak = {j: judul for j, (judul, _) in rules.definisi_pergerakan(aturan).items()}
+        # the meeting's four, kembali merah among them: the area view's counts open these lists
+        judul_gerak = {j: judul for j, (judul, _) in rapat.definisi_pergerakan(aturan).items()}
         gerak = widget_url(st.selectbox, "Pergerakan minggu ini", "gerak", options=list(judul_gerak), index=None,
                            placeholder="Semua", format_func=judul_gerak.get)
     with k4:

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from kdkmp import kosakata, queries, rules
+from kdkmp import kosakata, queries, rapat, rules
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
 from kdkmp.ui import tabel
@@ -78,12 +78,14 @@ def kartu_zona(jumlah: dict) -> None:
             st.markdown(f"**{fmt.rasio_persen(kini[z], jumlah['jumlah'])}**")
 
 
-def pergerakan(minggu: date, kode: str | None) -> None:
-    """The three movement counts of a weekly meeting, each opening its list on the intervention
-    page (filtered the same way, ready to export)."""
-    hitung = tanya(queries.hitung_pergerakan, minggu, kode)
-    kolom = st.columns(3)
-    for (jenis, (judul, definisi)), k in zip(rules.definisi_pergerakan(rules.muat_aturan()).items(), kolom):
+def pergerakan(minggu: date, kode: str | None, jumlah: dict) -> None:
+    """The meeting's movement counts (baru merah, kembali merah, pulih, merah kronis), each opening
+    its list on the intervention page (filtered the same way, ready to export), and this week's
+    merah as the sum it is; `jumlah` is queries.hitung_zona's for the area and week."""
+    kembali, kembali_diam = tanya(rapat.hitung_kembali_merah, minggu, kode)
+    hitung = {**tanya(queries.hitung_pergerakan, minggu, kode), "kembali_merah": kembali}
+    kolom = st.columns(4)
+    for (jenis, (judul, definisi)), k in zip(rapat.definisi_pergerakan(rules.muat_aturan()).items(), kolom):
         with k:
             st.metric(judul, fmt.angka(hitung[jenis]), help=definisi)
             if hitung[jenis]:
@@ -92,6 +94,13 @@ def pergerakan(minggu: date, kode: str | None) -> None:
                              icon=":material/list:",
                              query_params=param_daftar(minggu, kode, gerak=jenis,
                                                        zona="semua" if jenis == "pulih" else "merah"))
+    if jumlah["zona_lalu"] is not None:
+        # three independent counts that add up to this week's merah, as the meeting's headline says
+        masih = tanya(queries.masih_merah, minggu, kode)[1]
+        diam = f" ({fmt.angka(kembali_diam)} setelah tidak melapor)" if kembali_diam else ""
+        st.caption(f"Merah minggu ini {fmt.angka(jumlah['zona']['merah'])}: {fmt.angka(masih)} masih merah dari "
+                   f"minggu lalu, {fmt.angka(hitung['baru_merah'])} baru merah, {fmt.angka(kembali)} kembali "
+                   f"merah{diam}.")
 
 
 def tabel_koperasi(df) -> None:

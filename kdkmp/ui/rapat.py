@@ -48,7 +48,7 @@ def tampilkan_rapat(kode: str | None, minggu: date) -> None:
         unduh_brief(minggu, kode)
     kartu_zona(jumlah)
     st.subheader("Pergerakan minggu ini")
-    pergerakan(minggu, kode)
+    pergerakan(minggu, kode, jumlah)
     if jumlah["zona"]["merah"]:
         st.page_link(HALAMAN_INTERVENSI, icon=":material/assignment_late:",
                      label=f"Daftar intervensi: {fmt.angka(jumlah['zona']['merah'])} koperasi merah, siap diunduh",

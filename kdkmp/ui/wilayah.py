@@ -78,7 +78,7 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
     if kode is not None and kode == pengguna().wilayah:
         perbandingan_provinsi(minggu, kode)
     st.subheader("Pergerakan minggu ini")
-    pergerakan(minggu, kode)
+    pergerakan(minggu, kode, jumlah)
 
     if w is not None and w.tingkat == "desa":
         st.subheader("Koperasi di desa/kelurahan ini")
