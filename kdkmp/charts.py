@@ -1,5 +1,5 @@
-"""Chart builders: pure functions (frame, …) -> a Vega-Lite spec (dict) for the area views and the
-what-if matrix, a Plotly Figure for a koperasi's history and the reporting heatmap, a pydeck Deck
+"""Chart builders: pure functions (frame, …) -> a Vega-Lite spec (dict) for the area views, a
+koperasi's history and the what-if matrix, a Plotly Figure for the reporting heatmap, a pydeck Deck
 for the map; they never change their input.
 
 Zone colours, labels and order and the pillar names come from kdkmp.kosakata, the one home of
@@ -25,17 +25,8 @@ WARNA_KENDALA = {"tidak_ada": "#cfd8dc", "lahan": "#6d4c41", "cuaca": "#0288d1",
                  "tenaga_kerja": "#7b1fa2", "material": "#ef6c00", "teknis_lainnya": "#546e7a"}
 
 _HURUF = dict(size=16)
-
-
-def _sumbu_minggu(fig: go.Figure, minggu, sumbu: str = "x") -> None:
-    """Week ticks in Indonesian ('16 Nov'), at most eight, instead of Plotly's English months."""
-    daftar = sorted(pd.to_datetime(pd.Series(list(minggu))).dropna().unique())
-    if not daftar:
-        return
-    langkah = max(1, -(-len(daftar) // 8))
-    pilih = daftar[::-1][::langkah][::-1]
-    teks = [fmt.tanggal_singkat(pd.Timestamp(m).date()) for m in pilih]
-    getattr(fig, f"update_{sumbu}axes")(tickvals=pilih, ticktext=teks)
+# a follow-up change on a koperasi's zone history: the ink of the chart's own score line, darker
+WARNA_TINDAKAN = "#37474f"
 
 
 # ---------------------------------------------------------------- Vega-Lite (the area views)
@@ -357,26 +348,53 @@ def _tata_letak(fig: go.Figure, judul: str | None, tinggi: int) -> go.Figure:
     return fig
 
 
-def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> go.Figure:
-    """One koperasi over the weeks: total score as a line, each week's marker in its zone colour."""
-    fig = go.Figure()
-    fig.add_trace(go.Scatter(x=riwayat["minggu"], y=riwayat["skor_total"], mode="lines", name="Skor total",
-                             line=dict(color="#78909c", width=2), hoverinfo="skip"))
-    for z in SEMUA_ZONA:
-        bagian = riwayat[riwayat["zona"] == z]
-        if bagian.empty:
-            continue
-        fig.add_trace(go.Scatter(
-            # A week without a report has no score: a grey cross on the floor, not a fall to zero.
-            x=bagian["minggu"], y=bagian["skor_total"].fillna(-3), mode="markers", name=_label_zona(z),
-            marker=dict(color=WARNA_ZONA[z], size=14, line=dict(color="white", width=1),
-                        symbol="x" if z == "tidak_melapor" else "circle"),
-            customdata=fmt.angka_kolom(bagian["skor_total"], 1),
-            hovertemplate="%{x|%d %b %Y} · " + _label_zona(z) + " · skor %{customdata}<extra></extra>"))
-    fig = _tata_letak(fig, judul, 300)
-    fig.update_yaxes(range=[-5, 105], title="Skor total")
-    _sumbu_minggu(fig, riwayat["minggu"])
-    return fig
+def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> dict:
+    """One koperasi over the weeks: its total score as a line, each week a mark in its zone colour
+    (a week without a report a grey cross on the floor, not a fall to zero); with the columns of
+    tindaklanjut.linimasa_koperasi, a ▼ above each week in which its follow-up changed (hover: what,
+    by whom). Vega-Lite, not Plotly: the koperasi page is opened from every row of the intervention
+    list, and plotly.js alone cost ≈ 1 s of a browser's main thread (see the area views above)."""
+    minggu = [pd.Timestamp(m).date() for m in riwayat["minggu"].tolist()]
+    skor = [None if pd.isna(x) else float(x) for x in riwayat["skor_total"].tolist()]
+    zona = riwayat["zona"].tolist()
+    perubahan = riwayat["jumlah_perubahan"].tolist() if "jumlah_perubahan" in riwayat else [0] * len(zona)
+    tindak = riwayat["tindak_lanjut"].tolist() if "tindak_lanjut" in riwayat else [""] * len(zona)
+    tabel = _tabel({
+        "minggu_iso": [m.isoformat() for m in minggu], "minggu_teks": [fmt.tanggal(m) for m in minggu],
+        "skor": skor, "tinggi": [-3.0 if x is None else x for x in skor],
+        "zona": [_label_zona(z) for z in zona], "skor_teks": fmt.angka_kolom(skor, 1),
+        "bentuk": ["cross" if z == "tidak_melapor" else "circle" for z in zona],
+        # the tooltip shows one line per change: vega-tooltip keeps no line breaks inside a value
+        "tindak_lanjut": [str(t).replace("\n", " · ") for t in tindak], "berubah": [int(n) for n in perubahan],
+    })
+    ada = [z for z in SEMUA_ZONA if z in set(zona)]
+    label = {z: _label_zona(z) for z in ada}
+    waktu = {"field": "minggu_iso", "type": "temporal", "scale": {"type": "utc"}, "title": None,
+             # UTC: a week is a calendar date, not an instant in the reader's time zone
+             "axis": {"format": "%-d %b", "tickCount": 8}}
+    sumbu_skor = {"type": "quantitative", "scale": {"domain": [-5, 105]}, "title": "Skor total"}
+    lapisan = [
+        # a silent week has no score: the line breaks there instead of falling to zero
+        {"mark": {"type": "line", "color": "#78909c", "strokeWidth": 2, "invalid": "break-paths-show-domains"},
+         "encoding": {"y": {**sumbu_skor, "field": "skor"}}},
+        {"mark": {"type": "point", "filled": True, "size": 160, "opacity": 1, "stroke": "white", "strokeWidth": 1,
+                  "tooltip": True},
+         "encoding": {"y": {**sumbu_skor, "field": "tinggi"},
+                      "color": {"field": "zona", "type": "nominal", "title": None, "sort": [label[z] for z in ada],
+                                "scale": {"domain": [label[z] for z in ada], "range": [WARNA_ZONA[z] for z in ada]}},
+                      "shape": {"field": "bentuk", "type": "nominal", "scale": None},
+                      "tooltip": [{"field": "minggu_teks", "title": "Minggu"}, {"field": "zona", "title": "Zona"},
+                                  {"field": "skor_teks", "title": "Skor total"}]}},
+    ]
+    if any(perubahan):
+        lapisan.append(
+            {"transform": [{"filter": "datum.berubah > 0"}, {"calculate": "102", "as": "atas"}],
+             "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 180, "opacity": 1,
+                      "color": WARNA_TINDAKAN, "tooltip": True},
+             "encoding": {"y": {**sumbu_skor, "field": "atas"},
+                          "tooltip": [{"field": "minggu_teks", "title": "Minggu"},
+                                      {"field": "tindak_lanjut", "title": "Tindak lanjut"}]}})
+    return _spek(judul, tabel, height=300, layer=lapisan, encoding={"x": waktu})
 
 
 def peta_panas_tingkat_lapor(tingkat: pd.DataFrame, judul: str | None = None) -> go.Figure:

@@ -99,11 +99,6 @@ def tanggal(d: date | datetime | None) -> str:
     return format_date(d, "d MMM y", locale=LOKAL)
 
 
-def tanggal_singkat(d: date | datetime) -> str:
-    """date(2026, 11, 16) -> '16 Nov' (week ticks of a chart)."""
-    return format_date(d, "d MMM", locale=LOKAL)
-
-
 # The PMO's clock (the audit trail uses it too); Indonesia has no daylight saving.
 WIB = timezone(timedelta(hours=7), "WIB")
 

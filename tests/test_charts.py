@@ -46,3 +46,29 @@ def test_axes_speak_indonesian():
 def test_a_long_title_is_written_in_lines_not_cut():
     assert charts._baris_judul("Zona per kabupaten/kota (persentase merah tertinggi di atas)") == [
         "Zona per kabupaten/kota", "(persentase merah tertinggi di", "atas)"]
+
+
+def test_a_koperasi_s_history_breaks_its_line_at_a_silent_week_and_marks_its_follow_up():
+    # Four weeks by hand: merah 40,0; silent (no score); kuning 55,5 with two follow-up changes; hijau 70,0.
+    riwayat = pd.DataFrame({
+        "minggu": pd.to_datetime(["2026-10-26", "2026-11-02", "2026-11-09", "2026-11-16"]),
+        "zona": ["merah", "tidak_melapor", "kuning", "hijau"], "skor_total": [40.0, None, 55.5, 70.0],
+        "tindak_lanjut": ["", "", "Verifikasi lahan: dicatat (oleh sari)\nSurvei: dicatat (oleh ani)", ""],
+        "jumlah_perubahan": [0, 0, 2, 0]})
+    spek = charts.riwayat_zona(riwayat, "Riwayat zona")
+    data = spek["data"]["values"].to_pandas()
+    assert data["minggu_teks"].tolist() == ["26 Okt 2026", "2 Nov 2026", "9 Nov 2026", "16 Nov 2026"]
+    assert data["skor"].isna().tolist() == [False, True, False, False]  # the line's gap
+    assert data["tinggi"].tolist() == [40.0, -3.0, 55.5, 70.0]  # the silent week's cross on the floor
+    assert data["bentuk"].tolist() == ["circle", "cross", "circle", "circle"]
+    assert data["skor_teks"].tolist() == ["40,0", "–", "55,5", "70,0"]
+    garis, titik, tindak = spek["layer"]
+    assert garis["mark"]["invalid"] == "break-paths-show-domains"
+    warna = titik["encoding"]["color"]["scale"]
+    assert dict(zip(warna["domain"], warna["range"])) == {
+        "Hijau": "#2e7d32", "Kuning": "#f9a825", "Merah": "#c62828", "Tidak melapor": "#9e9e9e"}
+    assert tindak["transform"][0] == {"filter": "datum.berubah > 0"}
+    assert data.loc[data["berubah"] > 0, "tindak_lanjut"].tolist() == [
+        "Verifikasi lahan: dicatat (oleh sari) · Survei: dicatat (oleh ani)"]
+    # without any change, no ▼ layer
+    assert len(charts.riwayat_zona(riwayat.assign(jumlah_perubahan=0, tindak_lanjut=""))["layer"]) == 2

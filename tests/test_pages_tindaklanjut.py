@@ -7,7 +7,6 @@ and from the state store read directly, never from the views under test."""
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 
 import pandas as pd
@@ -18,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from kdkmp import akses, catatan, queries, store
 from kdkmp import tindaklanjut as tl
 from tests.conftest import buka_app
+from tests.test_pages import baris_grafik
 
 KAB = "52.01"
 ADMIN = akses.Pengguna(nama="budi", peran="admin", wilayah=None, cara_masuk="proksi")
@@ -68,10 +68,10 @@ def test_an_action_recorded_on_the_koperasi_page_shows_on_the_list_and_its_filte
         ["verifikasi_lahan", "Sari Wulandari", "berjalan", "lokal"]]
     assert len(catatan.baca_jejak(peristiwa="tindakan_catat")) == 1
     # the change is on the zone timeline, in the newest loaded week
-    jejak = [t for g in at.get("plotly_chart") for t in json.loads(g.proto.spec)["data"] if t.get("name") == "Tindak lanjut"]
-    assert len(jejak) == 1 and len(jejak[0]["x"]) == 1
-    assert jejak[0]["x"][0].startswith(queries.minggu_terakhir(store.sambungan_baca(salinan_demo)).isoformat())
-    assert jejak[0]["customdata"][0].startswith("Verifikasi lahan: dicatat: tindakan Verifikasi lahan; status Berjalan")
+    riwayat = baris_grafik(next(g for g in at.get("vega_lite_chart") if "Riwayat zona" in g.proto.spec))
+    jejak = riwayat[riwayat["berubah"] > 0]
+    assert jejak["minggu_iso"].tolist() == [queries.minggu_terakhir(store.sambungan_baca(salinan_demo)).isoformat()]
+    assert jejak["tindak_lanjut"].iloc[0].startswith("Verifikasi lahan: dicatat: tindakan Verifikasi lahan; status Berjalan")
 
     daftar = buka_app("halaman/intervensi.py", prov="52", kab=KAB)
     tampil = daftar.dataframe[0].value

@@ -24,7 +24,6 @@ import hashlib
 from datetime import date, datetime
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from kdkmp import akses, charts, export, kosakata, store
@@ -33,9 +32,6 @@ from kdkmp import format as fmt
 from kdkmp import tindaklanjut as tl
 from kdkmp.ui import dasar, tabel
 from kdkmp.ui.sesi import pengguna, tolak
-
-# the action markers on the zone chart: the ink of the chart's own score line, darker
-WARNA_TINDAKAN = "#37474f"
 
 
 def boleh_catat() -> bool:
@@ -75,15 +71,8 @@ def grafik_linimasa(kode: str) -> None:
         lini = _linimasa(store.identitas_file(db), db, _tanda(), pengguna(), kode)
     except akses.AksesDitolak as e:
         tolak(e)
-    fig = charts.riwayat_zona(lini, "Riwayat zona")
+    st.vega_lite_chart(charts.riwayat_zona(lini, "Riwayat zona"), width="stretch", key="riwayat_zona")
     ada = lini[lini["jumlah_perubahan"] > 0]
-    if not ada.empty:
-        fig.add_trace(go.Scatter(
-            x=ada["minggu"], y=[102] * len(ada), mode="markers", name="Tindak lanjut",
-            marker=dict(symbol="triangle-down", size=14, color=WARNA_TINDAKAN),
-            customdata=ada["tindak_lanjut"].str.replace("\n", "<br>"),
-            hovertemplate="Minggu %{x|%d %b %Y}<br>%{customdata}<extra></extra>"))
-    st.plotly_chart(fig, width="stretch")
     if not ada.empty:
         st.caption("▼ minggu yang berisi perubahan tindak lanjut (tanggal perubahan jatuh ke minggu data terakhir "
                    "pada atau sebelum hari itu).")
