@@ -3,8 +3,9 @@ driven by Playwright) against `streamlit run` on the 26-week national demo.
 
     python bench/bench_peramban.py [--ulang 3] [--db PATH]
 
-For the national overview and a kabupaten view, from navigation to the first KPI on screen and to
-every chart drawn (Streamlit idle and as many charts drawn as the view shows once settled: a
+For the national overview, a kabupaten view and a koperasi's page (opened from the intervention
+list), from navigation to the first KPI on screen (a koperasi: its zone verdict) and to every
+chart drawn (Streamlit idle and as many charts drawn as the view shows once settled: a
 Vega-Lite chart has its SVG, a Plotly chart its SVG, a map its canvas), each visit a new Streamlit
 session: in a new browser (nothing cached) and in a new tab of a browser that has Streamlit's scripts
 cached (every later visit); and a click from the kabupaten to one of its kecamatan. The server's
@@ -73,17 +74,22 @@ def jumlah_grafik(browser, url: str) -> int:
         page.close()
 
 
-def kunjungi(browser, url: str, jumlah: int, konteks=None) -> tuple[float, float]:
-    """(seconds to the first KPI value, seconds to its `jumlah` charts drawn) in a fresh session: a
-    new browser context (nothing cached: the first visit of an office), or a new tab of `konteks`
-    (Streamlit's scripts already in the browser's cache, as on every later visit)."""
+KPI = '[data-testid="stMetricValue"]'
+VONIS = '[data-testid="stMarkdownContainer"] h2 span'  # a koperasi page's "■ Merah · skor …"
+
+
+def kunjungi(browser, url: str, jumlah: int, konteks=None, tanda: str = KPI) -> tuple[float, float]:
+    """(seconds to the first KPI value — or what `tanda` selects —, seconds to its `jumlah` charts
+    drawn) in a fresh session: a new browser context (nothing cached: the first visit of an office),
+    or a new tab of `konteks` (Streamlit's scripts already in the browser's cache, as on every later
+    visit)."""
     sendiri = konteks is None
     konteks = konteks or browser.new_context(viewport={"width": 1600, "height": 1400}, locale="id-ID")
     page = konteks.new_page()
     try:
         t0 = time.perf_counter()
         page.goto(url)
-        page.wait_for_selector('[data-testid="stMetricValue"]', timeout=120_000)
+        page.wait_for_selector(tanda, timeout=120_000)
         kpi = time.perf_counter() - t0
         tunggu_tergambar(page, jumlah)
         return kpi, time.perf_counter() - t0
@@ -136,12 +142,23 @@ def server_kosong(folder: Path):
         proses.wait(timeout=10)
 
 
-def cetak(nama: str, browser, alamat: str, target: float | None, ulang: int) -> None:
+def koperasi_merah(db: Path) -> str:
+    """The first koperasi of Lombok Barat's intervention list: the page a PMO officer opens from it."""
+    from kdkmp import queries, store
+
+    con = store.sambungan_baca(db)
+    try:
+        return queries.daftar_intervensi(con, None, "52.01")["kode_koperasi"].iloc[0]
+    finally:
+        con.close()
+
+
+def cetak(nama: str, browser, alamat: str, target: float | None, ulang: int, tanda: str = KPI) -> None:
     jumlah = jumlah_grafik(browser, alamat)
-    baru = [kunjungi(browser, alamat, jumlah) for _ in range(ulang)]
+    baru = [kunjungi(browser, alamat, jumlah, tanda=tanda) for _ in range(ulang)]
     konteks = browser.new_context(viewport={"width": 1600, "height": 1400}, locale="id-ID")
-    kunjungi(browser, alamat, jumlah, konteks)  # fills the browser's cache
-    tersimpan = [kunjungi(browser, alamat, jumlah, konteks) for _ in range(ulang)]
+    kunjungi(browser, alamat, jumlah, konteks, tanda)  # fills the browser's cache
+    tersimpan = [kunjungi(browser, alamat, jumlah, konteks, tanda) for _ in range(ulang)]
     konteks.close()
     median = lambda xs, i: statistics.median(x[i] for x in xs)
     print(f"{nama:26s} peramban baru: KPI {median(baru, 0):.2f} s, semua tergambar {median(baru, 1):.2f} s; "
@@ -161,9 +178,11 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
                                     "--use-gl=angle", "--use-angle=swiftshader", "--enable-unsafe-swiftshader"])
         with jalankan_server(db, Path(tmp) / "streamlit.log") as url:
-            for nama, alamat, target in (("ringkasan nasional", url, 1.5),
-                                         ("kabupaten (Lombok Barat)", f"{url}/wilayah?prov=52&kab=52.01", 1.0)):
-                cetak(nama, browser, alamat, target, args.ulang)
+            for nama, alamat, target, tanda in (
+                    ("ringkasan nasional", url, 1.5, KPI),
+                    ("kabupaten (Lombok Barat)", f"{url}/wilayah?prov=52&kab=52.01", 1.0, KPI),
+                    ("koperasi (dari daftar)", f"{url}/koperasi?kode={koperasi_merah(db)}", None, VONIS)):
+                cetak(nama, browser, alamat, target, args.ulang, tanda)
             kabupaten = f"{url}/wilayah?prov=52&kab=52.01"
             jumlah = jumlah_grafik(browser, f"{kabupaten}&kec=52.01.01")
             klik = [klik_ke_anak(browser, kabupaten, "Buka kecamatan", "Gerung", "Kecamatan Gerung", jumlah)
