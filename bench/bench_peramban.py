@@ -6,7 +6,7 @@ driven by Playwright) against `streamlit run` on the 26-week national demo.
 For the national overview, a kabupaten view and a koperasi's page (opened from the intervention
 list), from navigation to the first KPI on screen (a koperasi: its zone verdict) and to every
 chart drawn (Streamlit idle and as many charts drawn as the view shows once settled: a
-Vega-Lite chart has its SVG, a Plotly chart its SVG, a map its canvas), each visit a new Streamlit
+Vega-Lite chart has its SVG or canvas, a map its canvas), each visit a new Streamlit
 session: in a new browser (nothing cached) and in a new tab of a browser that has Streamlit's scripts
 cached (every later visit); and a click from the kabupaten to one of its kecamatan. The server's
 caches are warm after the first visit. Last, the floor: the same two figures for a bare Streamlit
@@ -36,7 +36,7 @@ from tests.conftest import CHROMIUM, jalankan_server, tunggu_sehat  # noqa: E402
 SELESAI = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 # A chart and what shows it drawn. A chart's element appears only once its library has loaded, so
 # "every chart on the page drawn" alone is true too early: the count to reach comes from a settled visit.
-GRAFIK = {"stVegaLiteChart": "svg.marks, canvas", "stPlotlyChart": ".main-svg", "stDeckGlJsonChart": "canvas"}
+GRAFIK = {"stVegaLiteChart": "svg.marks, canvas", "stDeckGlJsonChart": "canvas"}
 APLIKASI_KOSONG = """import streamlit as st
 
 st.set_page_config(layout="wide")

@@ -39,7 +39,8 @@ dasar.tabel_data(tanpa, height=300, kosong="Tidak ada koperasi yang dua minggu a
                                 "minggu_tanpa_laporan": "Minggu tanpa laporan"})
 
 st.subheader("Tingkat pelaporan per provinsi")
-st.plotly_chart(charts.peta_panas_tingkat_lapor(dasar.tanya(queries.tingkat_lapor_provinsi)), width="stretch")
+st.vega_lite_chart(dasar.grafik(charts.peta_panas_tingkat_lapor, queries.tingkat_lapor_provinsi), width="stretch",
+                   key="tingkat_lapor_provinsi")
 
 if sesi.pengguna().wilayah is None:  # raw rejected cells of any area: national accounts only
     st.subheader("Baris ditolak per pemuatan")

@@ -1,6 +1,6 @@
-"""Chart builders: pure functions (frame, …) -> a Vega-Lite spec (dict) for the area views, a
-koperasi's history and the what-if matrix, a Plotly Figure for the reporting heatmap, a pydeck Deck
-for the map; they never change their input.
+"""Chart builders: pure functions (frame, …) -> a Vega-Lite spec (dict) for every chart the pages
+draw (the area views, a koperasi's history, the reporting heatmap, the what-if matrix), a pydeck
+Deck for the map; they never change their input.
 
 Zone colours, labels and order and the pillar names come from kdkmp.kosakata, the one home of
 that vocabulary; the palettes here are for the non-zone categories only."""
@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-import plotly.graph_objects as go
 import pyarrow as pa
 
 from kdkmp import format as fmt
@@ -24,14 +23,13 @@ WARNA_TAHAP = {"belum_mulai": "#cfd8dc", "tertunda": "#8d6e63", "persiapan": "#9
 WARNA_KENDALA = {"tidak_ada": "#cfd8dc", "lahan": "#6d4c41", "cuaca": "#0288d1",
                  "tenaga_kerja": "#7b1fa2", "material": "#ef6c00", "teknis_lainnya": "#546e7a"}
 
-_HURUF = dict(size=16)
 # a follow-up change on a koperasi's zone history: the ink of the chart's own score line, darker
 WARNA_TINDAKAN = "#37474f"
 
 
-# ---------------------------------------------------------------- Vega-Lite (the area views)
+# ---------------------------------------------------------------- Vega-Lite
 #
-# The area views draw with Vega-Lite specs (plain dicts, given to st.vega_lite_chart): in headless
+# Every chart the pages draw is a Vega-Lite spec (a plain dict, given to st.vega_lite_chart): in headless
 # Chromium on 2 cores one Plotly chart cost ≈ 0.9 s of the page's main thread (parsing the 4.7 MB
 # plotly.js) and a Vega-Lite chart ≈ 0.13 s, for the same bars and tooltips (renderer CPU from the
 # DevTools protocol, 2026-11-30). A spec carries its frame under data.values, as st.vega_lite_chart
@@ -340,14 +338,6 @@ def peta_zona(titik: pd.DataFrame, tinggi_px: int = 500, batas: dict | None = No
                                                      zoom=zoom))
 
 
-def _tata_letak(fig: go.Figure, judul: str | None, tinggi: int) -> go.Figure:
-    fig.update_layout(
-        title=judul, height=tinggi, font=_HURUF, barmode="stack", margin=dict(l=10, r=10, t=50 if judul else 10, b=10),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0), separators=",.",
-    )
-    return fig
-
-
 def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> dict:
     """One koperasi over the weeks: its total score as a line, each week a mark in its zone colour
     (a week without a report a grey cross on the floor, not a fall to zero); with the columns of
@@ -397,19 +387,39 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> dict:
     return _spek(judul, tabel, height=300, layer=lapisan, encoding={"x": waktu})
 
 
-def peta_panas_tingkat_lapor(tingkat: pd.DataFrame, judul: str | None = None) -> go.Figure:
-    """Reporting rate per province (rows) per week (columns), red where few report."""
-    lebar = tingkat.pivot_table(index="nama", columns="minggu", values="tingkat_lapor").sort_index(ascending=False)
-    teks = [fmt.angka_kolom(baris) for baris in lebar.to_numpy()]
-    fig = go.Figure(go.Heatmap(
-        z=lebar.to_numpy(), x=[fmt.tanggal(pd.Timestamp(m).date()) for m in lebar.columns], y=list(lebar.index), text=teks,
-        texttemplate="%{text}", zmin=0, zmax=100,
-        colorscale=[[0, WARNA_ZONA["merah"]], [0.8, WARNA_ZONA["kuning"]], [1, WARNA_ZONA["hijau"]]],
-        colorbar=dict(title="% melapor"), hovertemplate="%{y} · %{x}: %{text} %<extra></extra>"))
-    return _tata_letak(fig, judul, max(400, 22 * len(lebar) + 120))
+def peta_panas_tingkat_lapor(tingkat: pd.DataFrame, judul: str | None = None) -> dict:
+    """Reporting rate per province (rows, A to Z) per week (columns), red where few report, kuning at
+    80 %, hijau at 100 %; each cell says its rate. `tingkat` is queries.tingkat_lapor_provinsi's frame."""
+    minggu = [pd.Timestamp(m).date() for m in tingkat["minggu"].tolist()]
+    persen = [None if pd.isna(x) else float(x) for x in tingkat["tingkat_lapor"].tolist()]
+    tabel = _tabel({
+        "provinsi": tingkat["nama"].tolist(), "minggu_iso": [m.isoformat() for m in minggu],
+        "minggu_teks": [fmt.tanggal(m) for m in minggu], "tingkat": persen,
+        "tingkat_sel": fmt.angka_kolom(persen), "tingkat_teks": [fmt.persen(x) for x in persen],
+        "lapor_teks": [f"{fmt.angka(a)} dari {fmt.angka(b)}"
+                       for a, b in zip(tingkat["melapor"].tolist(), tingkat["diharapkan"].tolist())],
+    })
+    posisi = {"y": {"field": "provinsi", "type": "nominal", "sort": "ascending", "title": None},
+              # one column per week, labelled as a date (UTC: a week is a calendar date)
+              "x": {"field": "minggu_iso", "type": "ordinal", "timeUnit": "utcyearmonthdate", "title": None,
+                    "axis": {"format": "%-d %b", "labelAngle": -45}}}
+    return _spek(judul, tabel, height={"step": 22}, encoding=posisi, layer=[
+        {"mark": {"type": "rect", "tooltip": True},
+         "encoding": {"color": {"field": "tingkat", "type": "quantitative", "title": "% melapor",
+                                "scale": {"domain": [0, 80, 100],
+                                          "range": [WARNA_ZONA["merah"], WARNA_ZONA["kuning"], WARNA_ZONA["hijau"]]}},
+                      "tooltip": [{"field": "provinsi", "title": "Provinsi"}, {"field": "minggu_teks", "title": "Minggu"},
+                                  {"field": "tingkat_teks", "title": "Melapor"},
+                                  {"field": "lapor_teks", "title": "Desa/kelurahan"}]}},
+        # white on the dark ends of the scale (green near 100 %, red near 0), black on the light middle
+        {"mark": {"type": "text", "fontSize": 10},
+         "encoding": {"text": {"field": "tingkat_sel"},
+                      "color": {"condition": {"test": "datum.tingkat >= 90 || datum.tingkat < 40", "value": "white"},
+                                "value": "black"}}},
+    ])
 
 
-def matriks_bagaimana_jika(matriks: pd.DataFrame, judul: str | None = None) -> go.Figure:
+def matriks_bagaimana_jika(matriks: pd.DataFrame, judul: str | None = None) -> dict:
     """Current zone (rows) × candidate zone (columns), the moves highlighted."""
     panjang = matriks.stack().rename("jumlah").reset_index()
     panjang.columns = ["zona_lalu", "zona_kini", "jumlah"]

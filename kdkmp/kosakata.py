@@ -2,7 +2,7 @@
 
 Why a module of its own: the rules engine, the queries, the charts, the exports, the brief and
 the pages all need these words, and none of those is the natural owner (kdkmp.kontrak is the
-snapshot contract, which has no zones; kdkmp.charts would pull Plotly into the rules engine).
+snapshot contract, which has no zones; kdkmp.charts draws for the pages, not for the rules engine).
 This module imports nothing, so every other module can import it.
 
 - The zone order is best to worst, and in the rules engine the index is the rank (0 = hijau);

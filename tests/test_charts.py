@@ -72,3 +72,20 @@ def test_a_koperasi_s_history_breaks_its_line_at_a_silent_week_and_marks_its_fol
         "Verifikasi lahan: dicatat (oleh sari) · Survei: dicatat (oleh ani)"]
     # without any change, no ▼ layer
     assert len(charts.riwayat_zona(riwayat.assign(jumlah_perubahan=0, tindak_lanjut=""))["layer"]) == 2
+
+
+def test_the_reporting_heatmap_has_a_cell_per_province_and_week_coloured_from_red_to_green():
+    # Two provinces by hand: A 40 of 50 desa (80,0 %) then 50 of 50; B none of 20, then 19 of 20 (95,0 %).
+    tingkat = pd.DataFrame({
+        "kode": ["61", "61", "52", "52"], "nama": ["B", "B", "A", "A"],
+        "minggu": pd.to_datetime(["2026-11-09", "2026-11-16"] * 2),
+        "melapor": [0, 19, 40, 50], "diharapkan": [20, 20, 50, 50], "tingkat_lapor": [0.0, 95.0, 80.0, 100.0]})
+    spek = charts.peta_panas_tingkat_lapor(tingkat)
+    sel = spek["data"]["values"].to_pandas().set_index(["provinsi", "minggu_teks"])
+    assert len(sel) == 4
+    assert sel.loc[("A", "9 Nov 2026"), ["tingkat_sel", "tingkat_teks", "lapor_teks"]].tolist() == [
+        "80", "80,0 %", "40 dari 50"]
+    assert sel.loc[("B", "16 Nov 2026"), "lapor_teks"] == "19 dari 20"
+    warna = spek["layer"][0]["encoding"]["color"]["scale"]
+    assert warna == {"domain": [0, 80, 100], "range": ["#c62828", "#f9a825", "#2e7d32"]}  # merah, kuning, hijau
+    assert spek["encoding"]["y"]["sort"] == "ascending"  # A above B

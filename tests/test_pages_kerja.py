@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from kdkmp import export, queries, rules, store
 from tests.conftest import MINGGU_UJI, buka_app
+from tests.test_pages import baris_grafik
 from tests.snapshot_factory import frame_contoh
 
 AKAR = Path(__file__).resolve().parent.parent
@@ -157,6 +158,12 @@ def test_quality_page_lists_silent_areas(demo_env):
     metrik = {m.label: m.value for m in at.metric}
     # Only NTB, Kalbar and Jember are in the test database: every other kabupaten is silent.
     assert metrik["Kabupaten/kota tanpa laporan sama sekali"] == str(514 - 10 - 14 - 1)
+    # the heatmap: every province of the reference (38) in every loaded week; NTB's 1,166 desa
+    peta = baris_grafik(next(g for g in at.get("vega_lite_chart") if "% melapor" in g.proto.spec))
+    minggu = queries.daftar_minggu(store.sambungan_baca(demo_env))
+    assert len(peta) == 38 * len(minggu)
+    ntb = peta[peta["provinsi"] == "Nusa Tenggara Barat"]
+    assert len(ntb) == len(minggu) and all(t.endswith("dari 1.166") for t in ntb["lapor_teks"])
 
 
 def test_a_shared_intervention_link_reopens_the_same_filters(demo_env):

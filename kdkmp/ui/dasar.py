@@ -119,10 +119,10 @@ def _tabel_vega_sebagai_arrow(spek):
 
 
 def grafik(buat, kueri, *args, argumen: tuple = (), **kwargs):
-    """`buat(tanya(kueri, *args, **kwargs), *argumen)`, a chart (a Vega-Lite spec, a Plotly figure)
+    """`buat(tanya(kueri, *args, **kwargs), *argumen)`, a chart (a Vega-Lite spec)
     or any other piece made from one read (a sentence, a table's HTML), built once per data version,
     scope and arguments and then shared by every session: building the figures was a fifth of an
-    area view's server time, and st.vega_lite_chart / st.plotly_chart only read it. `buat` must not
+    area view's server time, and st.vega_lite_chart only reads it. `buat` must not
     change what it is given, and what it returns is shared: nobody may change it either.
     The query's own cache and scope check apply as in `tanya`."""
     db = str(store.lokasi_db())
