@@ -78,6 +78,19 @@ def _tabel(kolom: dict[str, list]) -> pa.Table:
                      for nama, nilai in kolom.items()})
 
 
+def _sumbu_minggu(minggu: list, paling_banyak: int = 8) -> dict:
+    """A week axis (the field minggu_iso): ticks on the data weeks themselves, at most
+    `paling_banyak`, counted back from the latest so that it is always labelled ('16 Nov'); left to
+    itself Vega-Lite ticks a UTC scale on Sundays or the 1st of a month, a day off a Monday's week.
+    UTC: a week is a calendar date, not an instant in the reader's time zone."""
+    urut = sorted(set(minggu))
+    langkah = max(1, math.ceil(len(urut) / paling_banyak))
+    tik = urut[::-1][::langkah][::-1]
+    return {"field": "minggu_iso", "type": "temporal", "scale": {"type": "utc"}, "title": None,
+            "axis": {"format": "%-d %b", "values": [
+                {"year": m.year, "month": m.month, "date": m.day, "utc": True} for m in tik]}}
+
+
 def _baris_judul(judul: str, lebar: int = 32) -> list[str]:
     """A long title in lines: Vega-Lite cuts a title at the chart's width instead of wrapping it."""
     baris = [""]
@@ -214,9 +227,7 @@ def garis_tren_zona(tren: pd.DataFrame, judul: str | None = None) -> dict:
                        {z: [sel.get((m, z), 0) for m in minggu] for z in zona}, label, zona)
     return _spek(judul, panjang, height=300, mark={"type": "area", "tooltip": True, "line": {"strokeWidth": 1}},
                  encoding={
-                     # UTC: a week is a calendar date, not an instant in the reader's time zone
-                     "x": {"field": "minggu_iso", "type": "temporal", "scale": {"type": "utc"}, "title": None,
-                           "axis": {"format": "%-d %b", "tickCount": 8}},
+                     "x": _sumbu_minggu(tanggal),
                      "y": {"field": "jumlah", "type": "quantitative", "stack": "zero", "title": None,
                            "axis": {"format": ",d"}},
                      "color": _warna(label, WARNA_ZONA, zona),
@@ -359,9 +370,6 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> dict:
     })
     ada = [z for z in SEMUA_ZONA if z in set(zona)]
     label = {z: _label_zona(z) for z in ada}
-    waktu = {"field": "minggu_iso", "type": "temporal", "scale": {"type": "utc"}, "title": None,
-             # UTC: a week is a calendar date, not an instant in the reader's time zone
-             "axis": {"format": "%-d %b", "tickCount": 8}}
     sumbu_skor = {"type": "quantitative", "scale": {"domain": [-5, 105]}, "title": "Skor total"}
     lapisan = [
         # a silent week has no score: the line breaks there instead of falling to zero
@@ -384,7 +392,7 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> dict:
              "encoding": {"y": {**sumbu_skor, "field": "atas"},
                           "tooltip": [{"field": "minggu_teks", "title": "Minggu"},
                                       {"field": "tindak_lanjut", "title": "Tindak lanjut"}]}})
-    return _spek(judul, tabel, height=300, layer=lapisan, encoding={"x": waktu})
+    return _spek(judul, tabel, height=300, layer=lapisan, encoding={"x": _sumbu_minggu(minggu)})
 
 
 def peta_panas_tingkat_lapor(tingkat: pd.DataFrame, judul: str | None = None) -> dict:

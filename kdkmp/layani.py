@@ -193,6 +193,8 @@ class Layanan:
             raise LayaniDitolak(f"Port {self.port_penjaga} di {alamat} (penjaga sandi, satu di bawah replika pertama) "
                                 "tidak bisa dipakai; pilih --port-awal lain.")
         self._penjaga = None
+        # the check's restarts, paced as a replica's: (its pause, not before, up since)
+        self._jeda_penjaga, self._penjaga_lagi, self._penjaga_sejak = JEDA_AWAL, 0.0, time.monotonic()
         self.folder_log = folder_log or self.db.parent / "kdkmp_layani"
         self.folder_log.mkdir(parents=True, exist_ok=True)
         self.replika = [Replika(i + 1, p, self.folder_log / f"replika-{i + 1}.log") for i, p in enumerate(port)]
@@ -263,11 +265,28 @@ class Layanan:
                 self.cetak(f"replika {r.nomor} dinyalakan lagi: pid {r.proses.pid}")
 
     def _awasi_penjaga(self) -> None:
+        """A check whose thread ended is started again at once, or after a pause that doubles while
+        it keeps dying within a minute; a start that fails (its port taken) is said and tried again
+        after that pause. The replicas keep running meanwhile."""
         if self._penjaga is None or self._penjaga.benang.is_alive():
             return
+        sekarang = time.monotonic()
+        if sekarang < self._penjaga_lagi:
+            return
+        alamat = f"http://{self.alamat}:{self.port_penjaga}"
+        if sekarang - self._penjaga_sejak > 60:
+            self._jeda_penjaga = JEDA_AWAL  # up for a minute: healthy again
         self._penjaga.server_close()
-        self._penjaga = penjaga.jalankan_di_latar(self.htpasswd, self.port_penjaga, self.alamat)
-        self.cetak(f"penjaga sandi berhenti; dinyalakan lagi: http://{self.alamat}:{self.port_penjaga}")
+        try:
+            baru = penjaga.jalankan_di_latar(self.htpasswd, self.port_penjaga, self.alamat)
+        except OSError as e:
+            self.cetak(f"penjaga sandi berhenti dan tidak dapat dinyalakan lagi di {alamat} ({e.strerror or e}); "
+                       f"dicoba lagi dalam {self._jeda_penjaga:.0f} s")
+        else:
+            self._penjaga, self._penjaga_sejak = baru, sekarang
+            self.cetak(f"penjaga sandi berhenti; dinyalakan lagi: {alamat}")
+        self._penjaga_lagi = sekarang + self._jeda_penjaga
+        self._jeda_penjaga = min(self._jeda_penjaga * 2, JEDA_MAKS)
 
     def jalankan(self) -> int:
         def berhenti(*_):

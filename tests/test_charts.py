@@ -89,3 +89,19 @@ def test_the_reporting_heatmap_has_a_cell_per_province_and_week_coloured_from_re
     warna = spek["layer"][0]["encoding"]["color"]["scale"]
     assert warna == {"domain": [0, 80, 100], "range": ["#c62828", "#f9a825", "#2e7d32"]}  # merah, kuning, hijau
     assert spek["encoding"]["y"]["sort"] == "ascending"  # A above B
+
+
+def test_week_axes_tick_the_data_weeks_the_latest_always_labelled():
+    # 26 Monday weeks 25 May … 16 Nov 2026 (Vega-Lite's own ticks fell on Sundays or the 1st of a month)
+    minggu = pd.date_range("2026-05-25", periods=26, freq="7D")
+    tren = pd.DataFrame({"minggu": minggu.repeat(2), "zona": ["merah", "hijau"] * 26, "jumlah": 1})
+    riwayat = pd.DataFrame({"minggu": minggu, "zona": "merah", "skor_total": 40.0})
+    for spek in (charts.garis_tren_zona(tren), charts.riwayat_zona(riwayat)):
+        tik = [pd.Timestamp(year=t["year"], month=t["month"], day=t["date"]) for t in spek["encoding"]["x"]["axis"]["values"]]
+        # 26 weeks in at most 8 ticks: every ceil(26 / 8) = 4th, back from 16 Nov
+        assert [t.date().isoformat() for t in tik] == ["2026-06-01", "2026-06-29", "2026-07-27", "2026-08-24",
+                                                       "2026-09-21", "2026-10-19", "2026-11-16"]
+        assert all(t.day_of_week == 0 for t in tik)  # Mondays, the data weeks
+    # four weeks: each one its own tick
+    empat = charts.riwayat_zona(riwayat.head(4))["encoding"]["x"]["axis"]["values"]
+    assert [(t["month"], t["date"]) for t in empat] == [(5, 25), (6, 1), (6, 8), (6, 15)]

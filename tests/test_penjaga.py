@@ -4,6 +4,7 @@ hashes as the htpasswd file, checked once per correct credential and file versio
 from __future__ import annotations
 
 import base64
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -135,9 +136,30 @@ def test_layani_starts_the_password_check_again_when_its_thread_has_ended(tmp_pa
         layanan._awasi_penjaga()
         with urllib.request.urlopen(permintaan, timeout=5) as r:
             assert r.status == 204 and r.headers["X-Pengguna"] == "ntb"
-        assert pesan == [f"penjaga sandi berhenti; dinyalakan lagi: http://127.0.0.1:{layanan.port_penjaga}"]
+        alamat = f"http://127.0.0.1:{layanan.port_penjaga}"
+        assert pesan == [f"penjaga sandi berhenti; dinyalakan lagi: {alamat}"]
         layanan._awasi_penjaga()  # alive: nothing to do
         assert len(pesan) == 1
+        # it dies again at once, and its port is taken meanwhile: said, the supervisor carries on,
+        # and the next try (after its pause) starts it once the port is free
+        layanan._penjaga.shutdown()
+        layanan._penjaga.benang.join(5)
+        layanan._penjaga.server_close()
+        with socket.socket() as penghalang:
+            penghalang.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past the old one's TIME_WAIT
+            penghalang.bind(("127.0.0.1", layanan.port_penjaga))
+            penghalang.listen()
+            layanan._awasi_penjaga()
+            assert len(pesan) == 1  # within the pause after a restart: not yet
+            layanan._penjaga_lagi = 0  # the pause over
+            layanan._awasi_penjaga()
+            assert pesan[1].startswith(f"penjaga sandi berhenti dan tidak dapat dinyalakan lagi di {alamat} (")
+            assert pesan[1].endswith("dicoba lagi dalam 2 s")
+        layanan._penjaga_lagi = 0
+        layanan._awasi_penjaga()
+        assert pesan[2] == f"penjaga sandi berhenti; dinyalakan lagi: {alamat}"
+        with urllib.request.urlopen(permintaan, timeout=5) as r:
+            assert r.status == 204
     finally:
         layanan._penjaga.shutdown()
         layanan._penjaga.server_close()
