@@ -518,6 +518,12 @@ def test_the_area_view_counts_kembali_merah_and_its_merah_adds_up(db_kembali, mo
     daftar = buka_app("halaman/intervensi.py", **dict(urllib.parse.parse_qsl(kembali[0])))
     assert [m.value for m in daftar.metric] == ["2"]
     assert sorted(daftar.dataframe[0].value["Kode koperasi"]) == ["KDKMP-K", "KDKMP-L"]
+    # L's desa: its counts, but no link that would open its kecamatan's longer list under the desa's count
+    desa = buka_app("halaman/wilayah.py", prov="52", kab="52.01", kec="52.01.01", desa=DESA_KEMBALI["L"],
+                    minggu=M4.isoformat())
+    assert {m.label: m.value for m in desa.metric}["Kembali merah"] == "1"
+    daftar_desa = [p.proto.label for p in desa.get("page_link") if p.proto.page == "intervensi"]
+    assert daftar_desa == ["Daftar intervensi Kecamatan Gerung (kecamatan desa ini), siap diunduh"]
     # the same list a week earlier has nobody: a sentence, not an empty grid to pick a row from
     kosong = buka_app("halaman/intervensi.py", **{**dict(urllib.parse.parse_qsl(kembali[0])), "minggu": M3.isoformat()})
     assert [m.value for m in kosong.metric] == ["0"] and not kosong.dataframe

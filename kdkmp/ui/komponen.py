@@ -88,7 +88,9 @@ def pergerakan(minggu: date, kode: str | None, jumlah: dict) -> None:
     for (jenis, (judul, definisi)), k in zip(rapat.definisi_pergerakan(rules.muat_aturan()).items(), kolom):
         with k:
             st.metric(judul, fmt.angka(hitung[jenis]), help=definisi)
-            if hitung[jenis]:
+            # a desa's koperasi are listed on its view; the list itself goes down to a kecamatan only,
+            # so a link here would open more koperasi than its count says
+            if hitung[jenis] and not (kode and ref.tingkat(kode) == "desa"):
                 # pulih koperasi are kuning or hijau now: the list must not keep its merah default
                 st.page_link(HALAMAN_INTERVENSI, label=f"Daftar {fmt.angka(hitung[jenis])} koperasi",
                              icon=":material/list:",
