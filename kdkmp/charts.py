@@ -364,7 +364,6 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> dict:
         "minggu_iso": [m.isoformat() for m in minggu], "minggu_teks": [fmt.tanggal(m) for m in minggu],
         "skor": skor, "tinggi": [-3.0 if x is None else x for x in skor],
         "zona": [_label_zona(z) for z in zona], "skor_teks": fmt.angka_kolom(skor, 1),
-        "bentuk": ["cross" if z == "tidak_melapor" else "circle" for z in zona],
         # the tooltip shows one line per change: vega-tooltip keeps no line breaks inside a value
         "tindak_lanjut": [str(t).replace("\n", " · ") for t in tindak], "berubah": [int(n) for n in perubahan],
     })
@@ -378,9 +377,14 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> dict:
         {"mark": {"type": "point", "filled": True, "size": 160, "opacity": 1, "stroke": "white", "strokeWidth": 1,
                   "tooltip": True},
          "encoding": {"y": {**sumbu_skor, "field": "tinggi"},
+                      # the legend's symbols without the marks' white outline, which hid the thin cross
                       "color": {"field": "zona", "type": "nominal", "title": None, "sort": [label[z] for z in ada],
-                                "scale": {"domain": [label[z] for z in ada], "range": [WARNA_ZONA[z] for z in ada]}},
-                      "shape": {"field": "bentuk", "type": "nominal", "scale": None},
+                                "scale": {"domain": [label[z] for z in ada], "range": [WARNA_ZONA[z] for z in ada]},
+                                "legend": {"symbolStrokeWidth": 0, "symbolSize": 140}},
+                      # by zone as the colour, so the one legend shows the silent week's cross too
+                      "shape": {"field": "zona", "type": "nominal", "title": None, "sort": [label[z] for z in ada],
+                                "scale": {"domain": [label[z] for z in ada],
+                                          "range": ["cross" if z == "tidak_melapor" else "circle" for z in ada]}},
                       "tooltip": [{"field": "minggu_teks", "title": "Minggu"}, {"field": "zona", "title": "Zona"},
                                   {"field": "skor_teks", "title": "Skor total"}]}},
     ]

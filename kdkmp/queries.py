@@ -18,6 +18,7 @@ import contextlib
 import contextvars
 import functools
 import inspect
+import re
 
 import duckdb
 import numpy as np
@@ -833,7 +834,7 @@ def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None
             param[kunci] = nilai
     # last week's row only for a condition that reads it (a week without one before: no row, NULL)
     minggu_lalu = ""
-    if any("l." in k for k in syarat):
+    if any(re.search(r"\bl\.", k) for k in syarat):
         minggu_lalu = "LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu"
         param["lalu"] = minggu_sebelumnya(con, minggu)
     return con.execute(f"""

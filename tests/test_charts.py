@@ -60,7 +60,9 @@ def test_a_koperasi_s_history_breaks_its_line_at_a_silent_week_and_marks_its_fol
     assert data["minggu_teks"].tolist() == ["26 Okt 2026", "2 Nov 2026", "9 Nov 2026", "16 Nov 2026"]
     assert data["skor"].isna().tolist() == [False, True, False, False]  # the line's gap
     assert data["tinggi"].tolist() == [40.0, -3.0, 55.5, 70.0]  # the silent week's cross on the floor
-    assert data["bentuk"].tolist() == ["circle", "cross", "circle", "circle"]
+    bentuk = spek["layer"][1]["encoding"]["shape"]["scale"]
+    assert dict(zip(bentuk["domain"], bentuk["range"])) == {
+        "Hijau": "circle", "Kuning": "circle", "Merah": "circle", "Tidak melapor": "cross"}
     assert data["skor_teks"].tolist() == ["40,0", "–", "55,5", "70,0"]
     garis, titik, tindak = spek["layer"]
     assert garis["mark"]["invalid"] == "break-paths-show-domains"
