@@ -18,7 +18,6 @@ import contextlib
 import contextvars
 import functools
 import inspect
-import re
 
 import duckdb
 import numpy as np
@@ -770,7 +769,8 @@ class Saringan:
     label: str       # widget label
     sql: str         # condition; the value is the parameter ${kunci}
     kalimat: str     # human form, {nilai} is the value
-    sql_nilai: dict[str, str] = field(default_factory=dict)  # a value with a condition of its own
+    # a value with a condition of its own on last week's row `l` too (joined for it, the week $lalu)
+    sql_minggu_lalu: dict[str, str] = field(default_factory=dict)
 
 
 # Merah this week, not merah last week (kuning, hijau, or grey: a silent week is not merah) and not
@@ -822,21 +822,20 @@ def daftar_intervensi(con: duckdb.DuckDBPyConnection, minggu: date | None = None
     minggu = _minggu(con, minggu)
     syarat_wilayah, param = saring_wilayah(wilayah, "k")
     syarat = [syarat_wilayah]
+    minggu_lalu = ""
     for kunci, nilai in saringan:
         s = SARINGAN_PER_KUNCI[kunci]
-        if nilai in s.sql_nilai:
-            syarat.append(s.sql_nilai[nilai])
+        if nilai in s.sql_minggu_lalu:
+            syarat.append(s.sql_minggu_lalu[nilai])
+            # a week without one before: no row, NULL
+            minggu_lalu = "LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu"
+            param["lalu"] = minggu_sebelumnya(con, minggu)
             continue
         syarat.append(s.sql)
         if kunci == "stagnan":
             param["id_stagnan"] = ID_GERBANG_STAGNAN
         elif kunci not in SARINGAN_BENDERA:
             param[kunci] = nilai
-    # last week's row only for a condition that reads it (a week without one before: no row, NULL)
-    minggu_lalu = ""
-    if any(re.search(r"\bl\.", k) for k in syarat):
-        minggu_lalu = "LEFT JOIN zona l ON l.kode_koperasi = k.kode_koperasi AND l.minggu = $lalu"
-        param["lalu"] = minggu_sebelumnya(con, minggu)
     return con.execute(f"""
         SELECT k.kode_koperasi, k.nama_koperasi, k.zona, k.alasan[1].teks AS alasan_utama, k.langkah_berikut,
                k.minggu_di_zona, round(k.skor_total, 1) AS skor_total, k.pilar_terlemah,
