@@ -368,7 +368,7 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> dict:
         "tindak_lanjut": [str(t).replace("\n", " · ") for t in tindak], "berubah": [int(n) for n in perubahan],
     })
     ada = [z for z in SEMUA_ZONA if z in set(zona)]
-    label = {z: _label_zona(z) for z in ada}
+    nama_zona = [_label_zona(z) for z in ada]  # the legend's order and the scales' domain
     sumbu_skor = {"type": "quantitative", "scale": {"domain": [-5, 105]}, "title": "Skor total"}
     lapisan = [
         # a silent week has no score: the line breaks there instead of falling to zero
@@ -378,12 +378,12 @@ def riwayat_zona(riwayat: pd.DataFrame, judul: str | None = None) -> dict:
                   "tooltip": True},
          "encoding": {"y": {**sumbu_skor, "field": "tinggi"},
                       # the legend's symbols without the marks' white outline, which hid the thin cross
-                      "color": {"field": "zona", "type": "nominal", "title": None, "sort": [label[z] for z in ada],
-                                "scale": {"domain": [label[z] for z in ada], "range": [WARNA_ZONA[z] for z in ada]},
+                      "color": {"field": "zona", "type": "nominal", "title": None, "sort": nama_zona,
+                                "scale": {"domain": nama_zona, "range": [WARNA_ZONA[z] for z in ada]},
                                 "legend": {"symbolStrokeWidth": 0, "symbolSize": 140}},
                       # by zone as the colour, so the one legend shows the silent week's cross too
-                      "shape": {"field": "zona", "type": "nominal", "title": None, "sort": [label[z] for z in ada],
-                                "scale": {"domain": [label[z] for z in ada],
+                      "shape": {"field": "zona", "type": "nominal", "title": None, "sort": nama_zona,
+                                "scale": {"domain": nama_zona,
                                           "range": ["cross" if z == "tidak_melapor" else "circle" for z in ada]}},
                       "tooltip": [{"field": "minggu_teks", "title": "Minggu"}, {"field": "zona", "title": "Zona"},
                                   {"field": "skor_teks", "title": "Skor total"}]}},

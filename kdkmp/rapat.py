@@ -97,9 +97,7 @@ def kalimat_utama(d: DataRapat) -> list[str]:
     gerak = d.pergerakan
     bagian = [f"{fmt.angka(gerak['baru_merah'])} baru merah"]
     if "kembali_merah" in gerak and d.merah_lalu is not None:  # without a week before, every merah is baru
-        diam = (f" ({fmt.angka(d.kembali_setelah_diam)} setelah tidak melapor)" if d.kembali_setelah_diam
-                else "")
-        bagian.append(f"{fmt.angka(gerak['kembali_merah'])} kembali merah{diam}")
+        bagian.append(teks_kembali_merah(gerak["kembali_merah"], d.kembali_setelah_diam))
     bagian += [f"{fmt.angka(gerak['pulih'])} pulih", f"{fmt.angka(gerak['merah_kronis'])} merah kronis "
                f"(≥ {d.minggu_kronis} minggu)"]
     kalimat.append(f"{awal}; {', '.join(bagian)}.")
@@ -281,6 +279,12 @@ def definisi_pergerakan(aturan: rules.Aturan) -> dict[str, tuple[str, str]]:
                "Merah minggu ini = yang masih merah dari minggu lalu + baru merah + kembali merah.")
     return {"baru_merah": dasar["baru_merah"], "kembali_merah": kembali,
             **{j: v for j, v in dasar.items() if j != "baru_merah"}}
+
+
+def teks_kembali_merah(kembali: int, setelah_diam: int) -> str:
+    """'2 kembali merah (1 setelah tidak melapor)', as the headline and the area views say it."""
+    diam = f" ({fmt.angka(setelah_diam)} setelah tidak melapor)" if setelah_diam else ""
+    return f"{fmt.angka(kembali)} kembali merah{diam}"
 
 
 @queries.tercakup("agregat")  # a count, public nationally as the other movement counts

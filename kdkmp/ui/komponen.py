@@ -99,10 +99,9 @@ def pergerakan(minggu: date, kode: str | None, jumlah: dict) -> None:
     if jumlah["zona_lalu"] is not None:
         # three independent counts that add up to this week's merah, as the meeting's headline says
         masih = tanya(queries.masih_merah, minggu, kode)[1]
-        diam = f" ({fmt.angka(kembali_diam)} setelah tidak melapor)" if kembali_diam else ""
         st.caption(f"Merah minggu ini {fmt.angka(jumlah['zona']['merah'])}: {fmt.angka(masih)} masih merah dari "
-                   f"minggu lalu, {fmt.angka(hitung['baru_merah'])} baru merah, {fmt.angka(kembali)} kembali "
-                   f"merah{diam}.")
+                   f"minggu lalu, {fmt.angka(hitung['baru_merah'])} baru merah, "
+                   f"{rapat.teks_kembali_merah(kembali, kembali_diam)}.")
 
 
 def tabel_koperasi(df) -> None:

@@ -67,15 +67,13 @@ def tampilkan_wilayah(kode: str | None, minggu: date) -> None:
     if jumlah is None:
         return
     kartu_zona(jumlah)
-    if jumlah["zona"]["merah"] and w is not None and w.tingkat == "desa":
-        # the list filters down to a kecamatan: say whose list opens, not the desa's count
-        st.page_link(HALAMAN_INTERVENSI, icon=":material/assignment_late:",
-                     label=f"Daftar intervensi {ref.cari(ref.induk(kode)).judul} (kecamatan desa ini), siap diunduh",
-                     query_params=param_daftar(minggu, kode, zona="merah"))
-    elif jumlah["zona"]["merah"]:
-        st.page_link(HALAMAN_INTERVENSI, icon=":material/assignment_late:",
-                     label=f"Daftar intervensi {w.label if w else 'nasional'}: {fmt.angka(jumlah['zona']['merah'])} "
-                           "koperasi merah, siap diunduh",
+    if jumlah["zona"]["merah"]:
+        if w is not None and w.tingkat == "desa":
+            # the list filters down to a kecamatan: say whose list opens, not the desa's count
+            isi = f"{ref.cari(ref.induk(kode)).judul} (kecamatan desa ini)"
+        else:
+            isi = f"{w.label if w else 'nasional'}: {fmt.angka(jumlah['zona']['merah'])} koperasi merah"
+        st.page_link(HALAMAN_INTERVENSI, icon=":material/assignment_late:", label=f"Daftar intervensi {isi}, siap diunduh",
                      query_params=param_daftar(minggu, kode, zona="merah"))
     if w is None or w.tingkat != "desa":
         st.page_link(HALAMAN_RAPAT, icon=":material/co_present:", label="Rapat mingguan wilayah ini",
