@@ -11,10 +11,15 @@ HALAMAN = Path(__file__).parent / "halaman"
 
 st.set_page_config(page_title="Dasbor Zonasi KDKMP", page_icon=":material/storefront:", layout="wide")
 pengguna = sesi.masuk()
-pengelolaan = [st.Page(HALAMAN / "unggah.py", title="Unggah", icon=":material/upload_file:")] if pengguna.hak.boleh_muat else []
-pengelolaan.append(st.Page(HALAMAN / "aturan.py", title="Aturan", icon=":material/rule:"))
-if pengguna.hak.kelola_akun:
-    pengelolaan.append(st.Page(HALAMAN / "admin.py", title="Pengguna & audit", icon=":material/admin_panel_settings:"))
+
+
+def halaman_berhak(berkas: str, hak: str, **kwargs) -> st.Page:
+    """A page for roles with right `hak`: listed for them; for the others routed but not listed, so
+    that a bookmark or shared link reaches the page's own Indonesian refusal (sesi.wajib_hak, audited)
+    instead of Streamlit's English "Page not found"."""
+    return st.Page(HALAMAN / berkas, visibility="visible" if getattr(pengguna.hak, hak) else "hidden", **kwargs)
+
+
 halaman = st.navigation({
     "Pemantauan": [
         st.Page(HALAMAN / "ringkasan.py", title="Ringkasan nasional" if pengguna.wilayah is None else "Beranda",
@@ -30,7 +35,11 @@ halaman = st.navigation({
         st.Page(HALAMAN / "pelaporan.py", title="Status pelaporan", icon=":material/verified:"),
         st.Page(HALAMAN / "laporan.py", title="Laporan bulanan", icon=":material/summarize:"),
     ],
-    "Pengelolaan": pengelolaan,
+    "Pengelolaan": [
+        halaman_berhak("unggah.py", "boleh_muat", title="Unggah", icon=":material/upload_file:"),
+        st.Page(HALAMAN / "aturan.py", title="Aturan", icon=":material/rule:"),
+        halaman_berhak("admin.py", "kelola_akun", title="Pengguna & audit", icon=":material/admin_panel_settings:"),
+    ],
 })
 # After st.navigation, so that the sidebar lists the pages by name even during the first build.
 mulai.siapkan_basis_data()

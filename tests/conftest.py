@@ -152,10 +152,31 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "viewport": {"width": 1600, "height": 1400}, "locale": "id-ID"}
 
 
-def _port_bebas() -> int:
+# Each xdist worker takes ports from its own block below the kernel's ephemeral range (32768–60999
+# here): a port the kernel hands out for bind(0) is free only until someone binds it, and with two
+# workers the other one could take it, or the port next to it that a replica set needs, in between.
+_BLOK_PORT = 2000
+_port_berikut = 20000 + _BLOK_PORT * int(os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw") or 0)
+
+
+def _port_bebas(berturut: int = 1) -> int:
+    """The first of `berturut` consecutive ports free on 127.0.0.1, from this worker's own block."""
+    global _port_berikut
+    akhir_blok = (_port_berikut // _BLOK_PORT + 1) * _BLOK_PORT
+    while _port_berikut + berturut <= akhir_blok:
+        awal, _port_berikut = _port_berikut, _port_berikut + berturut
+        if all(_port_bisa_dipakai(p) for p in range(awal, awal + berturut)):
+            return awal
+    raise RuntimeError("blok port pekerja pytest ini habis")
+
+
+def _port_bisa_dipakai(port: int) -> bool:
     with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
 
 
 def tunggu_sehat(url: str, proses: subprocess.Popen, pesan_gagal, detik: float) -> None:

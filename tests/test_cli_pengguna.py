@@ -11,7 +11,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -23,6 +22,7 @@ import bcrypt
 import pytest
 
 from kdkmp import catatan
+from tests.conftest import _port_bebas
 
 AKAR = Path(__file__).resolve().parent.parent
 # English that must never reach the user (argparse's or Python's own words)
@@ -201,12 +201,6 @@ def test_kdkmp_htpasswd_makes_adding_a_person_one_command(kdkmp, tmp_path):
     assert bcrypt.checkpw(b"sandi-sari-1", berkas.read_text().split(":", 1)[1].strip().encode())
     assert kdkmp("pengguna", "nonaktif", "sari", KDKMP_HTPASSWD=str(berkas))[0] == 0
     assert berkas.read_text() == ""
-
-
-def _port_bebas() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _minta(url: str, nama: str | None = None, sandi: str | None = None) -> tuple[int, str]:

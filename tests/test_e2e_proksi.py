@@ -111,8 +111,10 @@ def test_a_fresh_server_s_first_visits_by_bookmark_are_signed_in_and_routed_by_a
     expect(navigasi).to_contain_text("Ringkasan nasional")
     expect(navigasi).not_to_contain_text("Unggah")
     expect(navigasi).not_to_contain_text("unggah")
-    # a page the role does not have is not among its pages: Streamlit says so and opens the first
-    expect(page.get_by_test_id("stHeading").first).to_contain_text("Ringkasan nasional KDKMP")
+    # a page the role does not have is not listed; its link says so in Indonesian, and nothing of it shows
+    expect(page.get_by_test_id("stAlertContentError")).to_have_text(
+        "Halaman ini tidak tersedia untuk peran PMO pusat.")
+    expect(page.get_by_text("Page not found")).to_have_count(0)
     expect(page.get_by_test_id("stFileUploader")).to_have_count(0)
     konteks.close()
     konteks = browser.new_context(http_credentials={"username": "ntb", "password": SANDI})

@@ -100,10 +100,8 @@ def skala(tmp_path_factory):
     for nama in PENGGUNA:
         catatan.tambah_akun(nama, "kabupaten", KABUPATEN[nama], oleh="uji", sandi=SANDI, url=url_catatan)
     catatan.tulis_htpasswd(folder / "htpasswd", url=url_catatan)
-    port_awal = _port_bebas()
-    # the port below (the password check) and the next one (the second replica) must be free too
-    while any(layani._port_terpakai("127.0.0.1", p) for p in (port_awal - 1, port_awal + 1)):
-        port_awal = _port_bebas()
+    # the password check on the port below the first replica, the second replica on the one above
+    port_awal = _port_bebas(berturut=3) + 1
     # as deployed: `layani --upstream` writes nginx's upstream blocks and runs the password check
     layanan = Layanan(["--proses", "2", "--port-awal", str(port_awal), "--db", str(db),
                        "--upstream", str(folder / "upstream.conf")],

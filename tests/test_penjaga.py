@@ -120,9 +120,7 @@ def test_layani_starts_the_password_check_again_when_its_thread_has_ended(tmp_pa
 
     jalur = tmp_path / "htpasswd"
     tulis(jalur, {"ntb": "rahasia-ntb-2026"})
-    port_awal = _port_bebas()
-    while layani._port_terpakai("127.0.0.1", port_awal - 1) or layani._port_terpakai("127.0.0.1", port_awal):
-        port_awal = _port_bebas()
+    port_awal = _port_bebas(berturut=2) + 1  # the password check sits on the port below the replica
     pesan = []
     layanan = layani.Layanan(1, db=tmp_path / "kdkmp.duckdb", port_awal=port_awal, htpasswd=jalur, cetak=pesan.append)
     layanan._penjaga = penjaga.jalankan_di_latar(jalur, layanan.port_penjaga)
