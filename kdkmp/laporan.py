@@ -15,8 +15,10 @@ Decisions, each in one line:
   CatatanDitolak with one Indonesian sentence, nothing written, logged (`laporan_ditolak`).
 - A month's weeks are the loaded weeks whose Monday falls in it. Stock numbers (zones, construction
   stages, legality, portal, bottlenecks) are those of the month's last loaded week, zones compared
-  with the last loaded week before the month; baru merah and pulih are summed over the month's
-  weeks (each is an event of one week), merah kronis is the state of the last week.
+  with the last loaded week before the month; baru merah, kembali merah and pulih are summed over
+  the month's weeks (each is an event of one week), merah kronis is the state of the last week.
+  Kembali merah (rapat.hitung_kembali_merah) came with layout 2 of the frozen numbers: a report
+  submitted before shows "–" there, never a 0 it did not say.
 - Follow-up figures are the actions' state on the day the numbers are taken (open, overdue by
   that day, started in the month); the validated share counts the month's koperasi reports whose
   kabupaten week is divalidasi (kdkmp.pelaporan).
@@ -43,7 +45,7 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from kdkmp import akses, brief, kontrak, pelaporan, queries, rules
+from kdkmp import akses, brief, kontrak, pelaporan, queries, rapat, rules
 from kdkmp import catatan as simpanan  # the module; `catatan` is a parent's note
 from kdkmp import format as fmt
 from kdkmp import wilayah as ref
@@ -51,7 +53,7 @@ from kdkmp.catatan import KOLOM_TEKS_LAPORAN, CatatanDitolak
 from kdkmp.kosakata import LABEL_ZONA, SEMUA_ZONA
 
 PANJANG_TEKS_MAKS = 20_000
-VERSI_ANGKA = 1  # the layout of the frozen numbers (JSON); a later layout reads older ones by this
+VERSI_ANGKA = 2  # the layout of the frozen numbers (JSON); 2 added kembali_merah, which layout 1 lacks
 
 LABEL_TEKS = {"analisis": "Analisis", "hambatan": "Hambatan", "rekomendasi": "Rekomendasi"}
 LEGALITAS = {"badan_hukum": "Badan hukum (SK AHU)", "nib": "NIB", "npwp": "NPWP", "rekening_bank": "Rekening bank"}
@@ -202,7 +204,8 @@ def angka_data(con: duckdb.DuckDBPyConnection, wilayah: str | None, bulan: str) 
     akhir = minggu[-1]
     ringkas = queries.ringkasan(con, akhir, wilayah)
     pembanding = queries.minggu_sebelumnya(con, minggu[0])
-    mingguan = [{"minggu": m.isoformat(), **queries.hitung_pergerakan(con, m, wilayah)} for m in minggu]
+    mingguan = [{"minggu": m.isoformat(), **queries.hitung_pergerakan(con, m, wilayah),
+                 "kembali_merah": rapat.hitung_kembali_merah(con, m, wilayah)[0]} for m in minggu]
     return {
         "versi": VERSI_ANGKA, "bulan": bulan, "wilayah": wilayah,
         "minggu": [m.isoformat() for m in minggu], "minggu_akhir": akhir.isoformat(),
@@ -215,6 +218,7 @@ def angka_data(con: duckdb.DuckDBPyConnection, wilayah: str | None, bulan: str) 
         "legalitas": legalitas(con, akhir, wilayah),
         "kendala_utama": ringkas["kendala_utama"],
         "pergerakan": {"baru_merah": sum(m["baru_merah"] for m in mingguan),
+                       "kembali_merah": sum(m["kembali_merah"] for m in mingguan),
                        "pulih": sum(m["pulih"] for m in mingguan),
                        "merah_kronis": mingguan[-1]["merah_kronis"]},
         "pergerakan_mingguan": mingguan,
@@ -272,6 +276,8 @@ def _pokok(angka: Mapping) -> dict[str, int]:
                   "Baru merah (bulan ini)": angka["pergerakan"]["baru_merah"],
                   "Pulih (bulan ini)": angka["pergerakan"]["pulih"],
                   "Merah kronis": angka["pergerakan"]["merah_kronis"]})
+    if "kembali_merah" in angka["pergerakan"]:  # layout 1 did not count it
+        pokok["Kembali merah (bulan ini)"] = angka["pergerakan"]["kembali_merah"]
     pokok.update({f"Tahap {kontrak.LABEL_NILAI['tahap_pembangunan'][k].lower()}": v
                   for k, v in angka["tahap_pembangunan"].items()})
     pokok.update({LEGALITAS[k]: v for k, v in angka["legalitas"].items()})
@@ -347,7 +353,7 @@ def baca(con, pengguna: akses.Pengguna, wilayah: str | None, bulan: str, *, hari
 def laporan_anak(kode: str | None, bulan: str, *, url: str | None = None) -> pd.DataFrame:
     """The children's reports of the month side by side (every child, with or without a report):
     kode, nama, status, label_status, dikirim_oleh, dikirim_pada, melapor, merah, persen_merah,
-    baru_merah, pulih, analisis, hambatan, rekomendasi, catatan_induk, versi — the numbers those
+    baru_merah, kembali_merah, pulih, analisis, hambatan, rekomendasi, catatan_induk, versi — the numbers those
     submitted (numbers and text empty for a draft: they are not the child's word yet)."""
     semua = anak(kode)
     df = simpanan.baca_laporan_bulanan(bulan=periksa_bulan(bulan), anak_dari=kode, url=url)
@@ -366,13 +372,15 @@ def laporan_anak(kode: str | None, bulan: str, *, url: str | None = None) -> pd.
                           for a in angka]
     df["persen_merah"] = df["persen_merah"].astype("float64")
     df["baru_merah"] = ambil(lambda a: a["pergerakan"]["baru_merah"])
+    df["kembali_merah"] = ambil(lambda a: a["pergerakan"].get("kembali_merah"))
     df["pulih"] = ambil(lambda a: a["pergerakan"]["pulih"])
     # a draft is not the office's word yet: its text, like its numbers, is the office's own until sent
     draf = df["status"].isin(["draf", "belum_ada"])
     for k in KOLOM_TEKS_LAPORAN:
         df[k] = df[k].where(~draf)
     return df[["kode", "nama", "status", "label_status", "dikirim_oleh", "dikirim_pada", "melapor", "merah",
-               "persen_merah", "baru_merah", "pulih", *KOLOM_TEKS_LAPORAN, "catatan_induk", "versi"]]
+               "persen_merah", "baru_merah", "kembali_merah", "pulih", *KOLOM_TEKS_LAPORAN, "catatan_induk",
+               "versi"]]
 
 
 def riwayat(kode: str | None, bulan: str, *, url: str | None = None) -> pd.DataFrame:
@@ -556,12 +564,12 @@ def tabel_capaian(angka: Mapping) -> tuple[list[str], list[list[str]]]:
 
 
 def tabel_pergerakan(angka: Mapping) -> tuple[list[str], list[list[str]]]:
-    """Baru merah, pulih and merah kronis per week of the month; the month's line last."""
-    baris = [[fmt.tanggal(date.fromisoformat(m["minggu"])), fmt.angka(m["baru_merah"]), fmt.angka(m["pulih"]),
-              fmt.angka(m["merah_kronis"])] for m in angka["pergerakan_mingguan"]]
-    p = angka["pergerakan"]
-    baris.append(["Bulan ini", fmt.angka(p["baru_merah"]), fmt.angka(p["pulih"]), fmt.angka(p["merah_kronis"])])
-    return ["Minggu", "Baru merah", "Pulih", "Merah kronis"], baris
+    """Baru merah, kembali merah, pulih and merah kronis per week of the month; the month's line last."""
+    def sel(g: Mapping) -> list[str]:
+        return [fmt.angka(g[j]) if j in g else "–" for j in ("baru_merah", "kembali_merah", "pulih", "merah_kronis")]
+    baris = [[fmt.tanggal(date.fromisoformat(m["minggu"])), *sel(m)] for m in angka["pergerakan_mingguan"]]
+    baris.append(["Bulan ini", *sel(angka["pergerakan"])])
+    return ["Minggu", "Baru merah", "Kembali merah", "Pulih", "Merah kronis"], baris
 
 
 def tabel_kendala(angka: Mapping) -> tuple[list[str], list[list[str]]]:
@@ -602,15 +610,16 @@ def kalimat_pokok(angka: Mapping) -> list[str]:
     merah = f"Merah {fmt.angka(z['merah'])} ({_persen(z['merah'], dinilai)} dari {fmt.angka(dinilai)} yang dinilai)"
     if angka["zona_pembanding"] is not None:
         merah += f", {fmt.selisih(z['merah'] - angka['zona_pembanding']['merah'])} sejak sebelum bulan ini"
-    kalimat.append(f"{merah}; bulan ini {fmt.angka(p['baru_merah'])} baru merah, {fmt.angka(p['pulih'])} pulih, "
-                   f"{fmt.angka(p['merah_kronis'])} merah kronis di akhir bulan.")
+    kembali = f"{fmt.angka(p['kembali_merah'])} kembali merah, " if "kembali_merah" in p else ""
+    kalimat.append(f"{merah}; bulan ini {fmt.angka(p['baru_merah'])} baru merah, {kembali}{fmt.angka(p['pulih'])} "
+                   f"pulih, {fmt.angka(p['merah_kronis'])} merah kronis di akhir bulan.")
     kalimat.append(kalimat_validasi(angka))
     return kalimat
 
 
 KOLOM_ANAK = {"nama": "Wilayah", "label_status": "Status", "dikirim_oleh": "Dikirim oleh", "dikirim_pada": "Dikirim",
               "melapor": "Melapor", "merah": "Merah", "persen_merah": "% merah", "baru_merah": "Baru merah",
-              "pulih": "Pulih", "analisis": "Analisis", "hambatan": "Hambatan", "rekomendasi": "Rekomendasi",
+              "kembali_merah": "Kembali merah", "pulih": "Pulih", "analisis": "Analisis", "hambatan": "Hambatan", "rekomendasi": "Rekomendasi",
               "catatan_induk": "Catatan"}
 
 
@@ -627,7 +636,7 @@ def tabel_anak(df: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
             return fmt.waktu(v)
         if k == "persen_merah":
             return fmt.persen(v)
-        if k in ("melapor", "merah", "baru_merah", "pulih"):
+        if k in ("melapor", "merah", "baru_merah", "kembali_merah", "pulih"):
             return fmt.angka(int(v))
         return str(v)
     return [KOLOM_ANAK[k] for k in KOLOM_ANAK_ANGKA], [[sel(k, r[k]) for k in KOLOM_ANAK_ANGKA] for _, r in df.iterrows()]
@@ -670,14 +679,14 @@ def dokumen(lap: Laporan, *, anak_df: pd.DataFrame | None = None, oleh: str,
         bagian += [
             brief.Bagian(judul="Zona", tabel=tabel_zona(a), lebar=(3, 1.5, 1.5, 2, 1.5), tebal_akhir=True),
             brief.Bagian(judul="Pembangunan, legalitas dan portal", tabel=tabel_capaian(a), lebar=(5, 1.5, 2)),
-            brief.Bagian(judul="Pergerakan", tabel=tabel_pergerakan(a), lebar=(2.5, 1.5, 1.5, 1.5), tebal_akhir=True,
-                         catatan=brief.teks_definisi(rules.definisi_pergerakan(rules.muat_aturan()))),
+            brief.Bagian(judul="Pergerakan", tabel=tabel_pergerakan(a), lebar=(2.5, 1.5, 1.5, 1.5, 1.5),
+                         tebal_akhir=True, catatan=brief.teks_definisi(rapat.definisi_pergerakan(rules.muat_aturan()))),
             brief.Bagian(judul="Kendala utama", tabel=tabel_kendala(a), lebar=(3, 1.5, 2)),
             brief.Bagian(judul="Tindak lanjut", tabel=tabel_tindak_lanjut(a), lebar=(4, 1.5)),
         ]
     if anak_df is not None and not anak_df.empty:
         bagian.append(brief.Bagian(judul="Laporan wilayah di bawahnya", tabel=tabel_anak(anak_df),
-                                   lebar=(3, 1.4, 1.6, 2.2, 1.1, 1.1, 1.1, 1.1, 1.1, 3.5),
+                                   lebar=(3, 1.4, 1.6, 2.2, 1.1, 1.1, 1.1, 1.1, 1.1, 1.1, 3.5),
                                    catatan="Angka: yang dikirim; draf belum ditampilkan."))
         teks = teks_anak(anak_df)
         if teks:

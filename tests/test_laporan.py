@@ -102,7 +102,7 @@ def test_the_numbers_of_a_hand_written_month(con, url_catatan):
     assert (a["koperasi"], a["melapor"]) == (4, 4)
     assert a["zona"] == {"hijau": 0, "kuning": 1, "merah": 3, "tidak_melapor": 0}
     assert a["zona_pembanding"] == {"hijau": 0, "kuning": 3, "merah": 1, "tidak_melapor": 0}
-    assert a["pergerakan"] == {"baru_merah": 2, "pulih": 0, "merah_kronis": 0}
+    assert a["pergerakan"] == {"baru_merah": 2, "kembali_merah": 0, "pulih": 0, "merah_kronis": 0}
     assert [(m["minggu"], m["baru_merah"]) for m in a["pergerakan_mingguan"]] == [("2026-11-02", 1), ("2026-11-09", 1)]
     assert a["tahap_pembangunan"] == {"belum_mulai": 0, "tertunda": 3, "persiapan": 0, "konstruksi": 1, "selesai": 0}
     assert a["legalitas"] == {"badan_hukum": 4, "nib": 3, "npwp": 4, "rekening_bank": 3}
@@ -117,7 +117,50 @@ def test_the_numbers_of_a_hand_written_month(con, url_catatan):
     # a month with nothing loaded has no numbers
     assert laporan.hitung_angka(con, "52.01", "2026-09", hari=HARI, url=url_catatan) is None
     assert laporan.kalimat_pokok(a)[1] == ("Merah 3 (75,0 % dari 4 yang dinilai), +2 sejak sebelum bulan ini; bulan "
-                                           "ini 2 baru merah, 0 pulih, 0 merah kronis di akhir bulan.")
+                                           "ini 2 baru merah, 0 kembali merah, 0 pulih, 0 merah kronis di akhir bulan.")
+
+
+# A second month, worked by hand, for kembali merah: K5 stopped building (the gate: merah) in week A,
+# sent nothing in B (tidak melapor: silence neither clears nor restarts merah), stopped again in C;
+# K6 still building every week (kuning).
+#   B: baru merah 0, kembali merah 0 (K5 is grey, not merah), pulih 0 (silence is not recovery)
+#   C: K5 merah, not merah last week, merah in A (within the 4 zoned weeks before): kembali merah 1,
+#      not baru merah; merah kronis 0 (merah A and C, grey B: 3 weeks in the zone, kronis is ≥ 4)
+#   November: baru merah 0, kembali merah 1, pulih 0, merah kronis 0; merah 1 of 2 zoned in C, as in A
+KEMBALI = {A: {"K5": K1, "K6": {}}, B: {"K6": {}}, C: {"K5": K1, "K6": {}}}
+
+
+def test_a_month_with_a_koperasi_red_again_after_a_silent_week(tmp_path, url_catatan):
+    db = tmp_path / "kdkmp.duckdb"
+    for minggu, baris in KEMBALI.items():
+        muat_minggu(tmp_path, db, minggu, baris)
+    con = store.sambungan_baca(db)
+    a = laporan.hitung_angka(con, "52.01", BULAN, hari=HARI, url=url_catatan)
+    con.close()
+    store.tutup_semua()
+    assert a["pergerakan"] == {"baru_merah": 0, "kembali_merah": 1, "pulih": 0, "merah_kronis": 0}
+    assert [(m["minggu"], m["baru_merah"], m["kembali_merah"], m["pulih"]) for m in a["pergerakan_mingguan"]] == [
+        ("2026-11-02", 0, 0, 0), ("2026-11-09", 0, 1, 0)]
+    assert laporan.kalimat_pokok(a)[1] == ("Merah 1 (50,0 % dari 2 yang dinilai), ±0 sejak sebelum bulan ini; bulan "
+                                           "ini 0 baru merah, 1 kembali merah, 0 pulih, 0 merah kronis di akhir bulan.")
+    assert laporan.tabel_pergerakan(a)[1] == [["2 Nov 2026", "0", "0", "0", "0"], ["9 Nov 2026", "0", "1", "0", "0"],
+                                              ["Bulan ini", "0", "1", "0", "0"]]
+
+
+def test_a_report_frozen_before_kembali_merah_was_counted_shows_a_dash_not_a_zero():
+    # layout 1 of the frozen numbers (submitted before 2026-12-01) has no kembali_merah
+    v1 = {"zona": {"hijau": 0, "kuning": 1, "merah": 3, "tidak_melapor": 0}, "melapor": 4, "koperasi": 4,
+          "zona_pembanding": None, "minggu": ["2026-11-02", "2026-11-09"], "masuk_portal": 3,
+          "tahap_pembangunan": {}, "legalitas": {}, "validasi": {"laporan": 0, "laporan_divalidasi": 0},
+          "pergerakan": {"baru_merah": 2, "pulih": 0, "merah_kronis": 0},
+          "pergerakan_mingguan": [{"minggu": "2026-11-02", "baru_merah": 1, "pulih": 0, "merah_kronis": 0},
+                                  {"minggu": "2026-11-09", "baru_merah": 1, "pulih": 0, "merah_kronis": 0}]}
+    assert laporan.tabel_pergerakan(v1)[1][-1] == ["Bulan ini", "2", "–", "0", "0"]
+    assert laporan.kalimat_pokok(v1)[1] == ("Merah 3 (75,0 % dari 4 yang dinilai); bulan ini 2 baru merah, 0 pulih, "
+                                            "0 merah kronis di akhir bulan.")
+    # compared with today's numbers, the missing figure is not reported as a change
+    kini = {**v1, "pergerakan": {**v1["pergerakan"], "kembali_merah": 1}}
+    assert laporan.berubah(v1, kini) == []
 
 
 # ---------------------------------------------------------------- states and who may move them
@@ -273,7 +316,8 @@ def test_the_pdf_and_pptx_carry_the_text_and_the_numbers(con, catatan_sqlite, tm
     assert "Laporan bulanan November 2026 · Kabupaten Lombok Barat (52.01)" in teks
     assert all(v in teks for v in TEKS.values()) and "Status: Dikirim" in teks
     per_kepala = {t[0][0]: t for t in tabel}
-    assert per_kepala["Minggu"][-1] == ["Bulan ini", "2", "0", "0"]
+    assert per_kepala["Minggu"][0] == ["Minggu", "Baru merah", "Kembali merah", "Pulih", "Merah kronis"]
+    assert per_kepala["Minggu"][-1] == ["Bulan ini", "2", "0", "0", "0"]
     assert per_kepala["Zona"][3] == ["Merah", "3", "75,0 %", "1", "+2"]
     capaian = {b[0]: b[1:] for b in per_kepala["Indikator"][1:]}
     assert capaian["Legalitas: NIB"] == ["3", "75,0 %"] and capaian["Masuk portal SIMKOPDES"] == ["3", "75,0 %"]
@@ -283,7 +327,7 @@ def test_the_pdf_and_pptx_carry_the_text_and_the_numbers(con, catatan_sqlite, tm
     pdf.write_bytes(laporan.berkas(lap, ".pdf", oleh="sari.ntb"))
     isi = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
     baris = [" ".join(b.split()) for b in isi.splitlines()]
-    assert "Bulan ini 2 0 0" in baris and "Merah 3 75,0 % 1 +2" in baris
+    assert "Bulan ini 2 0 0 0" in baris and "Merah 3 75,0 % 1 +2" in baris
     assert "Legalitas: NIB 3 75,0 %" in baris and "Masuk portal SIMKOPDES 3 75,0 %" in baris
     assert all(v in " ".join(baris) for v in TEKS.values())
     # the movement definitions follow one another as sentences, not glued with ".;"
