@@ -292,6 +292,22 @@ def perintah_ingest(args) -> int:
     return 0
 
 
+def perintah_penulis(args) -> int:
+    import signal
+
+    from kdkmp import penulis
+
+    server = penulis.PenulisTetap(store.lokasi_db(args.db))
+    signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
+    try:
+        server.layani()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.berhenti()
+    return 0
+
+
 def _minggu_dimuat(con, minggu: date | None) -> date:
     """The asked week (its Monday) when it is loaded, else the latest; a refusal otherwise."""
     from kdkmp import queries, rules
@@ -891,6 +907,12 @@ def parser() -> argparse.ArgumentParser:
     db(p)
     p.set_defaults(fungsi=perintah_ingest)
 
+    p = sub.add_parser("penulis", help="penulis tetap: layani `ingest` untuk basis data ini tanpa memulai proses baru",
+                       description="Penulis tetap (dijalankan oleh `layani`): perintah `ingest` untuk basis data ini "
+                                   "dikerjakan di proses ini, yang sudah memuat pustaka datanya.")
+    db(p)
+    p.set_defaults(fungsi=perintah_penulis)
+
     p = sub.add_parser("summary", help="angka ringkas satu wilayah dan minggu", description="Angka ringkas.")
     p.add_argument("--week", type=_tanggal, metavar="YYYY-MM-DD", help="minggu data (bawaan: minggu terbaru)")
     p.add_argument("--wilayah", help="kode wilayah tingkat apa pun: 52, 52.01, 52.01.01, 52.01.01.2001")
@@ -1155,6 +1177,11 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
     except SystemExit as e:  # -h (0) or a usage error (64): argparse has printed its text
         return e.code if isinstance(e.code, int) else KELUAR_PENGGUNAAN
+    return jalankan(args, argv)
+
+
+def jalankan(args, argv: list[str]) -> int:
+    """Run a parsed command: its exit code, a refusal's sentence or an internal error's (logged)."""
     try:
         return args.fungsi(args)
     except BrokenPipeError:

@@ -32,6 +32,9 @@ Decisions, each in one line:
   runs the password check nginx asks (kdkmp.penjaga, on the port below the first replica, against
   `$KDKMP_HTPASSWD`) in this supervisor: bcrypt once per signed-in credential instead of on every
   request, the supervisor's only work besides watching the replicas.
+- Beside the replicas it keeps the resident writer (kdkmp.penulis) running, supervised as a replica
+  is: a kabupaten's `python -m kdkmp ingest` on this machine is then done by a process that has
+  its data stack loaded already.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kdkmp import penjaga, store
+from kdkmp import penjaga, penulis, store
 
 AKAR = Path(__file__).resolve().parent.parent
 HEADER_IDENTITAS = "X-Remote-User"
@@ -160,9 +163,12 @@ def siapkan_basis_data(db: Path, cetak=print) -> None:
 
 @dataclass
 class Replika:
+    """A supervised child: a replica of the app on `port`, or the resident writer (`soket`)."""
     nomor: int
     port: int
     log: Path
+    perintah: list[str] = field(default_factory=list)
+    soket: Path | None = None  # the resident writer's: healthy when it answers there
     proses: subprocess.Popen | None = None
     mulai_ulang: int = 0
     jeda: float = JEDA_AWAL
@@ -197,7 +203,15 @@ class Layanan:
         self._jeda_penjaga, self._penjaga_lagi, self._penjaga_sejak = JEDA_AWAL, 0.0, time.monotonic()
         self.folder_log = folder_log or self.db.parent / "kdkmp_layani"
         self.folder_log.mkdir(parents=True, exist_ok=True)
-        self.replika = [Replika(i + 1, p, self.folder_log / f"replika-{i + 1}.log") for i, p in enumerate(port)]
+        self.replika = [Replika(i + 1, p, self.folder_log / f"replika-{i + 1}.log", perintah_replika(p, alamat))
+                        for i, p in enumerate(port)]
+        self.penulis = None
+        if penulis.soket_muat(self.db):
+            self.penulis = Replika(0, 0, self.folder_log / "penulis.log", soket=penulis.jalur_soket(self.db),
+                                   perintah=[sys.executable, "-m", "kdkmp", "penulis", "--db", str(self.db)])
+        else:  # loads still work, each in its own process
+            cetak(f"penulis tetap tidak dijalankan: jalur soketnya di samping {self.db} terlalu panjang untuk "
+                  "soket Unix; `ingest` memuat dalam prosesnya sendiri.")
         self.cetak = cetak
         self._berhenti = False
         self.env = {**os.environ, "KDKMP_DB": str(self.db),
@@ -207,14 +221,29 @@ class Layanan:
     def port(self) -> list[int]:
         return [r.port for r in self.replika]
 
+    @property
+    def _anak(self) -> list[Replika]:
+        return [*self.replika, *([self.penulis] if self.penulis else [])]
+
+    @staticmethod
+    def _nama(r: Replika) -> str:
+        return "penulis tetap" if r.soket is not None else f"replika {r.nomor} (port {r.port})"
+
     def _mulai(self, r: Replika) -> None:
         if r._berkas_log is None:
             r._berkas_log = open(r.log, "a")
-        r.proses = subprocess.Popen(perintah_replika(r.port, self.alamat), cwd=AKAR, env=self.env,
+        r.proses = subprocess.Popen(r.perintah, cwd=AKAR, env=self.env,
                                     stdout=r._berkas_log, stderr=subprocess.STDOUT, start_new_session=True)
         r.mati_sejak, r.hidup_sejak = None, time.monotonic()
 
     def _sehat(self, r: Replika) -> bool:
+        if r.soket is not None:
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                try:
+                    s.connect(str(r.soket))
+                    return True
+                except OSError:
+                    return False
         try:
             with urllib.request.urlopen(f"http://{self.alamat}:{r.port}/_stcore/health", timeout=1) as j:
                 return j.status == 200
@@ -225,44 +254,48 @@ class Layanan:
         if self.htpasswd is not None:
             self._penjaga = penjaga.jalankan_di_latar(self.htpasswd, self.port_penjaga, self.alamat)
             self.cetak(f"penjaga sandi: http://{self.alamat}:{self.port_penjaga} · {self.htpasswd}")
-        for r in self.replika:
+        for r in self._anak:
             self._mulai(r)
         akhir = time.monotonic() + batas_detik
-        menunggu = list(self.replika)
+        menunggu = list(self._anak)
         while menunggu:
             for r in list(menunggu):
                 if r.proses.poll() is not None:
                     self.hentikan()
-                    raise LayaniDitolak(f"Replika {r.nomor} (port {r.port}) berhenti saat menyala; lihat {r.log}.")
+                    nama = self._nama(r)
+                    raise LayaniDitolak(f"{nama[0].upper()}{nama[1:]} berhenti saat menyala; lihat {r.log}.")
                 if self._sehat(r):
                     menunggu.remove(r)
             if menunggu and time.monotonic() > akhir:
                 self.hentikan()
-                raise LayaniDitolak(f"Replika {', '.join(str(r.nomor) for r in menunggu)} tidak sehat setelah "
+                nama = ", ".join(self._nama(r) for r in menunggu)
+                raise LayaniDitolak(f"{nama[0].upper()}{nama[1:]} tidak sehat setelah "
                                     f"{batas_detik:.0f} detik; lihat log di {self.folder_log}.")
             time.sleep(0.2)
         for r in self.replika:
             self.cetak(f"replika {r.nomor}: http://{self.alamat}:{r.port} · pid {r.proses.pid} · sehat")
+        if self.penulis is not None:
+            self.cetak(f"penulis tetap: {self.penulis.soket} · pid {self.penulis.proses.pid} · sehat")
 
     def awasi_sekali(self) -> None:
         """Start again every replica that died, after a pause that doubles while it keeps dying,
         and the password check at once if its thread ended: without it nginx lets nobody in."""
         self._awasi_penjaga()
         sekarang = time.monotonic()
-        for r in self.replika:
+        for r in self._anak:
             if r.proses.poll() is None:
                 if sekarang - r.hidup_sejak > 60:
                     r.jeda = JEDA_AWAL  # up for a minute: healthy again
                 continue
             if r.mati_sejak is None:
                 r.mati_sejak = sekarang
-                self.cetak(f"replika {r.nomor} (port {r.port}) berhenti (kode {r.proses.returncode}); "
+                self.cetak(f"{self._nama(r)} berhenti (kode {r.proses.returncode}); "
                            f"dinyalakan lagi dalam {r.jeda:.0f} s")
             elif sekarang >= r.mati_sejak + r.jeda:
                 r.mulai_ulang += 1
                 r.jeda = min(r.jeda * 2, JEDA_MAKS)
                 self._mulai(r)
-                self.cetak(f"replika {r.nomor} dinyalakan lagi: pid {r.proses.pid}")
+                self.cetak(f"{self._nama(r).split(' (')[0]} dinyalakan lagi: pid {r.proses.pid}")
 
     def _awasi_penjaga(self) -> None:
         """A check whose thread ended is started again at once, or after a pause that doubles while
@@ -301,10 +334,10 @@ class Layanan:
         return 0
 
     def hentikan(self) -> None:
-        for r in self.replika:
+        for r in self._anak:
             if r.proses is not None and r.proses.poll() is None:
                 r.proses.terminate()
-        for r in self.replika:
+        for r in self._anak:
             if r.proses is not None:
                 try:
                     r.proses.wait(timeout=15)

@@ -48,6 +48,7 @@ Loads by area (issue 15), each in one line:
 
 from __future__ import annotations
 
+import contextvars
 import fcntl
 import getpass
 import hashlib
@@ -67,8 +68,8 @@ import duckdb
 
 from kdkmp import format as fmt
 from kdkmp import galat, kontrak, wilayah
+from kdkmp.lokasi import lokasi_db
 
-LOKASI_BAWAAN = Path(__file__).resolve().parent.parent / "data" / "kdkmp.duckdb"
 # DuckDB takes up to 80 % of RAM by default. Loading and scoring one national week fits in
 # 700 MB (peak 0.93 GB for the whole ingest process, measured); rescoring all 26 weeks needs
 # ≈ 2 GB (it fails at 700 MB, measured) and asks for it explicitly (izinkan_skor_ulang).
@@ -113,13 +114,6 @@ class BasisDataKosong(Exception):
 
 class BelumAdaData(BasisDataKosong):
     """The database exists but no week is loaded (or every week was withdrawn)."""
-
-
-def lokasi_db(path: str | os.PathLike | None = None) -> Path:
-    """The database path: the argument, else $KDKMP_DB, else data/kdkmp.duckdb."""
-    if path:
-        return Path(path)
-    return Path(os.environ.get("KDKMP_DB") or LOKASI_BAWAAN)
 
 
 def direktori_arsip(db_path: str | os.PathLike) -> Path:
@@ -731,7 +725,14 @@ def _catat_riwayat(con, batch_id: int, minggu: date, aksi: str, oleh: str | None
                 [batch_id, minggu, aksi, (oleh or "").strip() or _pengguna(), pada, alasan]).fetchall()
 
 
+# The OS user a request acts for when a process serves others' commands (the resident writer,
+# kdkmp.penulis, sets the caller's for the request's thread); None: this process's own user.
+pengguna_os: contextvars.ContextVar[str | None] = contextvars.ContextVar("pengguna_os", default=None)
+
+
 def _pengguna() -> str:
+    if pengguna_os.get() is not None:
+        return pengguna_os.get()
     try:
         return getpass.getuser()
     except Exception:  # no user name in some containers

@@ -190,7 +190,8 @@ def test_a_week_loaded_meanwhile_appears_on_both_replicas_within_one_rerun(skala
             sebelum = [await s.kunjungi("", "") for s in sesi]
             muat = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "kdkmp", "ingest", str(berkas_baru), "--db", str(db), cwd=AKAR,
-                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+                stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+                env={**os.environ, "KDKMP_STATE_URL": f"sqlite:///{folder / 'catatan.sqlite'}"})  # as layani's
             # Sessions keep running while the writer builds and swaps the file.
             selama = []
             while muat.returncode is None:
@@ -201,6 +202,9 @@ def test_a_week_loaded_meanwhile_appears_on_both_replicas_within_one_rerun(skala
                     pass
             keluaran = (await muat.stdout.read()).decode()
             assert muat.returncode == 0, keluaran
+            # done by layani's resident writer, which logs each command it ran
+            log_penulis = (db.parent / "kdkmp_layani" / "penulis.log").read_text()
+            assert f"ingest {berkas_baru} --db {db} oleh " in log_penulis and ": kode 0 (" in log_penulis
             sesudah = [await s.kunjungi("", "") for s in sesi]  # one rerun each
             return sebelum, selama, sesudah
         finally:

@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from kdkmp import store, wilayah
+from kdkmp import lokasi, store, wilayah
 
 MINGGU = date(2026, 11, 16)
 
@@ -183,7 +183,7 @@ def test_database_path_comes_from_argument_then_environment(monkeypatch, tmp_pat
     assert store.lokasi_db() == tmp_path / "env.duckdb"
     assert store.lokasi_db(tmp_path / "arg.duckdb") == tmp_path / "arg.duckdb"
     monkeypatch.delenv("KDKMP_DB")
-    assert store.lokasi_db() == store.LOKASI_BAWAAN
+    assert store.lokasi_db() == lokasi.LOKASI_BAWAAN
 
 
 def test_reading_a_missing_database_says_so(tmp_path):
