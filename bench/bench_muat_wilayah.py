@@ -8,7 +8,9 @@ process:
 2. --antrian (30) kabupaten loads of a new week started together, each its own process: wall time
    until the last one ends, every one's exit code, and whether the week is exactly their union;
    then the same 30 from processes that imported kdkmp before being released together (the
-   app's server processes are warm: only reading, queueing and writing are timed).
+   app's server processes are warm: only reading, queueing and writing are timed);
+3. both again with the resident writer running (`python -m kdkmp penulis`, which `layani` keeps
+   beside the replicas): each `ingest` process hands its command line to it.
 
     python bench/bench_muat_wilayah.py [--ulang 3] [--antrian 30]
 
@@ -26,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+from contextlib import contextmanager, nullcontext
 from datetime import timedelta
 from pathlib import Path
 
@@ -34,6 +37,24 @@ from _bersama import AKAR, KELUARAN, db_nasional
 import duckdb
 
 KABUPATEN = "33.12"
+
+
+@contextmanager
+def penulis_tetap(db: Path):
+    """`python -m kdkmp penulis` on `db` while the block runs; yields its log (one line per load)."""
+    log = KELUARAN / "penulis.log"
+    with open(log, "w") as keluaran:
+        p = subprocess.Popen([sys.executable, "-m", "kdkmp", "penulis", "--db", str(db)], cwd=AKAR, stdout=keluaran,
+                             stderr=subprocess.STDOUT, env={**os.environ, "PYTHONPATH": str(AKAR)})
+    try:
+        while "penulis tetap:" not in log.read_text():
+            if p.poll() is not None:
+                raise SystemExit(f"penulis tetap berhenti: {log.read_text()}")
+            time.sleep(0.05)
+        yield log
+    finally:
+        p.terminate()
+        p.wait(timeout=30)
 
 
 def frame_terakhir():
@@ -138,7 +159,7 @@ def satu_hangat(asal: Path, berkas: Path, ganti: bool) -> tuple[float, float]:
     return detik, cpu
 
 
-def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
+def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path, lewat_penulis: bool = False) -> None:
     kab = frame["kode_desa"].str.slice(0, 5)
     ukuran = kab.value_counts()
     # the kabupaten nearest 300 rows: a typical Monday file
@@ -149,6 +170,11 @@ def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
         frame[kab == k].assign(tanggal_data=minggu_baru.isoformat()).to_csv(b, index=False)
         berkas.append(b)
     db = salin(asal, "muat_wilayah_antrian.duckdb")
+    with penulis_tetap(db) if lewat_penulis else nullcontext():
+        _antrian(db, frame, kab, ukuran, pilih, berkas, minggu_baru, jumlah, lewat_penulis)
+
+
+def _antrian(db, frame, kab, ukuran, pilih, berkas, minggu_baru, jumlah, lewat_penulis) -> None:
     t, c = time.perf_counter(), cpu_anak()
     proses = [proses_ingest(b, "--wilayah", k, "--db", db, "--tunggu", 300) for b, k in zip(berkas, pilih)]
     # real finish times (pipes drained by threads so that no child blocks on a full pipe), and the
@@ -180,7 +206,8 @@ def antrian(asal: Path, frame, minggu_baru, jumlah: int, folder: Path) -> None:
         lebih = con.execute(f"SELECT count(*) FROM ({q} EXCEPT ALL FROM file)").fetchall()[0][0]
         batch = con.execute(f"SELECT count(*) FROM d.batch WHERE minggu = DATE '{minggu_baru}' AND status = 'aktif'"
                             ).fetchall()[0][0]
-    print(f"{jumlah} scoped loads of a new week started together ({len(harap):,} rows, "
+    lewat = ", each `ingest` handing its load to the resident writer" if lewat_penulis else ""
+    print(f"{jumlah} scoped loads of a new week started together{lewat} ({len(harap):,} rows, "
           f"{int(ukuran[pilih].min())}–{int(ukuran[pilih].max())} per kabupaten): all done in {total:.1f} s, "
           f"{cpu:.1f} s CPU in all "
           f"(first finished at {min(selesai):.1f} s, median {statistics.median(selesai):.1f} s; {len(inode) - 1} writer "
@@ -274,11 +301,22 @@ def main() -> None:
         print(f"  the same in a process that has loaded before (the upload page's path in the app's server): "
               f"median {statistics.median(waktu):.2f} s, {statistics.median(cpu):.2f} s CPU "
               f"(runs: {', '.join(f'{w:.2f}' for w in waktu)})")
+        # the resident writer: started on the copy the runs load into, warmed by one load as a
+        # writer that has served the morning's first office; then the same whole processes
+        db = salin(asal, "muat_wilayah.duckdb")
+        with penulis_tetap(db) as log:
+            satu_proses(asal, berkas, *ekstra)
+            waktu, cpu = zip(*(satu_proses(asal, berkas, *ekstra) for _ in range(args.ulang)))
+            dilayani = log.read_text().count(": kode 0 (")
+        print(f"  whole `ingest` process with the resident writer running: median {statistics.median(waktu):.2f} s, "
+              f"{statistics.median(cpu):.2f} s CPU of the ingest process (runs: {', '.join(f'{w:.2f}' for w in waktu)}; "
+              f"{dilayani} of {args.ulang + 1} loads done by the writer)")
     if not args.hanya_antrian:
         print("where it goes (one process):", rincian(asal, ganti))
     if args.antrian:
         antrian(asal, frame, minggu_baru, args.antrian, folder)
         antrian_hangat(asal, frame, minggu_baru, args.antrian, folder)
+        antrian(asal, frame, minggu_baru, args.antrian, folder, lewat_penulis=True)
     for nama in ("muat_wilayah.duckdb", "muat_wilayah_antrian.duckdb"):
         salin(asal, nama).unlink()
 

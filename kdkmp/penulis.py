@@ -167,7 +167,9 @@ class PenulisTetap:
                 penulis._layani_satu(self.request, self.rfile, self.wfile)
 
         class Server(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
-            daemon_threads = True
+            # a stop (SIGTERM) lets the loads in hand finish and answer before the process ends
+            daemon_threads = False
+            block_on_close = True
 
         lama = os.umask(0o177)  # the socket is born 0600: no other user can hand it a load
         try:
