@@ -98,6 +98,43 @@ def test_breadcrumb_goes_back_up(page: Page, server_streamlit):
     expect(page.get_by_role("heading", name="Provinsi Nusa Tenggara Barat")).to_be_visible(timeout=60_000)
 
 
+def runtun_melapor(zona: list[str]) -> int:
+    """How many separate runs of reported weeks a koperasi's zone list has: the pieces its score line
+    must be drawn in (a silent week breaks it)."""
+    return sum(1 for i, z in enumerate(zona) if z != "tidak_melapor" and (i == 0 or zona[i - 1] == "tidak_melapor"))
+
+
+def test_every_chart_of_an_area_view_and_a_koperasi_s_history_is_drawn_by_vega(page: Page, server_streamlit, db_demo):
+    # Each spec is drawn by Streamlit's own Vega in Chromium (an invalid spec would draw nothing):
+    # every chart of the kabupaten view holds marks, and a koperasi that missed a week between
+    # reported ones has its score line in as many pieces as it has runs of reported weeks.
+    page.goto(f"{server_streamlit}/wilayah?prov=52&kab=52.01")
+    tunggu_selesai(page)
+    grafik = page.get_by_test_id("stVegaLiteChart")
+    expect(grafik.first.locator("svg g.role-mark").first).to_be_attached(timeout=60_000)
+    assert grafik.count() >= 5
+    for i in range(grafik.count()):
+        tanda = grafik.nth(i).locator("svg g.role-mark > *")
+        expect(tanda.first).to_be_attached(timeout=30_000)
+    import duckdb
+
+    with duckdb.connect(str(db_demo), read_only=True) as con:
+        kode, zona = con.execute("""
+            SELECT kode_koperasi, list(zona ORDER BY minggu) AS z FROM zona GROUP BY 1
+            HAVING list_position(z, 'tidak_melapor') BETWEEN 2 AND len(z) - 1 AND z[1] <> 'tidak_melapor'
+               AND z[len(z)] <> 'tidak_melapor'
+            ORDER BY 1 LIMIT 1""").fetchone()
+    page.goto(f"{server_streamlit}/koperasi?kode={kode}")
+    tunggu_selesai(page)
+    garis = page.get_by_test_id("stVegaLiteChart").locator("g.mark-line path")
+    expect(garis.first).to_be_attached(timeout=60_000)
+    d = garis.first.get_attribute("d")
+    assert d.count("M") == runtun_melapor(zona) >= 2, (kode, zona, d)
+    # the silent weeks are marked by a cross each, labelled as such for a screen reader too
+    diam = page.get_by_test_id("stVegaLiteChart").locator("g.mark-symbol path[aria-label*='Tidak melapor']")
+    assert diam.count() == zona.count("tidak_melapor")
+
+
 def test_the_map_renders_in_software_webgl(page: Page, server_streamlit, folder_gambar):
     page.goto(f"{server_streamlit}/wilayah?prov=52")
     tunggu_selesai(page)
