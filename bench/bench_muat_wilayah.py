@@ -206,7 +206,10 @@ def _antrian(db, frame, kab, ukuran, pilih, berkas, minggu_baru, jumlah, lewat_p
         lebih = con.execute(f"SELECT count(*) FROM ({q} EXCEPT ALL FROM file)").fetchall()[0][0]
         batch = con.execute(f"SELECT count(*) FROM d.batch WHERE minggu = DATE '{minggu_baru}' AND status = 'aktif'"
                             ).fetchall()[0][0]
-    lewat = ", each `ingest` handing its load to the resident writer" if lewat_penulis else ""
+    lewat = ""
+    if lewat_penulis:
+        dilayani = (KELUARAN / "penulis.log").read_text().count(": kode 0 (")
+        lewat = f", each `ingest` handing its load to the resident writer ({dilayani} of {jumlah} done by it)"
     print(f"{jumlah} scoped loads of a new week started together{lewat} ({len(harap):,} rows, "
           f"{int(ukuran[pilih].min())}–{int(ukuran[pilih].max())} per kabupaten): all done in {total:.1f} s, "
           f"{cpu:.1f} s CPU in all "

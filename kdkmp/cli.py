@@ -298,7 +298,7 @@ def perintah_penulis(args) -> int:
     from kdkmp import penulis
 
     server = penulis.PenulisTetap(store.lokasi_db(args.db))
-    signal.signal(signal.SIGTERM, lambda *_: signal.raise_signal(signal.SIGINT))
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # a KeyboardInterrupt even where SIGINT is ignored
     try:
         server.layani()
     except KeyboardInterrupt:

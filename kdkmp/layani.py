@@ -161,6 +161,12 @@ def siapkan_basis_data(db: Path, cetak=print) -> None:
             ingest.skor_ulang_semua(tulis, aturan)
 
 
+# How long a stop waits for the resident writer to finish the loads it holds (a queued one waits
+# its turn up to `ingest --tunggu`, 120 s by default); deploy/kdkmp-layani.service's TimeoutStopSec
+# is above it, so systemd does not kill it first.
+BATAS_BERHENTI_PENULIS = 130
+
+
 @dataclass
 class Replika:
     """A supervised child: a replica of the app on `port`, or the resident writer (`soket`)."""
@@ -260,12 +266,22 @@ class Layanan:
         menunggu = list(self._anak)
         while menunggu:
             for r in list(menunggu):
+                if r.proses.poll() is not None and r.soket is not None:
+                    # the writer only speeds loads up: the dashboard starts without it, and the
+                    # supervision below starts it again (a second writer on this database, a busy socket)
+                    self.cetak(f"penulis tetap berhenti saat menyala (kode {r.proses.returncode}), lihat {r.log}; "
+                               "`ingest` memuat dalam prosesnya sendiri sampai penulis menyala lagi.")
+                    menunggu.remove(r)
+                    continue
                 if r.proses.poll() is not None:
                     self.hentikan()
                     nama = self._nama(r)
                     raise LayaniDitolak(f"{nama[0].upper()}{nama[1:]} berhenti saat menyala; lihat {r.log}.")
                 if self._sehat(r):
                     menunggu.remove(r)
+            if menunggu and time.monotonic() > akhir and all(r.soket is not None for r in menunggu):
+                self.cetak(f"penulis tetap belum menjawab setelah {batas_detik:.0f} detik; lihat {self.penulis.log}.")
+                break
             if menunggu and time.monotonic() > akhir:
                 self.hentikan()
                 nama = ", ".join(self._nama(r) for r in menunggu)
@@ -274,7 +290,7 @@ class Layanan:
             time.sleep(0.2)
         for r in self.replika:
             self.cetak(f"replika {r.nomor}: http://{self.alamat}:{r.port} · pid {r.proses.pid} · sehat")
-        if self.penulis is not None:
+        if self.penulis is not None and self.penulis.proses.poll() is None and self._sehat(self.penulis):
             self.cetak(f"penulis tetap: {self.penulis.soket} · pid {self.penulis.proses.pid} · sehat")
 
     def awasi_sekali(self) -> None:
@@ -340,7 +356,8 @@ class Layanan:
         for r in self._anak:
             if r.proses is not None:
                 try:
-                    r.proses.wait(timeout=15)
+                    # the writer finishes the loads in hand, queued ones included, before it ends
+                    r.proses.wait(timeout=15 if r.soket is None else BATAS_BERHENTI_PENULIS)
                 except subprocess.TimeoutExpired:
                     r.proses.kill()
                     r.proses.wait()

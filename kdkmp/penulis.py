@@ -80,30 +80,88 @@ def teruskan(argv: list[str]) -> int | None:
     jalur = jalur_soket(Path(os.getcwd()) / lokasi_db(_db_dari_argv(argv)))
     if not jalur.exists():
         return None
-    sambungan = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    sambungan = _sambung(jalur)
+    if sambungan is None:
+        return None
     try:
-        sambungan.settimeout(2)
-        sambungan.connect(str(jalur))
-        sambungan.settimeout(None)
         sambungan.sendall(json.dumps({"argv": argv, "cwd": os.getcwd(), "KDKMP_DB": os.environ.get("KDKMP_DB"),
-                                      "env": {k: os.environ.get(k) for k in ENV_SAMA}}).encode() + b"\n")
-    except OSError:  # a stale socket, a path too long for AF_UNIX, a writer going down
+                                      "env": sidik_env()}).encode() + b"\n")
+    except OSError:
         sambungan.close()
         return None
+    diterima = False  # the writer has started the command: from here its outcome is the writer's
     with sambungan, sambungan.makefile("rb") as masuk:
-        for baris in masuk:
-            pesan = json.loads(baris)
-            if "lokal" in pesan:
-                return None
-            if "kode" in pesan:
-                return int(pesan["kode"])
-            aliran = sys.stdout if "o" in pesan else sys.stderr
-            aliran.write(pesan.get("o", pesan.get("e", "")))
-            aliran.flush()
+        try:
+            for baris in masuk:
+                pesan = json.loads(baris)
+                if "lokal" in pesan:
+                    return None
+                if "kode" in pesan:
+                    return int(pesan["kode"])
+                if "terima" in pesan:
+                    diterima = True
+                    continue
+                _tulis(sys.stdout if "o" in pesan else sys.stderr, pesan.get("o", pesan.get("e", "")))
+        except (OSError, ValueError):  # a reset, or a line cut off by a writer going down
+            pass
+        except KeyboardInterrupt:
+            if diterima:
+                print("Dihentikan di sini, tetapi pemuatan tetap dikerjakan penulis tetap sampai selesai; periksa "
+                      "hasilnya dengan `python -m kdkmp minggu daftar`.", file=sys.stderr)
+            return 130
+    if not diterima:
+        return None  # the writer went away before it started: nothing was done, the command runs here
     print(f"Sambungan ke penulis tetap ({jalur}) terputus sebelum pemuatan selesai, jadi tidak diketahui apakah "
           "minggu itu sudah berubah; periksa dengan `python -m kdkmp minggu daftar` dan ulangi bila belum.",
           file=sys.stderr)
     return KELUAR_TERPUTUS
+
+
+def sidik_env() -> str:
+    """A digest of what a load reads from the environment (ENV_SAMA): compared by the writer, so a
+    state store's URL, which may hold a password, never travels over the socket."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps([os.environ.get(k) for k in ENV_SAMA]).encode()).hexdigest()
+
+
+def _sambung(jalur: Path) -> socket.socket | None:
+    """A connection to the writer, or None: no writer answers there, or the one that answers is not
+    this user's (nor root's), which would read the command line and could fake its outcome. A full
+    backlog (many loads arriving together) is waited out for a few seconds."""
+    import struct
+
+    batas = time.monotonic() + 5
+    while True:
+        sambungan = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sambungan.settimeout(2)
+            sambungan.connect(str(jalur))
+            sambungan.settimeout(None)
+            break
+        except BlockingIOError:
+            sambungan.close()
+            if time.monotonic() > batas:
+                return None
+            time.sleep(0.05)
+        except OSError:  # a stale socket, a path too long for AF_UNIX, a writer going down
+            sambungan.close()
+            return None
+    _, uid, _ = struct.unpack("iII", sambungan.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                          struct.calcsize("iII")))
+    if uid not in (os.getuid(), 0):
+        sambungan.close()
+        return None
+    return sambungan
+
+
+def _tulis(aliran, teks: str) -> None:
+    try:
+        aliran.write(teks)
+        aliran.flush()
+    except BrokenPipeError:
+        # the reader stopped early (`… | head`), as cli.main treats it: the rest goes nowhere
+        os.dup2(os.open(os.devnull, os.O_WRONLY), aliran.fileno())
 
 
 # ---------------------------------------------------------------- the writer
@@ -134,8 +192,8 @@ def _pemanggil(sambungan: socket.socket) -> tuple[int, str]:
     import pwd
     import struct
 
-    _, uid, _ = struct.unpack("3i", sambungan.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                         struct.calcsize("3i")))
+    _, uid, _ = struct.unpack("iII", sambungan.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                          struct.calcsize("iII")))
     try:
         return uid, pwd.getpwuid(uid).pw_name
     except KeyError:
@@ -163,6 +221,8 @@ class PenulisTetap:
         penulis = self
 
         class Penangan(socketserver.StreamRequestHandler):
+            timeout = 30  # a caller that connects and says nothing does not hold a thread (or a stop)
+
             def handle(self):
                 penulis._layani_satu(self.request, self.rfile, self.wfile)
 
@@ -170,6 +230,7 @@ class PenulisTetap:
             # a stop (SIGTERM) lets the loads in hand finish and answer before the process ends
             daemon_threads = False
             block_on_close = True
+            request_queue_size = socket.SOMAXCONN  # dozens of offices' loads arriving together
 
         lama = os.umask(0o177)  # the socket is born 0600: no other user can hand it a load
         try:
@@ -189,8 +250,10 @@ class PenulisTetap:
             uji = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             try:
                 uji.connect(str(self.jalur))
-            except OSError:
-                self.jalur.unlink()  # left by a writer that was killed
+            except (ConnectionRefusedError, FileNotFoundError):
+                self.jalur.unlink(missing_ok=True)  # left by a writer that was killed
+            except OSError as e:
+                raise store.GagalMuat(f"Soket penulis tetap {self.jalur} tidak dapat diperiksa ({e.strerror or e}).")
             else:
                 raise store.GagalMuat(f"Penulis tetap lain sudah melayani {self.db} ({self.jalur}).")
             finally:
@@ -244,6 +307,7 @@ class PenulisTetap:
                         alasan = "basis data lain"
                 if alasan is None:
                     args.file, args.db = str(cwd / args.file), str(self.db)
+                    kirim({"terima": True})
                     kode = cli.jalankan(args, argv)
         finally:
             store.pengguna_os.reset(token)
@@ -260,6 +324,6 @@ class PenulisTetap:
         this writer is the right one (its database is compared once the command line is parsed)."""
         if not argv or argv[0] not in PERINTAH_DITERUSKAN:
             return "bukan perintah pemuatan"
-        if permintaan.get("env") != {k: os.environ.get(k) for k in ENV_SAMA}:
+        if permintaan.get("env") != sidik_env():
             return "lingkungan berbeda"
         return None

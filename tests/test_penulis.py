@@ -7,10 +7,10 @@ separate `python -m kdkmp ingest`."""
 from __future__ import annotations
 
 import concurrent.futures
-import getpass
 import hashlib
 import json
 import os
+import pwd
 import shutil
 import socket
 import subprocess
@@ -39,7 +39,9 @@ def folder(db_demo, tmp_path) -> Path:
 def penulis_tetap(folder):
     """`python -m kdkmp penulis` on the folder's database; yields its log file."""
     log = folder / "penulis.log"
-    env = {k: v for k, v in os.environ.items() if k not in penulis.ENV_SAMA}
+    # under another login name: what the trail records for a caller must come from the caller
+    env = {**{k: v for k, v in os.environ.items() if k not in penulis.ENV_SAMA}, "LOGNAME": "penulis-lain",
+           "USER": "penulis-lain"}
     with open(log, "w") as keluaran:
         proses = subprocess.Popen([sys.executable, "-m", "kdkmp", "penulis", "--db", str(folder / "kdkmp.duckdb")],
                                   cwd=AKAR, env=env, stdout=keluaran, stderr=subprocess.STDOUT)
@@ -71,6 +73,11 @@ def berkas_kabupaten(folder: Path, minggu_demo, kode: str) -> tuple[Path, int]:
     return berkas, len(f)
 
 
+def nama_os() -> str:
+    """This process's OS user as the socket tells the writer (its uid's name, not $LOGNAME)."""
+    return pwd.getpwuid(os.getuid()).pw_name
+
+
 def sidik(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -86,7 +93,7 @@ def test_a_load_handed_to_the_writer_lands_as_the_command_s_own_process_would(fo
     assert hasil.returncode == 0, hasil.stderr
     assert f"Baris dibaca: {n}; dimuat: {n}; ditolak: 0." in hasil.stdout
     # the writer ran it (its log names the command and the caller's OS user, from the socket)
-    assert f"ingest {berkas.name} --wilayah 52.01 --replace --db kdkmp.duckdb oleh {getpass.getuser()}: kode 0" \
+    assert f"ingest {berkas.name} --wilayah 52.01 --replace --db kdkmp.duckdb oleh {nama_os()}: kode 0" \
         in penulis_tetap.read_text()
     baris, hanya_a, hanya_b = zona_sama(folder / "kdkmp.duckdb", lain,
                                         "SELECT * EXCLUDE (batch_id) FROM laporan ORDER BY kode_koperasi, minggu")
@@ -105,6 +112,8 @@ def test_a_refusal_comes_back_as_the_same_sentence_and_exit_code_and_nothing_cha
     # a usage error is argparse's, through the writer too
     salah = ingest(folder, berkas.name, "--max-reject", "2")
     assert salah.returncode == 64 and "--max-reject" in salah.stderr
+    assert "--max-reject 2 --db kdkmp.duckdb oleh" in penulis_tetap.read_text().splitlines()[-1]
+    assert ": kode 64 (" in penulis_tetap.read_text().splitlines()[-1]  # argparse's refusal, in the writer
     assert sidik(folder / "kdkmp.duckdb") == sebelum
 
 
@@ -144,7 +153,7 @@ def test_without_a_writer_or_with_a_stale_socket_or_another_state_store_the_comm
 def test_an_account_s_load_through_the_writer_is_audited_with_the_caller_s_os_user(folder, penulis_tetap,
                                                                                    minggu_demo):
     berkas, _ = berkas_kabupaten(folder, minggu_demo, "52.01")
-    url = catatan.url_bawaan(folder / "kdkmp.duckdb")  # the store beside the database, the writer's too
+    url = f"sqlite:///{folder.resolve() / catatan.NAMA_BERKAS}"  # the store beside the database, the writer's too
     catatan.tambah_akun("lobar", "kabupaten", "52.01", oleh="uji", url=url)
     hasil = ingest(folder, berkas.name, "--replace", "--oleh", "lobar")  # its own kabupaten by default
     assert hasil.returncode == 0, hasil.stderr
@@ -153,7 +162,7 @@ def test_an_account_s_load_through_the_writer_is_audited_with_the_caller_s_os_us
     assert jejak["oleh"].tolist() == ["lobar"] and jejak["wilayah"].tolist() == ["52.01"]
     rincian = jejak["rincian"].iloc[0]
     rincian = json.loads(rincian) if isinstance(rincian, str) else rincian
-    assert (rincian["pengguna_os"], rincian["lewat"]) == (getpass.getuser(), "cli")
+    assert (rincian["pengguna_os"], rincian["lewat"]) == (nama_os(), "cli")
     # a caller with another state store: the writer would audit in the wrong one, so the caller loads itself
     lain = f"sqlite:///{folder / 'kantor_lain.sqlite'}"
     catatan.tambah_akun("lobar", "kabupaten", "52.01", oleh="uji", url=lain)
@@ -181,3 +190,19 @@ def test_a_database_path_too_long_for_a_unix_socket_is_said_and_layani_goes_on_w
     layanan = layani.Layanan(1, db=panjang, port_awal=_port_bebas(), cetak=pesan.append)
     assert layanan.penulis is None and "penulis tetap tidak dijalankan" in pesan[0]
     assert layanan._anak == layanan.replika
+
+
+def test_layani_starts_the_dashboard_even_when_its_writer_cannot_start(folder):
+    # e.g. a writer started by hand already serves this database: loads still work, the replicas serve
+    from kdkmp import layani
+
+    pesan = []
+    layanan = layani.Layanan(1, db=folder / "kdkmp.duckdb", port_awal=_port_bebas(), cetak=pesan.append)
+    layanan.penulis.perintah = [sys.executable, "-c", "raise SystemExit(2)"]
+    try:
+        layanan.mulai()
+        assert any(m.startswith("penulis tetap berhenti saat menyala (kode 2)") for m in pesan), pesan
+        assert any(m.startswith("replika 1: http://") and m.endswith("sehat") for m in pesan), pesan
+        assert not any(m.startswith("penulis tetap: ") for m in pesan)
+    finally:
+        layanan.hentikan()
