@@ -188,7 +188,7 @@ def _simpan_permintaan(folder: Path, p: Permintaan) -> str:
     _tulis_json(tulis / "meta.json", {
         "minggu": h.minggu.isoformat(), "baris_dibaca": int(h.baris_dibaca),
         "format": getattr(h, "format", "frame"), "nama_file": p.nama_file, "ganti": p.ganti,
-        "dimuat_oleh": p.dimuat_oleh, "wilayah": p.wilayah, "ganti_semua": p.ganti_semua})
+        "dimuat_oleh": p.dimuat_oleh, "wilayah": p.wilayah, "ganti_semua": p.ganti_semua, "perbarui": p.perbarui})
     os.rename(tulis, folder / f"{id_}.minta")
     return id_
 
@@ -204,7 +204,7 @@ def _baca_permintaan(jalur: Path) -> Permintaan:
                                kolom_tambahan=[], format=meta["format"])
     return Permintaan(hasil=hasil, isi_file=isi.read_bytes() if isi.exists() else None, nama_file=meta["nama_file"],
                       ganti=meta["ganti"], dimuat_oleh=meta["dimuat_oleh"], wilayah=meta["wilayah"],
-                      ganti_semua=meta["ganti_semua"])
+                      ganti_semua=meta["ganti_semua"], perbarui=meta.get("perbarui", False))
 
 
 def _klaim(folder: Path) -> list[tuple[str, Path]]:

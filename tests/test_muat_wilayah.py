@@ -573,6 +573,22 @@ def test_the_page_s_call_reports_waiting_and_returns_what_it_replaced(db, minggu
         (LOMBOK_BARAT, "aktif")]
 
 
+def test_a_perbarui_load_that_waits_its_turn_is_still_a_perbarui_load(db, minggu_demo):
+    # Two of Lombok Barat's n reports corrected while another writer holds the database: queued and
+    # done by that writer's successor, the load updates those two and keeps the other n − 2.
+    minggu, frame = minggu_demo[-1]
+    lobar = frame[kabupaten(frame) == LOMBOK_BARAT].sort_values("kode_koperasi")
+    n = len(lobar)
+    hasil = snapshot.validasi_frame(lobar.iloc[[0, 1]].assign(jumlah_anggota=4), wilayah_muat=LOMBOK_BARAT)
+    with penulis_ditahan(db) as lepas:
+        threading.Timer(1.5, lepas.set).start()
+        tersimpan = ingest.simpan_rinci(hasil, isi_file=None, nama_file="dua.csv", db_path=db, perbarui=True,
+                                       wilayah=LOMBOK_BARAT, tunggu=30, kabar=lambda m, b: None)
+    assert tersimpan.rencana.perbarui and tersimpan.rencana.laporan_lepas == 0
+    assert baca(db, "SELECT count(*), count(*) FILTER (WHERE jumlah_anggota = 4) FROM laporan WHERE minggu = ? "
+                    "AND kode_kabupaten = '52.01'", [minggu]) == [(n, 2)]
+
+
 def test_the_cli_preview_names_what_would_disappear_and_writes_nothing(db, minggu_demo, tmp_path, capsys):
     minggu, frame = minggu_demo[-1]
     berkas = tulis(tmp_path / "ntb.csv", frame[frame["kode_desa"].str.startswith("52.")])
