@@ -125,12 +125,19 @@ def sidik_env() -> str:
     return hashlib.sha256(json.dumps([os.environ.get(k) for k in ENV_SAMA]).encode()).hexdigest()
 
 
+def uid_lawan(sambungan: socket.socket) -> int:
+    """The uid of the process at the other end of a Unix socket, as the kernel knows it (SO_PEERCRED)."""
+    import struct
+
+    _, uid, _ = struct.unpack("iII", sambungan.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
+                                                          struct.calcsize("iII")))
+    return uid
+
+
 def _sambung(jalur: Path) -> socket.socket | None:
     """A connection to the writer, or None: no writer answers there, or the one that answers is not
     this user's (nor root's), which would read the command line and could fake its outcome. A full
     backlog (many loads arriving together) is waited out for a few seconds."""
-    import struct
-
     batas = time.monotonic() + 5
     while True:
         sambungan = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -147,9 +154,7 @@ def _sambung(jalur: Path) -> socket.socket | None:
         except OSError:  # a stale socket, a path too long for AF_UNIX, a writer going down
             sambungan.close()
             return None
-    _, uid, _ = struct.unpack("iII", sambungan.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                          struct.calcsize("iII")))
-    if uid not in (os.getuid(), 0):
+    if uid_lawan(sambungan) not in (os.getuid(), 0):
         sambungan.close()
         return None
     return sambungan
@@ -190,10 +195,8 @@ class _AliranPerBenang(io.TextIOBase):
 
 def _pemanggil(sambungan: socket.socket) -> tuple[int, str]:
     import pwd
-    import struct
 
-    _, uid, _ = struct.unpack("iII", sambungan.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED,
-                                                          struct.calcsize("iII")))
+    uid = uid_lawan(sambungan)
     try:
         return uid, pwd.getpwuid(uid).pw_name
     except KeyError:
